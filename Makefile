@@ -1,0 +1,53 @@
+# Ungeløftet Match — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# Tests use both cores; set PYTEST_WORKERS=0 to run in one process.
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint bench translations install install-dev scheduler clean check-python
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: $(VENV)/.installed
+	@$(BIN)/python -m web.catalogs compile
+
+## make run: migrate the embedded SQLite database, load reference and demo data, serve.
+run: install translations
+	@mkdir -p instance
+	$(BIN)/ungeloeftet setup
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops)"
+	$(BIN)/ungeloeftet run --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+## make test: lint, translations, the whole suite on SQLite, and again on PostgreSQL
+## when TEST_DATABASE_URL points at a server.
+test: install-dev translations lint
+	@$(BIN)/python -m web.catalogs check
+	@./tests/suites.sh "$(BIN)" "$(PYTEST_WORKERS)"
+
+bench: install-dev translations
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,77 @@
+"""Closed vocabularies of the domain; stored as their string values."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    CASEWORKER = "caseworker"
+    COMPANY = "company"
+    MENTOR = "mentor"
+
+
+class OrganisationKind(enum.StrEnum):
+    COMPANY = "company"
+    CIVIL_SOCIETY = "civil_society"
+
+
+class ProfileStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    PLACED = "placed"
+    CLOSED = "closed"
+
+
+class OpeningKind(enum.StrEnum):
+    JOB = "job"
+    APPRENTICESHIP = "apprenticeship"
+    INTERNSHIP = "internship"
+    WAGE_SUBSIDY = "wage_subsidy"
+    SMALL_JOB = "small_job"
+
+
+class OpeningStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    PAUSED = "paused"
+    FILLED = "filled"
+    CLOSED = "closed"
+
+
+class SlotStatus(enum.StrEnum):
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+class TargetKind(enum.StrEnum):
+    OPENING = "opening"
+    MENTOR_SLOT = "mentor_slot"
+
+
+class SuggestionStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    INTERESTED = "interested"  # company answered
+    DECLINED = "declined"  # company ("not now") or mentor declined
+    ACCEPTED = "accepted"  # mentor accepted
+    WITHDRAWN = "withdrawn"  # another mentor offer was accepted first
+    PLACED = "placed"
+    ENDED = "ended"
+    EXPIRED = "expired"  # target closed or filled before a decision
+
+
+class Outcome(enum.StrEnum):
+    JOB = "job"
+    APPRENTICESHIP = "apprenticeship"
+    INTERNSHIP = "internship"
+    NONE = "none"
+
+
+# Suggestions in these states are still waiting for someone (caseworker, company, mentor).
+PENDING_STATUSES = (SuggestionStatus.PROPOSED, SuggestionStatus.APPROVED)
+# States in which a caseworker's or a partner's decision exists and must never be overwritten.
+DECIDED_STATUSES = tuple(s for s in SuggestionStatus if s is not SuggestionStatus.PROPOSED)

@@ -1,0 +1,92 @@
+"""Mentor slots: offer, edit, pause, close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from models.enums import SlotStatus
+from models.errors import ValidationError
+from models.geo import Postcode
+from models.i18n import N_
+from models.mentor_slot import MentorSlot
+from models.operations.audit import record_event
+from models.operations.openings import expire_pending_suggestions
+from models.user import User
+
+
+@dataclass
+class MentorSlotInput:
+    title: str
+    postcode: str
+    description: str = ""
+    interests: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=lambda: ["da"])
+    max_distance_km: int = 25
+    capacity: int = 1
+    available_from: date | None = None
+    available_until: date | None = None
+
+
+def _clean(session: Session, data: MentorSlotInput) -> MentorSlotInput:
+    title = (data.title or "").strip()
+    if not title:
+        raise ValidationError("title", N_("Enter a title."))
+    if session.get(Postcode, (data.postcode or "").strip()) is None:
+        raise ValidationError("postcode", N_("Unknown postcode."))
+    if not 1 <= data.capacity <= 50:
+        raise ValidationError("capacity", N_("Capacity must be between 1 and 50."))
+    if not 1 <= data.max_distance_km <= 200:
+        raise ValidationError("max_distance_km", N_("Max distance must be 1–200 km."))
+    if data.available_from and data.available_until and data.available_until < data.available_from:
+        raise ValidationError("available_until", N_("The end date must be after the start date."))
+    return MentorSlotInput(
+        **{
+            **{f.name: getattr(data, f.name) for f in fields(MentorSlotInput)},
+            "title": title,
+            "postcode": data.postcode.strip(),
+            "description": (data.description or "").strip(),
+            "interests": [s.strip() for s in data.interests if s.strip()],
+            "languages": sorted({x.strip().lower() for x in data.languages if x.strip()}),
+        }
+    )
+
+
+def create_mentor_slot(
+    session: Session, user: User, data: MentorSlotInput, *, mentor: User | None = None
+) -> MentorSlot:
+    clean = _clean(session, data)
+    slot = MentorSlot(
+        organisation_id=user.organisation_id,
+        mentor_id=(mentor or user).id,
+        status=SlotStatus.OPEN,
+        **{f.name: getattr(clean, f.name) for f in fields(MentorSlotInput)},
+    )
+    session.add(slot)
+    session.flush()
+    record_event(session, user, "mentor_slot.create", slot)
+    return slot
+
+
+def update_mentor_slot(
+    session: Session, user: User, slot: MentorSlot, data: MentorSlotInput
+) -> MentorSlot:
+    clean = _clean(session, data)
+    for f in fields(MentorSlotInput):
+        setattr(slot, f.name, getattr(clean, f.name))
+    session.flush()
+    record_event(session, user, "mentor_slot.update", slot)
+    return slot
+
+
+def set_mentor_slot_status(
+    session: Session, user: User, slot: MentorSlot, status: SlotStatus
+) -> MentorSlot:
+    slot.status = status
+    if status is not SlotStatus.OPEN:
+        expire_pending_suggestions(session, mentor_slot_ids=[slot.id])
+    session.flush()
+    record_event(session, user, "mentor_slot.status", slot, after=str(status))
+    return slot

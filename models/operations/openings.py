@@ -1,0 +1,138 @@
+"""Job openings: post, edit, publish, pause, close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models.enums import (
+    PENDING_STATUSES,
+    OpeningKind,
+    OpeningStatus,
+    SuggestionStatus,
+)
+from models.errors import ValidationError
+from models.geo import Postcode
+from models.i18n import N_
+from models.occupation import Occupation
+from models.opening import JobOpening
+from models.operations.audit import record_event
+from models.suggestion import Suggestion
+from models.user import User
+from models.validation import check_hours
+
+CLOSED_STATES = (OpeningStatus.CLOSED, OpeningStatus.FILLED)
+
+
+@dataclass
+class OpeningInput:
+    title: str
+    postcode: str
+    description: str = ""
+    occupation_uri: str | None = None
+    kind: OpeningKind = OpeningKind.JOB
+    required_skills: list[str] = field(default_factory=list)
+    nice_skills: list[str] = field(default_factory=list)
+    hours_min: int = 37
+    hours_max: int = 37
+    seats: int = 1
+    min_age: int = 15
+    driving_licence_required: bool = False
+    languages: list[str] = field(default_factory=lambda: ["da"])
+    mentor_at_workplace: bool = False
+    start_date: date | None = None
+    expires: date | None = None
+
+
+def _clean(session: Session, data: OpeningInput) -> OpeningInput:
+    title = (data.title or "").strip()
+    if not title:
+        raise ValidationError("title", N_("Enter a title."))
+    if len(title) > 200:
+        raise ValidationError("title", N_("The title can have at most 200 characters."))
+    if session.get(Postcode, (data.postcode or "").strip()) is None:
+        raise ValidationError("postcode", N_("Unknown postcode."))
+    if data.occupation_uri and session.get(Occupation, data.occupation_uri) is None:
+        raise ValidationError("occupation_uri", N_("Choose an occupation from the list."))
+    check_hours(data.hours_min, data.hours_max)
+    if not 1 <= data.seats <= 500:
+        raise ValidationError("seats", N_("Seats must be between 1 and 500."))
+    if not 13 <= data.min_age <= 30:
+        raise ValidationError("min_age", N_("Minimum age must be between 13 and 30."))
+    if data.start_date and data.expires and data.expires < data.start_date:
+        raise ValidationError("expires", N_("The expiry date must be after the start date."))
+    return OpeningInput(
+        **{
+            **{f.name: getattr(data, f.name) for f in fields(OpeningInput)},
+            "title": title,
+            "postcode": data.postcode.strip(),
+            "description": (data.description or "").strip(),
+            "required_skills": [s.strip() for s in data.required_skills if s.strip()],
+            "nice_skills": [s.strip() for s in data.nice_skills if s.strip()],
+            "languages": sorted({x.strip().lower() for x in data.languages if x.strip()}),
+        }
+    )
+
+
+def post_opening(
+    session: Session, user: User, data: OpeningInput, *, publish: bool = True
+) -> JobOpening:
+    """Create an opening for the user's organisation (published unless ``publish`` is false)."""
+    clean = _clean(session, data)
+    opening = JobOpening(
+        organisation_id=user.organisation_id,
+        created_by_id=user.id,
+        status=OpeningStatus.OPEN if publish else OpeningStatus.DRAFT,
+        **{f.name: getattr(clean, f.name) for f in fields(OpeningInput)},
+    )
+    session.add(opening)
+    session.flush()
+    record_event(session, user, "opening.create", opening)
+    return opening
+
+
+def update_opening(
+    session: Session, user: User, opening: JobOpening, data: OpeningInput
+) -> JobOpening:
+    clean = _clean(session, data)
+    for f in fields(OpeningInput):
+        setattr(opening, f.name, getattr(clean, f.name))
+    session.flush()
+    record_event(session, user, "opening.update", opening)
+    return opening
+
+
+def set_opening_status(
+    session: Session, user: User, opening: JobOpening, status: OpeningStatus
+) -> JobOpening:
+    opening.status = status
+    if status in CLOSED_STATES:
+        expire_pending_suggestions(session, opening_ids=[opening.id])
+    session.flush()
+    record_event(session, user, "opening.status", opening, after=str(status))
+    return opening
+
+
+def expire_pending_suggestions(
+    session: Session, *, opening_ids: list[int] = (), mentor_slot_ids: list[int] = ()  # type: ignore[assignment]
+) -> int:
+    """Undecided suggestions for closed targets become ``expired``; decisions stay."""
+    count = 0
+    for column, ids in ((Suggestion.opening_id, opening_ids),
+                        (Suggestion.mentor_slot_id, mentor_slot_ids)):
+        if ids:
+            result = session.execute(
+                update(Suggestion)
+                .where(column.in_(list(ids)), Suggestion.status.in_(PENDING_STATUSES))
+                .values(status=SuggestionStatus.EXPIRED)
+                .execution_options(synchronize_session=False)
+            )
+            count += result.rowcount or 0
+    return count
+
+
+def open_openings(session: Session) -> list[JobOpening]:
+    return list(session.scalars(select(JobOpening).where(JobOpening.status == OpeningStatus.OPEN)))

@@ -1,0 +1,182 @@
+"""Decisions on suggestions: caseworker approves or rejects, partners answer, outcomes.
+
+Nothing reaches a company or a mentor unless a caseworker approved it (human oversight);
+every decision records who made it and when.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.enums import (
+    Outcome,
+    ProfileStatus,
+    Role,
+    SlotStatus,
+    SuggestionStatus,
+    TargetKind,
+)
+from models.errors import Conflict, ValidationError
+from models.i18n import N_
+from models.mentor_slot import MentorSlot
+from models.operations.audit import record_event
+from models.operations.outbox import enqueue
+from models.session import is_postgres
+from models.suggestion import Suggestion
+from models.user import User
+from models.validation import check_free_text
+
+REJECT_REASONS = ("not_wanted", "too_far", "wrong_hours", "not_ready_for_this", "other")
+ACTIVE_MENTORING = (SuggestionStatus.ACCEPTED,)
+
+
+def _require(suggestion: Suggestion, *allowed: SuggestionStatus) -> None:
+    if suggestion.status not in allowed:
+        raise Conflict(N_("This suggestion was already answered."))
+
+
+def approve_suggestion(
+    session: Session, caseworker: User, suggestion: Suggestion, pitch: str = "",
+    *, now: datetime | None = None,
+) -> Suggestion:
+    _require(suggestion, SuggestionStatus.PROPOSED)
+    now = now or utcnow()
+    suggestion.pitch = check_free_text("pitch", pitch)
+    suggestion.status = SuggestionStatus.APPROVED
+    suggestion.decided_by_id = caseworker.id
+    suggestion.decided_at = now
+    suggestion.youth.last_activity_at = now
+    session.flush()
+    record_event(session, caseworker, "suggestion.approve", suggestion)
+    for partner in _partner_users(session, suggestion):
+        enqueue(session, partner, "proposal.new", f"suggestion:{suggestion.id}",
+                {"suggestion_id": suggestion.id})
+    return suggestion
+
+
+def reject_suggestion(
+    session: Session, caseworker: User, suggestion: Suggestion, reason_code: str,
+    reason: str = "", *, now: datetime | None = None,
+) -> Suggestion:
+    _require(suggestion, SuggestionStatus.PROPOSED)
+    if reason_code not in REJECT_REASONS:
+        raise ValidationError("reason_code", N_("Choose a reason from the list."))
+    suggestion.reason_code = reason_code
+    suggestion.reason = check_free_text("reason", reason)
+    suggestion.status = SuggestionStatus.REJECTED
+    suggestion.decided_by_id = caseworker.id
+    suggestion.decided_at = now or utcnow()
+    session.flush()
+    record_event(session, caseworker, "suggestion.reject", suggestion, reason_code=reason_code)
+    return suggestion
+
+
+def answer_as_company(
+    session: Session, user: User, suggestion: Suggestion, interested: bool, message: str = "",
+    *, now: datetime | None = None,
+) -> Suggestion:
+    _require(suggestion, SuggestionStatus.APPROVED)
+    suggestion.status = SuggestionStatus.INTERESTED if interested else SuggestionStatus.DECLINED
+    suggestion.response_message = (message or "").strip()[:2000]
+    suggestion.responded_by_id = user.id
+    suggestion.responded_at = now or utcnow()
+    session.flush()
+    record_event(session, user, "proposal.answer", suggestion, interested=interested)
+    _tell_caseworker(session, suggestion, "proposal.answered")
+    return suggestion
+
+
+def answer_as_mentor(
+    session: Session, mentor: User, suggestion: Suggestion, accept: bool, reason: str = "",
+    *, now: datetime | None = None,
+) -> Suggestion:
+    """Accept or decline a mentoring offer. Capacity holds under concurrent accepts.
+
+    The slot row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises
+    writers) before counting, so of two racing accepts for the last place the first wins.
+    """
+    now = now or utcnow()
+    slot_query = select(MentorSlot).where(MentorSlot.id == suggestion.mentor_slot_id)
+    if is_postgres(session):
+        slot_query = slot_query.with_for_update()
+    slot = session.execute(slot_query).scalar_one()
+    session.refresh(suggestion)
+    _require(suggestion, SuggestionStatus.APPROVED)
+    if not accept:
+        suggestion.status = SuggestionStatus.DECLINED
+        suggestion.response_message = (reason or "").strip()[:2000]
+    else:
+        if slot.status is not SlotStatus.OPEN:
+            raise Conflict(N_("This mentor slot is not open."))
+        taken = session.scalar(
+            select(func.count()).select_from(Suggestion).where(
+                Suggestion.mentor_slot_id == slot.id,
+                Suggestion.status.in_(ACTIVE_MENTORING),
+            )
+        ) or 0
+        if taken >= slot.capacity:
+            raise Conflict(N_("This mentor slot is full."))
+        suggestion.status = SuggestionStatus.ACCEPTED
+        # The young person has a mentor now: their other pending mentor offers go.
+        for other in session.scalars(
+            select(Suggestion).where(
+                Suggestion.youth_id == suggestion.youth_id,
+                Suggestion.target_kind == TargetKind.MENTOR_SLOT,
+                Suggestion.id != suggestion.id,
+                Suggestion.status.in_((SuggestionStatus.PROPOSED, SuggestionStatus.APPROVED)),
+            )
+        ):
+            other.status = SuggestionStatus.WITHDRAWN
+    suggestion.responded_by_id = mentor.id
+    suggestion.responded_at = now
+    session.flush()
+    record_event(session, mentor, "mentoring.answer", suggestion, accept=accept)
+    _tell_caseworker(session, suggestion, "mentoring.answered")
+    return suggestion
+
+
+def record_outcome(
+    session: Session, caseworker: User, suggestion: Suggestion, outcome: Outcome,
+    *, follow_up_on: date | None = None, now: datetime | None = None,
+) -> Suggestion:
+    now = now or utcnow()
+    suggestion.outcome = outcome
+    suggestion.outcome_recorded_at = now
+    if outcome is Outcome.NONE:
+        suggestion.status = SuggestionStatus.ENDED
+    else:
+        suggestion.status = SuggestionStatus.PLACED
+        youth = suggestion.youth
+        youth.status = ProfileStatus.PLACED
+        youth.follow_up_on = follow_up_on or date.fromordinal(now.date().toordinal() + 30)
+        youth.last_activity_at = now
+    session.flush()
+    record_event(session, caseworker, "suggestion.outcome", suggestion, outcome=str(outcome))
+    return suggestion
+
+
+def _partner_users(session: Session, suggestion: Suggestion) -> list[User]:
+    if suggestion.target_kind is TargetKind.MENTOR_SLOT:
+        slot = suggestion.mentor_slot
+        return [slot.mentor] if slot and slot.mentor else []
+    opening = suggestion.opening
+    if opening is None:
+        return []
+    return list(session.scalars(
+        select(User).where(
+            User.organisation_id == opening.organisation_id,
+            User.role == Role.COMPANY,
+            User.active.is_(True),
+        )
+    ))
+
+
+def _tell_caseworker(session: Session, suggestion: Suggestion, kind: str) -> None:
+    caseworker = suggestion.youth.caseworker
+    if caseworker is not None:
+        enqueue(session, caseworker, kind, f"suggestion:{suggestion.id}:{suggestion.status}",
+                {"suggestion_id": suggestion.id})

@@ -1,0 +1,95 @@
+"""Suggestions: an engine's proposal of one opening or mentor slot for one young person.
+
+Status flow (DESIGN.md §4): ``proposed → approved | rejected``; ``approved → interested |
+declined`` (company) or ``accepted | declined`` (mentor); then ``placed`` / ``ended``, or
+``expired`` when the target closes before a decision, ``withdrawn`` when another mentor
+offer for the same young person was accepted first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, enum_column, utcnow
+from models.enums import Outcome, SuggestionStatus, TargetKind
+from models.jobrun import JobRun
+from models.mentor_slot import MentorSlot
+from models.opening import JobOpening
+from models.user import User
+from models.youth import YouthProfile
+
+
+class Suggestion(Base):
+    __tablename__ = "suggestion"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(target_kind = 'opening' AND opening_id IS NOT NULL AND mentor_slot_id IS NULL) OR "
+            "(target_kind = 'mentor_slot' AND mentor_slot_id IS NOT NULL AND opening_id IS NULL)",
+            name="one_target",
+        ),
+        sa.CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
+        sa.UniqueConstraint("youth_id", "opening_id", name="uq_suggestion_youth_opening"),
+        sa.UniqueConstraint("youth_id", "mentor_slot_id", name="uq_suggestion_youth_mentor_slot"),
+        sa.Index("ix_suggestion_status_score", "status", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    youth_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("youth_profile.id", ondelete="CASCADE"), index=True
+    )
+    target_kind: Mapped[TargetKind] = mapped_column(enum_column(TargetKind, "target_kind"))
+    opening_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("job_opening.id", ondelete="CASCADE"), index=True
+    )
+    mentor_slot_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("mentor_slot.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[float]
+    components: Mapped[dict[str, float]] = mapped_column(sa.JSON, default=dict)
+    # [{"code": ..., "da": ..., "en": ...}] — the engine's explanation in both languages.
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    distance_km: Mapped[float | None]
+    engine_version: Mapped[str] = mapped_column(sa.String(40))
+    run_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("job_run.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[SuggestionStatus] = mapped_column(
+        enum_column(SuggestionStatus, "suggestion_status"), default=SuggestionStatus.PROPOSED
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The caseworker's decision.
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None]
+    reason_code: Mapped[str | None] = mapped_column(sa.String(40))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    pitch: Mapped[str | None] = mapped_column(sa.Text)
+    # The company's or mentor's answer.
+    responded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    responded_at: Mapped[datetime | None]
+    response_message: Mapped[str | None] = mapped_column(sa.Text)
+    # What came of it.
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "outcome"))
+    outcome_recorded_at: Mapped[datetime | None]
+
+    youth: Mapped[YouthProfile] = relationship()
+    opening: Mapped[JobOpening | None] = relationship()
+    mentor_slot: Mapped[MentorSlot | None] = relationship()
+    run: Mapped[JobRun | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
+
+    @property
+    def target(self) -> JobOpening | MentorSlot | None:
+        return self.opening if self.target_kind is TargetKind.OPENING else self.mentor_slot
+
+    def __repr__(self) -> str:
+        return f"<Suggestion {self.id} {self.status}>"

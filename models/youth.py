@@ -1,0 +1,80 @@
+"""Anonymised youth profiles.
+
+A profile never holds a name, CPR number, address, phone or e-mail: only a random
+pseudonym and what matching needs (DESIGN.md §5). Free-text fields are checked for
+obvious identifiers by :mod:`models.validation` before they are stored.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, enum_column, utcnow
+from models.enums import ProfileStatus
+from models.geo import Municipality, Postcode
+from models.user import User
+
+EDUCATION_LEVELS = ("none", "primary", "upper_secondary", "vocational", "higher")
+
+
+class YouthProfile(Base):
+    __tablename__ = "youth_profile"
+    __table_args__ = (
+        sa.CheckConstraint("hours_min BETWEEN 1 AND 37", name="hours_min_range"),
+        sa.CheckConstraint("hours_max BETWEEN 1 AND 37", name="hours_max_range"),
+        sa.CheckConstraint("hours_min <= hours_max", name="hours_order"),
+        sa.CheckConstraint("max_commute_km BETWEEN 1 AND 200", name="commute_range"),
+        sa.CheckConstraint("birth_year BETWEEN 1900 AND 2100", name="birth_year_range"),
+        sa.CheckConstraint(
+            "education_level IN ('none', 'primary', 'upper_secondary', 'vocational', 'higher')",
+            name="education_level",
+        ),
+        sa.Index("ix_youth_profile_municipality_status", "municipality_code", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    municipality_code: Mapped[int] = mapped_column(sa.ForeignKey("municipality.code"))
+    caseworker_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    birth_year: Mapped[int]
+    postcode: Mapped[str] = mapped_column(sa.ForeignKey("postcode.code"))
+    max_commute_km: Mapped[int] = mapped_column(default=20)
+    education_level: Mapped[str] = mapped_column(sa.String(20), default="primary")
+    skills: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    interests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Free text as the young person said it and/or ESCO occupation URIs picked from the list.
+    wished_occupations: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    hours_min: Mapped[int] = mapped_column(default=10)
+    hours_max: Mapped[int] = mapped_column(default=37)
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["da"])
+    driving_licence: Mapped[bool] = mapped_column(default=False)
+    needs_mentor: Mapped[bool] = mapped_column(default=False)
+    available_from: Mapped[date | None]
+    status: Mapped[ProfileStatus] = mapped_column(
+        enum_column(ProfileStatus, "profile_status"), default=ProfileStatus.ACTIVE
+    )
+    consent_recorded_at: Mapped[datetime]
+    # Visible to the owning municipality's caseworkers only; never on a card or in a mail.
+    support_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    follow_up_on: Mapped[date | None]
+    active_since: Mapped[datetime] = mapped_column(default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reconfirm_requested_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    municipality: Mapped[Municipality] = relationship()
+    postcode_ref: Mapped[Postcode] = relationship()
+    caseworker: Mapped[User | None] = relationship()
+
+    def age_in(self, year: int) -> int:
+        return year - self.birth_year
+
+    def __repr__(self) -> str:
+        return f"<YouthProfile {self.pseudonym}>"

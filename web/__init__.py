@@ -1,0 +1,84 @@
+"""The Flask application: ``create_app`` is a list of small named steps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from web.config import Config, TestConfig, check_production
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(Path(Config.INSTANCE_DIR).resolve()))
+    app.config.from_object(TestConfig if test_config and test_config.get("TESTING") else Config)
+    if test_config:
+        app.config.update(test_config)
+    check_production(app.config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from web.db import init_db
+    from web.extensions import babel, csrf, login_manager
+    from web.i18n import select_locale
+    from web.session_auth import load_user
+
+    init_db(app)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=";".join(translation_directories()),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+
+
+def translation_directories() -> list[str]:
+    """The shared catalogue and one per blueprint (so areas can be translated separately)."""
+    root = Path(__file__).parent
+    dirs = [root / "translations"] + sorted(root.glob("*/translations"))
+    return [str(d) for d in dirs if d.is_dir()]
+
+
+def register_blueprints(app: Flask) -> None:
+    from web.admin import bp as admin_bp
+    from web.auth import bp as auth_bp
+    from web.caseworker import bp as caseworker_bp
+    from web.company import bp as company_bp
+    from web.mentor import bp as mentor_bp
+    from web.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(company_bp, url_prefix="/company")
+    app.register_blueprint(caseworker_bp, url_prefix="/caseworker")
+    app.register_blueprint(mentor_bp, url_prefix="/mentor")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from web.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from web.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from web.cli import register
+
+    register(app)
