@@ -44,53 +44,141 @@ CITIES = {
 
 # (Danish ESCO preferred label, opening title, kind, required skills, nice-to-have skills)
 JOBS = [
-    ("lagerarbejder", "Lagermedarbejder til pluk og pak", OpeningKind.JOB,
-     ["truckcertifikat", "pakning af varer"], ["lagerstyring"]),
-    ("køkkenassistent", "Køkkenmedhjælper i kantine", OpeningKind.SMALL_JOB,
-     ["madlavning", "hygiejne"], ["opvask"]),
-    ("butiksassistent", "Butiksassistent i supermarked", OpeningKind.JOB,
-     ["kundeservice", "kassebetjening"], ["varepåfyldning"]),
-    ("rengøringsassistent", "Rengøringsassistent, morgenhold", OpeningKind.SMALL_JOB,
-     ["rengøring"], ["kørekort"]),
-    ("tømrer", "Tømrerlærling", OpeningKind.APPRENTICESHIP,
-     ["håndværk", "matematik"], ["kørekort"]),
-    ("elektriker", "Elektrikerlærling", OpeningKind.APPRENTICESHIP,
-     ["el-installation", "matematik"], []),
-    ("kok", "Kokkeelev i restaurant", OpeningKind.APPRENTICESHIP,
-     ["madlavning", "hygiejne"], ["engelsk"]),
-    ("social- og sundhedshjælper", "Praktik som social- og sundhedshjælper",
-     OpeningKind.INTERNSHIP, ["omsorg", "kommunikation"], []),
-    ("bager", "Bagermedhjælper, tidlig morgen", OpeningKind.SMALL_JOB,
-     ["bagning", "hygiejne"], []),
-    ("bygningsmaler", "Malerlærling", OpeningKind.APPRENTICESHIP,
-     ["maling", "håndværk"], []),
+    (
+        "lagerarbejder",
+        "Lagermedarbejder til pluk og pak",
+        OpeningKind.JOB,
+        ["truckcertifikat", "pakning af varer"],
+        ["lagerstyring"],
+    ),
+    (
+        "køkkenassistent",
+        "Køkkenmedhjælper i kantine",
+        OpeningKind.SMALL_JOB,
+        ["madlavning", "hygiejne"],
+        ["opvask"],
+    ),
+    (
+        "butiksassistent",
+        "Butiksassistent i supermarked",
+        OpeningKind.JOB,
+        ["kundeservice", "kassebetjening"],
+        ["varepåfyldning"],
+    ),
+    (
+        "rengøringsassistent",
+        "Rengøringsassistent, morgenhold",
+        OpeningKind.SMALL_JOB,
+        ["rengøring"],
+        ["kørekort"],
+    ),
+    (
+        "tømrer",
+        "Tømrerlærling",
+        OpeningKind.APPRENTICESHIP,
+        ["håndværk", "matematik"],
+        ["kørekort"],
+    ),
+    (
+        "elektriker",
+        "Elektrikerlærling",
+        OpeningKind.APPRENTICESHIP,
+        ["el-installation", "matematik"],
+        [],
+    ),
+    (
+        "kok",
+        "Kokkeelev i restaurant",
+        OpeningKind.APPRENTICESHIP,
+        ["madlavning", "hygiejne"],
+        ["engelsk"],
+    ),
+    (
+        "social- og sundhedshjælper",
+        "Praktik som social- og sundhedshjælper",
+        OpeningKind.INTERNSHIP,
+        ["omsorg", "kommunikation"],
+        [],
+    ),
+    ("bager", "Bagermedhjælper, tidlig morgen", OpeningKind.SMALL_JOB, ["bagning", "hygiejne"], []),
+    ("bygningsmaler", "Malerlærling", OpeningKind.APPRENTICESHIP, ["maling", "håndværk"], []),
     ("postbud", "Postbud på cykel", OpeningKind.JOB, ["cykling", "orienteringsevne"], []),
-    ("administrativ assistent", "Kontorelev", OpeningKind.APPRENTICESHIP,
-     ["IT", "kommunikation"], ["engelsk"]),
-    ("anlægsgartner", "Anlægsgartner i løntilskud", OpeningKind.WAGE_SUBSIDY,
-     ["havearbejde"], ["kørekort"]),
-    ("automekaniker", "Mekanikerlærling", OpeningKind.APPRENTICESHIP,
-     ["motorer", "håndværk"], []),
+    (
+        "administrativ assistent",
+        "Kontorelev",
+        OpeningKind.APPRENTICESHIP,
+        ["IT", "kommunikation"],
+        ["engelsk"],
+    ),
+    (
+        "anlægsgartner",
+        "Anlægsgartner i løntilskud",
+        OpeningKind.WAGE_SUBSIDY,
+        ["havearbejde"],
+        ["kørekort"],
+    ),
+    ("automekaniker", "Mekanikerlærling", OpeningKind.APPRENTICESHIP, ["motorer", "håndværk"], []),
     ("tjener", "Tjener i café", OpeningKind.SMALL_JOB, ["kundeservice", "servering"], ["engelsk"]),
     ("barista", "Barista, weekend", OpeningKind.SMALL_JOB, ["kaffe", "kundeservice"], []),
     ("kasseassistent", "Kasseassistent", OpeningKind.JOB, ["kassebetjening"], []),
-    ("kundeserviceassistent", "Kundeservice i telefonen", OpeningKind.JOB,
-     ["kundeservice", "IT"], ["engelsk"]),
+    (
+        "kundeserviceassistent",
+        "Kundeservice i telefonen",
+        OpeningKind.JOB,
+        ["kundeservice", "IT"],
+        ["engelsk"],
+    ),
     ("opvasker", "Opvasker i restaurant", OpeningKind.SMALL_JOB, ["opvask"], []),
-    ("receptionist", "Receptionist i praktik", OpeningKind.INTERNSHIP,
-     ["kommunikation", "IT"], ["engelsk"]),
+    (
+        "receptionist",
+        "Receptionist i praktik",
+        OpeningKind.INTERNSHIP,
+        ["kommunikation", "IT"],
+        ["engelsk"],
+    ),
 ]
 
 COMPANIES = [
-    "Nordlys Logistik ApS", "Havnekøkkenet A/S", "Super Fjord A/S", "Renhold Danmark ApS",
-    "Træ & Tag ApS", "Strøm & Lys A/S", "Bageriet Kornet ApS", "Farve-Kompagniet ApS",
-    "Grøn Have ApS", "Café Solsiden ApS",
+    "Nordlys Logistik ApS",
+    "Havnekøkkenet A/S",
+    "Super Fjord A/S",
+    "Renhold Danmark ApS",
+    "Træ & Tag ApS",
+    "Strøm & Lys A/S",
+    "Bageriet Kornet ApS",
+    "Farve-Kompagniet ApS",
+    "Grøn Have ApS",
+    "Café Solsiden ApS",
 ]
 CIVIL_SOCIETY = ["Mentornetværket Østerbro", "Frivilligcentret Aarhus", "Ung i Odense"]
-INTERESTS = ["fodbold", "gaming", "musik", "madlavning", "natur", "dyr", "tegning", "fitness",
-             "biler", "mode", "film", "cykling"]
-SKILLS = ["kundeservice", "rengøring", "madlavning", "truckcertifikat", "IT", "engelsk",
-          "håndværk", "omsorg", "kassebetjening", "havearbejde", "hygiejne", "kommunikation"]
+INTERESTS = [
+    "fodbold",
+    "gaming",
+    "musik",
+    "madlavning",
+    "natur",
+    "dyr",
+    "tegning",
+    "fitness",
+    "biler",
+    "mode",
+    "film",
+    "cykling",
+]
+SKILLS = [
+    "kundeservice",
+    "rengøring",
+    "madlavning",
+    "truckcertifikat",
+    "IT",
+    "engelsk",
+    "håndværk",
+    "omsorg",
+    "kassebetjening",
+    "havearbejde",
+    "hygiejne",
+    "kommunikation",
+]
 LANGS = [["da"], ["da"], ["da", "en"], ["da", "ar"], ["da", "so"], ["da", "en", "tr"]]
 
 
@@ -121,16 +209,21 @@ def load_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
             select(Occupation).where(Occupation.label_da.in_([j[0] for j in JOBS]))
         )
     }
-    create_user(session, email=ADMIN_EMAIL, password=DEMO_PASSWORD, role=Role.ADMIN,
-                name="Sekretariatet")
+    create_user(
+        session, email=ADMIN_EMAIL, password=DEMO_PASSWORD, role=Role.ADMIN, name="Sekretariatet"
+    )
 
     partnerships = {}
     caseworkers: dict[int, User] = {}
     for code, (pname, _postcodes, slug) in CITIES.items():
         partnerships[code] = create_partnership(session, pname, [code])
         caseworkers[code] = create_user(
-            session, email=f"sagsbehandler.{slug}@demo.ungeloeftet.dk", password=DEMO_PASSWORD,
-            role=Role.CASEWORKER, municipality_code=code, name=f"Sagsbehandler {slug.title()}",
+            session,
+            email=f"sagsbehandler.{slug}@demo.ungeloeftet.dk",
+            password=DEMO_PASSWORD,
+            role=Role.CASEWORKER,
+            municipality_code=code,
+            name=f"Sagsbehandler {slug.title()}",
             phone="70 10 20 30",
         )
 
@@ -140,84 +233,121 @@ def load_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
         code = codes[i % len(codes)]
         postcode = rng.choice(CITIES[code][1])
         org = create_organisation(
-            session, kind=OrganisationKind.COMPANY, name=name, cvr=demo_cvr(rng),
-            postcode=postcode, partnerships=[partnerships[code]],
+            session,
+            kind=OrganisationKind.COMPANY,
+            name=name,
+            cvr=demo_cvr(rng),
+            postcode=postcode,
+            partnerships=[partnerships[code]],
         )
         slug = name.split()[0].lower().replace("&", "og").replace("æ", "ae").replace("ø", "oe")
-        email = ("kontakt@nordlys-logistik.demo.dk" if i == 0
-                 else f"kontakt{i}@{slug}.demo.dk")
-        company_users.append((create_user(
-            session, email=email, password=DEMO_PASSWORD, role=Role.COMPANY,
-            organisation=org, name=f"Kontakt {name}",
-        ), code))
+        email = "kontakt@nordlys-logistik.demo.dk" if i == 0 else f"kontakt{i}@{slug}.demo.dk"
+        company_users.append(
+            (
+                create_user(
+                    session,
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    role=Role.COMPANY,
+                    organisation=org,
+                    name=f"Kontakt {name}",
+                ),
+                code,
+            )
+        )
 
     for i in range(40):
         user, code = company_users[i % len(company_users)]
         label, title, kind, required, nice = JOBS[i % len(JOBS)]
         occupation = occupations.get(label)
-        post_opening(session, user, OpeningInput(
-            title=title,
-            description=f"{title}. Vi tager godt imod nye kolleger og har tid til oplæring.",
-            occupation_uri=occupation.uri if occupation else None,
-            kind=kind,
-            required_skills=list(required),
-            nice_skills=list(nice),
-            postcode=rng.choice(CITIES[code][1]),
-            hours_min=rng.choice([10, 15, 20, 30, 37]),
-            hours_max=37,
-            seats=rng.choice([1, 1, 1, 2, 3]),
-            min_age=18 if kind is OpeningKind.JOB and i % 3 == 0 else 15,
-            driving_licence_required=i % 13 == 0,
-            mentor_at_workplace=i % 2 == 0,
-            start_date=today + timedelta(days=rng.randint(0, 45)),
-            expires=today + timedelta(days=rng.randint(60, 120)),
-        ))
+        post_opening(
+            session,
+            user,
+            OpeningInput(
+                title=title,
+                description=f"{title}. Vi tager godt imod nye kolleger og har tid til oplæring.",
+                occupation_uri=occupation.uri if occupation else None,
+                kind=kind,
+                required_skills=list(required),
+                nice_skills=list(nice),
+                postcode=rng.choice(CITIES[code][1]),
+                hours_min=rng.choice([10, 15, 20, 30, 37]),
+                hours_max=37,
+                seats=rng.choice([1, 1, 1, 2, 3]),
+                min_age=18 if kind is OpeningKind.JOB and i % 3 == 0 else 15,
+                driving_licence_required=i % 13 == 0,
+                mentor_at_workplace=i % 2 == 0,
+                start_date=today + timedelta(days=rng.randint(0, 45)),
+                expires=today + timedelta(days=rng.randint(60, 120)),
+            ),
+        )
 
     mentors = []
     for i, name in enumerate(CIVIL_SOCIETY):
         code = codes[i]
         org = create_organisation(
-            session, kind=OrganisationKind.CIVIL_SOCIETY, name=name,
-            postcode=CITIES[code][1][0], partnerships=[partnerships[code]],
+            session,
+            kind=OrganisationKind.CIVIL_SOCIETY,
+            name=name,
+            postcode=CITIES[code][1][0],
+            partnerships=[partnerships[code]],
         )
         for _ in range(2 if i else 4):
             n = len(mentors) + 1
-            mentors.append((create_user(
-                session, email=f"mentor{n}@demo.ungeloeftet.dk", password=DEMO_PASSWORD,
-                role=Role.MENTOR, organisation=org, name=f"Mentor {n}", phone="30 40 50 60",
-            ), code))
+            mentors.append(
+                (
+                    create_user(
+                        session,
+                        email=f"mentor{n}@demo.ungeloeftet.dk",
+                        password=DEMO_PASSWORD,
+                        role=Role.MENTOR,
+                        organisation=org,
+                        name=f"Mentor {n}",
+                        phone="30 40 50 60",
+                    ),
+                    code,
+                )
+            )
     for i in range(10):
         mentor, code = mentors[i % len(mentors)]
-        create_mentor_slot(session, mentor, MentorSlotInput(
-            title=rng.choice(["Frivillig mentor", "Jobmentor", "Mentor – kom i gang"]),
-            description="Vi mødes en gang om ugen og taler om job, hverdag og mål.",
-            interests=rng.sample(INTERESTS, 3),
-            languages=rng.choice(LANGS),
-            postcode=rng.choice(CITIES[code][1]),
-            max_distance_km=rng.choice([10, 15, 25]),
-            capacity=rng.choice([1, 2, 3]),
-            available_from=today,
-            available_until=today + timedelta(days=365),
-        ))
+        create_mentor_slot(
+            session,
+            mentor,
+            MentorSlotInput(
+                title=rng.choice(["Frivillig mentor", "Jobmentor", "Mentor – kom i gang"]),
+                description="Vi mødes en gang om ugen og taler om job, hverdag og mål.",
+                interests=rng.sample(INTERESTS, 3),
+                languages=rng.choice(LANGS),
+                postcode=rng.choice(CITIES[code][1]),
+                max_distance_km=rng.choice([10, 15, 25]),
+                capacity=rng.choice([1, 2, 3]),
+                available_from=today,
+                available_until=today + timedelta(days=365),
+            ),
+        )
 
     valid_postcodes = set(session.scalars(select(Postcode.code)))
     for i in range(50):
         code = codes[i % len(codes)]
         wished = rng.sample(JOBS, 2)
-        create_profile(session, caseworkers[code], ProfileInput(
-            birth_year=today.year - rng.randint(16, 29),
-            postcode=next(p for p in rng.sample(CITIES[code][1], 3) if p in valid_postcodes),
-            max_commute_km=rng.choice([5, 10, 15, 20, 30]),
-            education_level=rng.choice(["primary", "primary", "upper_secondary", "vocational"]),
-            skills=rng.sample(SKILLS, rng.randint(1, 4)),
-            interests=rng.sample(INTERESTS, rng.randint(1, 3)),
-            wished_occupations=[w[0] for w in wished],
-            hours_min=rng.choice([5, 10, 15, 20]),
-            hours_max=rng.choice([25, 30, 37]),
-            languages=rng.choice(LANGS),
-            driving_licence=rng.random() < 0.25,
-            needs_mentor=rng.random() < 0.4,
-            available_from=today + timedelta(days=rng.randint(-30, 20)),
-        ))
+        create_profile(
+            session,
+            caseworkers[code],
+            ProfileInput(
+                birth_year=today.year - rng.randint(16, 29),
+                postcode=next(p for p in rng.sample(CITIES[code][1], 3) if p in valid_postcodes),
+                max_commute_km=rng.choice([5, 10, 15, 20, 30]),
+                education_level=rng.choice(["primary", "primary", "upper_secondary", "vocational"]),
+                skills=rng.sample(SKILLS, rng.randint(1, 4)),
+                interests=rng.sample(INTERESTS, rng.randint(1, 3)),
+                wished_occupations=[w[0] for w in wished],
+                hours_min=rng.choice([5, 10, 15, 20]),
+                hours_max=rng.choice([25, 30, 37]),
+                languages=rng.choice(LANGS),
+                driving_licence=rng.random() < 0.25,
+                needs_mentor=rng.random() < 0.4,
+                available_from=today + timedelta(days=rng.randint(-30, 20)),
+            ),
+        )
     session.flush()
     return logins

@@ -31,9 +31,7 @@ class Postcode(Base):
     name: Mapped[str] = mapped_column(sa.String(80))
     lat: Mapped[float]
     lon: Mapped[float]
-    municipality_code: Mapped[int] = mapped_column(
-        sa.ForeignKey("municipality.code"), index=True
-    )
+    municipality_code: Mapped[int] = mapped_column(sa.ForeignKey("municipality.code"), index=True)
 
     municipality: Mapped[Municipality] = relationship(back_populates="postcodes")
 

@@ -15,9 +15,7 @@ from models.user import User
 class Notification(Base):
     __tablename__ = "notification"
     __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('pending', 'sending', 'sent', 'dead')", name="status"
-        ),
+        sa.CheckConstraint("status IN ('pending', 'sending', 'sent', 'dead')", name="status"),
         sa.CheckConstraint("attempts >= 0", name="attempts"),
         sa.Index("ix_notification_status_next_attempt", "status", "next_attempt_at"),
     )

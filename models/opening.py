@@ -22,8 +22,10 @@ class JobOpening(Base):
         sa.CheckConstraint("hours_max BETWEEN 1 AND 37", name="hours_max_range"),
         sa.CheckConstraint("hours_min <= hours_max", name="hours_order"),
         sa.CheckConstraint("min_age BETWEEN 13 AND 30", name="min_age_range"),
-        sa.CheckConstraint("expires IS NULL OR start_date IS NULL OR expires >= start_date",
-                           name="expires_after_start"),
+        sa.CheckConstraint(
+            "expires IS NULL OR start_date IS NULL OR expires >= start_date",
+            name="expires_after_start",
+        ),
         sa.Index("ix_job_opening_status_postcode", "status", "postcode"),
     )
 

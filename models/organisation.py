@@ -14,18 +14,21 @@ from models.geo import Municipality
 partnership_municipality = sa.Table(
     "partnership_municipality",
     Base.metadata,
-    sa.Column("partnership_id", sa.ForeignKey("partnership.id", ondelete="CASCADE"),
-              primary_key=True),
+    sa.Column(
+        "partnership_id", sa.ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("municipality_code", sa.ForeignKey("municipality.code"), primary_key=True),
 )
 
 organisation_partnership = sa.Table(
     "organisation_partnership",
     Base.metadata,
-    sa.Column("organisation_id", sa.ForeignKey("organisation.id", ondelete="CASCADE"),
-              primary_key=True),
-    sa.Column("partnership_id", sa.ForeignKey("partnership.id", ondelete="CASCADE"),
-              primary_key=True),
+    sa.Column(
+        "organisation_id", sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "partnership_id", sa.ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True
+    ),
 )
 
 

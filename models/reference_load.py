@@ -37,29 +37,69 @@ def _insert_missing(session: Session, model: Any, key: str, rows: list[dict[str,
 def load_reference_data(session: Session) -> dict[str, int]:
     """Insert the municipalities, postcodes, ISCO groups and occupations that are missing."""
     counts: dict[str, int] = {}
-    counts["municipalities"] = _insert_missing(session, Municipality, "code", [
-        {"code": int(r["municipality_code"]), "name": r["name"], "region": r["region_name"],
-         "lat": float(r["lat"]), "lon": float(r["lon"])}
-        for r in _rows("municipalities.csv")
-    ])
-    counts["postcodes"] = _insert_missing(session, Postcode, "code", [
-        {"code": r["postcode"].zfill(4), "name": r["name"], "lat": float(r["lat"]),
-         "lon": float(r["lon"]), "municipality_code": int(r["municipality_code"])}
-        for r in _rows("postcodes.csv")
-    ])
+    counts["municipalities"] = _insert_missing(
+        session,
+        Municipality,
+        "code",
+        [
+            {
+                "code": int(r["municipality_code"]),
+                "name": r["name"],
+                "region": r["region_name"],
+                "lat": float(r["lat"]),
+                "lon": float(r["lon"]),
+            }
+            for r in _rows("municipalities.csv")
+        ],
+    )
+    counts["postcodes"] = _insert_missing(
+        session,
+        Postcode,
+        "code",
+        [
+            {
+                "code": r["postcode"].zfill(4),
+                "name": r["name"],
+                "lat": float(r["lat"]),
+                "lon": float(r["lon"]),
+                "municipality_code": int(r["municipality_code"]),
+            }
+            for r in _rows("postcodes.csv")
+        ],
+    )
     # Parents before children: the ISCO hierarchy references itself.
     isco = sorted(_rows("isco_groups.csv"), key=lambda r: int(r["level"]))
-    counts["isco_groups"] = _insert_missing(session, IscoGroup, "code", [
-        {"code": r["isco_code"], "level": int(r["level"]), "parent_code": r["parent_code"] or None,
-         "label_da": r["label_da"], "label_en": r["label_en"]}
-        for r in isco
-    ])
-    counts["occupations"] = _insert_missing(session, Occupation, "uri", [
-        {"uri": r["esco_uri"], "esco_code": r["esco_code"], "isco_code": r["isco_code"],
-         "label_da": r["preferred_label_da"] or r["preferred_label_en"],
-         "label_da_is_esco": bool(r["preferred_label_da"]),
-         "alt_labels_da": r["alt_labels_da"], "label_en": r["preferred_label_en"]}
-        for r in _rows("occupations.csv")
-    ])
+    counts["isco_groups"] = _insert_missing(
+        session,
+        IscoGroup,
+        "code",
+        [
+            {
+                "code": r["isco_code"],
+                "level": int(r["level"]),
+                "parent_code": r["parent_code"] or None,
+                "label_da": r["label_da"],
+                "label_en": r["label_en"],
+            }
+            for r in isco
+        ],
+    )
+    counts["occupations"] = _insert_missing(
+        session,
+        Occupation,
+        "uri",
+        [
+            {
+                "uri": r["esco_uri"],
+                "esco_code": r["esco_code"],
+                "isco_code": r["isco_code"],
+                "label_da": r["preferred_label_da"] or r["preferred_label_en"],
+                "label_da_is_esco": bool(r["preferred_label_da"]),
+                "alt_labels_da": r["alt_labels_da"],
+                "label_en": r["preferred_label_en"],
+            }
+            for r in _rows("occupations.csv")
+        ],
+    )
     session.flush()
     return counts

@@ -17,7 +17,7 @@ def normalise_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs given without a driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -56,6 +56,9 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def is_postgres(session_or_engine: Session | Engine | sa.Connection) -> bool:
-    bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) \
+    bind = (
+        session_or_engine.get_bind()
+        if isinstance(session_or_engine, Session)
         else session_or_engine
+    )
     return bind.dialect.name == "postgresql"

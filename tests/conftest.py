@@ -45,6 +45,7 @@ accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 # --- databases ---------------------------------------------------------------------------
 
+
 class DatabaseFactory:
     """Creates fresh, migrated databases with reference data, and drops them at the end."""
 
@@ -117,8 +118,9 @@ def connection(engine: sa.Engine) -> Iterator[sa.Connection]:
 
 
 def _session_on(connection: sa.Connection) -> Session:
-    return Session(bind=connection, join_transaction_mode="create_savepoint",
-                   expire_on_commit=False)
+    return Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
 
 
 @pytest.fixture()
@@ -130,18 +132,21 @@ def db(connection: sa.Connection) -> Iterator[Session]:
 
 # --- the app -----------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def app(connection: sa.Connection, database_url: str, tmp_path: Any):  # type: ignore[no-untyped-def]
     from web import create_app
 
-    app = create_app({
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "DB_SESSION_FACTORY": lambda: _session_on(connection),
-        "WTF_CSRF_ENABLED": False,
-        "MAIL_DIR": str(tmp_path / "mail"),
-        "INSTANCE_DIR": str(tmp_path),
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "DB_SESSION_FACTORY": lambda: _session_on(connection),
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_DIR": str(tmp_path / "mail"),
+            "INSTANCE_DIR": str(tmp_path),
+        }
+    )
     return app
 
 

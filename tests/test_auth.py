@@ -86,8 +86,9 @@ def test_forms_are_protected_against_csrf(app, make_user):
     assert response.status_code == 400
     page = client.get("/login").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
 
 
@@ -113,8 +114,9 @@ def test_production_refuses_the_development_secret(monkeypatch):
         create_app({"ENV_MODE": "production", "SECRET_KEY": DEV_SECRET_KEY})
     with pytest.raises(ConfigError):
         create_app({"ENV_MODE": "production", "SECRET_KEY": "short"})
-    app = create_app({"ENV_MODE": "production", "SECRET_KEY": "x" * 40,
-                      "DATABASE_URL": "sqlite://"})
+    app = create_app(
+        {"ENV_MODE": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"}
+    )
     assert app.config["SECRET_KEY"] == "x" * 40
 
 

@@ -33,12 +33,15 @@ def test_demo_is_complete_and_idempotent(db, app):
     assert _count(db, YouthProfile) == 50 and _count(db, User) == counts["users"]
 
     client = app.test_client()
-    starts = {"admin": "/admin/", "caseworker": "/caseworker/", "company": "/company/",
-              "mentor": "/mentor/"}
+    starts = {
+        "admin": "/admin/",
+        "caseworker": "/caseworker/",
+        "company": "/company/",
+        "mentor": "/mentor/",
+    }
     for login in logins:
         # Demo users have the real (expensive) hash of the demo password.
-        response = client.post("/login", data={"email": login.email,
-                                               "password": login.password})
+        response = client.post("/login", data={"email": login.email, "password": login.password})
         assert response.headers["Location"] == starts[login.role]
         for role, path in starts.items():
             assert client.get(path).status_code == (200 if role == login.role else 403)

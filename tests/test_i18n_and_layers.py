@@ -27,11 +27,14 @@ def _imports(package: str) -> set[tuple[str, str]]:
     return found
 
 
-@pytest.mark.parametrize("package,forbidden", [
-    ("models", {"web", "jobs", "flask", "flask_login", "flask_babel", "flask_wtf"}),
-    ("jobs", {"web", "flask"}),
-    ("matcher", {"web", "jobs", "models", "flask", "sqlalchemy"}),
-])
+@pytest.mark.parametrize(
+    "package,forbidden",
+    [
+        ("models", {"web", "jobs", "flask", "flask_login", "flask_babel", "flask_wtf"}),
+        ("jobs", {"web", "flask"}),
+        ("matcher", {"web", "jobs", "models", "flask", "sqlalchemy"}),
+    ],
+)
 def test_dependencies_point_one_way(package, forbidden):
     bad = sorted((where, name) for where, name in _imports(package) if name in forbidden)
     assert not bad, f"{package} must not import {forbidden}: {bad}"

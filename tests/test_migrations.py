@@ -35,11 +35,13 @@ def test_constraints_are_in_the_database(db, make_opening):
     nested.rollback()
     nested = db.begin_nested()
     with pytest.raises(IntegrityError):
-        db.execute(sa.text("UPDATE job_opening SET hours_max = 40 WHERE id = :id"),
-                   {"id": opening.id})
+        db.execute(
+            sa.text("UPDATE job_opening SET hours_max = 40 WHERE id = :id"), {"id": opening.id}
+        )
     nested.rollback()
     nested = db.begin_nested()
     with pytest.raises(IntegrityError):
-        db.execute(sa.text("UPDATE job_opening SET status = 'bogus' WHERE id = :id"),
-                   {"id": opening.id})
+        db.execute(
+            sa.text("UPDATE job_opening SET status = 'bogus' WHERE id = :id"), {"id": opening.id}
+        )
     nested.rollback()

@@ -16,7 +16,8 @@ def test_counts(db):
 
 def test_every_postcode_is_mapped_to_a_municipality(db):
     unmapped = db.scalar(
-        select(func.count()).select_from(Postcode)
+        select(func.count())
+        .select_from(Postcode)
         .outerjoin(Municipality, Postcode.municipality_code == Municipality.code)
         .where(Municipality.code.is_(None))
     )
@@ -26,16 +27,35 @@ def test_every_postcode_is_mapped_to_a_municipality(db):
 
 
 def test_every_occupation_has_a_danish_label(db):
-    missing = db.scalar(select(func.count()).select_from(Occupation).where(
-        (Occupation.label_da.is_(None)) | (Occupation.label_da == "")))
+    missing = db.scalar(
+        select(func.count())
+        .select_from(Occupation)
+        .where((Occupation.label_da.is_(None)) | (Occupation.label_da == ""))
+    )
     assert missing == 0
     # 2,937 carry ESCO's own Danish label; the 102 newer ones show the English one.
-    assert db.scalar(select(func.count()).select_from(Occupation)
-                     .where(Occupation.label_da_is_esco.is_(True))) == 2937
-    assert db.scalar(select(Occupation.label_da).where(
-        Occupation.uri.like("%bea705fe-06ac-4147-b8e0-6e8ac1208d8f"))) == "lagerarbejder"
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(Occupation)
+            .where(Occupation.label_da_is_esco.is_(True))
+        )
+        == 2937
+    )
+    assert (
+        db.scalar(
+            select(Occupation.label_da).where(
+                Occupation.uri.like("%bea705fe-06ac-4147-b8e0-6e8ac1208d8f")
+            )
+        )
+        == "lagerarbejder"
+    )
 
 
 def test_loading_twice_changes_nothing(db):
     assert load_reference_data(db) == {
-        "municipalities": 0, "postcodes": 0, "isco_groups": 0, "occupations": 0}
+        "municipalities": 0,
+        "postcodes": 0,
+        "isco_groups": 0,
+        "occupations": 0,
+    }

@@ -16,10 +16,17 @@ def test_valid_cvr(cvr):
     assert check_cvr(cvr) == cvr.replace(" ", "")
 
 
-@pytest.mark.parametrize("cvr,message", [
-    ("1234567", "8 digits"), ("123456789", "8 digits"), ("abcdefgh", "8 digits"),
-    ("", "8 digits"), ("01234567", "8 digits"), ("24256791", "not a valid CVR"),
-])
+@pytest.mark.parametrize(
+    "cvr,message",
+    [
+        ("1234567", "8 digits"),
+        ("123456789", "8 digits"),
+        ("abcdefgh", "8 digits"),
+        ("", "8 digits"),
+        ("01234567", "8 digits"),
+        ("24256791", "not a valid CVR"),
+    ],
+)
 def test_invalid_cvr(cvr, message):
     with pytest.raises(ValidationError) as err:
         check_cvr(cvr)
@@ -34,20 +41,32 @@ def test_email():
             check_email(bad)
 
 
-@pytest.mark.parametrize("text,what", [
-    ("CPR 010203-1234", "CPR"), ("født 0102031234", "CPR"),
-    ("skriv til anna.b@gmail.com", "e-mail"), ("ring 20 30 40 50", "phone"),
-    ("tlf +45 20304050", "phone"), ("mobil 22334455", "phone"),
-])
+@pytest.mark.parametrize(
+    "text,what",
+    [
+        ("CPR 010203-1234", "CPR"),
+        ("født 0102031234", "CPR"),
+        ("skriv til anna.b@gmail.com", "e-mail"),
+        ("ring 20 30 40 50", "phone"),
+        ("tlf +45 20304050", "phone"),
+        ("mobil 22334455", "phone"),
+    ],
+)
 def test_free_text_refuses_identifiers(text, what):
     with pytest.raises(ValidationError) as err:
         check_free_text("support_notes", text)
     assert what in err.value.message
 
 
-@pytest.mark.parametrize("text", [
-    "Vil gerne arbejde med dyr", "Har truckcertifikat fra 2024", "37 timer om ugen", "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vil gerne arbejde med dyr",
+        "Har truckcertifikat fra 2024",
+        "37 timer om ugen",
+        "",
+    ],
+)
 def test_free_text_allows_ordinary_text(text):
     assert check_free_text("notes", text) == text
 
@@ -74,12 +93,20 @@ def test_profile_refuses_identifiers_in_every_free_text_field(db, make_user):
     year = date.today().year
     for field in ("skills", "interests", "wished_occupations"):
         with pytest.raises(ValidationError) as err:
-            create_profile(db, caseworker, ProfileInput(
-                birth_year=year - 20, postcode="2200", **{field: ["mail mig på x@y.dk"]}))
+            create_profile(
+                db,
+                caseworker,
+                ProfileInput(
+                    birth_year=year - 20, postcode="2200", **{field: ["mail mig på x@y.dk"]}
+                ),
+            )
         assert err.value.field == field
     with pytest.raises(ValidationError):
-        create_profile(db, caseworker, ProfileInput(
-            birth_year=year - 20, postcode="2200", support_notes="CPR 311299-1234"))
+        create_profile(
+            db,
+            caseworker,
+            ProfileInput(birth_year=year - 20, postcode="2200", support_notes="CPR 311299-1234"),
+        )
 
 
 def test_user_rules(db, make_org):
@@ -90,6 +117,11 @@ def test_user_rules(db, make_org):
         create_user(db, email="cw@example.dk", password="long-enough-pw", role=Role.CASEWORKER)
     assert err.value.field == "municipality"
     with pytest.raises(ValidationError) as err:
-        create_user(db, email="co@example.dk", password="long-enough-pw", role=Role.COMPANY,
-                    organisation=make_org(OrganisationKind.CIVIL_SOCIETY))
+        create_user(
+            db,
+            email="co@example.dk",
+            password="long-enough-pw",
+            role=Role.COMPANY,
+            organisation=make_org(OrganisationKind.CIVIL_SOCIETY),
+        )
     assert err.value.field == "organisation"

@@ -16,10 +16,19 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-            "N_": None}
-METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2"),
-              ("**.py", "python")]
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "N_": None,
+}
+METHOD_MAP = [
+    ("**/templates/**.html", "jinja2"),
+    ("**/templates/**.txt", "jinja2"),
+    ("**.py", "python"),
+]
 SOURCE_DIRS = ("web", "models", "jobs")
 
 
@@ -57,7 +66,9 @@ def used_ids() -> dict[str, str]:
     found: dict[str, str] = {}
     for directory in SOURCE_DIRS:
         for filename, lineno, message, _comments, _ctx in extract_from_dir(
-            ROOT / directory, METHOD_MAP, keywords=KEYWORDS,
+            ROOT / directory,
+            METHOD_MAP,
+            keywords=KEYWORDS,
             options_map={"**/templates/**.html": {"extensions": "jinja2.ext.do"}},
         ):
             msgid = message if isinstance(message, str) else message[0]

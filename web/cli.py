@@ -99,14 +99,16 @@ def setup(no_demo: bool) -> None:
 @click.option("--name", required=True)
 @click.option("--cvr", default=None, help="8 digits; required for companies.")
 @click.option("--postcode", default=None)
-def create_organisation_command(kind: str, name: str, cvr: str | None,
-                                postcode: str | None) -> None:
+def create_organisation_command(
+    kind: str, name: str, cvr: str | None, postcode: str | None
+) -> None:
     from models.operations.accounts import create_organisation
 
     db = get_db()
     try:
-        org = create_organisation(db, kind=OrganisationKind(kind), name=name, cvr=cvr,
-                                  postcode=postcode)
+        org = create_organisation(
+            db, kind=OrganisationKind(kind), name=name, cvr=cvr, postcode=postcode
+        )
     except DomainError as error:
         raise click.ClickException(str(error)) from error
     db.commit()
@@ -119,20 +121,38 @@ def create_organisation_command(kind: str, name: str, cvr: str | None,
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", default="")
 @click.option("--municipality", type=int, default=None, help="Caseworkers: municipality code.")
-@click.option("--organisation", "organisation_id", type=int, default=None,
-              help="Company and mentor users: organisation id.")
+@click.option(
+    "--organisation",
+    "organisation_id",
+    type=int,
+    default=None,
+    help="Company and mentor users: organisation id.",
+)
 @click.option("--locale", type=click.Choice(["da", "en"]), default="da")
-def create_user_command(email: str, role: str, password: str, name: str,
-                        municipality: int | None, organisation_id: int | None,
-                        locale: str) -> None:
+def create_user_command(
+    email: str,
+    role: str,
+    password: str,
+    name: str,
+    municipality: int | None,
+    organisation_id: int | None,
+    locale: str,
+) -> None:
     from models.operations.accounts import create_user
 
     db = get_db()
     organisation = db.get(Organisation, organisation_id) if organisation_id else None
     try:
-        user = create_user(db, email=email, password=password, role=Role(role), name=name,
-                           municipality_code=municipality, organisation=organisation,
-                           locale=locale)
+        user = create_user(
+            db,
+            email=email,
+            password=password,
+            role=Role(role),
+            name=name,
+            municipality_code=municipality,
+            organisation=organisation,
+            locale=locale,
+        )
     except DomainError as error:
         raise click.ClickException(str(error)) from error
     db.commit()
@@ -140,6 +160,12 @@ def create_user_command(email: str, role: str, password: str, name: str,
 
 
 def register(app: Flask) -> None:
-    for command in (db_group, load_reference, load_demo_command, setup,
-                    create_organisation_command, create_user_command):
+    for command in (
+        db_group,
+        load_reference,
+        load_demo_command,
+        setup,
+        create_organisation_command,
+        create_user_command,
+    ):
         app.cli.add_command(command)

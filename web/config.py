@@ -21,9 +21,7 @@ def _int(name: str, default: int) -> int:
 class Config:
     ENV_MODE = os.environ.get("UNGELOEFTET_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
-    DATABASE_URL = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{_INSTANCE / 'ungeloeftet.db'}"
-    )
+    DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{_INSTANCE / 'ungeloeftet.db'}")
     INSTANCE_DIR = str(_INSTANCE)
     # Empty: mails are written as .eml files under instance/mail (the embedded default).
     SMTP_URL = os.environ.get("SMTP_URL", "")

@@ -7,9 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def register(app: Flask) -> None:

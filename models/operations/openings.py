@@ -117,12 +117,17 @@ def set_opening_status(
 
 
 def expire_pending_suggestions(
-    session: Session, *, opening_ids: list[int] = (), mentor_slot_ids: list[int] = ()  # type: ignore[assignment]
+    session: Session,
+    *,
+    opening_ids: list[int] = (),
+    mentor_slot_ids: list[int] = (),  # type: ignore[assignment]
 ) -> int:
     """Undecided suggestions for closed targets become ``expired``; decisions stay."""
     count = 0
-    for column, ids in ((Suggestion.opening_id, opening_ids),
-                        (Suggestion.mentor_slot_id, mentor_slot_ids)):
+    for column, ids in (
+        (Suggestion.opening_id, opening_ids),
+        (Suggestion.mentor_slot_id, mentor_slot_ids),
+    ):
         if ids:
             result = session.execute(
                 update(Suggestion)

@@ -40,8 +40,12 @@ def _require(suggestion: Suggestion, *allowed: SuggestionStatus) -> None:
 
 
 def approve_suggestion(
-    session: Session, caseworker: User, suggestion: Suggestion, pitch: str = "",
-    *, now: datetime | None = None,
+    session: Session,
+    caseworker: User,
+    suggestion: Suggestion,
+    pitch: str = "",
+    *,
+    now: datetime | None = None,
 ) -> Suggestion:
     _require(suggestion, SuggestionStatus.PROPOSED)
     now = now or utcnow()
@@ -53,14 +57,24 @@ def approve_suggestion(
     session.flush()
     record_event(session, caseworker, "suggestion.approve", suggestion)
     for partner in _partner_users(session, suggestion):
-        enqueue(session, partner, "proposal.new", f"suggestion:{suggestion.id}",
-                {"suggestion_id": suggestion.id})
+        enqueue(
+            session,
+            partner,
+            "proposal.new",
+            f"suggestion:{suggestion.id}",
+            {"suggestion_id": suggestion.id},
+        )
     return suggestion
 
 
 def reject_suggestion(
-    session: Session, caseworker: User, suggestion: Suggestion, reason_code: str,
-    reason: str = "", *, now: datetime | None = None,
+    session: Session,
+    caseworker: User,
+    suggestion: Suggestion,
+    reason_code: str,
+    reason: str = "",
+    *,
+    now: datetime | None = None,
 ) -> Suggestion:
     _require(suggestion, SuggestionStatus.PROPOSED)
     if reason_code not in REJECT_REASONS:
@@ -76,8 +90,13 @@ def reject_suggestion(
 
 
 def answer_as_company(
-    session: Session, user: User, suggestion: Suggestion, interested: bool, message: str = "",
-    *, now: datetime | None = None,
+    session: Session,
+    user: User,
+    suggestion: Suggestion,
+    interested: bool,
+    message: str = "",
+    *,
+    now: datetime | None = None,
 ) -> Suggestion:
     _require(suggestion, SuggestionStatus.APPROVED)
     suggestion.status = SuggestionStatus.INTERESTED if interested else SuggestionStatus.DECLINED
@@ -91,8 +110,13 @@ def answer_as_company(
 
 
 def answer_as_mentor(
-    session: Session, mentor: User, suggestion: Suggestion, accept: bool, reason: str = "",
-    *, now: datetime | None = None,
+    session: Session,
+    mentor: User,
+    suggestion: Suggestion,
+    accept: bool,
+    reason: str = "",
+    *,
+    now: datetime | None = None,
 ) -> Suggestion:
     """Accept or decline a mentoring offer. Capacity holds under concurrent accepts.
 
@@ -112,12 +136,17 @@ def answer_as_mentor(
     else:
         if slot.status is not SlotStatus.OPEN:
             raise Conflict(N_("This mentor slot is not open."))
-        taken = session.scalar(
-            select(func.count()).select_from(Suggestion).where(
-                Suggestion.mentor_slot_id == slot.id,
-                Suggestion.status.in_(ACTIVE_MENTORING),
+        taken = (
+            session.scalar(
+                select(func.count())
+                .select_from(Suggestion)
+                .where(
+                    Suggestion.mentor_slot_id == slot.id,
+                    Suggestion.status.in_(ACTIVE_MENTORING),
+                )
             )
-        ) or 0
+            or 0
+        )
         if taken >= slot.capacity:
             raise Conflict(N_("This mentor slot is full."))
         suggestion.status = SuggestionStatus.ACCEPTED
@@ -140,8 +169,13 @@ def answer_as_mentor(
 
 
 def record_outcome(
-    session: Session, caseworker: User, suggestion: Suggestion, outcome: Outcome,
-    *, follow_up_on: date | None = None, now: datetime | None = None,
+    session: Session,
+    caseworker: User,
+    suggestion: Suggestion,
+    outcome: Outcome,
+    *,
+    follow_up_on: date | None = None,
+    now: datetime | None = None,
 ) -> Suggestion:
     now = now or utcnow()
     suggestion.outcome = outcome
@@ -166,17 +200,24 @@ def _partner_users(session: Session, suggestion: Suggestion) -> list[User]:
     opening = suggestion.opening
     if opening is None:
         return []
-    return list(session.scalars(
-        select(User).where(
-            User.organisation_id == opening.organisation_id,
-            User.role == Role.COMPANY,
-            User.active.is_(True),
+    return list(
+        session.scalars(
+            select(User).where(
+                User.organisation_id == opening.organisation_id,
+                User.role == Role.COMPANY,
+                User.active.is_(True),
+            )
         )
-    ))
+    )
 
 
 def _tell_caseworker(session: Session, suggestion: Suggestion, kind: str) -> None:
     caseworker = suggestion.youth.caseworker
     if caseworker is not None:
-        enqueue(session, caseworker, kind, f"suggestion:{suggestion.id}:{suggestion.status}",
-                {"suggestion_id": suggestion.id})
+        enqueue(
+            session,
+            caseworker,
+            kind,
+            f"suggestion:{suggestion.id}:{suggestion.status}",
+            {"suggestion_id": suggestion.id},
+        )

@@ -32,8 +32,14 @@ def login() -> str | Response | tuple[str, int]:
             record_event(db, user, "auth.login", user, ip=request.remote_addr)
             db.commit()
             return redirect(_safe_next(request.args.get("next")) or home_url())
-        record_event(db, None, "auth.login_failed", None, ip=request.remote_addr,
-                     email=(form.email.data or "")[:254])
+        record_event(
+            db,
+            None,
+            "auth.login_failed",
+            None,
+            ip=request.remote_addr,
+            email=(form.email.data or "")[:254],
+        )
         db.commit()
         flash(_("Wrong e-mail or password."), "error")
         return render_template("auth/login.html", form=form), 200

@@ -12,7 +12,11 @@ from web.db import get_db
 @bp.get("/")
 def index() -> str:
     """The municipality's anonymised profiles."""
-    profiles = get_db().scalars(
-        profiles_for(current_user).order_by(YouthProfile.last_activity_at.desc()).limit(100)
-    ).all()
+    profiles = (
+        get_db()
+        .scalars(
+            profiles_for(current_user).order_by(YouthProfile.last_activity_at.desc()).limit(100)
+        )
+        .all()
+    )
     return render_template("caseworker/index.html", profiles=profiles)
