@@ -23,8 +23,9 @@ coverage value, so coverage of any block of pairs is one ``np.searchsorted``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -169,6 +170,13 @@ class YouthArrays:
     skill_vals: FloatArray
     interest_ids: IntArray
     docs: list[str]
+    lang_width: int = 1
+    # TF-IDF rows per vectoriser ("opening" / "mentor_slot"), filled by the engine.
+    text_cache: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        used = np.flatnonzero(self.langs.any(axis=0))
+        self.lang_width = int(used.max()) + 1 if len(used) else 1
 
     def __len__(self) -> int:
         return len(self.items)
@@ -259,6 +267,11 @@ class OpeningArrays:
     mentor: BoolArray
     cap: IntArray
     docs: list[str]
+    lang_width: int = 1
+
+    def __post_init__(self) -> None:
+        used = np.flatnonzero(self.langs.any(axis=0))
+        self.lang_width = int(used.max()) + 1 if len(used) else 1
 
     def __len__(self) -> int:
         return len(self.items)
@@ -315,6 +328,11 @@ class SlotArrays:
     interest_ids: IntArray
     n_interests: IntArray
     docs: list[str]
+    lang_width: int = 1
+
+    def __post_init__(self) -> None:
+        used = np.flatnonzero(self.langs.any(axis=0))
+        self.lang_width = int(used.max()) + 1 if len(used) else 1
 
     def __len__(self) -> int:
         return len(self.items)
