@@ -97,6 +97,8 @@ def _vectorizer(docs: Sequence[str]) -> tuple[TfidfVectorizer | None, sp.csr_mat
 def _transform(vec: TfidfVectorizer | None, docs: Sequence[str]) -> sp.csr_matrix | None:
     if vec is None:
         return None
+    if not docs:
+        return sp.csr_matrix((0, len(vec.vocabulary_)), dtype=np.float64)
     return sp.csr_matrix(vec.transform(list(docs)))
 
 
@@ -251,6 +253,27 @@ class MatchEngine:
                     distance_km=dists[p],
                 )
             )
+
+    def score_all(
+        self, youths: Sequence[Youth], kind: Literal["opening", "mentor_slot"] = "opening"
+    ) -> tuple[IntArray, IntArray, FloatArray, dict[str, FloatArray]]:
+        """Every allowed (youth, target) pair, scored: no retrieval cut-off, no allocation.
+
+        Returns youth ids, target ids, scores and components (arrays of equal length). For
+        audits, tests and small populations; the pair count grows with the product of sizes.
+        """
+        self._check_fitted()
+        check_unique_ids("youth", [y.id for y in youths])
+        target: OpeningArrays | SlotArrays = self.openings_ if kind == "opening" else self.slots_
+        active = [y for y in youths if y.status == "active"]
+        youth = self._encode_youths(active)
+        rows = np.arange(len(youth), dtype=np.int64)
+        yi, tj = nearest_pairs(self.geo_, youth, target, rows, self._rules(target),
+                               self.today_day_, self.config_.start_tolerance_days, None)
+        ctx = self._context(youth, target, yi, tj)
+        registry, weights = self._registry(kind)
+        score, comps = score_pairs(ctx, self._model(youth, target), registry, weights)
+        return youth.ids[yi], target.ids[tj], score, comps
 
     # ------------------------------------------------------------ internals
     def _encode_youths(self, active: list[Youth]) -> YouthArrays:
