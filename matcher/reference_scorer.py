@@ -10,6 +10,9 @@ are inputs here, not what is being checked).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
+
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher.encode import NO_DATE_EARLY, NO_DATE_LATE, VIA_OCCUPATION, day
 from matcher.engine import MatchEngine
@@ -48,10 +51,15 @@ def _text(engine: MatchEngine, youth: Youth, target_doc: str, kind: str) -> floa
     if vec is None:
         return 0.0
     ydoc = " ".join((*youth.wished_occupations, *youth.skills, *youth.interests))
-    a, b = vec.transform([ydoc]), vec.transform([target_doc])
-    wa = dict(zip(a.indices.tolist(), a.data.tolist(), strict=True))
-    total = sum(w * wa.get(t, 0.0) for t, w in zip(b.indices.tolist(), b.data.tolist(), strict=True))
+    wa, wb = _tfidf(vec, ydoc), _tfidf(vec, target_doc)
+    total = sum(w * wa.get(t, 0.0) for t, w in wb.items())
     return min(max(total, 0.0), 1.0)
+
+
+@lru_cache(maxsize=4096)
+def _tfidf(vec: TfidfVectorizer, doc: str) -> dict[int, float]:
+    row = vec.transform([doc])
+    return dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
 
 
 def _weighted(weights: dict[str, float], comps: dict[str, float]) -> float:
