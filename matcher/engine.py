@@ -254,6 +254,19 @@ class MatchEngine:
                 )
             )
 
+    def allowed_pairs(
+        self, youths: Sequence[Youth], kind: Literal["opening", "mentor_slot"] = "opening"
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Youth ids, target ids and km of every pair the hard constraints allow (no scores)."""
+        self._check_fitted()
+        check_unique_ids("youth", [y.id for y in youths])
+        target: OpeningArrays | SlotArrays = self.openings_ if kind == "opening" else self.slots_
+        youth = encode_youths([y for y in youths if y.status == "active"], self.vocab_)
+        yi, tj = nearest_pairs(self.geo_, youth, target, np.arange(len(youth), dtype=np.int64),
+                               self._rules(target), self.today_day_,
+                               self.config_.start_tolerance_days, None)
+        return youth.ids[yi], target.ids[tj], self.geo_.distance(youth.pc[yi], target.pc[tj])
+
     def score_all(
         self, youths: Sequence[Youth], kind: Literal["opening", "mentor_slot"] = "opening"
     ) -> tuple[IntArray, IntArray, FloatArray, dict[str, FloatArray]]:
