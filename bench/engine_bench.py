@@ -47,8 +47,14 @@ def _dcg(gains: list[float]) -> float:
     return sum(g / np.log2(i + 2) for i, g in enumerate(gains))
 
 
-def quality(engine: MatchEngine, pop: Any, ranked: dict[int, list[Any]], sample: list[Any],
-            rng: np.random.Generator, k: int = 10) -> dict[str, dict[str, float]]:
+def quality(
+    engine: MatchEngine,
+    pop: Any,
+    ranked: dict[int, list[Any]],
+    sample: list[Any],
+    rng: np.random.Generator,
+    k: int = 10,
+) -> dict[str, dict[str, float]]:
     tx = engine.vocab_.taxonomy
     o = engine.openings_
     o_occ = np.array([tx.occ_index[pop.opening_occupation[i]] for i in o.ids.tolist()])
@@ -70,7 +76,9 @@ def quality(engine: MatchEngine, pop: Any, ranked: dict[int, list[Any]], sample:
         ideal = _dcg(sorted(gain[relevant].tolist(), reverse=True)[:k])
         n_rel = min(k, len(relevant))
 
-        def score(pos: list[int], ideal: float = ideal, n_rel: int = n_rel) -> tuple[float, float]:
+        def score(
+            pos: list[int], gain: np.ndarray = gain, ideal: float = ideal, n_rel: int = n_rel
+        ) -> tuple[float, float]:
             g = [float(gain[p]) for p in pos[:k]]
             return _dcg(g) / ideal, sum(1 for x in g if x > 0) / n_rel
 
@@ -78,24 +86,32 @@ def quality(engine: MatchEngine, pop: Any, ranked: dict[int, list[Any]], sample:
         out["random"].append(score(rng.permutation(reach)[:k].tolist()))
         wishes = [fold(w) for w in y.wished_occupations if not w.startswith("http")]
         if wishes:
-            sims = np.max(process.cdist(wishes, [titles[p] for p in reach],
-                                        scorer=fuzz.token_set_ratio), axis=0)
+            sims = np.max(
+                process.cdist(wishes, [titles[p] for p in reach], scorer=fuzz.token_set_ratio),
+                axis=0,
+            )
             order = np.lexsort((o.ids[reach], -sims))
             out["fuzzy_title"].append(score(reach[order].tolist()))
         else:
             out["fuzzy_title"].append((0.0, 0.0))
     return {
-        name: {"ndcg@10": float(np.mean([v[0] for v in vals])) if vals else 0.0,
-               "recall@10": float(np.mean([v[1] for v in vals])) if vals else 0.0,
-               "youth": float(len(vals))}
+        name: {
+            "ndcg@10": float(np.mean([v[0] for v in vals])) if vals else 0.0,
+            "recall@10": float(np.mean([v[1] for v in vals])) if vals else 0.0,
+            "youth": float(len(vals)),
+        }
         for name, vals in out.items()
     }
 
 
 def run(scale: str = "small", seed: int = 0, out: Callable[[str], None] = print) -> dict[str, Any]:
     n_youth, n_openings, n_slots = SCALES[scale]
-    figures: dict[str, Any] = {"scale": scale, "youth": n_youth, "openings": n_openings,
-                               "mentor_slots": n_slots}
+    figures: dict[str, Any] = {
+        "scale": scale,
+        "youth": n_youth,
+        "openings": n_openings,
+        "mentor_slots": n_slots,
+    }
     t = time.perf_counter()
     tx = load_taxonomy()
     _ = tx.occupation_matcher, tx.skill_matcher
@@ -117,9 +133,13 @@ def run(scale: str = "small", seed: int = 0, out: Callable[[str], None] = print)
     figures["rank_mentors_s"] = figures["full_run_s"] - t_fit - t_rank
     figures["peak_rss_mib"] = peak_rss_mib()
     active = [y for y in pop.youths if y.status == "active"]
-    figures["active_youth_with_opening"] = sum(1 for y in active if ranked[y.id]) / max(len(active), 1)
+    figures["active_youth_with_opening"] = sum(1 for y in active if ranked[y.id]) / max(
+        len(active), 1
+    )
     figures["mean_openings_per_youth"] = float(np.mean([len(ranked[y.id]) for y in active]))
-    figures["active_youth_with_mentor"] = sum(1 for y in active if mentors[y.id]) / max(len(active), 1)
+    figures["active_youth_with_mentor"] = sum(1 for y in active if mentors[y.id]) / max(
+        len(active), 1
+    )
 
     t = time.perf_counter()
     engine.index_youths(pop.youths)
@@ -139,8 +159,10 @@ def run(scale: str = "small", seed: int = 0, out: Callable[[str], None] = print)
     figures["rank_one_profile_ms"] = (time.perf_counter() - t) * 1000
 
     rng = np.random.default_rng(seed)
-    sample_youths = [active[i] for i in sorted(rng.choice(len(active), min(300, len(active)),
-                                                          replace=False).tolist())]
+    sample_youths = [
+        active[i]
+        for i in sorted(rng.choice(len(active), min(300, len(active)), replace=False).tolist())
+    ]
     t = time.perf_counter()
     yid, tid, _, _ = engine.score_all(sample_youths, "opening")
     vec_s = time.perf_counter() - t
@@ -154,18 +176,24 @@ def run(scale: str = "small", seed: int = 0, out: Callable[[str], None] = print)
         score_opening(engine, by_y[int(yid[p])], by_o[int(tid[p])])
     ref_s = time.perf_counter() - t
     figures["reference_pairs_per_s"] = len(pick) / ref_s
-    figures["throughput_ratio"] = figures["vectorised_pairs_per_s"] / figures["reference_pairs_per_s"]
+    figures["throughput_ratio"] = (
+        figures["vectorised_pairs_per_s"] / figures["reference_pairs_per_s"]
+    )
 
-    with_truth = [active[i] for i in sorted(rng.choice(len(active), min(2000, len(active)),
-                                                       replace=False).tolist())]
+    with_truth = [
+        active[i]
+        for i in sorted(rng.choice(len(active), min(2000, len(active)), replace=False).tolist())
+    ]
     figures["quality"] = quality(engine, pop, ranked, with_truth, rng)
 
     out(f"scale={scale}: {n_youth} youth x {n_openings} openings x {n_slots} mentor slots")
     for key, value in figures.items():
         if key == "quality":
             for name, q in value.items():
-                out(f"  quality {name:12s} NDCG@10={q['ndcg@10']:.3f} "
-                    f"recall@10={q['recall@10']:.3f} (youth={int(q['youth'])})")
+                out(
+                    f"  quality {name:12s} NDCG@10={q['ndcg@10']:.3f} "
+                    f"recall@10={q['recall@10']:.3f} (youth={int(q['youth'])})"
+                )
         elif isinstance(value, float):
             out(f"  {key:28s} {value:,.3f}")
         else:

@@ -66,8 +66,16 @@ def allocate(
     by_youth = np.lexsort((rank, yi))
     by_target = np.lexsort((rank, tj))
     room_t = cap.astype(np.int64).copy()
-    first = _greedy(yi, tj, prio, by_youth, by_target, np.ones(n_youth, dtype=np.int64), room_t,
-                    np.ones(n, dtype=np.bool_))
+    first = _greedy(
+        yi,
+        tj,
+        prio,
+        by_youth,
+        by_target,
+        np.ones(n_youth, dtype=np.int64),
+        room_t,
+        np.ones(n, dtype=np.bool_),
+    )
     # _greedy updated room_t in place.
     room_y = np.full(n_youth, k - 1, dtype=np.int64)
     second = _greedy(yi, tj, prio, by_youth, by_target, room_y, room_t, ~first)

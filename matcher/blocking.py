@@ -39,7 +39,9 @@ BoolArray = npt.NDArray[np.bool_]
 EARTH_RADIUS_KM = 6371.0088
 
 
-def haversine_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray) -> FloatArray:
+def haversine_km(
+    lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray
+) -> FloatArray:
     """Great-circle distance in km (degrees in)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi = p2 - p1
@@ -205,8 +207,9 @@ MENTOR_RULES: Mapping[str, Rule] = {
 
 
 def subset(ctx: PairContext, sel: IntArray | BoolArray) -> PairContext:
-    return PairContext(ctx.youth, ctx.target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today,
-                       ctx.tolerance)
+    return PairContext(
+        ctx.youth, ctx.target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today, ctx.tolerance
+    )
 
 
 def passes(ctx: PairContext, rules: Mapping[str, Rule]) -> BoolArray:
@@ -278,8 +281,9 @@ def nearest_pairs(
             cand = cand[: max(limit * 8, 200)]
         yi = np.repeat(members, len(cand))
         tj = np.tile(cand, len(members))
-        ctx = PairContext(youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today,
-                          tolerance)
+        ctx = PairContext(
+            youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today, tolerance
+        )
         keep = passes(ctx, rules)
         yi, tj = yi[keep], tj[keep]
         if limit is not None and len(yi):
@@ -355,8 +359,9 @@ def retrieve_pairs(
         yi = members[block.row]
         tj = cand[block.col]
         vals = block.data
-        ctx = PairContext(youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today,
-                          tolerance)
+        ctx = PairContext(
+            youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today, tolerance
+        )
         keep = passes(ctx, rules)
         yi, tj, vals = yi[keep], tj[keep], vals[keep]
         if not len(yi):

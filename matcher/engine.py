@@ -82,7 +82,7 @@ def _vectorizer(docs: Sequence[str]) -> tuple[TfidfVectorizer | None, sp.csr_mat
     vec = TfidfVectorizer(
         preprocessor=fold,
         stop_words=STOP_WORDS,
-        token_pattern=r"(?u)\b\w\w+\b",
+        token_pattern=r"(?u)\b\w\w+\b",  # noqa: S106 (a regex, not a password)
         sublinear_tf=True,
         max_df=0.5 if len(docs) >= 50 else 1.0,
         dtype=np.float64,
@@ -149,7 +149,9 @@ class MatchEngine:
         self.geo_ = GeoIndex(self.taxonomy)
         live_openings = [o for o in openings if self._opening_live(o)]
         live_slots = [s for s in mentor_slots if self._slot_live(s)]
-        self.openings_ = encode_openings(live_openings, self.vocab_, self.today_, cfg.seat_multiplier)
+        self.openings_ = encode_openings(
+            live_openings, self.vocab_, self.today_, cfg.seat_multiplier
+        )
         self.slots_ = encode_slots(live_slots, self.vocab_, cfg.seat_multiplier)
         self.opening_vec_, self.opening_text_ = _vectorizer(self.openings_.docs)
         self.slot_vec_, self.slot_text_ = _vectorizer(self.slots_.docs)
@@ -228,8 +230,9 @@ class MatchEngine:
         sel: IntArray,
         kind: Literal["opening", "mentor_slot"],
     ) -> None:
-        sub = PairContext(youth, target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today,
-                          ctx.tolerance)
+        sub = PairContext(
+            youth, target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today, ctx.tolerance
+        )
         sub_comps = {name: values[sel] for name, values in comps.items()}
         reasons: list[tuple[Reason, ...]]
         if kind == "opening":
@@ -262,9 +265,16 @@ class MatchEngine:
         check_unique_ids("youth", [y.id for y in youths])
         target: OpeningArrays | SlotArrays = self.openings_ if kind == "opening" else self.slots_
         youth = encode_youths([y for y in youths if y.status == "active"], self.vocab_)
-        yi, tj = nearest_pairs(self.geo_, youth, target, np.arange(len(youth), dtype=np.int64),
-                               self._rules(target), self.today_day_,
-                               self.config_.start_tolerance_days, None)
+        yi, tj = nearest_pairs(
+            self.geo_,
+            youth,
+            target,
+            np.arange(len(youth), dtype=np.int64),
+            self._rules(target),
+            self.today_day_,
+            self.config_.start_tolerance_days,
+            None,
+        )
         return youth.ids[yi], target.ids[tj], self.geo_.distance(youth.pc[yi], target.pc[tj])
 
     def score_all(
@@ -281,8 +291,16 @@ class MatchEngine:
         active = [y for y in youths if y.status == "active"]
         youth = self._encode_youths(active)
         rows = np.arange(len(youth), dtype=np.int64)
-        yi, tj = nearest_pairs(self.geo_, youth, target, rows, self._rules(target),
-                               self.today_day_, self.config_.start_tolerance_days, None)
+        yi, tj = nearest_pairs(
+            self.geo_,
+            youth,
+            target,
+            rows,
+            self._rules(target),
+            self.today_day_,
+            self.config_.start_tolerance_days,
+            None,
+        )
         ctx = self._context(youth, target, yi, tj)
         registry, weights = self._registry(kind)
         score, comps = score_pairs(ctx, self._model(youth, target), registry, weights)
@@ -316,8 +334,13 @@ class MatchEngine:
         self, youth: YouthArrays, target: OpeningArrays | SlotArrays, yi: IntArray, tj: IntArray
     ) -> PairContext:
         return PairContext(
-            youth, target, yi, tj, self.geo_.distance(youth.pc[yi], target.pc[tj]),
-            self.today_day_, self.config_.start_tolerance_days,
+            youth,
+            target,
+            yi,
+            tj,
+            self.geo_.distance(youth.pc[yi], target.pc[tj]),
+            self.today_day_,
+            self.config_.start_tolerance_days,
         )
 
     def _youth_text(
@@ -331,8 +354,11 @@ class MatchEngine:
         return out
 
     def _model(
-        self, youth: YouthArrays, target: OpeningArrays | SlotArrays,
-        youth_text: sp.csr_matrix | None = None, target_text: sp.csr_matrix | None = None,
+        self,
+        youth: YouthArrays,
+        target: OpeningArrays | SlotArrays,
+        youth_text: sp.csr_matrix | None = None,
+        target_text: sp.csr_matrix | None = None,
     ) -> ScoringModel:
         cfg = self.config_
         if youth_text is None:
@@ -350,7 +376,9 @@ class MatchEngine:
             interests_vacuous=cfg.interests_vacuous,
         )
 
-    def reachable_pairs_estimate(self, youth: YouthArrays, target: OpeningArrays | SlotArrays) -> int:
+    def reachable_pairs_estimate(
+        self, youth: YouthArrays, target: OpeningArrays | SlotArrays
+    ) -> int:
         """Number of geo-reachable pairs, from postcode counts (no pair is materialised)."""
         n_pc = self.geo_.n
         ok_y = youth.pc >= 0
@@ -382,8 +410,9 @@ class MatchEngine:
             if broad and not isinstance(target, OpeningArrays):
                 break
             fy, ft = self._retrieval_features(youth, target, broad)
-            yi, tj = retrieve_pairs(self.geo_, youth, target, fy, ft, rules, today, tol,
-                                    cfg.candidates_per_youth, rows)
+            yi, tj = retrieve_pairs(
+                self.geo_, youth, target, fy, ft, rules, today, tol, cfg.candidates_per_youth, rows
+            )
             parts_y.append(yi)
             parts_t.append(tj)
             found = np.bincount(np.concatenate(parts_y), minlength=len(youth))
@@ -391,8 +420,9 @@ class MatchEngine:
             if not len(rows):
                 break
         if len(rows) and cfg.fallback_candidates:
-            yi, tj = nearest_pairs(self.geo_, youth, target, rows, rules, today, tol,
-                                   cfg.fallback_candidates)
+            yi, tj = nearest_pairs(
+                self.geo_, youth, target, rows, rules, today, tol, cfg.fallback_candidates
+            )
             parts_y.append(yi)
             parts_t.append(tj)
         key = np.unique((np.concatenate(parts_y) << KEY_SHIFT) | np.concatenate(parts_t))
@@ -482,12 +512,16 @@ class MatchEngine:
         ctx = self._context(youth, target, yi[keep], ctx.tj[keep])
         if not len(ctx.yi):
             return []
-        model = self._model(youth, target, self.youth_index_text_,
-                            _transform(self.opening_vec_, target.docs))
-        score, comps = score_pairs(ctx, model, OPENING_COMPONENTS, dict(self.config_.opening_weights))
+        model = self._model(
+            youth, target, self.youth_index_text_, _transform(self.opening_vec_, target.docs)
+        )
+        score, comps = score_pairs(
+            ctx, model, OPENING_COMPONENTS, dict(self.config_.opening_weights)
+        )
         order = np.lexsort((youth.ids[ctx.yi], -score))[:k]
-        sub = PairContext(youth, target, ctx.yi[order], ctx.tj[order], ctx.dist[order], ctx.today,
-                          ctx.tolerance)
+        sub = PairContext(
+            youth, target, ctx.yi[order], ctx.tj[order], ctx.dist[order], ctx.today, ctx.tolerance
+        )
         sub_comps = {name: v[order] for name, v in comps.items()}
         reasons = opening_reasons(sub, model, sub_comps, self.vocab_)
         return [

@@ -44,7 +44,11 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "{partial} krævede kompetencer delvist via erhvervserfaring",
         "{partial} required skills partly through work experience",
     ),
-    "skills_none_required": ((), "Ingen krav om bestemte kompetencer", "No specific skills required"),
+    "skills_none_required": (
+        (),
+        "Ingen krav om bestemte kompetencer",
+        "No specific skills required",
+    ),
     "skills_nice": (
         ("covered", "total"),
         "{covered} af {total} ønskede kompetencer",
@@ -102,7 +106,11 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "{km} km mellem den unge og mentoren",
         "{km} km between the young person and the mentor",
     ),
-    "capacity": (("free",), "Ledige pladser hos mentoren: {free}", "Free places with the mentor: {free}"),
+    "capacity": (
+        ("free",),
+        "Ledige pladser hos mentoren: {free}",
+        "Free places with the mentor: {free}",
+    ),
     "available_later": (
         ("days",),
         "Mentoren er ledig om {days} dage",
@@ -166,8 +174,15 @@ def opening_reasons(
             rs.append(reason("occupation_same", tx.occ_label_da[wish], tx.occ_label_en[wish]))
         elif level >= levels[1] and level > 0:
             group_da, group_en = tx.isco_label.get(isco[wish], (str(isco[wish]),) * 2)
-            rs.append(reason("occupation_group", tx.occ_label_da[wish], tx.occ_label_en[wish],
-                             group_da, group_en))
+            rs.append(
+                reason(
+                    "occupation_group",
+                    tx.occ_label_da[wish],
+                    tx.occ_label_en[wish],
+                    group_da,
+                    group_en,
+                )
+            )
         elif level > 0:
             rs.append(reason("occupation_field", tx.occ_label_da[wish], tx.occ_label_en[wish]))
         n_req = n_req_l[t]
@@ -214,7 +229,10 @@ def _best_wish(ctx: PairContext, model: ScoringModel) -> IntArray:
 
 
 def mentor_reasons(
-    ctx: PairContext, comps: dict[str, FloatArray], vocab: Vocabulary, interest_labels: Sequence[str]
+    ctx: PairContext,
+    comps: dict[str, FloatArray],
+    vocab: Vocabulary,
+    interest_labels: Sequence[str],
 ) -> list[tuple[Reason, ...]]:
     s, y = _slots(ctx), ctx.youth
     n = len(ctx.yi)

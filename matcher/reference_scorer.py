@@ -68,7 +68,9 @@ def _weighted(weights: dict[str, float], comps: dict[str, float]) -> float:
     return min(max(sum(weights[n] / total * comps[n] for n in names), 0.0), 1.0)
 
 
-def score_opening(engine: MatchEngine, youth: Youth, opening: Opening) -> tuple[float, dict[str, float]] | None:
+def score_opening(
+    engine: MatchEngine, youth: Youth, opening: Opening
+) -> tuple[float, dict[str, float]] | None:
     """Score of one pair, or None when a hard constraint forbids it."""
     cfg, tx, vocab = engine.config_, engine.vocab_.taxonomy, engine.vocab_
     today = engine.today_day_
@@ -117,8 +119,9 @@ def score_opening(engine: MatchEngine, youth: Youth, opening: Opening) -> tuple[
     comps["skills_nice"] = (
         sum(have.get(c, 0.0) for c in nice) / len(nice) if nice else cfg.nice_vacuous
     )
-    doc = " ".join((opening.title, opening.description, *opening.required_skills,
-                    *opening.nice_skills))
+    doc = " ".join(
+        (opening.title, opening.description, *opening.required_skills, *opening.nice_skills)
+    )
     comps["text"] = _text(engine, youth, doc, "opening")
     limit = youth.max_commute_km
     comps["distance"] = min(max(1.0 - km / max(limit, 1e-9), 0.0), 1.0) if limit > 0 else 1.0
@@ -132,7 +135,9 @@ def score_opening(engine: MatchEngine, youth: Youth, opening: Opening) -> tuple[
     return _weighted(weights, comps), {n: comps[n] for n in weights if weights[n] > 0}
 
 
-def score_slot(engine: MatchEngine, youth: Youth, slot: MentorSlot) -> tuple[float, dict[str, float]] | None:
+def score_slot(
+    engine: MatchEngine, youth: Youth, slot: MentorSlot
+) -> tuple[float, dict[str, float]] | None:
     """Score of one youth / mentor-slot pair, or None when a hard constraint forbids it."""
     cfg, vocab = engine.config_, engine.vocab_
     today, tol = engine.today_day_, cfg.start_tolerance_days
@@ -154,7 +159,9 @@ def score_slot(engine: MatchEngine, youth: Youth, slot: MentorSlot) -> tuple[flo
     comps: dict[str, float] = {}
     mine = {i for i in vocab.interests(list(youth.interests)) if i >= 0}
     theirs = {i for i in vocab.interests(list(slot.interests)) if i >= 0}
-    comps["interests"] = len(mine & theirs) / len(mine) if mine and theirs else cfg.interests_vacuous
+    comps["interests"] = (
+        len(mine & theirs) / len(mine) if mine and theirs else cfg.interests_vacuous
+    )
     doc = " ".join((slot.title, slot.description, *slot.interests))
     comps["text"] = _text(engine, youth, doc, "mentor_slot")
     first = youth.languages[0].strip().lower() if youth.languages else ""

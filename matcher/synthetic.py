@@ -38,10 +38,36 @@ from matcher.types import MentorSlot, Opening, Youth
 BIG_CITY_SHARE = {"101": 0.11, "751": 0.06, "851": 0.04, "461": 0.035}
 POOL_MAJOR_GROUPS = ("4", "5", "7", "8", "9")
 INTERESTS = (
-    "fodbold", "musik", "gaming", "tegning", "dyr", "heste", "natur", "madlavning", "fitness",
-    "dans", "film", "biler", "knallerter", "mode", "computere", "læsning", "håndbold", "svømning",
-    "fiskeri", "klatring", "e-sport", "foto", "friluftsliv", "skateboard", "boksning",
-    "frivilligt arbejde", "spejder", "teater", "sang", "cykling",
+    "fodbold",
+    "musik",
+    "gaming",
+    "tegning",
+    "dyr",
+    "heste",
+    "natur",
+    "madlavning",
+    "fitness",
+    "dans",
+    "film",
+    "biler",
+    "knallerter",
+    "mode",
+    "computere",
+    "læsning",
+    "håndbold",
+    "svømning",
+    "fiskeri",
+    "klatring",
+    "e-sport",
+    "foto",
+    "friluftsliv",
+    "skateboard",
+    "boksning",
+    "frivilligt arbejde",
+    "spejder",
+    "teater",
+    "sang",
+    "cykling",
 )
 OTHER_LANGUAGES = ("ar", "tr", "so", "pl", "uk", "fa", "ur", "ro", "de")
 DESCRIPTIONS = (
@@ -113,8 +139,9 @@ def occupation_pool(taxonomy: Taxonomy, size: int, rng: np.random.Generator) -> 
     major = (isco // 1000).astype(str)
     ok = np.isin(major, POOL_MAJOR_GROUPS) & has_da & (isco >= 0)
     few = (isco // 1000 == 3) & has_da
-    cand = np.r_[np.flatnonzero(ok), rng.choice(np.flatnonzero(few), size=min(20, few.sum()),
-                                                replace=False)]
+    cand = np.r_[
+        np.flatnonzero(ok), rng.choice(np.flatnonzero(few), size=min(20, few.sum()), replace=False)
+    ]
     pool: np.ndarray = rng.choice(cand, size=min(size, len(cand)), replace=False)
     return pool
 
@@ -143,7 +170,11 @@ def generate(
 
     def occ_text(o: int) -> str:
         labels = [taxonomy.occ_label_da[o], *alt[o]]
-        return labels[0] if rng.random() < 0.6 or len(labels) == 1 else labels[int(rng.integers(1, len(labels)))]
+        return (
+            labels[0]
+            if rng.random() < 0.6 or len(labels) == 1
+            else labels[int(rng.integers(1, len(labels)))]
+        )
 
     def skill_text(s: int) -> str:
         da = taxonomy.skill_label_da[s]
@@ -180,8 +211,10 @@ def generate(
             wishes.append(_noisy(occ_text(int(rng.choice(group))), rng))
         ess = skills_of(o, True)
         n_sk = int(rng.integers(0, 5))
-        skills = [_noisy(skill_text(int(s)), rng, 0.1)
-                  for s in rng.choice(ess, size=min(n_sk, len(ess)), replace=False)]
+        skills = [
+            _noisy(skill_text(int(s)), rng, 0.1)
+            for s in rng.choice(ess, size=min(n_sk, len(ess)), replace=False)
+        ]
         if rng.random() < 0.15:
             former = taxonomy.occ_label_da[o]  # a former job written as a skill: "lagerarbejde"
             skills.append(former[:-1] if former.endswith("er") else former)
@@ -199,18 +232,22 @@ def generate(
                 max_commute_km=float(rng.choice([10, 15, 20, 25, 30, 40, 50])),
                 education_level=str(rng.choice(["grundskole", "gymnasie", "erhvervsuddannelse"])),
                 skills=tuple(skills),
-                interests=tuple(str(t) for t in rng.choice(INTERESTS, size=int(rng.integers(0, 4)),
-                                                           replace=False)),
+                interests=tuple(
+                    str(t)
+                    for t in rng.choice(INTERESTS, size=int(rng.integers(0, 4)), replace=False)
+                ),
                 wished_occupations=tuple(wishes),
                 hours_min=lo,
                 hours_max=float(min(37, lo + rng.choice([5, 10, 15, 22]))),
                 languages=tuple(dict.fromkeys(langs)),
                 driving_licence=bool(age >= 18 and rng.random() < 0.35),
                 needs_mentor=bool(rng.random() < 0.3),
-                available_from=(today + timedelta(days=int(rng.integers(0, 60)))
-                                if rng.random() < 0.5 else None),
-                status=str(rng.choice(["active", "paused", "placed", "closed"],
-                                      p=[0.92, 0.04, 0.03, 0.01])),
+                available_from=(
+                    today + timedelta(days=int(rng.integers(0, 60))) if rng.random() < 0.5 else None
+                ),
+                status=str(
+                    rng.choice(["active", "paused", "placed", "closed"], p=[0.92, 0.04, 0.03, 0.01])
+                ),
             )
         )
 
@@ -223,10 +260,14 @@ def generate(
         oid = 1_000_000 + j
         opening_occ[oid] = taxonomy.occ_uris[o]
         ess, opt = skills_of(o, True), skills_of(o, False)
-        req = [skill_text(int(s)) for s in rng.choice(ess, size=min(int(rng.integers(0, 4)),
-                                                                        len(ess)), replace=False)]
-        nice = [skill_text(int(s)) for s in rng.choice(opt, size=min(int(rng.integers(0, 3)),
-                                                                         len(opt)), replace=False)]
+        req = [
+            skill_text(int(s))
+            for s in rng.choice(ess, size=min(int(rng.integers(0, 4)), len(ess)), replace=False)
+        ]
+        nice = [
+            skill_text(int(s))
+            for s in rng.choice(opt, size=min(int(rng.integers(0, 3)), len(opt)), replace=False)
+        ]
         label = occ_text(o)
         skill = req[0] if req else "samarbejde"
         lo = float(rng.choice([0, 8, 15, 20, 30, 37]))
@@ -237,8 +278,12 @@ def generate(
                 title=label[:1].upper() + label[1:],
                 description=str(rng.choice(DESCRIPTIONS)).format(label=label, skill=skill),
                 occupation_uri=taxonomy.occ_uris[o] if rng.random() < 0.7 else None,
-                kind=str(rng.choice(["job", "apprenticeship", "internship", "wage_subsidy",
-                                     "small_job"], p=[0.5, 0.15, 0.15, 0.1, 0.1])),
+                kind=str(
+                    rng.choice(
+                        ["job", "apprenticeship", "internship", "wage_subsidy", "small_job"],
+                        p=[0.5, 0.15, 0.15, 0.1, 0.1],
+                    )
+                ),
                 required_skills=tuple(req),
                 nice_skills=tuple(nice),
                 postcode=taxonomy.postcodes[int(pcs[j])],
@@ -247,21 +292,23 @@ def generate(
                 seats=int(rng.choice([1, 1, 1, 2, 2, 3, 5])),
                 min_age=int(rng.choice([15, 16, 18], p=[0.3, 0.2, 0.5])),
                 driving_licence_required=bool(rng.random() < 0.1),
-                languages=(("da",) if rng.random() < 0.5 else ()) + (
-                    ("en",) if rng.random() < 0.05 else ()),
+                languages=(("da",) if rng.random() < 0.5 else ())
+                + (("en",) if rng.random() < 0.05 else ()),
                 mentor_at_workplace=bool(rng.random() < 0.3),
                 start_date=start,
                 expires=today + timedelta(days=int(rng.integers(-5, 120))),
-                status=str(rng.choice(["open", "draft", "filled", "closed"],
-                                      p=[0.93, 0.03, 0.02, 0.02])),
+                status=str(
+                    rng.choice(["open", "draft", "filled", "closed"], p=[0.93, 0.03, 0.02, 0.02])
+                ),
             )
         )
 
     slots: list[MentorSlot] = []
     pcs = rng.choice(len(pc_p), size=n_slots, p=pc_p)
     for m in range(n_slots):
-        interests = tuple(str(t) for t in rng.choice(INTERESTS, size=int(rng.integers(1, 5)),
-                                                     replace=False))
+        interests = tuple(
+            str(t) for t in rng.choice(INTERESTS, size=int(rng.integers(1, 5)), replace=False)
+        )
         langs = ["da"] + ([str(rng.choice(OTHER_LANGUAGES))] if rng.random() < 0.2 else [])
         begin = today + timedelta(days=int(rng.integers(-30, 60)))
         slots.append(

@@ -68,8 +68,13 @@ ISCO = [
 def small_taxonomy() -> Taxonomy:
     return Taxonomy(
         occupations=[
-            {"esco_uri": OCC + u, "isco_code": i, "preferred_label_da": da, "alt_labels_da": alt,
-             "preferred_label_en": en}
+            {
+                "esco_uri": OCC + u,
+                "isco_code": i,
+                "preferred_label_da": da,
+                "alt_labels_da": alt,
+                "preferred_label_en": en,
+            }
             for u, i, da, alt, en in OCCUPATIONS
         ],
         skills=[{"skill_uri": SK + u, "preferred_label_en": en} for u, en in SKILLS],

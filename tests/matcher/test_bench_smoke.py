@@ -13,8 +13,14 @@ def test_small_benchmark_reports_figures() -> None:
     spec.loader.exec_module(bench)
     lines: list[str] = []
     figures = bench.run("small", out=lines.append)
-    for key in ("generator_s", "full_run_s", "peak_rss_mib", "match_opening_median_ms",
-                "throughput_ratio", "quality"):
+    for key in (
+        "generator_s",
+        "full_run_s",
+        "peak_rss_mib",
+        "match_opening_median_ms",
+        "throughput_ratio",
+        "quality",
+    ):
         assert key in figures
     assert set(figures["quality"]) == {"engine", "random", "fuzzy_title"}
     assert figures["active_youth_with_opening"] > 0.5

@@ -15,9 +15,14 @@ def ids(matches: list[Match]) -> list[int]:
     return [m.target_id for m in matches]
 
 
-def test_wish_lagerarbejder_fits_warehouse_opening(engine_for: EngineFor, make_youth, make_opening) -> None:
-    warehouse = make_opening(title="Medarbejder til lager", occupation_uri=WAREHOUSE,
-                             required_skills=("gaffeltruck", "monitor stock level"))
+def test_wish_lagerarbejder_fits_warehouse_opening(
+    engine_for: EngineFor, make_youth, make_opening
+) -> None:
+    warehouse = make_opening(
+        title="Medarbejder til lager",
+        occupation_uri=WAREHOUSE,
+        required_skills=("gaffeltruck", "monitor stock level"),
+    )
     cook = make_opening(title="Kok", occupation_uri=OCC + "cook")
     porter = make_opening(title="Transportarbejder", occupation_uri=OCC + "porter")
     engine = engine_for([cook, porter, warehouse])
@@ -33,7 +38,9 @@ def test_wish_lagerarbejder_fits_warehouse_opening(engine_for: EngineFor, make_y
     assert best.reasons[0].en == "Wishes to work as warehouse worker"
 
 
-def test_skills_typed_as_former_occupation_count_half(engine_for: EngineFor, make_youth, make_opening) -> None:
+def test_skills_typed_as_former_occupation_count_half(
+    engine_for: EngineFor, make_youth, make_opening
+) -> None:
     opening = make_opening(required_skills=("operate forklift", "monitor stock level", "dishes"))
     engine = engine_for([opening])
     youth = make_youth(skills=("lagerarbejde",))  # a former job, not a skill
@@ -48,7 +55,10 @@ def test_skills_typed_as_former_occupation_count_half(engine_for: EngineFor, mak
         ({"birth_year": 2010}, {"min_age": 18}),  # 16 in 2026
         ({"driving_licence": False}, {"driving_licence_required": True}),
         ({"hours_min": 30.0, "hours_max": 37.0}, {"hours_min": 8.0, "hours_max": 15.0}),
-        ({"available_from": TODAY + timedelta(days=90)}, {"start_date": TODAY + timedelta(days=10)}),
+        (
+            {"available_from": TODAY + timedelta(days=90)},
+            {"start_date": TODAY + timedelta(days=10)},
+        ),
         ({"languages": ("ar",)}, {"languages": ("da",)}),
         ({"max_commute_km": 5.0, "postcode": "2600"}, {"postcode": "2300"}),
         ({"postcode": "0000"}, {}),
@@ -58,8 +68,13 @@ def test_skills_typed_as_former_occupation_count_half(engine_for: EngineFor, mak
         ({}, {"expires": TODAY - timedelta(days=1)}),
     ],
 )
-def test_hard_constraints_cut_pairs(engine_for: EngineFor, make_youth, make_opening,
-                                    youth_kw: dict[str, object], opening_kw: dict[str, object]) -> None:
+def test_hard_constraints_cut_pairs(
+    engine_for: EngineFor,
+    make_youth,
+    make_opening,
+    youth_kw: dict[str, object],
+    opening_kw: dict[str, object],
+) -> None:
     opening = make_opening(**opening_kw)
     youth = make_youth(**youth_kw)
     engine = engine_for([opening])
@@ -91,8 +106,9 @@ def test_empty_populations(engine_for: EngineFor, make_youth, make_opening) -> N
     assert engine.match_opening(make_opening(), 3) == []
 
 
-def test_bad_calls_raise_clear_errors(engine_for: EngineFor, make_youth, make_opening,
-                                      tiny_taxonomy: Taxonomy) -> None:
+def test_bad_calls_raise_clear_errors(
+    engine_for: EngineFor, make_youth, make_opening, tiny_taxonomy: Taxonomy
+) -> None:
     engine = engine_for([make_opening()])
     y = make_youth()
     with pytest.raises(ValueError, match="k must be an int >= 1"):
@@ -109,8 +125,9 @@ def test_bad_calls_raise_clear_errors(engine_for: EngineFor, make_youth, make_op
         engine.match_opening(make_opening(), 3)
 
 
-def test_zero_exclusion_youth_without_overlap_gets_nearby(engine_for: EngineFor, make_youth,
-                                                          make_opening) -> None:
+def test_zero_exclusion_youth_without_overlap_gets_nearby(
+    engine_for: EngineFor, make_youth, make_opening
+) -> None:
     near = make_opening(title="Kok", occupation_uri=OCC + "cook", postcode="2605")
     far = make_opening(title="Kok", occupation_uri=OCC + "cook", postcode="2300")
     youth = make_youth(wished_occupations=("astronaut",), max_commute_km=30.0)
@@ -131,12 +148,22 @@ def test_capacity_spreads_suggestions(engine_for: EngineFor, make_youth, make_op
     assert sum(1 for ms in ranked.values() if ms) == 4
 
 
-def test_determinism_and_order_independence(engine_for: EngineFor, make_youth, make_opening) -> None:
-    openings = [make_opening(title=t, occupation_uri=OCC + o, postcode=p)
-                for t, o, p in [("Lager", "warehouse", "2600"), ("Kok", "cook", "2605"),
-                                ("Butik", "shop", "2300"), ("Lager", "warehouse", "2605")]]
-    youths = [make_youth(wished_occupations=(w,), postcode=p)
-              for w, p in [("lagerarbejder", "2600"), ("kok", "2300"), ("ekspedient", "2605")]]
+def test_determinism_and_order_independence(
+    engine_for: EngineFor, make_youth, make_opening
+) -> None:
+    openings = [
+        make_opening(title=t, occupation_uri=OCC + o, postcode=p)
+        for t, o, p in [
+            ("Lager", "warehouse", "2600"),
+            ("Kok", "cook", "2605"),
+            ("Butik", "shop", "2300"),
+            ("Lager", "warehouse", "2605"),
+        ]
+    ]
+    youths = [
+        make_youth(wished_occupations=(w,), postcode=p)
+        for w, p in [("lagerarbejder", "2600"), ("kok", "2300"), ("ekspedient", "2605")]
+    ]
     a = engine_for(openings).rank(youths, 3)
     b = engine_for(list(reversed(openings))).rank(list(reversed(youths)), 3)
     assert a == b
@@ -158,8 +185,11 @@ def test_rank_mentors(engine_for: EngineFor, make_youth, make_slot) -> None:
 
 def test_fast_paths_agree_with_full_scores(engine_for: EngineFor, make_youth, make_opening) -> None:
     openings = [make_opening(occupation_uri=WAREHOUSE), make_opening(title="Kok", postcode="2605")]
-    youths = [make_youth(wished_occupations=("lagerarbejder",)), make_youth(wished_occupations=("kok",)),
-              make_youth(postcode="8000")]
+    youths = [
+        make_youth(wished_occupations=("lagerarbejder",)),
+        make_youth(wished_occupations=("kok",)),
+        make_youth(postcode="8000"),
+    ]
     engine = engine_for(openings).index_youths(youths)
     found = engine.match_opening(openings[0], 5)
     assert [m.target_id for m in found] == [youths[0].id, youths[1].id]
@@ -182,15 +212,21 @@ def test_custom_weights_change_the_order(engine_for: EngineFor, make_youth, make
     youth = make_youth(wished_occupations=("lagerarbejder",), max_commute_km=40.0)
     default = engine_for([near_other, far_wished]).rank([youth], 2)[youth.id]
     assert default[0].target_id == far_wished.id
-    only_distance = engine_for([near_other, far_wished],
-                               opening_weights={"distance": 1.0}).rank([youth], 2)[youth.id]
+    only_distance = engine_for([near_other, far_wished], opening_weights={"distance": 1.0}).rank(
+        [youth], 2
+    )[youth.id]
     assert only_distance[0].target_id == near_other.id
     assert set(only_distance[0].components) == {"distance"}
 
 
 def test_youth_order_and_config_default(tiny_taxonomy: Taxonomy) -> None:
     engine = MatchEngine(taxonomy=tiny_taxonomy).fit([Opening(id=1, title="Kok", postcode="2600")])
-    out = engine.rank([Youth(id=9, birth_year=2000, postcode="2600"),
-                       Youth(id=3, birth_year=2000, postcode="2600")], 1)
+    out = engine.rank(
+        [
+            Youth(id=9, birth_year=2000, postcode="2600"),
+            Youth(id=3, birth_year=2000, postcode="2600"),
+        ],
+        1,
+    )
     assert list(out) == [3, 9]
     assert isinstance(engine.config_, EngineConfig)

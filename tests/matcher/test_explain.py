@@ -12,15 +12,25 @@ def test_every_template_renders_in_both_languages() -> None:
 
 
 def test_opening_reasons_danish_and_english(engine_for, make_youth, make_opening) -> None:  # type: ignore[no-untyped-def]
-    opening = make_opening(occupation_uri=OCC + "warehouse", postcode="2300",
-                           required_skills=("gaffeltruck", "stock shelves", "monitor stock level",
-                                            "wash the dishes"),
-                           nice_skills=("rengøring",), hours_min=20.0, hours_max=30.0,
-                           start_date=TODAY, mentor_at_workplace=True)
-    youth = make_youth(wished_occupations=("lagerarbejder",), max_commute_km=20.0,
-                       skills=("truckkørsel", "stock shelves", "monitor stock level", "rengoring"),
-                       hours_min=25.0, hours_max=37.0, needs_mentor=True,
-                       available_from=TODAY + timedelta(days=3))
+    opening = make_opening(
+        occupation_uri=OCC + "warehouse",
+        postcode="2300",
+        required_skills=("gaffeltruck", "stock shelves", "monitor stock level", "wash the dishes"),
+        nice_skills=("rengøring",),
+        hours_min=20.0,
+        hours_max=30.0,
+        start_date=TODAY,
+        mentor_at_workplace=True,
+    )
+    youth = make_youth(
+        wished_occupations=("lagerarbejder",),
+        max_commute_km=20.0,
+        skills=("truckkørsel", "stock shelves", "monitor stock level", "rengoring"),
+        hours_min=25.0,
+        hours_max=37.0,
+        needs_mentor=True,
+        available_from=TODAY + timedelta(days=3),
+    )
     m = engine_for([opening]).rank([youth], 1)[youth.id][0]
     da = [r.da for r in m.reasons]
     en = [r.en for r in m.reasons]
@@ -52,12 +62,18 @@ def test_group_reason_names_the_isco_group(engine_for, make_youth, make_opening)
     youth = make_youth(wished_occupations=("lagerarbejder",))
     m = engine_for([opening]).rank([youth], 1)[youth.id][0]
     assert m.reasons[0].code == "occupation_field"
-    assert m.reasons[0].en == "In the same occupational field as the wish to work as warehouse worker"
+    assert (
+        m.reasons[0].en == "In the same occupational field as the wish to work as warehouse worker"
+    )
 
 
 def test_mentor_reasons(engine_for, make_youth, make_slot) -> None:  # type: ignore[no-untyped-def]
-    slot = make_slot(interests=("Musik", "fodbold"), languages=("ar", "da"), capacity=2,
-                     available_from=TODAY + timedelta(days=10))
+    slot = make_slot(
+        interests=("Musik", "fodbold"),
+        languages=("ar", "da"),
+        capacity=2,
+        available_from=TODAY + timedelta(days=10),
+    )
     youth = make_youth(interests=("musik", "fodbold"), languages=("ar",))
     m = engine_for([], [slot]).rank_mentors([youth], 1)[youth.id][0]
     assert [r.da for r in m.reasons] == [

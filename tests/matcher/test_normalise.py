@@ -14,8 +14,15 @@ def test_fold_handles_case_danish_letters_and_punctuation() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["lagerarbejder", "Lagerarbejder", "LAGERARBEJDER", "lagerarbeider", "lagerarbjder",
-     "lagermedarbejder", "lager medarbejder"],
+    [
+        "lagerarbejder",
+        "Lagerarbejder",
+        "LAGERARBEJDER",
+        "lagerarbeider",
+        "lagerarbjder",
+        "lagermedarbejder",
+        "lager medarbejder",
+    ],
 )
 def test_occupation_text_maps_despite_typos_and_case(tiny_taxonomy: Taxonomy, text: str) -> None:
     idx = tiny_taxonomy.occupation_matcher.lookup_one(text)
@@ -32,8 +39,13 @@ def test_danish_project_skill_labels_and_english_labels(tiny_taxonomy: Taxonomy)
     m = tiny_taxonomy.skill_matcher
     hits = m.lookup(["gaffeltruck", "Truckkoersel", "rengøring", "stock shelvs", "kundeservise"])
     labels = [tiny_taxonomy.skill_label_en[i] for i in hits]
-    assert labels == ["operate forklift", "operate forklift", "clean surfaces", "stock shelves",
-                      "communicate with customers"]
+    assert labels == [
+        "operate forklift",
+        "operate forklift",
+        "clean surfaces",
+        "stock shelves",
+        "communicate with customers",
+    ]
     assert tiny_taxonomy.skill_label(hits[0], "da") == "gaffeltruck"
 
 

@@ -17,8 +17,11 @@ POSTCODES = ["2600", "2605", "2300", "4000", "8000", "0000"]
 WISHES = ["lagerarbejder", "kok", "Koekkenmedhjaelper", "ekspedient", "astronaut", OCC + "cleaner"]
 SKILLS = ["gaffeltruck", "rengøring", "stock shelves", "wash the dishes", "jonglering"]
 LANGS = ["da", "en", "ar"]
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @st.composite
@@ -27,22 +30,28 @@ def youths(draw: st.DrawFn) -> list[Youth]:
     out = []
     for i in range(n):
         lo = draw(st.sampled_from([0.0, 10.0, 20.0, 30.0]))
-        out.append(Youth(
-            id=i + 1,
-            birth_year=draw(st.integers(1996, 2012)),
-            postcode=draw(st.sampled_from(POSTCODES)),
-            max_commute_km=draw(st.sampled_from([0.0, 5.0, 20.0, 60.0, 300.0])),
-            skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=3))),
-            interests=tuple(draw(st.lists(st.sampled_from(["fodbold", "musik", "skak"]), max_size=2))),
-            wished_occupations=tuple(draw(st.lists(st.sampled_from(WISHES), max_size=2))),
-            hours_min=lo,
-            hours_max=lo + draw(st.sampled_from([0.0, 5.0, 17.0])),
-            languages=tuple(draw(st.lists(st.sampled_from(LANGS), min_size=1, max_size=3, unique=True))),
-            driving_licence=draw(st.booleans()),
-            needs_mentor=draw(st.booleans()),
-            available_from=draw(st.sampled_from([None, TODAY, TODAY + timedelta(days=45)])),
-            status=draw(st.sampled_from(["active", "active", "active", "paused"])),
-        ))
+        out.append(
+            Youth(
+                id=i + 1,
+                birth_year=draw(st.integers(1996, 2012)),
+                postcode=draw(st.sampled_from(POSTCODES)),
+                max_commute_km=draw(st.sampled_from([0.0, 5.0, 20.0, 60.0, 300.0])),
+                skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=3))),
+                interests=tuple(
+                    draw(st.lists(st.sampled_from(["fodbold", "musik", "skak"]), max_size=2))
+                ),
+                wished_occupations=tuple(draw(st.lists(st.sampled_from(WISHES), max_size=2))),
+                hours_min=lo,
+                hours_max=lo + draw(st.sampled_from([0.0, 5.0, 17.0])),
+                languages=tuple(
+                    draw(st.lists(st.sampled_from(LANGS), min_size=1, max_size=3, unique=True))
+                ),
+                driving_licence=draw(st.booleans()),
+                needs_mentor=draw(st.booleans()),
+                available_from=draw(st.sampled_from([None, TODAY, TODAY + timedelta(days=45)])),
+                status=draw(st.sampled_from(["active", "active", "active", "paused"])),
+            )
+        )
     return out
 
 
@@ -52,46 +61,74 @@ def openings(draw: st.DrawFn) -> list[Opening]:
     out = []
     for j in range(n):
         lo = draw(st.sampled_from([0.0, 15.0, 30.0]))
-        out.append(Opening(
-            id=100 + j,
-            title=draw(st.sampled_from(["Lagermedarbejder", "Kok", "Butik", "Rengøring"])),
-            occupation_uri=draw(st.sampled_from([None, OCC + "warehouse", OCC + "cook", OCC + "shop"])),
-            required_skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=3))),
-            nice_skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=2))),
-            postcode=draw(st.sampled_from(POSTCODES)),
-            hours_min=lo,
-            hours_max=lo + draw(st.sampled_from([0.0, 7.0, 20.0])),
-            seats=draw(st.integers(1, 3)),
-            min_age=draw(st.sampled_from([15, 16, 18])),
-            driving_licence_required=draw(st.booleans()),
-            languages=tuple(draw(st.lists(st.sampled_from(LANGS), max_size=1))),
-            mentor_at_workplace=draw(st.booleans()),
-            start_date=draw(st.sampled_from([None, TODAY, TODAY + timedelta(days=5), date(2027, 3, 1)])),
-            expires=draw(st.sampled_from([None, TODAY - timedelta(days=1), TODAY + timedelta(days=30)])),
-            status=draw(st.sampled_from(["open", "open", "open", "draft"])),
-        ))
+        out.append(
+            Opening(
+                id=100 + j,
+                title=draw(st.sampled_from(["Lagermedarbejder", "Kok", "Butik", "Rengøring"])),
+                occupation_uri=draw(
+                    st.sampled_from([None, OCC + "warehouse", OCC + "cook", OCC + "shop"])
+                ),
+                required_skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=3))),
+                nice_skills=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=2))),
+                postcode=draw(st.sampled_from(POSTCODES)),
+                hours_min=lo,
+                hours_max=lo + draw(st.sampled_from([0.0, 7.0, 20.0])),
+                seats=draw(st.integers(1, 3)),
+                min_age=draw(st.sampled_from([15, 16, 18])),
+                driving_licence_required=draw(st.booleans()),
+                languages=tuple(draw(st.lists(st.sampled_from(LANGS), max_size=1))),
+                mentor_at_workplace=draw(st.booleans()),
+                start_date=draw(
+                    st.sampled_from([None, TODAY, TODAY + timedelta(days=5), date(2027, 3, 1)])
+                ),
+                expires=draw(
+                    st.sampled_from([None, TODAY - timedelta(days=1), TODAY + timedelta(days=30)])
+                ),
+                status=draw(st.sampled_from(["open", "open", "open", "draft"])),
+            )
+        )
     return out
 
 
 @st.composite
 def slots(draw: st.DrawFn) -> list[MentorSlot]:
     n = draw(st.integers(0, 5))
-    return [MentorSlot(
-        id=500 + j, title="Mentor", postcode=draw(st.sampled_from(POSTCODES)),
-        interests=tuple(draw(st.lists(st.sampled_from(["fodbold", "musik", "skak"]), max_size=2))),
-        languages=tuple(draw(st.lists(st.sampled_from(LANGS), min_size=1, max_size=2, unique=True))),
-        max_distance_km=draw(st.sampled_from([0.0, 10.0, 50.0])),
-        capacity=draw(st.integers(0, 2)),
-        available_from=draw(st.sampled_from([None, TODAY + timedelta(days=60)])),
-    ) for j in range(n)]
+    return [
+        MentorSlot(
+            id=500 + j,
+            title="Mentor",
+            postcode=draw(st.sampled_from(POSTCODES)),
+            interests=tuple(
+                draw(st.lists(st.sampled_from(["fodbold", "musik", "skak"]), max_size=2))
+            ),
+            languages=tuple(
+                draw(st.lists(st.sampled_from(LANGS), min_size=1, max_size=2, unique=True))
+            ),
+            max_distance_km=draw(st.sampled_from([0.0, 10.0, 50.0])),
+            capacity=draw(st.integers(0, 2)),
+            available_from=draw(st.sampled_from([None, TODAY + timedelta(days=60)])),
+        )
+        for j in range(n)
+    ]
 
 
 @SETTINGS
-@given(youths(), openings(), slots(), st.integers(1, 4), st.sampled_from([0, 10_000]),
-       st.sampled_from([1.0, 2.0, 5.0]))
+@given(
+    youths(),
+    openings(),
+    slots(),
+    st.integers(1, 4),
+    st.sampled_from([0, 10_000]),
+    st.sampled_from([1.0, 2.0, 5.0]),
+)
 def test_engine_properties(ys, os_, ss, k, exhaustive, multiplier) -> None:  # type: ignore[no-untyped-def]
-    cfg = EngineConfig(today=TODAY, exhaustive_max_pairs=exhaustive, seat_multiplier=multiplier,
-                       candidates_per_youth=3, fallback_candidates=2)
+    cfg = EngineConfig(
+        today=TODAY,
+        exhaustive_max_pairs=exhaustive,
+        seat_multiplier=multiplier,
+        candidates_per_youth=3,
+        fallback_candidates=2,
+    )
     engine = MatchEngine(cfg, TAXONOMY).fit(os_, ss)
     ranked = engine.rank(ys, k)
     assert set(ranked) == {y.id for y in ys}
@@ -151,10 +188,16 @@ def sequential_two_stage(yi, tj, score, k, cap, n_youth):  # type: ignore[no-unt
 def test_allocation_equals_sequential_greedy(data: st.DataObject) -> None:
     n_y = data.draw(st.integers(1, 8))
     n_t = data.draw(st.integers(1, 6))
-    pairs = data.draw(st.lists(st.tuples(st.integers(0, n_y - 1), st.integers(0, n_t - 1)),
-                               unique=True, max_size=40))
-    scores = data.draw(st.lists(st.sampled_from([0.1, 0.5, 0.5, 0.9, 1.0]), min_size=len(pairs),
-                                max_size=len(pairs)))
+    pairs = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, n_y - 1), st.integers(0, n_t - 1)), unique=True, max_size=40
+        )
+    )
+    scores = data.draw(
+        st.lists(
+            st.sampled_from([0.1, 0.5, 0.5, 0.9, 1.0]), min_size=len(pairs), max_size=len(pairs)
+        )
+    )
     cap = data.draw(st.lists(st.integers(0, 3), min_size=n_t, max_size=n_t))
     k = data.draw(st.integers(1, 4))
     yi = np.array([p[0] for p in pairs], dtype=np.int64)
@@ -179,5 +222,6 @@ def test_allocation_sequential_finish_gives_same_result(monkeypatch) -> None:  #
     monkeypatch.setattr(alloc, "MAX_ROUNDS", 1)
     short = allocate(yi, tj, score, np.arange(n_y), np.arange(n_t), 3, cap, n_y)
     assert full.tolist() == short.tolist()
-    assert full.tolist() == sequential_two_stage(yi.tolist(), tj.tolist(), score.tolist(), 3,
-                                                 cap.tolist(), n_y)
+    assert full.tolist() == sequential_two_stage(
+        yi.tolist(), tj.tolist(), score.tolist(), 3, cap.tolist(), n_y
+    )

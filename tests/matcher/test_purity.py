@@ -6,8 +6,17 @@ import sys
 from pathlib import Path
 
 MATCHER = Path(__file__).resolve().parents[2] / "matcher"
-FORBIDDEN_MODULES = ("flask", "sqlalchemy", "models", "web", "jobs", "socket", "requests",
-                     "urllib.request", "http.client")
+FORBIDDEN_MODULES = (
+    "flask",
+    "sqlalchemy",
+    "models",
+    "web",
+    "jobs",
+    "socket",
+    "requests",
+    "urllib.request",
+    "http.client",
+)
 FORBIDDEN_CALLS = {"open", "urlopen", "create_connection"}
 FORBIDDEN_ATTRS = {"read_text", "read_bytes", "write_text", "write_bytes", "socket"}
 
@@ -18,8 +27,9 @@ def test_importing_matcher_pulls_in_nothing_forbidden() -> None:
         f"bad = [m for m in sys.modules if m.split('.')[0] in {FORBIDDEN_MODULES[:5]!r}]\n"
         "print(','.join(sorted(bad)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=MATCHER.parent)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=MATCHER.parent
+    )
     assert out.stdout.strip() == ""
 
 
@@ -29,11 +39,17 @@ def test_no_source_file_does_io() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
-                    node.module or ""]
-                problems += [f"{path.name}: imports {n}" for n in names
-                             if n.split(".")[0] in {m.split(".")[0] for m in FORBIDDEN_MODULES}
-                             or n in FORBIDDEN_MODULES]
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
+                problems += [
+                    f"{path.name}: imports {n}"
+                    for n in names
+                    if n.split(".")[0] in {m.split(".")[0] for m in FORBIDDEN_MODULES}
+                    or n in FORBIDDEN_MODULES
+                ]
             elif isinstance(node, ast.Call):
                 func = node.func
                 if isinstance(func, ast.Name) and func.id in FORBIDDEN_CALLS:

@@ -14,20 +14,43 @@ TODAY = date(2026, 11, 28)
 
 @pytest.fixture(scope="module")
 def population(real_taxonomy: Taxonomy):  # type: ignore[no-untyped-def]
-    return generate(real_taxonomy, n_youth=60, n_openings=80, n_slots=30, random_state=7,
-                    today=TODAY, municipalities=("101", "147", "151", "153", "157", "161", "165"))
+    return generate(
+        real_taxonomy,
+        n_youth=60,
+        n_openings=80,
+        n_slots=30,
+        random_state=7,
+        today=TODAY,
+        municipalities=("101", "147", "151", "153", "157", "161", "165"),
+    )
 
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_vectorised_opening_scores_equal_reference(real_taxonomy, population, seed) -> None:  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(seed)
-    weights = dict(zip(["occupation", "skills_required", "skills_nice", "text", "distance",
-                        "hours", "start", "mentor"], rng.random(8).tolist(), strict=True))
+    weights = dict(
+        zip(
+            [
+                "occupation",
+                "skills_required",
+                "skills_nice",
+                "text",
+                "distance",
+                "hours",
+                "start",
+                "mentor",
+            ],
+            rng.random(8).tolist(),
+            strict=True,
+        )
+    )
     engine = MatchEngine(EngineConfig(today=TODAY, opening_weights=weights), real_taxonomy)
     engine.fit(population.openings, population.mentor_slots)
     yid, tid, score, comps = engine.score_all(population.youths, "opening")
-    got = {(int(y), int(t)): (float(s), {n: float(v[i]) for n, v in comps.items()})
-           for i, (y, t, s) in enumerate(zip(yid, tid, score, strict=True))}
+    got = {
+        (int(y), int(t)): (float(s), {n: float(v[i]) for n, v in comps.items()})
+        for i, (y, t, s) in enumerate(zip(yid, tid, score, strict=True))
+    }
     expected = {}
     for y in population.youths:
         for o in population.openings:

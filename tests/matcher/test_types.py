@@ -45,8 +45,13 @@ def test_slot_rejects_bad_values() -> None:
     with pytest.raises(ValueError, match="capacity -1 is negative"):
         MentorSlot(id=1, title="x", postcode="2600", capacity=-1)
     with pytest.raises(ValueError, match="available_from is after"):
-        MentorSlot(id=1, title="x", postcode="2600", available_from=date(2027, 1, 2),
-                   available_until=date(2027, 1, 1))
+        MentorSlot(
+            id=1,
+            title="x",
+            postcode="2600",
+            available_from=date(2027, 1, 2),
+            available_until=date(2027, 1, 1),
+        )
 
 
 def test_config_rejects_unknown_and_negative_weights() -> None:
@@ -59,8 +64,16 @@ def test_config_rejects_unknown_and_negative_weights() -> None:
 
 
 def test_reason_as_dict_and_locale() -> None:
-    r = Reason("distance", "12 km fra hjemmet, maks. 20", "12 km from home, max 20",
-               (("km", 12), ("max_km", 20)))
+    r = Reason(
+        "distance",
+        "12 km fra hjemmet, maks. 20",
+        "12 km from home, max 20",
+        (("km", 12), ("max_km", 20)),
+    )
     assert r.text("da") == r.da and r.text("en-GB") == r.en
-    assert r.as_dict() == {"code": "distance", "da": r.da, "en": r.en,
-                           "params": {"km": 12, "max_km": 20}}
+    assert r.as_dict() == {
+        "code": "distance",
+        "da": r.da,
+        "en": r.en,
+        "params": {"km": 12, "max_km": 20},
+    }
