@@ -15,7 +15,7 @@ from models.geo import Postcode
 from models.i18n import N_
 from models.mentor_slot import MentorSlot
 from models.operations.audit import record_event
-from models.operations.openings import expire_pending_suggestions
+from models.operations.openings import check_languages, expire_pending_suggestions
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User
@@ -53,7 +53,7 @@ def _clean(session: Session, data: MentorSlotInput) -> MentorSlotInput:
             "postcode": data.postcode.strip(),
             "description": (data.description or "").strip(),
             "interests": [s.strip() for s in data.interests if s.strip()],
-            "languages": sorted({x.strip().lower() for x in data.languages if x.strip()}),
+            "languages": check_languages(data.languages),
         }
     )
 
@@ -118,7 +118,5 @@ def set_mentor_slot_status(
                 )
         expire_pending_suggestions(session, mentor_slot_ids=[slot.id])
     session.flush()
-    record_event(
-        session, user, "mentor_slot.status", slot, before=str(previous), after=str(status)
-    )
+    record_event(session, user, "mentor_slot.status", slot, before=str(previous), after=str(status))
     return slot

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -29,6 +30,14 @@ from models.validation import check_hours
 from models.wording import Finding, check_wording
 
 CLOSED_STATES = (OpeningStatus.CLOSED, OpeningStatus.FILLED)
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
+def check_languages(languages: list[str], field: str = "languages") -> list[str]:
+    codes = sorted({x.strip().lower() for x in languages if x.strip()})
+    if any(not _LANGUAGE.fullmatch(code) for code in codes):
+        raise ValidationError(field, N_("Give languages as two-letter codes, e.g. da, en, ar."))
+    return codes
 
 
 @dataclass
@@ -68,6 +77,7 @@ def _clean(session: Session, data: OpeningInput) -> OpeningInput:
         raise ValidationError("min_age", N_("Minimum age must be between 13 and 30."))
     if data.start_date and data.expires and data.expires < data.start_date:
         raise ValidationError("expires", N_("The expiry date must be after the start date."))
+    languages = check_languages(data.languages)
     return OpeningInput(
         **{
             **{f.name: getattr(data, f.name) for f in fields(OpeningInput)},
@@ -76,7 +86,7 @@ def _clean(session: Session, data: OpeningInput) -> OpeningInput:
             "description": (data.description or "").strip(),
             "required_skills": [s.strip() for s in data.required_skills if s.strip()],
             "nice_skills": [s.strip() for s in data.nice_skills if s.strip()],
-            "languages": sorted({x.strip().lower() for x in data.languages if x.strip()}),
+            "languages": languages,
         }
     )
 
@@ -182,9 +192,15 @@ def unpublish_opening(
 def update_opening(
     session: Session, user: User, opening: JobOpening, data: OpeningInput
 ) -> JobOpening:
+    """Change an opening. A published opening keeps passing the wording check, or the
+    change is refused (:class:`DiscriminatingWording`; the caller rolls back)."""
     clean = _clean(session, data)
     for f in fields(OpeningInput):
         setattr(opening, f.name, getattr(clean, f.name))
+    if opening.status is OpeningStatus.OPEN:
+        findings = wording_findings(opening)
+        if findings:
+            raise DiscriminatingWording(findings)
     session.flush()
     record_event(session, user, "opening.update", opening)
     return opening
