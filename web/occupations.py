@@ -120,6 +120,4 @@ def occupation_index(session: Session | None = None) -> OccupationIndex:
 def search() -> ResponseReturnValue:
     query = request.args.get("q", "")[:100]
     hits = occupation_index().search(query) if query else []
-    return jsonify(
-        [{"uri": h.uri, "label": h.label, "matched": h.matched} for h in hits]
-    )
+    return jsonify([{"uri": h.uri, "label": h.label, "matched": h.matched} for h in hits])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -58,7 +59,7 @@ def test_dashboard_is_paginated(client, company_user, make_opening):
     first = client.get("/company/")
     assert "Side 1 af 2" in first.text
     second = client.get("/company/?page=2")
-    assert second.text.count("/company/openings/") == 2
+    assert len(re.findall(r'href="/company/openings/\d+"', second.text)) == 2
 
 
 def test_post_opening_publishes_and_resolves_typed_occupation(db, client, company_user):
@@ -107,7 +108,7 @@ def test_unknown_occupation_is_a_clear_error(client, company_user):
 
 
 def test_missing_fields_are_marked_in_danish(client, company_user):
-    response = client.post("/company/openings/new", data=opening_form(title="", hours_min="x"))
+    response = client.post("/company/openings/new", data=opening_form(title="", hours_min=""))
     assert response.status_code == 422
     assert "Skriv en titel." in response.text
     assert "Skriv et tal." in response.text
@@ -178,14 +179,17 @@ def test_edit_pause_and_close(db, client, company_user, make_opening):
         f"/company/openings/{opening.id}/edit", data=opening_form(title="Lagerhjælper")
     )
     assert response.status_code == 302
+    db.refresh(opening)
     assert opening.title == "Lagerhjælper"
     client.post(f"/company/openings/{opening.id}/status", data={"action": "pause"})
+    db.refresh(opening)
     assert opening.status is OpeningStatus.PAUSED
     client.post(f"/company/openings/{opening.id}/status", data={"action": "close"})
+    db.refresh(opening)
     assert opening.status is OpeningStatus.CLOSED
 
 
-def test_foreign_opening_answers_404(client, company_user, make_opening):
+def test_foreign_opening_answers_404(db, client, company_user, make_opening):
     foreign = make_opening()
     assert client.get(f"/company/openings/{foreign.id}").status_code == 404
     assert client.get(f"/company/openings/{foreign.id}/edit").status_code == 404
@@ -196,6 +200,7 @@ def test_foreign_opening_answers_404(client, company_user, make_opening):
         client.post(f"/company/openings/{foreign.id}/status", data={"action": "close"}).status_code
         == 404
     )
+    db.refresh(foreign)
     assert foreign.status is OpeningStatus.OPEN
 
 
@@ -256,6 +261,7 @@ def test_answer_a_proposal_notifies_the_caseworker(
         data={"answer": answer, "message": "Ring gerne til os"},
     )
     assert response.status_code == 302
+    db.refresh(suggestion)
     assert suggestion.status is SuggestionStatus(status)
     assert suggestion.response_message == "Ring gerne til os"
     mail = db.scalars(
@@ -266,11 +272,12 @@ def test_answer_a_proposal_notifies_the_caseworker(
 
 
 def test_answer_to_a_foreign_proposal_is_404(
-    client, company_user, make_opening, make_youth, approved
+    db, client, company_user, make_opening, make_youth, approved
 ):
     foreign = approved(make_youth(), make_opening())
     response = client.post(f"/company/proposals/{foreign.id}/answer", data={"answer": "interested"})
     assert response.status_code == 404
+    db.refresh(foreign)
     assert foreign.status is SuggestionStatus.APPROVED
 
 

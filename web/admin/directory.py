@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from models.enums import OrganisationKind, Role
 from models.errors import ValidationError
@@ -54,7 +55,8 @@ def partnerships() -> str:
 def _partnership_form() -> PartnershipForm:
     form = PartnershipForm()
     form.municipalities.choices = [
-        (m.code, m.name) for m in get_db().scalars(select(Municipality).order_by(Municipality.name))
+        SelectChoice(m.code, m.name)
+        for m in get_db().scalars(select(Municipality).order_by(Municipality.name))
     ]
     return form
 
@@ -125,7 +127,8 @@ def organisations() -> str:
 def _organisation_form(obj: Organisation | None = None) -> OrganisationForm:
     form = OrganisationForm()
     form.partnerships.choices = [
-        (p.id, p.name) for p in get_db().scalars(select(Partnership).order_by(Partnership.name))
+        SelectChoice(p.id, p.name)
+        for p in get_db().scalars(select(Partnership).order_by(Partnership.name))
     ]
     if obj is not None and request.method == "GET":
         form.kind.data = obj.kind.value
@@ -231,11 +234,12 @@ def users() -> str:
 def _user_form() -> UserForm:
     db = get_db()
     form = UserForm()
-    form.municipality.choices = [(0, "–")] + [
-        (m.code, m.name) for m in db.scalars(select(Municipality).order_by(Municipality.name))
+    form.municipality.choices = [SelectChoice(0, "–")] + [
+        SelectChoice(m.code, m.name)
+        for m in db.scalars(select(Municipality).order_by(Municipality.name))
     ]
-    form.organisation.choices = [(0, "–")] + [
-        (o.id, o.name)
+    form.organisation.choices = [SelectChoice(0, "–")] + [
+        SelectChoice(o.id, o.name)
         for o in db.scalars(
             select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name)
         )

@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from models.enums import OrganisationKind, Role
@@ -31,8 +32,8 @@ class OrganisationForm(FlaskForm):
     kind = SelectField(
         _l("Kind"),
         choices=[
-            (OrganisationKind.COMPANY.value, _l("Company")),
-            (OrganisationKind.CIVIL_SOCIETY.value, _l("Civil-society organisation")),
+            SelectChoice(OrganisationKind.COMPANY.value, _l("Company")),
+            SelectChoice(OrganisationKind.CIVIL_SOCIETY.value, _l("Civil-society organisation")),
         ],
     )
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)])
@@ -53,10 +54,10 @@ class UserForm(FlaskForm):
     role = SelectField(
         _l("Role"),
         choices=[
-            (Role.CASEWORKER.value, _l("Caseworker")),
-            (Role.COMPANY.value, _l("Company contact")),
-            (Role.MENTOR.value, _l("Mentor")),
-            (Role.ADMIN.value, _l("Partnership secretariat")),
+            SelectChoice(Role.CASEWORKER.value, _l("Caseworker")),
+            SelectChoice(Role.COMPANY.value, _l("Company contact")),
+            SelectChoice(Role.MENTOR.value, _l("Mentor")),
+            SelectChoice(Role.ADMIN.value, _l("Partnership secretariat")),
         ],
     )
     municipality = SelectField(
@@ -65,7 +66,9 @@ class UserForm(FlaskForm):
     organisation = SelectField(
         _l("Organisation (companies and mentors)"), coerce=int, validators=[Optional()]
     )
-    locale = SelectField(_l("Language"), choices=[("da", "Dansk"), ("en", "English")])
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice("da", "Dansk"), SelectChoice("en", "English")]
+    )
     password = PasswordField(
         _l("Password"),
         validators=[Optional(), Length(max=200)],

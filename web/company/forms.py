@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models.enums import OpeningKind
@@ -34,7 +35,9 @@ class OpeningForm(FlaskForm):
         validators=[DataRequired(_l("Choose an occupation.")), Length(max=250)],
         description=_l("Start typing and choose from the list, e.g. lagerarbejder."),
     )
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    kind = SelectField(
+        _l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
+    )
     required_skills = StringField(
         _l("Required skills"),
         validators=[Length(max=1000)],
