@@ -65,6 +65,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mentor_bp, url_prefix="/mentor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
+    from web.occupations import bp as occupations_bp
+
+    app.register_blueprint(occupations_bp)
+
 
 def register_errorhandlers(app: Flask) -> None:
     from web.errors import register
