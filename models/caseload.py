@@ -57,9 +57,7 @@ def searching_since(last_approved_at: sa.ColumnElement[datetime]) -> sa.ColumnEl
     """The later of ``active_since`` and the last approval, as an SQL expression."""
     expression = sa.case(
         (
-            sa.and_(
-                last_approved_at.is_not(None), last_approved_at > YouthProfile.active_since
-            ),
+            sa.and_(last_approved_at.is_not(None), last_approved_at > YouthProfile.active_since),
             last_approved_at,
         ),
         else_=YouthProfile.active_since,

@@ -24,8 +24,8 @@ from models.errors import Conflict, ValidationError
 from models.i18n import N_
 from models.mentor_slot import MentorSlot
 from models.operations.audit import record_event
-from models.operations.profiles import check_follow_up
 from models.operations.outbox import enqueue
+from models.operations.profiles import check_follow_up
 from models.session import is_postgres
 from models.suggestion import Suggestion
 from models.user import User

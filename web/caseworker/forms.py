@@ -78,7 +78,8 @@ class ProfileForm(FlaskForm):
         _l("Max commute (km)"), default=20, validators=[InputRequired(_l("Enter a distance."))]
     )
     education_level = SelectField(
-        _l("Education level"), choices=[SelectChoice(level, EDUCATION[level]) for level in EDUCATION_LEVELS]
+        _l("Education level"),
+        choices=[SelectChoice(level, EDUCATION[level]) for level in EDUCATION_LEVELS],
     )
     skills = StringField(_l("Skills"))
     interests = StringField(_l("Interests"))
@@ -167,5 +168,7 @@ class RejectForm(FlaskForm):
 
 
 class OutcomeForm(FlaskForm):
-    outcome = SelectField(_l("Outcome"), choices=[SelectChoice(o.value, OUTCOME[o]) for o in Outcome])
+    outcome = SelectField(
+        _l("Outcome"), choices=[SelectChoice(o.value, OUTCOME[o]) for o in Outcome]
+    )
     follow_up_on = LocalDateField(_l("Follow-up date"), validators=[Optional()])

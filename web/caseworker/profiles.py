@@ -51,7 +51,7 @@ def _filters_from_request() -> CaseloadFilters:
     sort = args.get("sort", "rapid_search")
     return CaseloadFilters(
         q=args.get("q", "")[:100],
-        status=ProfileStatus(status) if status in ProfileStatus else None,
+        status=ProfileStatus(status) if status in {s.value for s in ProfileStatus} else None,
         needs_mentor=args.get("needs_mentor") == "1",
         has_new_suggestions=args.get("new") == "1",
         needs_reconfirmation=args.get("reconfirm") == "1",
@@ -181,7 +181,8 @@ def _audit_trail(profile: YouthProfile, suggestion_ids: list[int]) -> list[tuple
             select(AuditEvent)
             .where(
                 or_(
-                    (AuditEvent.object_type == "YouthProfile") & (AuditEvent.object_id == profile.id),
+                    (AuditEvent.object_type == "YouthProfile")
+                    & (AuditEvent.object_id == profile.id),
                     (AuditEvent.object_type == "Suggestion")
                     & AuditEvent.object_id.in_(suggestion_ids or [-1]),
                 )
@@ -191,9 +192,7 @@ def _audit_trail(profile: YouthProfile, suggestion_ids: list[int]) -> list[tuple
         )
     )
     actor_ids = {e.actor_id for e in events if e.actor_id is not None}
-    names = dict(
-        db.execute(select(User.id, User.name).where(User.id.in_(actor_ids or {-1}))).all()
-    )
+    names = dict(db.execute(select(User.id, User.name).where(User.id.in_(actor_ids or {-1}))).all())
     return [(e, names.get(e.actor_id, "") if e.actor_id else "") for e in events]
 
 
@@ -274,7 +273,7 @@ def _status_label(status: ProfileStatus) -> str:
 
 @bp.post("/profiles/<int:profile_id>/match")
 def match_now(profile_id: int) -> Response:
-    """"Find matches now": the engine runs for this profile at once."""
+    """ "Find matches now": the engine runs for this profile at once."""
     found = get_scoped_or_404(profiles_for(current_user), YouthProfile, profile_id)
     _run_fast_path(found)
     return redirect(url_for("caseworker.profile", profile_id=found.id))
