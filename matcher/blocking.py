@@ -163,7 +163,7 @@ def rule_languages(ctx: PairContext) -> BoolArray:
         out1: BoolArray = (need & ~ctx.youth.langs[:, 0][ctx.yi]) == 0
         return out1
     missing = ctx.target.langs[ctx.tj, :w] & ~ctx.youth.langs[ctx.yi, :w]
-    out: BoolArray = ~missing.any(axis=1)
+    out: BoolArray = ~np.any(missing, axis=1)
     return out
 
 
@@ -180,7 +180,7 @@ def rule_mentor_reach(ctx: PairContext) -> BoolArray:
 def rule_common_language(ctx: PairContext) -> BoolArray:
     w = _lang_words(ctx)
     common = ctx.target.langs[ctx.tj, :w] & ctx.youth.langs[ctx.yi, :w]
-    out: BoolArray = common.any(axis=1)
+    out: BoolArray = np.any(common, axis=1)
     return out
 
 

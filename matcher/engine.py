@@ -479,9 +479,10 @@ class MatchEngine:
         fy = sp.csr_matrix((y_vals, (y_rows, y_cols)), shape=(len(youth), width))
         ft = sp.csr_matrix((t_vals, (t_rows, t_cols)), shape=(len(target), width))
         y_text = self._youth_text(youth, target)
-        if not broad and y_text is not None and self.rare_terms_ is not None:
+        t_text = self.opening_text_
+        if not broad and y_text is not None and t_text is not None and self.rare_terms_ is not None:
             fy = sp.hstack([fy, RETRIEVAL_TEXT_WEIGHT * y_text[:, self.rare_terms_]], format="csr")
-            ft = sp.hstack([ft, self.opening_text_[:, self.rare_terms_]], format="csr")
+            ft = sp.hstack([ft, t_text[:, self.rare_terms_]], format="csr")
         return fy, ft
 
     # -------------------------------------------------------------- fast paths

@@ -236,22 +236,25 @@ def mentor_reasons(
 ) -> list[tuple[Reason, ...]]:
     s, y = _slots(ctx), ctx.youth
     n = len(ctx.yi)
-    first = (s.langs[ctx.tj] & y.first_lang[ctx.yi]).any(axis=1)
+    first: list[bool] = np.any(s.langs[ctx.tj] & y.first_lang[ctx.yi], axis=1).tolist()
     wait = np.maximum(s.from_day[ctx.tj], ctx.today) - np.maximum(y.avail[ctx.yi], ctx.today)
+    tj_l, yi_l, wait_l, dist_l = ctx.tj.tolist(), ctx.yi.tolist(), wait.tolist(), ctx.dist.tolist()
+    y_int, s_int = y.interest_ids.tolist(), s.interest_ids.tolist()
+    capacity = s.capacity.tolist()
     out: list[tuple[Reason, ...]] = []
     for p in range(n):
-        t, yy = int(ctx.tj[p]), int(ctx.yi[p])
+        t, yy = tj_l[p], yi_l[p]
         rs: list[Reason] = []
-        shared = sorted(set(y.interest_ids[yy].tolist()) & set(s.interest_ids[t].tolist()) - {-1})
+        shared = sorted(set(y_int[yy]) & set(s_int[t]) - {-1})
         if shared:
             rs.append(reason("interests_shared", ", ".join(interest_labels[i] for i in shared[:3])))
         if first[p]:
             rs.append(reason("language_first", y.items[yy].languages[0]))
         else:
             rs.append(reason("language_common"))
-        rs.append(reason("mentor_distance", _km(float(ctx.dist[p]))))
-        rs.append(reason("capacity", int(s.capacity[t])))
-        if wait[p] > 0:
-            rs.append(reason("available_later", int(wait[p])))
+        rs.append(reason("mentor_distance", _km(dist_l[p])))
+        rs.append(reason("capacity", capacity[t]))
+        if wait_l[p] > 0:
+            rs.append(reason("available_later", wait_l[p]))
         out.append(tuple(rs))
     return out

@@ -101,7 +101,7 @@ class LabelMatcher:
                 scorer=fuzz.ratio,
                 score_cutoff=self.score_cutoff,
                 dtype=np.uint8,
-                workers=1,
+                workers=2,
             )
             best = scores.argmax(axis=1)  # first (lowest label index) on ties: deterministic
             best_score = scores[np.arange(len(chunk)), best]
