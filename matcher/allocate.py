@@ -35,13 +35,13 @@ BoolArray = npt.NDArray[np.bool_]
 MAX_ROUNDS = 12
 
 
-def _rank_within(groups: IntArray, live: BoolArray) -> IntArray:
-    """For pairs already sorted by (group, priority): rank among live pairs of the group."""
-    c = np.cumsum(live)
-    start = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
+def _rank_in_groups(groups: IntArray) -> IntArray:
+    """Rank of each element within its run of equal values (``groups`` is grouped)."""
+    if not len(groups):
+        return np.zeros(0, dtype=np.int64)
+    start = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
     lengths = np.diff(np.r_[start, len(groups)])
-    before = np.repeat(np.r_[0, c][start], lengths)
-    out: IntArray = c - before - 1
+    out: IntArray = np.arange(len(groups)) - np.repeat(start, lengths)
     return out
 
 
@@ -96,27 +96,32 @@ def _greedy(
     n = len(yi)
     accepted = np.zeros(n, dtype=np.bool_)
     live = eligible & (room_t[tj] > 0) & (room_y[yi] > 0)
+    # Live pairs in (youth, priority) and (target, priority) order; both shrink every round.
+    by_y = by_youth[live[by_youth]]
+    by_t = by_target[live[by_target]]
     for _ in range(MAX_ROUNDS):
-        if not live.any():
-            break
-        ry = np.empty(n, dtype=np.int64)
-        ry[by_youth] = _rank_within(yi[by_youth], live[by_youth])
-        rt = np.empty(n, dtype=np.int64)
-        rt[by_target] = _rank_within(tj[by_target], live[by_target])
-        take = live & (ry < room_y[yi]) & (rt < room_t[tj])
-        accepted |= take
+        if not len(by_y):
+            return accepted
+        ok_y = np.zeros(n, dtype=np.bool_)
+        ok_y[by_y[_rank_in_groups(yi[by_y]) < room_y[yi[by_y]]]] = True
+        ok_t = np.zeros(n, dtype=np.bool_)
+        ok_t[by_t[_rank_in_groups(tj[by_t]) < room_t[tj[by_t]]]] = True
+        take = by_y[ok_y[by_y] & ok_t[by_y]]
+        accepted[take] = True
         room_y -= np.bincount(yi[take], minlength=len(room_y))
         room_t -= np.bincount(tj[take], minlength=len(room_t))
-        live &= ~take & (room_y[yi] > 0) & (room_t[tj] > 0)
-    else:
-        # Sequential finish over what is left, in priority order.
-        left = prio[live[prio]]
-        ry_l, rt_l = room_y.tolist(), room_t.tolist()
-        for p, y, t in zip(left.tolist(), yi[left].tolist(), tj[left].tolist(), strict=True):
-            if ry_l[y] > 0 and rt_l[t] > 0:
-                accepted[p] = True
-                ry_l[y] -= 1
-                rt_l[t] -= 1
-        room_y[:] = ry_l
-        room_t[:] = rt_l
+        by_y = by_y[~accepted[by_y] & (room_y[yi[by_y]] > 0) & (room_t[tj[by_y]] > 0)]
+        by_t = by_t[~accepted[by_t] & (room_y[yi[by_t]] > 0) & (room_t[tj[by_t]] > 0)]
+    # Sequential finish over what is left, in priority order.
+    still = np.zeros(n, dtype=np.bool_)
+    still[by_y] = True
+    left = prio[still[prio]]
+    ry_l, rt_l = room_y.tolist(), room_t.tolist()
+    for p, y, t in zip(left.tolist(), yi[left].tolist(), tj[left].tolist(), strict=True):
+        if ry_l[y] > 0 and rt_l[t] > 0:
+            accepted[p] = True
+            ry_l[y] -= 1
+            rt_l[t] -= 1
+    room_y[:] = ry_l
+    room_t[:] = rt_l
     return accepted

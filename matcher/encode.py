@@ -66,12 +66,22 @@ class Vocabulary:
         self.languages: dict[str, int] = {}
         self.texts: dict[str, int] = {}
         self.interest_matcher: LabelMatcher | None = None
+        self._masks: dict[tuple[str, ...], MaskArray] = {}
 
     @property
     def text_offset(self) -> int:
         return self.taxonomy.n_skills + self.taxonomy.n_occupations
 
     def lang_mask(self, codes: Sequence[str]) -> MaskArray:
+        key = tuple(codes)
+        cached = self._masks.get(key)
+        if cached is not None:
+            return cached
+        mask = self._lang_mask(codes)
+        self._masks[key] = mask
+        return mask
+
+    def _lang_mask(self, codes: Sequence[str]) -> MaskArray:
         mask = np.zeros(LANG_WORDS, dtype=np.uint64)
         for code in codes:
             key = code.strip().lower()

@@ -361,7 +361,8 @@ class MatchEngine:
         target_text: sp.csr_matrix | None = None,
     ) -> ScoringModel:
         cfg = self.config_
-        if youth_text is None:
+        weights = cfg.opening_weights if isinstance(target, OpeningArrays) else cfg.mentor_weights
+        if youth_text is None and weights.get("text", 0.0) > 0:
             youth_text = self._youth_text(youth, target)
         if target_text is None:
             target_text = (
@@ -425,7 +426,9 @@ class MatchEngine:
             )
             parts_y.append(yi)
             parts_t.append(tj)
-        key = np.unique((np.concatenate(parts_y) << KEY_SHIFT) | np.concatenate(parts_t))
+        key = np.sort((np.concatenate(parts_y) << KEY_SHIFT) | np.concatenate(parts_t))
+        if len(key):
+            key = key[np.r_[True, key[1:] != key[:-1]]]
         return key >> KEY_SHIFT, key & ((1 << KEY_SHIFT) - 1)
 
     def _retrieval_features(
