@@ -59,12 +59,19 @@ def allocate(
     n = len(yi)
     if n == 0:
         return np.zeros(0, dtype=np.bool_)
-    # Global priority: score desc, youth id asc, target id asc.
-    prio = np.lexsort((target_ids[tj], youth_ids[yi], -score))
+    # Global priority: score desc, youth id asc, target id asc. Rows are in id order on both
+    # sides (the engine sorts by id), so two single-key sorts replace a 3-key lexsort.
+    for name, ids in (("youth", youth_ids), ("target", target_ids)):
+        if len(ids) > 1 and bool(np.any(np.diff(ids) <= 0)):
+            raise ValueError(f"{name} rows must be in increasing id order")
+    n_t = len(cap)
+    pair_key = yi * n_t + tj
+    by_pair = np.argsort(pair_key, kind="stable")
+    prio = by_pair[np.argsort(-score[by_pair], kind="stable")]
     rank = np.empty(n, dtype=np.int64)
     rank[prio] = np.arange(n)
-    by_youth = np.lexsort((rank, yi))
-    by_target = np.lexsort((rank, tj))
+    by_youth = np.argsort(yi * n + rank)
+    by_target = np.argsort(tj * n + rank)
     room_t = cap.astype(np.int64).copy()
     first = _greedy(
         yi,

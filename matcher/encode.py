@@ -133,6 +133,17 @@ class Vocabulary:
             out[i] = hit
         return out
 
+    def wished_occupations(self, texts: Sequence[str]) -> list[int]:
+        """Occupations a youth's wishes name, flattened; an ambiguous label gives all of its
+        occupations (a youth who wishes "maskinoperatør" fits each of them)."""
+        tx = self.taxonomy
+        out: list[int] = []
+        free = [t for t in texts if t not in tx.occ_index and not t.startswith("http")]
+        out.extend(tx.occ_index[t] for t in texts if t in tx.occ_index)
+        for hits in tx.occupation_matcher.lookup_all(free):
+            out.extend(hits)
+        return out
+
     def interests(self, texts: Sequence[str]) -> list[int]:
         if self.interest_matcher is None or not texts:
             return [-1] * len(texts)
@@ -200,7 +211,8 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
     tx = vocab.taxonomy
     n = len(items)
     skills = _flat_lookup([y.skills for y in items], vocab.skill_concepts)
-    wishes = _flat_lookup([y.wished_occupations for y in items], vocab.occupations)
+    tx.occupation_matcher.lookup([t for y in items for t in y.wished_occupations])  # one batch
+    wishes = [_dedupe(vocab.wished_occupations(y.wished_occupations)) for y in items]
     interests = _flat_lookup([y.interests for y in items], vocab.interests)
 
     key_parts: list[IntArray] = []
