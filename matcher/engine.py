@@ -361,7 +361,8 @@ class MatchEngine:
         target_text: sp.csr_matrix | None = None,
     ) -> ScoringModel:
         cfg = self.config_
-        if youth_text is None:
+        weights = cfg.opening_weights if isinstance(target, OpeningArrays) else cfg.mentor_weights
+        if youth_text is None and weights.get("text", 0.0) > 0:
             youth_text = self._youth_text(youth, target)
         if target_text is None:
             target_text = (
@@ -425,7 +426,9 @@ class MatchEngine:
             )
             parts_y.append(yi)
             parts_t.append(tj)
-        key = np.unique((np.concatenate(parts_y) << KEY_SHIFT) | np.concatenate(parts_t))
+        key = np.sort((np.concatenate(parts_y) << KEY_SHIFT) | np.concatenate(parts_t))
+        if len(key):
+            key = key[np.r_[True, key[1:] != key[:-1]]]
         return key >> KEY_SHIFT, key & ((1 << KEY_SHIFT) - 1)
 
     def _retrieval_features(
@@ -479,9 +482,10 @@ class MatchEngine:
         fy = sp.csr_matrix((y_vals, (y_rows, y_cols)), shape=(len(youth), width))
         ft = sp.csr_matrix((t_vals, (t_rows, t_cols)), shape=(len(target), width))
         y_text = self._youth_text(youth, target)
-        if not broad and y_text is not None and self.rare_terms_ is not None:
+        t_text = self.opening_text_
+        if not broad and y_text is not None and t_text is not None and self.rare_terms_ is not None:
             fy = sp.hstack([fy, RETRIEVAL_TEXT_WEIGHT * y_text[:, self.rare_terms_]], format="csr")
-            ft = sp.hstack([ft, self.opening_text_[:, self.rare_terms_]], format="csr")
+            ft = sp.hstack([ft, t_text[:, self.rare_terms_]], format="csr")
         return fy, ft
 
     # -------------------------------------------------------------- fast paths
