@@ -46,7 +46,8 @@ def test_reconfirmation_flags_only_the_untouched_and_tells_once(db, make_user, m
     assert recent.reconfirm_requested_at is None and closed.reconfirm_requested_at is None
     assert untouched.updated_at < NOW - timedelta(days=90)  # flagging is not "touching"
     mail = db.scalars(select(Notification).where(Notification.kind == "profile.reconfirm")).one()
-    assert mail.recipient_id == caseworker.id and mail.payload["pseudonyms"] == [untouched.pseudonym]
+    assert mail.recipient_id == caseworker.id
+    assert mail.payload["pseudonyms"] == [untouched.pseudonym]
 
     again = run_reconfirm(db, NOW + timedelta(days=1), SETTINGS)
     assert again.counts == {"flagged": 0, "mails": 0}
