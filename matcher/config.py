@@ -91,7 +91,9 @@ class EngineConfig:
         ):
             unknown = sorted(set(weights) - set(registry))
             if unknown:
-                raise ValueError(f"{label}: unknown components {unknown}; known: {sorted(registry)}")
+                raise ValueError(
+                    f"{label}: unknown components {unknown}; known: {sorted(registry)}"
+                )
             if any(not (w >= 0) for w in weights.values()):
                 raise ValueError(f"{label}: weights must be >= 0")
             if sum(weights.values()) <= 0:

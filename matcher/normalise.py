@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -29,11 +30,13 @@ MIN_FUZZY_LENGTH = 5
 _CDIST_CHUNK = 2048
 
 
+@lru_cache(maxsize=1 << 18)
 def fold(text: str) -> str:
     """Lower-case ``text``, spell æ/ø/å as ae/oe/aa, drop accents and punctuation."""
     lowered = text.casefold().translate(_DANISH)
-    stripped = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
-    return _NON_WORD.sub(" ", stripped).strip()
+    if not lowered.isascii():
+        lowered = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
+    return _NON_WORD.sub(" ", lowered).strip()
 
 
 class LabelMatcher:
@@ -98,7 +101,7 @@ class LabelMatcher:
                 scorer=fuzz.ratio,
                 score_cutoff=self.score_cutoff,
                 dtype=np.uint8,
-                workers=1,
+                workers=2,
             )
             best = scores.argmax(axis=1)  # first (lowest label index) on ties: deterministic
             best_score = scores[np.arange(len(chunk)), best]
