@@ -46,6 +46,16 @@ def test_run_matching_stores_proposals_once(db, make_youth, make_opening, make_s
     assert again["new"] == 0 and again["updated"] == 0
     assert db.scalar(select(func.count()).select_from(Suggestion)) == len(stored)
 
+    # A changed score is brought up to date (a proposal only), in bulk.
+    score = proposal.score
+    proposal.score = 0.01
+    proposal.reasons = []
+    db.flush()
+    third = run_matching(db, NOW)
+    assert third["new"] == 0 and third["updated"] == 1
+    db.expire_all()
+    assert proposal.score == score and proposal.reasons
+
 
 def test_decisions_are_never_overwritten_and_closed_targets_expire(
     db, make_youth, make_opening, make_user
