@@ -731,6 +731,9 @@ def refresh_for_opening(session: Session, opening: JobOpening, now: datetime) ->
         ):
             _expire_where(session, Suggestion.opening_id == opening.id)
         return []
+    anyone = session.scalar(select(YouthProfile.id).where(_active_youth_filter()).limit(1))
+    if anyone is None:  # nobody to match yet (the engine's index needs at least one)
+        return []
     row = session.execute(select(*_OPENING_COLUMNS).where(JobOpening.id == opening.id)).one()
     engine = engine_cache.with_youth_index(session, today)
     k = min(MAX_PER_OPENING, math.ceil(engine.config_.seat_multiplier * opening.seats))

@@ -13,6 +13,8 @@ from jobs.matching import (
     run_matching,
 )
 from models.enums import OpeningStatus, ProfileStatus, Role, SuggestionStatus, TargetKind
+from models.mentor_slot import MentorSlot
+from models.opening import JobOpening
 from models.operations.openings import set_opening_status
 from models.suggestion import Suggestion
 
@@ -118,3 +120,24 @@ def test_age_and_nonactive_are_respected(db, make_youth, make_opening):
     make_opening(min_age=18)
     run_matching(db, NOW)
     assert _suggestions(db, youth_id=young.id, target_kind=TargetKind.OPENING) == []
+
+
+def test_empty_populations(db, make_youth, make_opening, make_slot):
+    from models.youth import YouthProfile
+
+    db.execute(
+        YouthProfile.__table__.update().values(status=ProfileStatus.CLOSED.value)
+    )  # nobody active in this transaction
+    opening = make_opening()
+    assert refresh_for_opening(db, opening, NOW) == []
+    assert refresh_for_mentor_slot(db, make_slot(), NOW) == []
+    counts = run_matching(db, NOW)
+    assert counts["youths"] == 0 and counts["new"] == 0
+    opening.status = OpeningStatus.CLOSED
+    db.flush()
+    youth = make_youth()
+    db.execute(JobOpening.__table__.update().values(status=OpeningStatus.CLOSED.value))
+    db.execute(MentorSlot.__table__.update().values(status="closed"))
+    db.expire_all()
+    assert refresh_for_profile(db, youth, NOW) == []
+    assert run_matching(db, NOW)["new"] == 0
