@@ -273,3 +273,12 @@ def test_two_racing_accepts_for_the_last_place_only_one_wins(committed_db):
             )
         )
     assert accepted == 1
+
+
+def test_new_slot_computes_suggestions_at_once(db, client, mentor_user, make_youth):
+    youth = make_youth(needs_mentor=True, interests=["fodbold"], postcode="2200")
+    response = client.post("/mentor/slots/new", data=slot_form())
+    assert response.status_code == 302
+    slot = db.scalars(select(MentorSlot).where(MentorSlot.mentor_id == mentor_user.id)).one()
+    found = db.scalars(select(Suggestion).where(Suggestion.mentor_slot_id == slot.id)).all()
+    assert [s.youth_id for s in found] == [youth.id]
