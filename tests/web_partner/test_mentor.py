@@ -282,3 +282,34 @@ def test_new_slot_computes_suggestions_at_once(db, client, mentor_user, make_you
     slot = db.scalars(select(MentorSlot).where(MentorSlot.mentor_id == mentor_user.id)).one()
     found = db.scalars(select(Suggestion).where(Suggestion.mentor_slot_id == slot.id)).all()
     assert [s.youth_id for s in found] == [youth.id]
+
+
+def test_company_answers_offers_for_its_workplace_mentor_slot(
+    db, client, company_user, make_user, make_slot, make_youth, approved
+):
+    colleague = make_user(Role.COMPANY, organisation=company_user.organisation)
+    slot = make_slot(colleague, title="Mentor på værkstedet")
+    caseworker = make_user(Role.CASEWORKER, name="Ali Sagsbehandler")
+    offer = approved(make_youth(caseworker, support_notes="Må ikke ses"), slot)
+    dashboard = client.get("/company/").text
+    assert "Mentor på værkstedet" in dashboard
+    page = client.get(f"/company/slots/{slot.id}").text
+    assert "Må ikke ses" not in page and offer.youth.pseudonym not in page
+    assert "Ali Sagsbehandler" not in page
+    missing = client.post(f"/company/slots/offers/{offer.id}/answer", data={"answer": "decline"})
+    assert "Skriv, hvorfor du siger nej." in client.get(missing.headers["Location"]).text
+    response = client.post(f"/company/slots/offers/{offer.id}/answer", data={"answer": "accept"})
+    assert response.status_code == 302
+    db.expire_all()
+    assert offer.status is SuggestionStatus.ACCEPTED
+    assert "Ali Sagsbehandler" in client.get(f"/company/slots/{slot.id}").text
+
+
+def test_foreign_slot_offers_are_404(db, client, company_user, make_slot, make_youth, approved):
+    foreign_slot = make_slot()
+    offer = approved(make_youth(), foreign_slot)
+    assert client.get(f"/company/slots/{foreign_slot.id}").status_code == 404
+    response = client.post(f"/company/slots/offers/{offer.id}/answer", data={"answer": "accept"})
+    assert response.status_code == 404
+    db.expire_all()
+    assert offer.status is SuggestionStatus.APPROVED
