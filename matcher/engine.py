@@ -1,0 +1,557 @@
+"""The matching engine: ``MatchEngine(config, taxonomy).fit(openings, slots).rank(youths, k)``.
+
+Pipeline (recordlinkage style): **normalise** (:mod:`matcher.encode`) → **block**
+(:mod:`matcher.blocking`: hard constraints, geography, retrieval) → **compare**
+(:mod:`matcher.compare`: vectorised components, weighted mean) → **allocate**
+(:mod:`matcher.allocate`: capacity-aware top-k) → **explain** (:mod:`matcher.explain`).
+
+Fast paths for the web:
+
+* ``engine.rank([youth], k)`` — one new or changed profile against all openings (exhaustive
+  over the reachable openings, no retrieval cut-off);
+* ``engine.index_youths(youths)`` once, then ``engine.match_opening(opening, k)`` — the best
+  youth for one new or changed opening, in milliseconds.
+
+Single-item fast paths are not allocated against the rest of the population; the nightly run
+(``rank`` over everyone) is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from matcher.allocate import allocate
+from matcher.blocking import (
+    MENTOR_RULES,
+    OPENING_RULES,
+    GeoIndex,
+    PairContext,
+    Rule,
+    nearest_pairs,
+    passes,
+    reach_radius,
+    retrieve_pairs,
+)
+from matcher.compare import (
+    MENTOR_COMPONENTS,
+    OPENING_COMPONENTS,
+    Component,
+    ScoringModel,
+    score_pairs,
+)
+from matcher.config import EngineConfig
+from matcher.encode import (
+    KEY_SHIFT,
+    FloatArray,
+    IntArray,
+    OpeningArrays,
+    SlotArrays,
+    Vocabulary,
+    YouthArrays,
+    check_unique_ids,
+    encode_openings,
+    encode_slots,
+    encode_youths,
+    interest_matcher,
+)
+from matcher.explain import mentor_reasons, opening_reasons
+from matcher.normalise import fold
+from matcher.taxonomy import Taxonomy
+from matcher.types import Match, MentorSlot, Opening, Reason, Youth
+
+# Folded Danish function words; everything else is left to IDF.
+STOP_WORDS = (
+    "og i at en et til med som paa for af er vi du der de den det har kan vil os vores jeg "
+    "eller ikke skal fra om hos man hvor the and of to in a"
+).split()
+ISCO4_COLS = 10_000
+RETRIEVAL_TEXT_WEIGHT = 0.3
+RETRIEVAL_SKILL_WEIGHT = 0.3
+RETRIEVAL_MAX_DF = 0.05  # skill concepts in more openings than this do not retrieve
+
+
+def _vectorizer(docs: Sequence[str]) -> tuple[TfidfVectorizer | None, sp.csr_matrix | None]:
+    if not docs:
+        return None, None
+    vec = TfidfVectorizer(
+        preprocessor=fold,
+        stop_words=STOP_WORDS,
+        token_pattern=r"(?u)\b\w\w+\b",  # noqa: S106 (a regex, not a password)
+        sublinear_tf=True,
+        max_df=0.5 if len(docs) >= 50 else 1.0,
+        dtype=np.float64,
+    )
+    try:
+        matrix = vec.fit_transform(docs)
+    except ValueError:  # empty vocabulary: every document is blank or stop words
+        return None, None
+    return vec, sp.csr_matrix(matrix)
+
+
+def _transform(vec: TfidfVectorizer | None, docs: Sequence[str]) -> sp.csr_matrix | None:
+    if vec is None:
+        return None
+    if not docs:
+        return sp.csr_matrix((0, len(vec.vocabulary_)), dtype=np.float64)
+    return sp.csr_matrix(vec.transform(list(docs)))
+
+
+class MatchEngine:
+    """Ranks openings and mentor slots for youth profiles, and youth for an opening.
+
+    Parameters
+    ----------
+    config
+        Weights and thresholds (:class:`EngineConfig`); defaults when ``None``.
+    taxonomy
+        The vocabulary (:class:`Taxonomy`), e.g. ``models.reference.load_taxonomy()``.
+
+    Attributes (after ``fit``)
+    --------------------------
+    openings_, slots_
+        Encoded open, unexpired openings and open mentor slots with free places.
+    unknown_postcodes_
+        Sorted ids of openings/slots whose postcode is unknown (never reachable).
+    """
+
+    def __init__(self, config: EngineConfig | None = None, taxonomy: Taxonomy | None = None):
+        self.config = config
+        self.taxonomy = taxonomy
+
+    # ------------------------------------------------------------------ fit
+    def fit(
+        self, openings: Sequence[Opening] = (), mentor_slots: Sequence[MentorSlot] = ()
+    ) -> MatchEngine:
+        """Index openings and mentor slots; returns ``self``."""
+        if self.taxonomy is None:
+            raise ValueError("MatchEngine needs a Taxonomy (e.g. models.reference.load_taxonomy())")
+        cfg = self.config or EngineConfig()
+        self.config_ = cfg
+        self.today_ = cfg.today or date.today()
+        self.today_day_ = self.today_.toordinal()
+        for o in openings:
+            if not isinstance(o, Opening):
+                raise ValueError(f"fit expects Opening objects, got {type(o).__name__}")
+        for s in mentor_slots:
+            if not isinstance(s, MentorSlot):
+                raise ValueError(f"fit expects MentorSlot objects, got {type(s).__name__}")
+        check_unique_ids("opening", [o.id for o in openings])
+        check_unique_ids("mentor slot", [s.id for s in mentor_slots])
+        self.vocab_ = Vocabulary(self.taxonomy)
+        self.interest_labels_ = sorted({fold(t) for s in mentor_slots for t in s.interests} - {""})
+        self.vocab_.interest_matcher = interest_matcher(mentor_slots, self.taxonomy.skill_cutoff)
+        self.geo_ = GeoIndex(self.taxonomy)
+        live_openings = [o for o in openings if self._opening_live(o)]
+        live_slots = [s for s in mentor_slots if self._slot_live(s)]
+        self.openings_ = encode_openings(
+            live_openings, self.vocab_, self.today_, cfg.seat_multiplier
+        )
+        self.slots_ = encode_slots(live_slots, self.vocab_, cfg.seat_multiplier)
+        self.opening_vec_, self.opening_text_ = _vectorizer(self.openings_.docs)
+        self.slot_vec_, self.slot_text_ = _vectorizer(self.slots_.docs)
+        self.rare_terms_: IntArray | None = None
+        if self.opening_text_ is not None:
+            df = np.bincount(self.opening_text_.indices, minlength=self.opening_text_.shape[1])
+            self.rare_terms_ = np.flatnonzero(df <= RETRIEVAL_MAX_DF * len(self.openings_))
+        self.unknown_postcodes_ = sorted(
+            [int(i) for i in self.openings_.ids[self.openings_.pc < 0]]
+            + [int(i) for i in self.slots_.ids[self.slots_.pc < 0]]
+        )
+        self.youth_index_: YouthArrays | None = None
+        return self
+
+    def _opening_live(self, o: Opening) -> bool:
+        return o.status == "open" and (o.expires is None or o.expires >= self.today_)
+
+    def _slot_live(self, s: MentorSlot) -> bool:
+        return (
+            s.status == "open"
+            and s.capacity > 0
+            and (s.available_until is None or s.available_until >= self.today_)
+        )
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "openings_"):
+            raise ValueError("MatchEngine is not fitted: call fit(openings, mentor_slots) first")
+
+    # ------------------------------------------------------------------ rank
+    def rank(self, youths: Sequence[Youth], k: int = 10) -> dict[int, list[Match]]:
+        """Up to ``k`` openings per youth id (every id given appears, maybe with [])."""
+        return self._rank(youths, k, "opening")
+
+    def rank_mentors(self, youths: Sequence[Youth], k: int = 3) -> dict[int, list[Match]]:
+        """Up to ``k`` mentor slots per youth id (every id given appears, maybe with [])."""
+        return self._rank(youths, k, "mentor_slot")
+
+    def _rank(
+        self, youths: Sequence[Youth], k: int, kind: Literal["opening", "mentor_slot"]
+    ) -> dict[int, list[Match]]:
+        self._check_fitted()
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be an int >= 1, got {k!r}")
+        for y in youths:
+            if not isinstance(y, Youth):
+                raise ValueError(f"rank expects Youth objects, got {type(y).__name__}")
+        check_unique_ids("youth", [y.id for y in youths])
+        result: dict[int, list[Match]] = {y.id: [] for y in sorted(youths, key=lambda y: y.id)}
+        active = [y for y in youths if y.status == "active"]
+        target: OpeningArrays | SlotArrays = self.openings_ if kind == "opening" else self.slots_
+        if not active or not len(target):
+            return result
+        youth = self._encode_youths(active)
+        yi, tj = self._candidates(youth, target, k)
+        if not len(yi):
+            return result
+        ctx = self._context(youth, target, yi, tj)
+        model = self._model(youth, target)
+        registry, weights = self._registry(kind)
+        score, comps = score_pairs(ctx, model, registry, weights)
+        keep = allocate(yi, tj, score, youth.ids, target.ids, k, target.cap, len(youth))
+        order = np.lexsort((target.ids[tj[keep]], -score[keep], yi[keep]))
+        sel = np.flatnonzero(keep)[order]
+        self._emit(result, youth, target, ctx, model, score, comps, sel, kind)
+        return result
+
+    def _emit(
+        self,
+        result: dict[int, list[Match]],
+        youth: YouthArrays,
+        target: OpeningArrays | SlotArrays,
+        ctx: PairContext,
+        model: ScoringModel,
+        score: FloatArray,
+        comps: dict[str, FloatArray],
+        sel: IntArray,
+        kind: Literal["opening", "mentor_slot"],
+    ) -> None:
+        sub = PairContext(
+            youth, target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today, ctx.tolerance
+        )
+        sub_comps = {name: values[sel] for name, values in comps.items()}
+        reasons: list[tuple[Reason, ...]]
+        if kind == "opening":
+            reasons = opening_reasons(sub, model, sub_comps, self.vocab_)
+        else:
+            reasons = mentor_reasons(sub, sub_comps, self.vocab_, self.interest_labels_)
+        names = list(sub_comps)
+        comp_rows = np.column_stack([sub_comps[n] for n in names]).tolist()
+        youth_ids = youth.ids[sub.yi].tolist()
+        target_ids = target.ids[sub.tj].tolist()
+        scores = score[sel].tolist()
+        dists = sub.dist.tolist()
+        for p in range(len(sel)):
+            result[youth_ids[p]].append(
+                Match(
+                    target_id=target_ids[p],
+                    target_kind=kind,
+                    score=scores[p],
+                    components=dict(zip(names, comp_rows[p], strict=True)),
+                    reasons=reasons[p],
+                    distance_km=dists[p],
+                )
+            )
+
+    def allowed_pairs(
+        self, youths: Sequence[Youth], kind: Literal["opening", "mentor_slot"] = "opening"
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Youth ids, target ids and km of every pair the hard constraints allow (no scores)."""
+        self._check_fitted()
+        check_unique_ids("youth", [y.id for y in youths])
+        target: OpeningArrays | SlotArrays = self.openings_ if kind == "opening" else self.slots_
+        youth = encode_youths([y for y in youths if y.status == "active"], self.vocab_)
+        yi, tj = nearest_pairs(
+            self.geo_,
+            youth,
+            target,
+            np.arange(len(youth), dtype=np.int64),
+            self._rules(target),
+            self.today_day_,
+            self.config_.start_tolerance_days,
+            None,
+        )
+        return youth.ids[yi], target.ids[tj], self.geo_.distance(youth.pc[yi], target.pc[tj])
+
+    def score_all(
+        self, youths: Sequence[Youth], kind: Literal["opening", "mentor_slot"] = "opening"
+    ) -> tuple[IntArray, IntArray, FloatArray, dict[str, FloatArray]]:
+        """Every allowed (youth, target) pair, scored: no retrieval cut-off, no allocation.
+
+        Returns youth ids, target ids, scores and components (arrays of equal length). For
+        audits, tests and small populations; the pair count grows with the product of sizes.
+        """
+        self._check_fitted()
+        check_unique_ids("youth", [y.id for y in youths])
+        target: OpeningArrays | SlotArrays = self.openings_ if kind == "opening" else self.slots_
+        active = [y for y in youths if y.status == "active"]
+        youth = self._encode_youths(active)
+        rows = np.arange(len(youth), dtype=np.int64)
+        yi, tj = nearest_pairs(
+            self.geo_,
+            youth,
+            target,
+            rows,
+            self._rules(target),
+            self.today_day_,
+            self.config_.start_tolerance_days,
+            None,
+        )
+        ctx = self._context(youth, target, yi, tj)
+        registry, weights = self._registry(kind)
+        score, comps = score_pairs(ctx, self._model(youth, target), registry, weights)
+        return youth.ids[yi], target.ids[tj], score, comps
+
+    # ------------------------------------------------------------ internals
+    def _encode_youths(self, active: list[Youth]) -> YouthArrays:
+        """Encode, reusing the last encoding when the same youth are ranked again
+        (``rank`` then ``rank_mentors`` in one nightly run)."""
+        key = tuple(active)
+        cached = getattr(self, "_youth_cache", None)
+        if cached is not None and cached[0] == key:
+            encoded: YouthArrays = cached[1]
+            return encoded
+        encoded = encode_youths(active, self.vocab_)
+        self._youth_cache = (key, encoded)
+        return encoded
+
+    def _registry(
+        self, kind: Literal["opening", "mentor_slot"]
+    ) -> tuple[dict[str, Component], dict[str, float]]:
+        cfg = self.config_
+        if kind == "opening":
+            return dict(OPENING_COMPONENTS), dict(cfg.opening_weights)
+        return dict(MENTOR_COMPONENTS), dict(cfg.mentor_weights)
+
+    def _rules(self, target: OpeningArrays | SlotArrays) -> dict[str, Rule]:
+        return dict(OPENING_RULES if isinstance(target, OpeningArrays) else MENTOR_RULES)
+
+    def _context(
+        self, youth: YouthArrays, target: OpeningArrays | SlotArrays, yi: IntArray, tj: IntArray
+    ) -> PairContext:
+        return PairContext(
+            youth,
+            target,
+            yi,
+            tj,
+            self.geo_.distance(youth.pc[yi], target.pc[tj]),
+            self.today_day_,
+            self.config_.start_tolerance_days,
+        )
+
+    def _youth_text(
+        self, youth: YouthArrays, target: OpeningArrays | SlotArrays
+    ) -> sp.csr_matrix | None:
+        kind = "opening" if isinstance(target, OpeningArrays) else "mentor_slot"
+        if kind not in youth.text_cache:
+            vec = self.opening_vec_ if kind == "opening" else self.slot_vec_
+            youth.text_cache[kind] = _transform(vec, youth.docs)
+        out: sp.csr_matrix | None = youth.text_cache[kind]
+        return out
+
+    def _model(
+        self,
+        youth: YouthArrays,
+        target: OpeningArrays | SlotArrays,
+        youth_text: sp.csr_matrix | None = None,
+        target_text: sp.csr_matrix | None = None,
+    ) -> ScoringModel:
+        cfg = self.config_
+        if youth_text is None:
+            youth_text = self._youth_text(youth, target)
+        if target_text is None:
+            target_text = (
+                self.opening_text_ if isinstance(target, OpeningArrays) else self.slot_text_
+            )
+        return ScoringModel(
+            occ_isco4=self.vocab_.taxonomy.occ_isco4,
+            levels=cfg.occupation_levels,
+            youth_text=youth_text,
+            target_text=target_text,
+            nice_vacuous=cfg.nice_vacuous,
+            interests_vacuous=cfg.interests_vacuous,
+        )
+
+    def reachable_pairs_estimate(
+        self, youth: YouthArrays, target: OpeningArrays | SlotArrays
+    ) -> int:
+        """Number of geo-reachable pairs, from postcode counts (no pair is materialised)."""
+        n_pc = self.geo_.n
+        ok_y = youth.pc >= 0
+        ok_t = target.pc >= 0
+        if not ok_y.any() or not ok_t.any():
+            return 0
+        radius = np.zeros(n_pc)
+        np.maximum.at(radius, youth.pc[ok_y], reach_radius(youth, target)[ok_y])
+        hy = np.bincount(youth.pc[ok_y], minlength=n_pc)
+        ht = np.bincount(target.pc[ok_t], minlength=n_pc).astype(np.float64)
+        rows = np.flatnonzero(hy)
+        within = self.geo_.table[np.ix_(rows, np.arange(n_pc))] <= radius[rows, None]
+        return int(hy[rows] @ (within @ ht))
+
+    def _candidates(
+        self, youth: YouthArrays, target: OpeningArrays | SlotArrays, k: int
+    ) -> tuple[IntArray, IntArray]:
+        """Pairs to score: all reachable ones when few, else retrieval + fallbacks."""
+        cfg = self.config_
+        rules = self._rules(target)
+        all_rows = np.arange(len(youth), dtype=np.int64)
+        today, tol = self.today_day_, cfg.start_tolerance_days
+        if self.reachable_pairs_estimate(youth, target) <= cfg.exhaustive_max_pairs:
+            return nearest_pairs(self.geo_, youth, target, all_rows, rules, today, tol, None)
+        parts_y: list[IntArray] = []
+        parts_t: list[IntArray] = []
+        rows = all_rows
+        for broad in (False, True):
+            if broad and not isinstance(target, OpeningArrays):
+                break
+            fy, ft = self._retrieval_features(youth, target, broad)
+            yi, tj = retrieve_pairs(
+                self.geo_, youth, target, fy, ft, rules, today, tol, cfg.candidates_per_youth, rows
+            )
+            parts_y.append(yi)
+            parts_t.append(tj)
+            found = np.bincount(np.concatenate(parts_y), minlength=len(youth))
+            rows = np.flatnonzero(found < k)
+            if not len(rows):
+                break
+        if len(rows) and cfg.fallback_candidates:
+            yi, tj = nearest_pairs(
+                self.geo_, youth, target, rows, rules, today, tol, cfg.fallback_candidates
+            )
+            parts_y.append(yi)
+            parts_t.append(tj)
+        key = np.unique((np.concatenate(parts_y) << KEY_SHIFT) | np.concatenate(parts_t))
+        return key >> KEY_SHIFT, key & ((1 << KEY_SHIFT) - 1)
+
+    def _retrieval_features(
+        self, youth: YouthArrays, target: OpeningArrays | SlotArrays, broad: bool = False
+    ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Sparse youth and target feature matrices whose product ranks plausible pairs.
+
+        Openings: same occupation (1.0), same ISCO-4 group (0.5), shared skill concepts (0.3;
+        concepts in more than 5 % of openings do not retrieve), shared rare words (0.3, TF-IDF
+        terms in at most 5 % of openings). ``broad=True`` (the second pass, for youth with
+        fewer than k plausible openings) uses the ISCO-3 group instead. Mentor slots: shared
+        interests.
+        """
+        tx = self.vocab_.taxonomy
+        if isinstance(target, SlotArrays):
+            width = len(self.interest_labels_)
+            t_rows, t_cols = np.nonzero(target.interest_ids >= 0)
+            t_cols = target.interest_ids[t_rows, t_cols]
+            y_rows, y_cols = np.nonzero(youth.interest_ids >= 0)
+            y_cols = youth.interest_ids[y_rows, y_cols]
+            fy = sp.csr_matrix((np.ones(len(y_rows)), (y_rows, y_cols)), shape=(len(youth), width))
+            ft = sp.csr_matrix((np.ones(len(t_rows)), (t_rows, t_cols)), shape=(len(target), width))
+            return fy, ft
+        isco = tx.occ_isco4
+        n_occ = tx.n_occupations
+        if broad:
+            t_rows, t_cols, t_vals = _group_cells(target.occ[:, None], isco, 10, n_occ)
+            y_rows, y_cols, y_vals = _group_cells(youth.wish_occ, isco, 10, n_occ)
+            y_vals = y_vals * 0.25
+            width = n_occ + ISCO4_COLS
+        else:
+            base = n_occ + ISCO4_COLS
+            width = base + self.vocab_.text_offset + len(self.vocab_.texts)
+            o_rows, o_cols, o_vals = _occ_cells(target.occ[:, None])
+            g_rows, g_cols, g_vals = _group_cells(target.occ[:, None], isco, 1, n_occ)
+            req_r, req_c = np.nonzero(target.req >= 0)
+            nice_r, nice_c = np.nonzero(target.nice >= 0)
+            concepts = np.r_[target.req[req_r, req_c], target.nice[nice_r, nice_c]]
+            c_rows = np.r_[req_r, nice_r]
+            df = np.bincount(concepts, minlength=width - base)
+            ok = ~(df > RETRIEVAL_MAX_DF * max(len(target), 1))[concepts]
+            t_rows = np.r_[o_rows, g_rows, c_rows[ok]]
+            t_cols = np.r_[o_cols, g_cols, base + concepts[ok]]
+            t_vals = np.r_[o_vals, g_vals, np.ones(int(ok.sum()))]
+            wo_rows, wo_cols, wo_vals = _occ_cells(youth.wish_occ)
+            wg_rows, wg_cols, wg_vals = _group_cells(youth.wish_occ, isco, 1, n_occ)
+            yk = youth.skill_keys[youth.skill_vals >= 1.0]
+            y_rows = np.r_[wo_rows, wg_rows, yk >> KEY_SHIFT]
+            y_cols = np.r_[wo_cols, wg_cols, base + (yk & ((1 << KEY_SHIFT) - 1))]
+            y_vals = np.r_[wo_vals, 0.5 * wg_vals, np.full(len(yk), RETRIEVAL_SKILL_WEIGHT)]
+        fy = sp.csr_matrix((y_vals, (y_rows, y_cols)), shape=(len(youth), width))
+        ft = sp.csr_matrix((t_vals, (t_rows, t_cols)), shape=(len(target), width))
+        y_text = self._youth_text(youth, target)
+        if not broad and y_text is not None and self.rare_terms_ is not None:
+            fy = sp.hstack([fy, RETRIEVAL_TEXT_WEIGHT * y_text[:, self.rare_terms_]], format="csr")
+            ft = sp.hstack([ft, self.opening_text_[:, self.rare_terms_]], format="csr")
+        return fy, ft
+
+    # -------------------------------------------------------------- fast paths
+    def index_youths(self, youths: Sequence[Youth]) -> MatchEngine:
+        """Encode the youth population once for :meth:`match_opening`; returns ``self``."""
+        self._check_fitted()
+        check_unique_ids("youth", [y.id for y in youths])
+        active = [y for y in youths if y.status == "active"]
+        self.youth_index_ = encode_youths(active, self.vocab_)
+        self.youth_index_text_ = _transform(self.opening_vec_, self.youth_index_.docs)
+        return self
+
+    def match_opening(self, opening: Opening, k: int = 10) -> list[Match]:
+        """The best ``k`` indexed youth for one new or changed opening (no allocation)."""
+        self._check_fitted()
+        if self.youth_index_ is None:
+            raise ValueError("call index_youths(youths) before match_opening")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be an int >= 1, got {k!r}")
+        if not self._opening_live(opening):
+            return []
+        youth = self.youth_index_
+        target = encode_openings([opening], self.vocab_, self.today_, self.config_.seat_multiplier)
+        yi = np.arange(len(youth), dtype=np.int64)
+        yi = yi[self.geo_.distance(youth.pc, np.full(len(youth), target.pc[0])) <= youth.commute]
+        ctx = self._context(youth, target, yi, np.zeros(len(yi), dtype=np.int64))
+        keep = passes(ctx, OPENING_RULES)
+        ctx = self._context(youth, target, yi[keep], ctx.tj[keep])
+        if not len(ctx.yi):
+            return []
+        model = self._model(
+            youth, target, self.youth_index_text_, _transform(self.opening_vec_, target.docs)
+        )
+        score, comps = score_pairs(
+            ctx, model, OPENING_COMPONENTS, dict(self.config_.opening_weights)
+        )
+        order = np.lexsort((youth.ids[ctx.yi], -score))[:k]
+        sub = PairContext(
+            youth, target, ctx.yi[order], ctx.tj[order], ctx.dist[order], ctx.today, ctx.tolerance
+        )
+        sub_comps = {name: v[order] for name, v in comps.items()}
+        reasons = opening_reasons(sub, model, sub_comps, self.vocab_)
+        return [
+            Match(
+                target_id=int(youth.ids[sub.yi[p]]),
+                target_kind="youth",
+                score=float(score[order[p]]),
+                components={name: float(v[p]) for name, v in sub_comps.items()},
+                reasons=reasons[p],
+                distance_km=float(sub.dist[p]),
+            )
+            for p in range(len(order))
+        ]
+
+
+def _occ_cells(occ: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+    """Sparse cells (row, occupation column, 1.0) of a padded occupation array."""
+    rows, cols = np.nonzero(occ >= 0)
+    return rows.astype(np.int64), occ[rows, cols].astype(np.int64), np.ones(len(rows))
+
+
+def _group_cells(
+    occ: IntArray, isco: IntArray, divisor: int, offset: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Sparse cells for the ISCO group (4-digit code // divisor) of each occupation."""
+    rows, cols = np.nonzero(occ >= 0)
+    group = isco[occ[rows, cols]]
+    has = group >= 0
+    return (
+        rows[has].astype(np.int64),
+        (offset + group[has] // divisor).astype(np.int64),
+        np.ones(int(has.sum())),
+    )
