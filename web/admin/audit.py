@@ -12,7 +12,7 @@ from flask import Response, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, distinct, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -54,7 +54,7 @@ class Page:
 
 def _form() -> AuditFilterForm:
     form = AuditFilterForm(request.args)
-    actions = get_db().scalars(select(distinct(AuditEvent.action)).order_by(AuditEvent.action))
+    actions = get_db().scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     form.action.choices = [("", _l("All actions"))] + [(a, a) for a in actions]
     return form
 
