@@ -77,6 +77,10 @@ def register_api_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
+    from web.occupations import bp as occupations_bp
+
+    app.register_blueprint(occupations_bp)
+
 
 def register_errorhandlers(app: Flask) -> None:
     from web.errors import register

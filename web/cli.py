@@ -169,3 +169,4 @@ def register(app: Flask) -> None:
         create_user_command,
     ):
         app.cli.add_command(command)
+    __import__("web.cli_jobs").cli_jobs.register(app)

@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.enums import SlotStatus
+from models.base import utcnow
+from models.enums import SlotStatus, SuggestionStatus
 from models.errors import ValidationError
 from models.geo import Postcode
 from models.i18n import N_
 from models.mentor_slot import MentorSlot
 from models.operations.audit import record_event
-from models.operations.openings import expire_pending_suggestions
+from models.operations.openings import check_languages, expire_pending_suggestions
+from models.operations.outbox import enqueue
+from models.suggestion import Suggestion
 from models.user import User
 
 
@@ -49,7 +53,7 @@ def _clean(session: Session, data: MentorSlotInput) -> MentorSlotInput:
             "postcode": data.postcode.strip(),
             "description": (data.description or "").strip(),
             "interests": [s.strip() for s in data.interests if s.strip()],
-            "languages": sorted({x.strip().lower() for x in data.languages if x.strip()}),
+            "languages": check_languages(data.languages),
         }
     )
 
@@ -84,9 +88,35 @@ def update_mentor_slot(
 def set_mentor_slot_status(
     session: Session, user: User, slot: MentorSlot, status: SlotStatus
 ) -> MentorSlot:
+    """Open, pause or close a slot.
+
+    When it stops taking young people, the offers the mentor has not answered yet are
+    declined and their caseworkers are told; suggestions no caseworker approved expire.
+    """
+    previous = slot.status
     slot.status = status
     if status is not SlotStatus.OPEN:
+        now = utcnow()
+        for offer in session.scalars(
+            select(Suggestion).where(
+                Suggestion.mentor_slot_id == slot.id,
+                Suggestion.status == SuggestionStatus.APPROVED,
+            )
+        ):
+            offer.status = SuggestionStatus.DECLINED
+            offer.responded_by_id = user.id
+            offer.responded_at = now
+            offer.response_message = f"slot_{status}"
+            caseworker = offer.youth.caseworker
+            if caseworker is not None:
+                enqueue(
+                    session,
+                    caseworker,
+                    "mentoring.answered",
+                    f"suggestion:{offer.id}:{offer.status}",
+                    {"suggestion_id": offer.id, "reason": f"slot_{status}"},
+                )
         expire_pending_suggestions(session, mentor_slot_ids=[slot.id])
     session.flush()
-    record_event(session, user, "mentor_slot.status", slot, after=str(status))
+    record_event(session, user, "mentor_slot.status", slot, before=str(previous), after=str(status))
     return slot

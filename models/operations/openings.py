@@ -2,29 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from models.base import utcnow
 from models.enums import (
     PENDING_STATUSES,
     OpeningKind,
     OpeningStatus,
+    Role,
     SuggestionStatus,
 )
-from models.errors import ValidationError
+from models.errors import Conflict, ValidationError
 from models.geo import Postcode
 from models.i18n import N_
 from models.occupation import Occupation
 from models.opening import JobOpening
 from models.operations.audit import record_event
+from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User
 from models.validation import check_hours
+from models.wording import Finding, check_wording
 
 CLOSED_STATES = (OpeningStatus.CLOSED, OpeningStatus.FILLED)
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+
+
+def check_languages(languages: list[str], field: str = "languages") -> list[str]:
+    codes = sorted({x.strip().lower() for x in languages if x.strip()})
+    if any(not _LANGUAGE.fullmatch(code) for code in codes):
+        raise ValidationError(field, N_("Give languages as two-letter codes, e.g. da, en, ar."))
+    return codes
 
 
 @dataclass
@@ -64,6 +77,7 @@ def _clean(session: Session, data: OpeningInput) -> OpeningInput:
         raise ValidationError("min_age", N_("Minimum age must be between 13 and 30."))
     if data.start_date and data.expires and data.expires < data.start_date:
         raise ValidationError("expires", N_("The expiry date must be after the start date."))
+    languages = check_languages(data.languages)
     return OpeningInput(
         **{
             **{f.name: getattr(data, f.name) for f in fields(OpeningInput)},
@@ -72,7 +86,30 @@ def _clean(session: Session, data: OpeningInput) -> OpeningInput:
             "description": (data.description or "").strip(),
             "required_skills": [s.strip() for s in data.required_skills if s.strip()],
             "nice_skills": [s.strip() for s in data.nice_skills if s.strip()],
-            "languages": sorted({x.strip().lower() for x in data.languages if x.strip()}),
+            "languages": languages,
+        }
+    )
+
+
+class DiscriminatingWording(ValidationError):
+    """The opening's text looks discriminating; it stays a draft until the text is changed."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(
+            findings[0].field,
+            N_("The opening was not published: change the wording marked below."),
+        )
+        self.findings = findings
+
+
+def wording_findings(opening: JobOpening) -> list[Finding]:
+    """What the wording check says about an opening's texts."""
+    return check_wording(
+        {
+            "title": opening.title,
+            "description": opening.description,
+            "required_skills": opening.required_skills,
+            "nice_skills": opening.nice_skills,
         }
     )
 
@@ -80,26 +117,90 @@ def _clean(session: Session, data: OpeningInput) -> OpeningInput:
 def post_opening(
     session: Session, user: User, data: OpeningInput, *, publish: bool = True
 ) -> JobOpening:
-    """Create an opening for the user's organisation (published unless ``publish`` is false)."""
+    """Create an opening for the user's organisation (published unless ``publish`` is false).
+
+    If publishing is refused (:class:`DiscriminatingWording`) the opening has been flushed
+    as a draft; the caller may commit to keep what was typed.
+    """
     clean = _clean(session, data)
     opening = JobOpening(
         organisation_id=user.organisation_id,
         created_by_id=user.id,
-        status=OpeningStatus.OPEN if publish else OpeningStatus.DRAFT,
+        status=OpeningStatus.DRAFT,
         **{f.name: getattr(clean, f.name) for f in fields(OpeningInput)},
     )
     session.add(opening)
     session.flush()
     record_event(session, user, "opening.create", opening)
+    if publish:
+        publish_opening(session, user, opening)
+    return opening
+
+
+def publish_opening(session: Session, user: User, opening: JobOpening) -> JobOpening:
+    """Open a draft or paused opening, after the check for discriminating wording."""
+    if opening.status in CLOSED_STATES:
+        raise Conflict(N_("A closed opening cannot be published again."))
+    findings = wording_findings(opening)
+    if findings:
+        record_event(
+            session,
+            user,
+            "opening.publish_refused",
+            opening,
+            categories=sorted({f.category for f in findings}),
+        )
+        raise DiscriminatingWording(findings)
+    opening.status = OpeningStatus.OPEN
+    opening.unpublished_reason = None
+    session.flush()
+    record_event(session, user, "opening.publish", opening)
+    return opening
+
+
+def unpublish_opening(
+    session: Session, admin: User, opening: JobOpening, reason: str
+) -> JobOpening:
+    """The secretariat takes an opening off the service; the company sees the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("reason", N_("Give the company a reason."))
+    if opening.status is not OpeningStatus.OPEN:
+        raise Conflict(N_("Only a published opening can be unpublished."))
+    opening.status = OpeningStatus.DRAFT
+    opening.unpublished_reason = reason[:2000]
+    expire_pending_suggestions(session, opening_ids=[opening.id])
+    session.flush()
+    record_event(session, admin, "opening.unpublish", opening, reason=opening.unpublished_reason)
+    for contact in session.scalars(
+        select(User).where(
+            User.organisation_id == opening.organisation_id,
+            User.role == Role.COMPANY,
+            User.active.is_(True),
+        )
+    ):
+        enqueue(
+            session,
+            contact,
+            "opening.unpublished",
+            f"opening:{opening.id}:{utcnow().isoformat()}",
+            {"opening_id": opening.id, "reason": opening.unpublished_reason},
+        )
     return opening
 
 
 def update_opening(
     session: Session, user: User, opening: JobOpening, data: OpeningInput
 ) -> JobOpening:
+    """Change an opening. A published opening keeps passing the wording check, or the
+    change is refused (:class:`DiscriminatingWording`; the caller rolls back)."""
     clean = _clean(session, data)
     for f in fields(OpeningInput):
         setattr(opening, f.name, getattr(clean, f.name))
+    if opening.status is OpeningStatus.OPEN:
+        findings = wording_findings(opening)
+        if findings:
+            raise DiscriminatingWording(findings)
     session.flush()
     record_event(session, user, "opening.update", opening)
     return opening
@@ -108,6 +209,10 @@ def update_opening(
 def set_opening_status(
     session: Session, user: User, opening: JobOpening, status: OpeningStatus
 ) -> JobOpening:
+    if status is OpeningStatus.OPEN:
+        return publish_opening(session, user, opening)
+    if opening.status in CLOSED_STATES and status is not opening.status:
+        raise Conflict(N_("This opening is closed."))
     opening.status = status
     if status in CLOSED_STATES:
         expire_pending_suggestions(session, opening_ids=[opening.id])

@@ -123,6 +123,8 @@ def answer_as_mentor(
     The slot row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises
     writers) before counting, so of two racing accepts for the last place the first wins.
     """
+    if not accept and not (reason or "").strip():
+        raise ValidationError("reason", N_("Give a reason for declining."))
     now = now or utcnow()
     slot_query = select(MentorSlot).where(MentorSlot.id == suggestion.mentor_slot_id)
     if is_postgres(session):

@@ -1,25 +1,127 @@
+"""The secretariat's figures, operations and opening oversight (aggregates, never a profile)."""
+
 from __future__ import annotations
 
-from flask import render_template
-from sqlalchemy import func, select
+import csv
+import io
+from typing import Any
 
-from models.geo import Municipality
-from models.youth import YouthProfile
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from models.enums import OpeningStatus
+from models.errors import Conflict, ValidationError
+from models.figures import COLUMNS, municipality_figures
+from models.jobrun import JobRun
+from models.notification import Notification
+from models.opening import JobOpening
+from models.operations.openings import unpublish_opening
+from models.scoping import openings_for
 from web.admin import bp
+from web.admin.forms import UnpublishForm
 from web.db import get_db
+from web.i18n import translate_error
+from web.pagination import Page
+from web.pagination import paginate as paginate_query
+from web.partner_forms import show_error
+from web.security import get_scoped_or_404
+
+
+def column_labels() -> dict[str, str]:
+    return {
+        "profiles_active": _("Active profiles"),
+        "profiles_paused": _("Paused profiles"),
+        "profiles_placed": _("Placed profiles"),
+        "profiles_closed": _("Closed profiles"),
+        "openings_open": _("Published openings"),
+        "suggestions": _("Suggestions"),
+        "approvals": _("Approved by caseworkers"),
+        "placements": _("Placements"),
+    }
 
 
 @bp.get("/")
 def index() -> str:
     """Figures per municipality: aggregates only, never a profile."""
-    rows = (
-        get_db()
-        .execute(
-            select(Municipality.name, func.count(YouthProfile.id))
-            .join(YouthProfile, YouthProfile.municipality_code == Municipality.code)
-            .group_by(Municipality.name)
-            .order_by(Municipality.name)
-        )
-        .all()
+    rows = municipality_figures(get_db())
+    per_page = 25
+    number = max(1, request.args.get("page", 1, type=int) or 1)
+    page = Page(
+        items=rows[(number - 1) * per_page : number * per_page],
+        number=number,
+        per_page=per_page,
+        total=len(rows),
     )
-    return render_template("admin/index.html", rows=rows)
+    totals = {key: sum(row[key] for row in rows) for key in COLUMNS}
+    return render_template(
+        "admin/index.html", page=page, columns=COLUMNS, labels=column_labels(), totals=totals
+    )
+
+
+@bp.get("/figures.csv")
+def figures_csv() -> Response:
+    labels = column_labels()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_("Municipality code"), _("Municipality"), *(labels[c] for c in COLUMNS)])
+    for row in municipality_figures(get_db()):
+        writer.writerow([row.code, row.name, *(row[c] for c in COLUMNS)])
+    # A byte-order mark so that spreadsheet programs read æ, ø and å correctly.
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=ungeloeftet-figures.csv"},
+    )
+
+
+@bp.get("/job-runs")
+def job_runs() -> str:
+    page = paginate_query(get_db(), select(JobRun).order_by(JobRun.started_at.desc()))
+    return render_template("admin/job_runs.html", page=page)
+
+
+@bp.get("/failed-notifications")
+def failed_notifications() -> str:
+    page = paginate_query(
+        get_db(),
+        select(Notification)
+        .where(Notification.status == "dead")
+        .order_by(Notification.created_at.desc()),
+    )
+    return render_template("admin/failed_notifications.html", page=page)
+
+
+@bp.get("/openings")
+def openings() -> str:
+    page = paginate_query(
+        get_db(),
+        openings_for(current_user)
+        .where(JobOpening.status == OpeningStatus.OPEN)
+        .order_by(JobOpening.created_at.desc()),
+    )
+    return render_template("admin/openings.html", page=page)
+
+
+@bp.route("/openings/<int:opening_id>/unpublish", methods=["GET", "POST"])
+def opening_unpublish(opening_id: int) -> Any:
+    db = get_db()
+    opening = get_scoped_or_404(openings_for(current_user), JobOpening, opening_id)
+    form = UnpublishForm()
+    if form.validate_on_submit():
+        try:
+            unpublish_opening(db, current_user, opening, form.reason.data or "")
+        except ValidationError as error:
+            db.rollback()
+            show_error(form, error)
+        except Conflict as error:
+            db.rollback()
+            flash(translate_error(error), "error")
+            return redirect(url_for("admin.openings"))
+        else:
+            db.commit()
+            flash(_("The opening is unpublished and the company is told why."), "success")
+            return redirect(url_for("admin.openings"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/unpublish.html", opening=opening, form=form), status

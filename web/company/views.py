@@ -1,30 +1,316 @@
+"""Company pages: openings, mentor slots and the proposals caseworkers approved."""
+
 from __future__ import annotations
 
-from flask import render_template
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
+from werkzeug.wrappers import Response
 
-from models.enums import SuggestionStatus
-from models.mentor_slot import MentorSlot
+from models.cards import anonymous_card
+from models.enums import OpeningKind, OpeningStatus, SuggestionStatus
+from models.errors import Conflict, ValidationError
 from models.opening import JobOpening
-from models.scoping import mentor_slots_for, openings_for, suggestions_for
+from models.operations.openings import (
+    DiscriminatingWording,
+    OpeningInput,
+    post_opening,
+    publish_opening,
+    set_opening_status,
+    update_opening,
+    wording_findings,
+)
+from models.operations.suggestions import answer_as_company
+from models.scoping import openings_for, suggestions_for
 from models.suggestion import Suggestion
 from web.company import bp
+from web.company.forms import AnswerForm, OpeningForm
 from web.db import get_db
+from web.i18n import translate_error
+from web.mentor.slots import register_slot_routes
+from web.occupations import occupation_index
+from web.pagination import paginate
+from web.partner_forms import join_list, show_error, split_list
+from web.refresh import refresh_suggestions
+from web.security import get_scoped_or_404
+
+register_slot_routes(bp)
+
+STATUS_ACTIONS = {
+    "publish": OpeningStatus.OPEN,
+    "pause": OpeningStatus.PAUSED,
+    "filled": OpeningStatus.FILLED,
+    "close": OpeningStatus.CLOSED,
+}
+
+
+def _pending_counts(opening_ids: list[int]) -> dict[int, int]:
+    if not opening_ids:
+        return {}
+    return dict(
+        get_db()
+        .execute(
+            suggestions_for(current_user)
+            .where(
+                Suggestion.status == SuggestionStatus.APPROVED,
+                Suggestion.opening_id.in_(opening_ids),
+            )
+            .with_only_columns(Suggestion.opening_id, func.count())
+            .group_by(Suggestion.opening_id)
+        )
+        .all()
+    )
 
 
 @bp.get("/")
 def index() -> str:
-    """Dashboard: the organisation's openings and mentor slots, with pending proposals."""
+    """Dashboard: the organisation's openings with status and pending proposals."""
     db = get_db()
-    openings = db.scalars(openings_for(current_user).order_by(JobOpening.created_at.desc())).all()
-    slots = db.scalars(mentor_slots_for(current_user).order_by(MentorSlot.created_at.desc())).all()
-    pending = dict(
-        db.execute(
-            suggestions_for(current_user)
-            .where(Suggestion.status == SuggestionStatus.APPROVED)
-            .with_only_columns(Suggestion.opening_id, func.count())
-            .group_by(Suggestion.opening_id)
-        ).all()
+    page = paginate(db, openings_for(current_user).order_by(JobOpening.created_at.desc()))
+    pending_total = db.scalar(
+        suggestions_for(current_user)
+        .where(Suggestion.status == SuggestionStatus.APPROVED)
+        .with_only_columns(func.count())
     )
-    return render_template("company/index.html", openings=openings, slots=slots, pending=pending)
+    return render_template(
+        "company/index.html",
+        page=page,
+        pending=_pending_counts([o.id for o in page.items]),
+        pending_total=pending_total or 0,
+    )
+
+
+def _form_to_input(form: OpeningForm, occupation_uri: str | None) -> OpeningInput:
+    return OpeningInput(
+        title=form.title.data or "",
+        postcode=form.postcode.data or "",
+        description=form.description.data or "",
+        occupation_uri=occupation_uri,
+        kind=OpeningKind(form.kind.data),
+        required_skills=split_list(form.required_skills.data),
+        nice_skills=split_list(form.nice_skills.data),
+        hours_min=form.hours_min.data or 0,
+        hours_max=form.hours_max.data or 0,
+        seats=form.seats.data or 0,
+        min_age=form.min_age.data or 0,
+        driving_licence_required=bool(form.driving_licence_required.data),
+        languages=split_list(form.languages.data),
+        mentor_at_workplace=bool(form.mentor_at_workplace.data),
+        start_date=form.start_date.data,
+        expires=form.expires.data,
+    )
+
+
+def _fill_form(form: OpeningForm, opening: JobOpening) -> None:
+    form.title.data = opening.title
+    form.occupation.data = occupation_index().label(opening.occupation_uri)
+    form.kind.data = opening.kind.value
+    form.required_skills.data = join_list(opening.required_skills)
+    form.nice_skills.data = join_list(opening.nice_skills)
+    form.description.data = opening.description
+    form.postcode.data = opening.postcode
+    form.hours_min.data = opening.hours_min
+    form.hours_max.data = opening.hours_max
+    form.seats.data = opening.seats
+    form.min_age.data = opening.min_age
+    form.driving_licence_required.data = opening.driving_licence_required
+    form.languages.data = join_list(opening.languages)
+    form.mentor_at_workplace.data = opening.mentor_at_workplace
+    form.start_date.data = opening.start_date
+    form.expires.data = opening.expires
+
+
+def _resolve_occupation(form: OpeningForm) -> str | None:
+    typed = (form.occupation.data or "").strip()
+    uri = occupation_index().resolve(typed) if typed else None
+    if typed and uri is None:
+        form.occupation.errors = [
+            *form.occupation.errors,
+            _("We could not find this occupation. Choose one from the list."),
+        ]
+    return uri
+
+
+def _render_form(
+    form: OpeningForm, opening: JobOpening | None, findings: Any = (), status: int = 200
+):
+    form.occupation.render_kw = {
+        "list": "occupation-options",
+        "data-autocomplete-url": url_for("occupations.search"),
+        "autocomplete": "off",
+    }
+    return (
+        render_template("company/opening_form.html", form=form, opening=opening, findings=findings),
+        status,
+    )
+
+
+def _show_findings(form: OpeningForm, findings: Any) -> None:
+    for finding in findings:
+        field = getattr(form, finding.field)
+        message = _('"%(phrase)s": %(why)s', phrase=finding.phrase, why=_(finding.explanation))
+        field.errors = [*list(field.errors or []), message]
+
+
+@bp.route("/openings/new", methods=["GET", "POST"])
+def opening_new() -> Any:
+    form = OpeningForm()
+    if request.method == "GET":
+        return _render_form(form, None)
+    valid = form.validate()
+    uri = _resolve_occupation(form)
+    if not valid or uri is None:
+        return _render_form(form, None, status=422)
+    db = get_db()
+    publish = request.form.get("action") == "publish"
+    try:
+        opening = post_opening(db, current_user, _form_to_input(form, uri), publish=False)
+    except ValidationError as error:
+        db.rollback()
+        show_error(form, error, {"occupation_uri": "occupation"})
+        return _render_form(form, None, status=422)
+    return _after_save(opening, publish)
+
+
+def _after_save(opening: JobOpening, publish: bool) -> Response:
+    db = get_db()
+    if publish:
+        try:
+            publish_opening(db, current_user, opening)
+        except DiscriminatingWording:
+            db.commit()  # kept as a draft with everything typed; the edit page says what to change
+            flash(
+                _("The opening was saved as a draft but not published. Change the marked wording."),
+                "error",
+            )
+            return redirect(url_for("company.opening_edit", opening_id=opening.id))
+        refresh_suggestions(db, opening)
+        db.commit()
+        flash(_("The opening is published."), "success")
+    else:
+        db.commit()
+        flash(_("The opening is saved."), "success")
+    return redirect(url_for("company.opening_detail", opening_id=opening.id))
+
+
+@bp.route("/openings/<int:opening_id>/edit", methods=["GET", "POST"])
+def opening_edit(opening_id: int) -> Any:
+    opening = get_scoped_or_404(openings_for(current_user), JobOpening, opening_id)
+    if opening.status in (OpeningStatus.CLOSED, OpeningStatus.FILLED):
+        flash(_("A closed opening cannot be changed."), "error")
+        return redirect(url_for("company.opening_detail", opening_id=opening.id))
+    form = OpeningForm()
+    if request.method == "GET":
+        _fill_form(form, opening)
+        findings = wording_findings(opening) if opening.status is not OpeningStatus.OPEN else []
+        _show_findings(form, findings)
+        return _render_form(form, opening, findings)
+    valid = form.validate()
+    uri = _resolve_occupation(form)
+    if not valid or uri is None:
+        return _render_form(form, opening, status=422)
+    db = get_db()
+    try:
+        update_opening(db, current_user, opening, _form_to_input(form, uri))
+    except DiscriminatingWording as error:
+        db.rollback()
+        _show_findings(form, error.findings)
+        return _render_form(form, opening, error.findings, status=422)
+    except ValidationError as error:
+        db.rollback()
+        show_error(form, error, {"occupation_uri": "occupation"})
+        return _render_form(form, opening, status=422)
+    was_open = opening.status is OpeningStatus.OPEN
+    if was_open:
+        refresh_suggestions(db, opening)
+    return _after_save(opening, request.form.get("action") == "publish" and not was_open)
+
+
+@bp.get("/openings/<int:opening_id>")
+def opening_detail(opening_id: int) -> str:
+    db = get_db()
+    opening = get_scoped_or_404(openings_for(current_user), JobOpening, opening_id)
+    page = paginate(
+        db,
+        suggestions_for(current_user)
+        .where(Suggestion.opening_id == opening.id)
+        .order_by(Suggestion.decided_at.desc(), Suggestion.id.desc()),
+    )
+    cards = [(s, anonymous_card(s)) for s in page.items]
+    return render_template(
+        "company/opening_detail.html",
+        opening=opening,
+        page=page,
+        cards=cards,
+        occupation_label=occupation_index().label(opening.occupation_uri),
+        form=AnswerForm(),
+    )
+
+
+@bp.post("/openings/<int:opening_id>/status")
+def opening_status(opening_id: int) -> Response:
+    db = get_db()
+    opening = get_scoped_or_404(openings_for(current_user), JobOpening, opening_id)
+    status = STATUS_ACTIONS.get(request.form.get("action", ""))
+    if status is None:
+        abort(400)
+    try:
+        set_opening_status(db, current_user, opening, status)
+    except DiscriminatingWording:
+        db.rollback()
+        flash(_("The opening was not published. Change the marked wording."), "error")
+        return redirect(url_for("company.opening_edit", opening_id=opening.id))
+    except Conflict as error:
+        db.rollback()
+        flash(translate_error(error), "error")
+        return redirect(url_for("company.opening_detail", opening_id=opening.id))
+    refresh_suggestions(db, opening)
+    db.commit()
+    flash(_("The status of the opening is changed."), "success")
+    return redirect(url_for("company.opening_detail", opening_id=opening.id))
+
+
+@bp.get("/proposals")
+def proposals() -> str:
+    """Proposals waiting for an answer, across all the organisation's openings."""
+    db = get_db()
+    page = paginate(
+        db,
+        suggestions_for(current_user)
+        .where(Suggestion.status == SuggestionStatus.APPROVED)
+        .order_by(Suggestion.decided_at.desc(), Suggestion.id.desc()),
+    )
+    cards = [(s, anonymous_card(s)) for s in page.items]
+    return render_template("company/proposals.html", page=page, cards=cards, form=AnswerForm())
+
+
+@bp.post("/proposals/<int:suggestion_id>/answer")
+def proposal_answer(suggestion_id: int) -> Response:
+    db = get_db()
+    suggestion = get_scoped_or_404(suggestions_for(current_user), Suggestion, suggestion_id)
+    form = AnswerForm()
+    answer = request.form.get("answer")
+    if not form.validate() or answer not in ("interested", "not_now"):
+        flash(_("The answer could not be read; try again."), "error")
+        return redirect(url_for("company.opening_detail", opening_id=suggestion.opening_id))
+    try:
+        answer_as_company(
+            db, current_user, suggestion, answer == "interested", form.message.data or ""
+        )
+    except Conflict as error:
+        db.rollback()
+        flash(translate_error(error), "error")
+    else:
+        db.commit()
+        if answer == "interested":
+            flash(_("Thank you. The caseworker is told that you are interested."), "success")
+        else:
+            flash(_("Thank you. The caseworker is told that it is not now."), "success")
+    return redirect(
+        request.form.get("back") == "proposals"
+        and url_for("company.proposals")
+        or url_for("company.opening_detail", opening_id=suggestion.opening_id)
+    )

@@ -1,19 +1,109 @@
+"""Mentor pages: assignment offers as anonymous cards, answers, active assignments."""
+
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
+from werkzeug.wrappers import Response
 
-from models.mentor_slot import MentorSlot
-from models.scoping import mentor_slots_for, suggestions_for
+from models.cards import anonymous_card
+from models.enums import SuggestionStatus
+from models.errors import Conflict, ValidationError
+from models.operations.suggestions import answer_as_mentor
+from models.scoping import suggestions_for
 from models.suggestion import Suggestion
 from web.db import get_db
+from web.i18n import translate_error
 from web.mentor import bp
+from web.mentor.forms import MentorAnswerForm
+from web.mentor.slots import register_slot_routes
+from web.pagination import paginate
+from web.security import get_scoped_or_404
+
+register_slot_routes(bp)
 
 
 @bp.get("/")
 def index() -> str:
-    """The mentor's slots and the assignment offers for them."""
+    """Offers waiting for the mentor's answer."""
+    page = paginate(
+        get_db(),
+        suggestions_for(current_user)
+        .where(Suggestion.status == SuggestionStatus.APPROVED)
+        .order_by(Suggestion.decided_at.desc(), Suggestion.id.desc()),
+    )
+    cards = [(s, anonymous_card(s)) for s in page.items]
+    return render_template("mentor/index.html", page=page, cards=cards, form=MentorAnswerForm())
+
+
+@bp.get("/assignments")
+def assignments() -> str:
+    """Accepted assignments, with the caseworker to contact."""
+    page = paginate(
+        get_db(),
+        suggestions_for(current_user)
+        .where(Suggestion.status == SuggestionStatus.ACCEPTED)
+        .order_by(Suggestion.responded_at.desc(), Suggestion.id.desc()),
+    )
+    cards = [(s, anonymous_card(s), _contact(s)) for s in page.items]
+    return render_template("mentor/assignments.html", page=page, cards=cards)
+
+
+def _contact(suggestion: Suggestion):  # type: ignore[no-untyped-def]
+    """The caseworker to contact; only once the mentor accepted."""
+    if suggestion.status is not SuggestionStatus.ACCEPTED:
+        return None
+    return suggestion.youth.caseworker or suggestion.decided_by
+
+
+@bp.get("/offers/<int:suggestion_id>")
+def offer(suggestion_id: int) -> str:
+    suggestion = get_scoped_or_404(suggestions_for(current_user), Suggestion, suggestion_id)
+    return render_template(
+        "mentor/offer.html",
+        suggestion=suggestion,
+        card=anonymous_card(suggestion),
+        contact=_contact(suggestion),
+        form=MentorAnswerForm(),
+    )
+
+
+@bp.post("/offers/<int:suggestion_id>/answer")
+def answer(suggestion_id: int) -> Response | tuple[str, int]:
     db = get_db()
-    slots = db.scalars(mentor_slots_for(current_user).order_by(MentorSlot.created_at)).all()
-    offers = db.scalars(suggestions_for(current_user).order_by(Suggestion.decided_at.desc())).all()
-    return render_template("mentor/index.html", slots=slots, offers=offers)
+    suggestion = get_scoped_or_404(suggestions_for(current_user), Suggestion, suggestion_id)
+    form = MentorAnswerForm()
+    choice = request.form.get("answer")
+    if not form.validate() or choice not in ("accept", "decline"):
+        flash(_("The answer could not be read; try again."), "error")
+        return redirect(url_for("mentor.offer", suggestion_id=suggestion.id))
+    try:
+        answer_as_mentor(db, current_user, suggestion, choice == "accept", form.reason.data or "")
+    except ValidationError as error:
+        db.rollback()
+        form.reason.errors = [translate_error(error)]
+        page = render_template(
+            "mentor/offer.html",
+            suggestion=suggestion,
+            card=anonymous_card(suggestion),
+            contact=None,
+            form=form,
+        )
+        return page, 422
+    except Conflict as error:
+        db.rollback()
+        flash(translate_error(error), "error")
+        return redirect(url_for("mentor.offer", suggestion_id=suggestion.id))
+    except OperationalError:
+        # SQLite: another answer for the same slot was committed in between; nothing stored.
+        db.rollback()
+        flash(_("Someone answered at the same moment. Look at the offer again."), "error")
+        return redirect(url_for("mentor.offer", suggestion_id=suggestion.id))
+    db.commit()
+    if choice == "accept":
+        flash(_("You accepted. Contact the caseworker to agree on the first meeting."), "success")
+    else:
+        flash(_("You declined the offer. The caseworker is told."), "success")
+    return redirect(url_for("mentor.offer", suggestion_id=suggestion.id))

@@ -1,0 +1,305 @@
+"""Blocking: which (youth, target) pairs are scored at all.
+
+Three stages, all vectorised over arrays of pair indices:
+
+1. **Hard constraints** (:data:`OPENING_RULES`, :data:`MENTOR_RULES`) — small functions
+   ``rule(ctx) -> bool array`` that keep a pair only if the job allows it: reachable within the
+   youth's max commute (and the mentor's max distance), minimum age in the start year,
+   driving licence, hours overlap, start date within tolerance, required languages.
+2. **Geography** — postcodes carry the coordinates. :class:`GeoIndex` holds a scikit-learn
+   ``BallTree`` (haversine) over the postcode points to list, for each postcode, the
+   postcodes within a radius ordered by distance, and a postcode × postcode distance table
+   (1,090² floats) so the distance of any block of pairs is one gather.
+3. **Retrieval** — at national scale about a quarter of all pairs are within reach, far too
+   many to score in full. A sparse product of youth × target feature matrices (occupation,
+   ISCO groups, skill concepts, rare words) gives a cheap plausibility score for pairs that
+   share anything; after the hard constraints only the best ``candidates_per_youth`` per youth
+   are kept. Youth who end up with fewer than k plausible targets get the nearest reachable
+   targets as well (IPS: zero exclusion), scanned postcode by postcode in distance order.
+
+Unknown postcodes have no coordinates: a youth or target with an unknown postcode is not
+reachable (distance = inf) and so gets no geographic suggestions; the engine lists such ids in
+``unknown_postcodes_``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from sklearn.neighbors import BallTree
+
+from matcher.encode import FloatArray, IntArray, OpeningArrays, SlotArrays, YouthArrays
+from matcher.taxonomy import Taxonomy
+
+BoolArray = npt.NDArray[np.bool_]
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray) -> FloatArray:
+    """Great-circle distance in km (degrees in)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    out: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return out
+
+
+class GeoIndex:
+    """BallTree over postcode points plus a postcode distance table."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        lat, lon = taxonomy.pc_lat, taxonomy.pc_lon
+        n = len(lat)
+        self.n = n
+        self._points: FloatArray = np.radians(np.c_[lat, lon])
+        self.tree: BallTree | None = BallTree(self._points, metric="haversine") if n else None
+        table = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+        # One extra row/column for "unknown postcode" (index -1): never reachable.
+        self.table: FloatArray = np.full((n + 1, n + 1), np.inf)
+        self.table[:n, :n] = table
+
+    def distance(self, pc_a: IntArray, pc_b: IntArray) -> FloatArray:
+        out: FloatArray = self.table[pc_a, pc_b]
+        return out
+
+    def within(self, pc: int, radius_km: float) -> tuple[IntArray, FloatArray]:
+        """Postcodes within ``radius_km`` of postcode ``pc``, nearest first (ties by index)."""
+        if pc < 0 or self.tree is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        ind = self.tree.query_radius(self._points[pc : pc + 1], r=radius_km / EARTH_RADIUS_KM)
+        idx = ind[0].astype(np.int64)
+        d = self.table[pc, idx]
+        order = np.lexsort((idx, d))
+        return idx[order], d[order]
+
+
+@dataclass
+class PairContext:
+    """A block of pairs: youth rows ``yi``, target rows ``tj`` and their distance."""
+
+    youth: YouthArrays
+    target: OpeningArrays | SlotArrays
+    yi: IntArray
+    tj: IntArray
+    dist: FloatArray
+    today: int
+    tolerance: int
+
+
+Rule = Callable[[PairContext], BoolArray]
+
+
+def _openings(ctx: PairContext) -> OpeningArrays:
+    assert isinstance(ctx.target, OpeningArrays)
+    return ctx.target
+
+
+def _slots(ctx: PairContext) -> SlotArrays:
+    assert isinstance(ctx.target, SlotArrays)
+    return ctx.target
+
+
+def rule_commute(ctx: PairContext) -> BoolArray:
+    return ctx.dist <= ctx.youth.commute[ctx.yi]
+
+
+def rule_min_age(ctx: PairContext) -> BoolArray:
+    o = _openings(ctx)
+    return o.start_year[ctx.tj] - ctx.youth.birth_year[ctx.yi] >= o.min_age[ctx.tj]
+
+
+def rule_licence(ctx: PairContext) -> BoolArray:
+    return ~_openings(ctx).licence[ctx.tj] | ctx.youth.licence[ctx.yi]
+
+
+def rule_hours(ctx: PairContext) -> BoolArray:
+    o, y = _openings(ctx), ctx.youth
+    lo = np.maximum(y.hours_min[ctx.yi], o.hours_min[ctx.tj])
+    hi = np.minimum(y.hours_max[ctx.yi], o.hours_max[ctx.tj])
+    return hi >= lo
+
+
+def rule_start(ctx: PairContext) -> BoolArray:
+    o = _openings(ctx)
+    ready = np.maximum(ctx.youth.avail[ctx.yi], ctx.today)
+    return ready - ctx.tolerance <= np.maximum(o.start[ctx.tj], ctx.today)
+
+
+def rule_languages(ctx: PairContext) -> BoolArray:
+    missing = ctx.target.langs[ctx.tj] & ~ctx.youth.langs[ctx.yi]
+    out: BoolArray = ~missing.any(axis=1)
+    return out
+
+
+def rule_mentor_distance(ctx: PairContext) -> BoolArray:
+    s = _slots(ctx)
+    return (ctx.dist <= ctx.youth.commute[ctx.yi]) | (ctx.dist <= s.max_dist[ctx.tj])
+
+
+def rule_mentor_reach(ctx: PairContext) -> BoolArray:
+    # The mentor travels up to max_distance_km; the youth up to max_commute_km: either works.
+    return rule_mentor_distance(ctx)
+
+
+def rule_common_language(ctx: PairContext) -> BoolArray:
+    common = ctx.target.langs[ctx.tj] & ctx.youth.langs[ctx.yi]
+    out: BoolArray = common.any(axis=1)
+    return out
+
+
+def rule_slot_window(ctx: PairContext) -> BoolArray:
+    s = _slots(ctx)
+    ready = np.maximum(ctx.youth.avail[ctx.yi], ctx.today)
+    return (ready <= s.until_day[ctx.tj]) & (s.from_day[ctx.tj] - ctx.tolerance <= ready)
+
+
+OPENING_RULES: Mapping[str, Rule] = {
+    "commute": rule_commute,
+    "min_age": rule_min_age,
+    "driving_licence": rule_licence,
+    "hours": rule_hours,
+    "start_date": rule_start,
+    "languages": rule_languages,
+}
+
+MENTOR_RULES: Mapping[str, Rule] = {
+    "distance": rule_mentor_reach,
+    "language": rule_common_language,
+    "availability": rule_slot_window,
+}
+
+
+def passes(ctx: PairContext, rules: Mapping[str, Rule]) -> BoolArray:
+    keep = np.isfinite(ctx.dist)
+    for rule in rules.values():
+        if not keep.any():
+            break
+        keep &= rule(ctx)
+    return keep
+
+
+def reach_radius(youth: YouthArrays, target: OpeningArrays | SlotArrays) -> FloatArray:
+    """Per-youth maximum distance at which some target could be reachable."""
+    if isinstance(target, SlotArrays) and len(target):
+        return np.maximum(youth.commute, float(target.max_dist.max()))
+    return youth.commute
+
+
+def grouped_by(values: IntArray) -> Iterator[tuple[int, IntArray]]:
+    """(value, row indices) for each distinct value, ascending, rows ascending."""
+    order = np.argsort(values, kind="stable")
+    sorted_vals = values[order]
+    bounds = np.flatnonzero(np.diff(sorted_vals)) + 1
+    for rows in np.split(order, bounds):
+        if len(rows):
+            yield int(values[rows[0]]), rows
+
+
+def nearest_pairs(
+    geo: GeoIndex,
+    youth: YouthArrays,
+    target: OpeningArrays | SlotArrays,
+    rows: IntArray,
+    rules: Mapping[str, Rule],
+    today: int,
+    tolerance: int,
+    limit: int | None,
+) -> tuple[IntArray, IntArray]:
+    """Reachable pairs for youth ``rows``, nearest targets first; at most ``limit`` per youth.
+
+    Works postcode by postcode (at most ~1,100 groups): the youth of one postcode are crossed
+    with the targets of the postcodes around it, in distance order, in one array operation.
+    ``limit=None`` keeps every reachable pair (exhaustive mode).
+    """
+    t_by_pc: dict[int, IntArray] = dict(grouped_by(target.pc))
+    radius = reach_radius(youth, target)
+    out_y: list[IntArray] = []
+    out_t: list[IntArray] = []
+    for pc, group in grouped_by(youth.pc[rows]):
+        if pc < 0:
+            continue
+        members = rows[group]
+        pcs, _ = geo.within(pc, float(radius[members].max()))
+        parts = [t_by_pc[p] for p in pcs.tolist() if p in t_by_pc]
+        if not parts:
+            continue
+        cand = np.concatenate(parts)
+        if limit is not None:
+            # Hard constraints remove some; look a little further than the limit.
+            cand = cand[: max(limit * 8, 200)]
+        yi = np.repeat(members, len(cand))
+        tj = np.tile(cand, len(members))
+        ctx = PairContext(youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today,
+                          tolerance)
+        keep = passes(ctx, rules)
+        yi, tj = yi[keep], tj[keep]
+        if limit is not None and len(yi):
+            yi, tj = _first_per_group(yi, tj, limit)
+        out_y.append(yi)
+        out_t.append(tj)
+    if not out_y:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(out_y), np.concatenate(out_t)
+
+
+def _first_per_group(yi: IntArray, tj: IntArray, limit: int) -> tuple[IntArray, IntArray]:
+    """Keep the first ``limit`` entries of each youth, preserving order."""
+    order = np.argsort(yi, kind="stable")
+    yi, tj = yi[order], tj[order]
+    start = np.r_[0, np.flatnonzero(np.diff(yi)) + 1]
+    rank = np.arange(len(yi)) - np.repeat(start, np.diff(np.r_[start, len(yi)]))
+    keep = rank < limit
+    return yi[keep], tj[keep]
+
+
+def top_per_row(
+    rows: IntArray, cols: IntArray, vals: FloatArray, tie: IntArray, m: int
+) -> BoolArray:
+    """Mask of the ``m`` best entries per row (value desc, then ``tie`` asc)."""
+    order = np.lexsort((tie, -vals, rows))
+    r = rows[order]
+    start = np.r_[0, np.flatnonzero(np.diff(r)) + 1]
+    rank = np.arange(len(r)) - np.repeat(start, np.diff(np.r_[start, len(r)]))
+    keep = np.zeros(len(rows), dtype=np.bool_)
+    keep[order[rank < m]] = True
+    return keep
+
+
+def retrieve_pairs(
+    geo: GeoIndex,
+    youth: YouthArrays,
+    target: OpeningArrays | SlotArrays,
+    youth_features: sp.csr_matrix,
+    target_features: sp.csr_matrix,
+    rules: Mapping[str, Rule],
+    today: int,
+    tolerance: int,
+    per_youth: int,
+    chunk: int = 2000,
+) -> tuple[IntArray, IntArray]:
+    """Plausible pairs from the sparse product, restricted to allowed pairs; top per youth."""
+    target_t = target_features.T.tocsr()
+    out_y: list[IntArray] = []
+    out_t: list[IntArray] = []
+    for start in range(0, len(youth), chunk):
+        block = (youth_features[start : start + chunk] @ target_t).tocoo()
+        yi = block.row.astype(np.int64) + start
+        tj = block.col.astype(np.int64)
+        vals = block.data
+        ctx = PairContext(youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today,
+                          tolerance)
+        keep = passes(ctx, rules)
+        yi, tj, vals = yi[keep], tj[keep], vals[keep]
+        if not len(yi):
+            continue
+        top = top_per_row(yi, tj, vals, target.ids[tj], per_youth)
+        out_y.append(yi[top])
+        out_t.append(tj[top])
+    if not out_y:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(out_y), np.concatenate(out_t)

@@ -1,0 +1,236 @@
+"""Score components: one small vectorised function per comparison (recordlinkage style).
+
+Every component maps a block of pairs (:class:`matcher.blocking.PairContext`) to an array of
+values in [0, 1]. The registries :data:`OPENING_COMPONENTS` and :data:`MENTOR_COMPONENTS`
+name them; :class:`matcher.EngineConfig` weights them. A new comparison is a new function and a
+new registry entry, nothing else.
+
+Opening components
+------------------
+occupation
+    Best over the youth's wished occupations: same ESCO occupation 1.0, same ISCO 4-digit
+    group 0.75, 3-digit 0.5, 2-digit 0.25 (``occupation_levels``), else 0.
+skills_required, skills_nice
+    Mean coverage of the opening's skills: 1 if the youth has the skill (or the same free
+    text), 0.5 / 0.25 if it is an essential / optional skill of an occupation the youth has
+    worked in. No required skills -> 1 (nothing missing); no nice-to-have -> ``nice_vacuous``.
+text
+    Cosine of TF-IDF vectors: opening title + description + skills vs. the youth's wishes,
+    skills and interests.
+distance
+    ``1 - km / max_commute`` (1 at the same postcode).
+hours
+    Share of the youth's wished hours range that the opening's range covers.
+start
+    1 if the youth is available by the start date, falling linearly to 0 at the tolerance.
+mentor
+    For a youth who needs a mentor: 1 with a mentor at the workplace, else 0. Otherwise 1.
+
+Mentor-slot components
+----------------------
+interests (share of the youth's interests the slot offers; ``interests_vacuous`` if either
+lists none), text (TF-IDF), language (1 if the youth's first language is spoken, 0.5 for
+another common language), distance (``1 - km / max(commute, mentor distance)``), capacity
+(``c / (c + 1)`` free places), availability (like start).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from matcher.blocking import PairContext, _openings, _slots
+from matcher.encode import KEY_SHIFT, FloatArray, IntArray
+
+
+@dataclass
+class ScoringModel:
+    """What components need beyond the pair block: taxonomy arrays, TF-IDF rows, settings."""
+
+    occ_isco4: IntArray
+    levels: tuple[float, float, float, float]
+    youth_text: sp.csr_matrix | None
+    target_text: sp.csr_matrix | None
+    nice_vacuous: float
+    interests_vacuous: float
+
+
+Component = Callable[[PairContext, ScoringModel], FloatArray]
+
+
+def occupation_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    occ = _openings(ctx).occ[ctx.tj]
+    wish = ctx.youth.wish_occ[ctx.yi]
+    isco = model.occ_isco4
+    t4 = np.where(occ >= 0, isco[np.maximum(occ, 0)], -1)[:, None]
+    w4 = np.where(wish >= 0, isco[np.maximum(wish, 0)], -2)
+    l1, l2, l3, l4 = model.levels
+    valid = (t4 >= 0) & (w4 >= 0)
+    level = np.where(wish == occ[:, None], l1, 0.0)
+    level = np.maximum(level, np.where(valid & (w4 == t4), l2, 0.0))
+    level = np.maximum(level, np.where(valid & (w4 // 10 == t4 // 10), l3, 0.0))
+    level = np.maximum(level, np.where(valid & (w4 // 100 == t4 // 100), l4, 0.0))
+    level = np.where(wish >= 0, level, 0.0)
+    out: FloatArray = level.max(axis=1)
+    return out
+
+
+def concept_hits(ctx: PairContext, concepts: IntArray) -> FloatArray:
+    """Coverage value of each (pair, concept) cell; 0 for padding."""
+    keys, vals = ctx.youth.skill_keys, ctx.youth.skill_vals
+    query = (ctx.yi[:, None] << KEY_SHIFT) | np.maximum(concepts, 0)
+    if len(keys) == 0:
+        return np.zeros(concepts.shape)
+    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    hit = (keys[pos] == query) & (concepts >= 0)
+    out: FloatArray = np.where(hit, vals[pos], 0.0)
+    return out
+
+
+def skills_required(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    o = _openings(ctx)
+    n = o.n_req[ctx.tj]
+    covered = concept_hits(ctx, o.req[ctx.tj]).sum(axis=1)
+    out: FloatArray = np.where(n > 0, covered / np.maximum(n, 1), 1.0)
+    return out
+
+
+def skills_nice(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    o = _openings(ctx)
+    n = o.n_nice[ctx.tj]
+    covered = concept_hits(ctx, o.nice[ctx.tj]).sum(axis=1)
+    out: FloatArray = np.where(n > 0, covered / np.maximum(n, 1), model.nice_vacuous)
+    return out
+
+
+def text_similarity(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    if model.youth_text is None or model.target_text is None or not len(ctx.yi):
+        return np.zeros(len(ctx.yi))
+    prod = model.youth_text[ctx.yi].multiply(model.target_text[ctx.tj])
+    out: FloatArray = np.clip(np.asarray(prod.sum(axis=1)).ravel(), 0.0, 1.0)
+    return out
+
+
+def distance_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    limit = ctx.youth.commute[ctx.yi]
+    out: FloatArray = np.where(
+        limit > 0, np.clip(1.0 - ctx.dist / np.maximum(limit, 1e-9), 0.0, 1.0), 1.0
+    )
+    return out
+
+
+def hours_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    o, y = _openings(ctx), ctx.youth
+    ylo, yhi = y.hours_min[ctx.yi], y.hours_max[ctx.yi]
+    overlap = np.minimum(yhi, o.hours_max[ctx.tj]) - np.maximum(ylo, o.hours_min[ctx.tj])
+    span = yhi - ylo
+    out: FloatArray = np.where(
+        span > 0, np.clip(overlap / np.maximum(span, 1e-9), 0.0, 1.0), (overlap >= 0) * 1.0
+    )
+    return out
+
+
+def _timeliness(ready: IntArray, due: IntArray, tolerance: int) -> FloatArray:
+    late = (ready - due).astype(np.float64)
+    out: FloatArray = np.where(late <= 0, 1.0, np.clip(1.0 - late / (tolerance + 1), 0.0, 1.0))
+    return out
+
+
+def start_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    ready = np.maximum(ctx.youth.avail[ctx.yi], ctx.today)
+    due = np.maximum(_openings(ctx).start[ctx.tj], ctx.today)
+    return _timeliness(ready, due, ctx.tolerance)
+
+
+def mentor_support(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    needs = ctx.youth.needs_mentor[ctx.yi]
+    out: FloatArray = np.where(needs, _openings(ctx).mentor[ctx.tj] * 1.0, 1.0)
+    return out
+
+
+def interest_overlap(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    s = _slots(ctx)
+    yint = ctx.youth.interest_ids[ctx.yi]
+    sint = s.interest_ids[ctx.tj]
+    same = (yint[:, :, None] == sint[:, None, :]) & (yint[:, :, None] >= 0)
+    common = same.any(axis=2).sum(axis=1)
+    n_youth = (yint >= 0).sum(axis=1)
+    n_slot = s.n_interests[ctx.tj]
+    out: FloatArray = np.where(
+        (n_youth > 0) & (n_slot > 0), common / np.maximum(n_youth, 1), model.interests_vacuous
+    )
+    return out
+
+
+def language_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    first = (ctx.target.langs[ctx.tj] & ctx.youth.first_lang[ctx.yi]).any(axis=1)
+    out: FloatArray = np.where(first, 1.0, 0.5)
+    return out
+
+
+def mentor_distance(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    limit = np.maximum(ctx.youth.commute[ctx.yi], _slots(ctx).max_dist[ctx.tj])
+    out: FloatArray = np.where(
+        limit > 0, np.clip(1.0 - ctx.dist / np.maximum(limit, 1e-9), 0.0, 1.0), 1.0
+    )
+    return out
+
+
+def capacity_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    c = _slots(ctx).capacity[ctx.tj].astype(np.float64)
+    out: FloatArray = c / (c + 1.0)
+    return out
+
+
+def availability_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    ready = np.maximum(ctx.youth.avail[ctx.yi], ctx.today)
+    due = np.maximum(_slots(ctx).from_day[ctx.tj], ctx.today)
+    return _timeliness(due, ready, ctx.tolerance)
+
+
+OPENING_COMPONENTS: Mapping[str, Component] = {
+    "occupation": occupation_fit,
+    "skills_required": skills_required,
+    "skills_nice": skills_nice,
+    "text": text_similarity,
+    "distance": distance_fit,
+    "hours": hours_fit,
+    "start": start_fit,
+    "mentor": mentor_support,
+}
+
+MENTOR_COMPONENTS: Mapping[str, Component] = {
+    "interests": interest_overlap,
+    "text": text_similarity,
+    "language": language_fit,
+    "distance": mentor_distance,
+    "capacity": capacity_fit,
+    "availability": availability_fit,
+}
+
+
+def score_pairs(
+    ctx: PairContext,
+    model: ScoringModel,
+    registry: Mapping[str, Component],
+    weights: Mapping[str, float],
+    chunk: int = 250_000,
+) -> tuple[FloatArray, dict[str, FloatArray]]:
+    """Weighted mean of the weighted components for every pair, in chunks of pairs."""
+    names = [name for name in registry if weights.get(name, 0.0) > 0]
+    total = float(sum(weights[name] for name in names))
+    n = len(ctx.yi)
+    comps = {name: np.zeros(n) for name in names}
+    for start in range(0, n, chunk):
+        sl = slice(start, start + chunk)
+        sub = PairContext(ctx.youth, ctx.target, ctx.yi[sl], ctx.tj[sl], ctx.dist[sl], ctx.today,
+                          ctx.tolerance)
+        for name in names:
+            comps[name][sl] = registry[name](sub, model)
+    score = np.zeros(n)
+    for name in names:
+        score += (weights[name] / total) * comps[name]
+    return np.clip(score, 0.0, 1.0), comps

@@ -1,0 +1,106 @@
+"""Text normalisation: free text onto the ESCO vocabulary.
+
+``fold`` makes text comparable: lower case, æ/ø/å written as ae/oe/aa (so "Lagerarbejder",
+"LAGERARBEJDER" and the keyboard-less "lagerarbejder" agree, as do "smørrebrød" and
+"smoerrebroed"), accents dropped, punctuation turned into spaces.
+
+:class:`LabelMatcher` maps folded text onto a list of labels: an exact dictionary hit first,
+then a typo-tolerant rapidfuzz ``ratio`` over all labels, computed in one batched
+``process.cdist`` call (about 0.1 ms per query on 10,000 labels) rather than one
+``extractOne`` per string. Text that maps to nothing returns ``-1`` and is kept as text by the
+caller (TF-IDF similarity still sees it).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+# Below this length a typo changes the meaning too easily ("kok" / "kom"): exact only.
+MIN_FUZZY_LENGTH = 5
+_CDIST_CHUNK = 2048
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text``, spell æ/ø/å as ae/oe/aa, drop accents and punctuation."""
+    lowered = text.casefold().translate(_DANISH)
+    stripped = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
+    return _NON_WORD.sub(" ", stripped).strip()
+
+
+class LabelMatcher:
+    """Maps text onto integer targets through a list of (label, target) pairs.
+
+    Parameters
+    ----------
+    labels, targets
+        ``labels[i]`` names target ``targets[i]``; several labels may name one target
+        (preferred and alternative labels). Labels are folded here.
+    score_cutoff
+        Minimum rapidfuzz ``ratio`` (0-100) for a fuzzy hit.
+    """
+
+    def __init__(self, labels: Sequence[str], targets: Sequence[int], score_cutoff: float) -> None:
+        if len(labels) != len(targets):
+            raise ValueError("labels and targets must have the same length")
+        exact: dict[str, int] = {}
+        folded: list[str] = []
+        folded_targets: list[int] = []
+        for label, target in zip(labels, targets, strict=True):
+            key = fold(label)
+            if not key:
+                continue
+            # First label wins so the mapping does not depend on dict iteration order.
+            if key not in exact:
+                exact[key] = int(target)
+                folded.append(key)
+                folded_targets.append(int(target))
+        self._exact = exact
+        self._choices = folded
+        self._targets = np.asarray(folded_targets, dtype=np.int64)
+        self.score_cutoff = score_cutoff
+        self._cache: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._choices)
+
+    def lookup(self, texts: Iterable[str]) -> list[int]:
+        """Target of each text, or -1 when nothing is close enough."""
+        keys = [fold(t) for t in texts]
+        pending = sorted(
+            {
+                k
+                for k in keys
+                if k not in self._exact and k not in self._cache and len(k) >= MIN_FUZZY_LENGTH
+            }
+        )
+        if pending and self._choices:
+            self._fuzzy(pending)
+        return [self._exact.get(k, self._cache.get(k, -1)) for k in keys]
+
+    def lookup_one(self, text: str) -> int:
+        return self.lookup([text])[0]
+
+    def _fuzzy(self, queries: list[str]) -> None:
+        for start in range(0, len(queries), _CDIST_CHUNK):
+            chunk = queries[start : start + _CDIST_CHUNK]
+            scores: npt.NDArray[np.uint8] = process.cdist(
+                chunk,
+                self._choices,
+                scorer=fuzz.ratio,
+                score_cutoff=self.score_cutoff,
+                dtype=np.uint8,
+                workers=1,
+            )
+            best = scores.argmax(axis=1)  # first (lowest label index) on ties: deterministic
+            best_score = scores[np.arange(len(chunk)), best]
+            for query, idx, score in zip(chunk, best.tolist(), best_score.tolist(), strict=True):
+                self._cache[query] = int(self._targets[idx]) if score > 0 else -1

@@ -1,0 +1,199 @@
+"""Plain, frozen inputs and outputs of the matching engine.
+
+The engine never sees a database row: the jobs layer turns rows into these dataclasses and
+turns :class:`Match` objects back into suggestions. Every input validates itself on
+construction, so bad values fail early with a clear ``ValueError`` instead of deep inside
+NumPy.
+
+Field meanings follow DESIGN.md §4. Skills, interests and wished occupations are free text
+(Danish or English) or ESCO URIs; the engine normalises them (see :mod:`matcher.normalise`).
+Languages are ISO 639-1 codes (``"da"``, ``"en"``, ``"ar"``...).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+YOUTH_STATUSES = ("active", "paused", "placed", "closed")
+OPENING_STATUSES = ("draft", "open", "filled", "closed")
+OPENING_KINDS = ("job", "apprenticeship", "internship", "wage_subsidy", "small_job")
+SLOT_STATUSES = ("open", "full", "closed")
+
+MAX_HOURS = 80.0
+
+
+def _check_id(kind: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{kind}.id must be an int, got {value!r}")
+
+
+def _check_text_tuple(kind: str, name: str, value: object) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{kind}.{name} must be a tuple of str, got {value!r}")
+
+
+def _check_hours(kind: str, obj_id: int, lo: float, hi: float) -> None:
+    for name, v in (("hours_min", lo), ("hours_max", hi)):
+        if not isinstance(v, int | float) or isinstance(v, bool) or not math.isfinite(v):
+            raise ValueError(f"{kind} {obj_id}: {name} must be a finite number, got {v!r}")
+        if v < 0 or v > MAX_HOURS:
+            raise ValueError(f"{kind} {obj_id}: {name}={v} is outside 0..{MAX_HOURS:g}")
+    if lo > hi:
+        raise ValueError(f"{kind} {obj_id}: hours_min={lo} is greater than hours_max={hi}")
+
+
+def _check_km(kind: str, obj_id: int, name: str, v: float) -> None:
+    if not isinstance(v, int | float) or isinstance(v, bool) or not math.isfinite(v) or v < 0:
+        raise ValueError(f"{kind} {obj_id}: {name} must be a non-negative number, got {v!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Youth:
+    """An anonymised youth profile (no name, CPR, address or contact data)."""
+
+    id: int
+    birth_year: int
+    postcode: str
+    max_commute_km: float = 20.0
+    education_level: str | None = None
+    skills: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    wished_occupations: tuple[str, ...] = ()
+    hours_min: float = 0.0
+    hours_max: float = 37.0
+    languages: tuple[str, ...] = ("da",)
+    driving_licence: bool = False
+    needs_mentor: bool = False
+    available_from: date | None = None
+    status: str = "active"
+
+    def __post_init__(self) -> None:
+        _check_id("Youth", self.id)
+        if not isinstance(self.birth_year, int) or not 1900 <= self.birth_year <= 2100:
+            raise ValueError(f"Youth {self.id}: birth_year {self.birth_year!r} is not plausible")
+        if not isinstance(self.postcode, str):
+            raise ValueError(f"Youth {self.id}: postcode must be a str, got {self.postcode!r}")
+        _check_km("Youth", self.id, "max_commute_km", self.max_commute_km)
+        _check_hours("Youth", self.id, self.hours_min, self.hours_max)
+        for name in ("skills", "interests", "wished_occupations", "languages"):
+            _check_text_tuple("Youth", name, getattr(self, name))
+        if self.status not in YOUTH_STATUSES:
+            raise ValueError(f"Youth {self.id}: status {self.status!r} not in {YOUTH_STATUSES}")
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """A job opening (job, apprenticeship, internship, wage subsidy or small job)."""
+
+    id: int
+    title: str
+    postcode: str
+    description: str = ""
+    occupation_uri: str | None = None
+    kind: str = "job"
+    required_skills: tuple[str, ...] = ()
+    nice_skills: tuple[str, ...] = ()
+    hours_min: float = 0.0
+    hours_max: float = 37.0
+    seats: int = 1
+    min_age: int = 15
+    driving_licence_required: bool = False
+    languages: tuple[str, ...] = ()
+    mentor_at_workplace: bool = False
+    start_date: date | None = None
+    expires: date | None = None
+    status: str = "open"
+
+    def __post_init__(self) -> None:
+        _check_id("Opening", self.id)
+        if not isinstance(self.title, str) or not isinstance(self.description, str):
+            raise ValueError(f"Opening {self.id}: title and description must be str")
+        if not isinstance(self.postcode, str):
+            raise ValueError(f"Opening {self.id}: postcode must be a str, got {self.postcode!r}")
+        if self.kind not in OPENING_KINDS:
+            raise ValueError(f"Opening {self.id}: kind {self.kind!r} not in {OPENING_KINDS}")
+        _check_hours("Opening", self.id, self.hours_min, self.hours_max)
+        if isinstance(self.seats, bool) or not isinstance(self.seats, int) or self.seats < 1:
+            raise ValueError(f"Opening {self.id}: seats must be an int >= 1, got {self.seats!r}")
+        if not isinstance(self.min_age, int) or not 0 <= self.min_age <= 100:
+            raise ValueError(f"Opening {self.id}: min_age {self.min_age!r} is outside 0..100")
+        for name in ("required_skills", "nice_skills", "languages"):
+            _check_text_tuple("Opening", name, getattr(self, name))
+        if self.status not in OPENING_STATUSES:
+            raise ValueError(f"Opening {self.id}: status {self.status!r} not in {OPENING_STATUSES}")
+
+
+@dataclass(frozen=True, slots=True)
+class MentorSlot:
+    """A volunteer or workplace mentor slot with a number of free places."""
+
+    id: int
+    title: str
+    postcode: str
+    description: str = ""
+    interests: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("da",)
+    max_distance_km: float = 25.0
+    capacity: int = 1
+    available_from: date | None = None
+    available_until: date | None = None
+    status: str = "open"
+
+    def __post_init__(self) -> None:
+        _check_id("MentorSlot", self.id)
+        if not isinstance(self.title, str) or not isinstance(self.description, str):
+            raise ValueError(f"MentorSlot {self.id}: title and description must be str")
+        if not isinstance(self.postcode, str):
+            raise ValueError(f"MentorSlot {self.id}: postcode must be a str")
+        _check_km("MentorSlot", self.id, "max_distance_km", self.max_distance_km)
+        if isinstance(self.capacity, bool) or not isinstance(self.capacity, int):
+            raise ValueError(f"MentorSlot {self.id}: capacity must be an int")
+        if self.capacity < 0:
+            raise ValueError(f"MentorSlot {self.id}: capacity {self.capacity} is negative")
+        for name in ("interests", "languages"):
+            _check_text_tuple("MentorSlot", name, getattr(self, name))
+        if (
+            self.available_from is not None
+            and self.available_until is not None
+            and self.available_from > self.available_until
+        ):
+            raise ValueError(f"MentorSlot {self.id}: available_from is after available_until")
+        if self.status not in SLOT_STATUSES:
+            raise ValueError(f"MentorSlot {self.id}: status {self.status!r} not in {SLOT_STATUSES}")
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One human-readable reason, in Danish and English.
+
+    ``code`` is stable (for statistics and storage); ``params`` holds the numbers used in the
+    text so a UI may re-render it. :meth:`as_dict` gives a JSON-ready form.
+    """
+
+    code: str
+    da: str
+    en: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, locale: str) -> str:
+        """The reason in ``locale`` ("da" or "en"); Danish for anything else."""
+        return self.en if locale.startswith("en") else self.da
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "da": self.da, "en": self.en, "params": dict(self.params)}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One suggestion: a target (opening or mentor slot) for a youth, or a youth for a target."""
+
+    target_id: int
+    target_kind: Literal["opening", "mentor_slot", "youth"]
+    score: float
+    components: Mapping[str, float] = field(default_factory=dict)
+    reasons: tuple[Reason, ...] = ()
+    distance_km: float | None = None

@@ -1,0 +1,110 @@
+"""The bridge between the database and the engine (jobs/matching.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from jobs.matching import (
+    refresh_for_mentor_slot,
+    refresh_for_opening,
+    refresh_for_profile,
+    run_matching,
+)
+from models.enums import OpeningStatus, ProfileStatus, Role, SuggestionStatus, TargetKind
+from models.operations.openings import set_opening_status
+from models.suggestion import Suggestion
+
+NOW = datetime.now(UTC)
+
+
+def _suggestions(db, **where):
+    query = select(Suggestion)
+    for key, value in where.items():
+        query = query.where(getattr(Suggestion, key) == value)
+    return list(db.scalars(query))
+
+
+def test_run_matching_stores_proposals_once(db, make_youth, make_opening, make_slot):
+    youth = make_youth(needs_mentor=True, interests=["fodbold"])
+    opening = make_opening(occupation_uri=None, required_skills=["kundeservice"])
+    slot = make_slot(interests=["fodbold"])
+    counts = run_matching(db, NOW)
+    assert counts["new"] >= 2
+    stored = _suggestions(db, youth_id=youth.id)
+    by_kind = {s.target_kind: s for s in stored}
+    proposal = by_kind[TargetKind.OPENING]
+    assert proposal.opening_id == opening.id
+    assert proposal.status is SuggestionStatus.PROPOSED
+    assert 0 <= proposal.score <= 1
+    assert proposal.reasons and set(proposal.reasons[0]) == {"code", "da", "en"}
+    assert proposal.components and proposal.engine_version
+    assert by_kind[TargetKind.MENTOR_SLOT].mentor_slot_id == slot.id
+
+    again = run_matching(db, NOW)
+    assert again["new"] == 0 and again["updated"] == 0
+    assert db.scalar(select(func.count()).select_from(Suggestion)) == len(stored)
+
+
+def test_decisions_are_never_overwritten_and_closed_targets_expire(
+    db, make_youth, make_opening, make_user
+):
+    youth = make_youth()
+    kept = make_opening()
+    closing = make_opening()
+    run_matching(db, NOW)
+    decided = _suggestions(db, youth_id=youth.id, opening_id=kept.id)[0]
+    decided.status = SuggestionStatus.REJECTED
+    decided.score = 0.01
+    db.flush()
+    set_opening_status(db, make_user(Role.COMPANY), closing, OpeningStatus.CLOSED)
+    # A proposal the nightly run must expire (set_opening_status already expires; undo that).
+    other = _suggestions(db, youth_id=youth.id, opening_id=closing.id)[0]
+    other.status = SuggestionStatus.PROPOSED
+    db.flush()
+
+    counts = run_matching(db, NOW)
+    db.expire_all()
+    assert counts["expired"] == 1
+    assert decided.status is SuggestionStatus.REJECTED and decided.score == 0.01
+    assert other.status is SuggestionStatus.EXPIRED
+
+
+def test_inactive_youth_proposals_expire(db, make_youth, make_opening):
+    youth = make_youth()
+    make_opening()
+    run_matching(db, NOW)
+    youth.status = ProfileStatus.PAUSED
+    db.flush()
+    run_matching(db, NOW)
+    db.expire_all()
+    assert {s.status for s in _suggestions(db, youth_id=youth.id)} == {SuggestionStatus.EXPIRED}
+
+
+def test_fast_paths(db, make_youth, make_opening, make_slot):
+    opening = make_opening()
+    youth = make_youth(needs_mentor=True)
+    found = refresh_for_profile(db, youth, NOW)
+    assert opening.id in {s.opening_id for s in found}
+    assert all(s.status is SuggestionStatus.PROPOSED for s in found)
+    assert refresh_for_profile(db, youth, NOW) == found  # nothing duplicated
+
+    second = make_opening(title="Butiksassistent", expires=(NOW + timedelta(days=30)).date())
+    found = refresh_for_opening(db, second, NOW)
+    assert youth.id in {s.youth_id for s in found}
+
+    slot = make_slot()
+    found = refresh_for_mentor_slot(db, slot, NOW)
+    assert [(s.youth_id, s.mentor_slot_id) for s in found] == [(youth.id, slot.id)]
+
+    second.status = OpeningStatus.CLOSED
+    assert refresh_for_opening(db, second, NOW) == []
+    assert {s.status for s in _suggestions(db, opening_id=second.id)} == {SuggestionStatus.EXPIRED}
+
+
+def test_age_and_nonactive_are_respected(db, make_youth, make_opening):
+    young = make_youth(birth_year=NOW.year - 15)
+    make_opening(min_age=18)
+    run_matching(db, NOW)
+    assert _suggestions(db, youth_id=young.id, target_kind=TargetKind.OPENING) == []

@@ -1,0 +1,132 @@
+"""Mentor slot pages, the same for a company (workplace mentor) and a volunteer mentor.
+
+``register_slot_routes(bp)`` adds them to a blueprint; templates build links with
+``request.blueprint`` so one set of views serves both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from models.enums import SlotStatus
+from models.errors import ValidationError
+from models.mentor_slot import MentorSlot
+from models.operations.mentor_slots import (
+    MentorSlotInput,
+    create_mentor_slot,
+    set_mentor_slot_status,
+    update_mentor_slot,
+)
+from models.scoping import mentor_slots_for
+from web.db import get_db
+from web.mentor.forms import MentorSlotForm
+from web.pagination import paginate
+from web.partner_forms import join_list, show_error, split_list
+from web.refresh import refresh_suggestions
+from web.security import get_scoped_or_404
+
+SLOT_ACTIONS = {"open": SlotStatus.OPEN, "pause": SlotStatus.PAUSED, "close": SlotStatus.CLOSED}
+
+
+def _to_input(form: MentorSlotForm) -> MentorSlotInput:
+    return MentorSlotInput(
+        title=form.title.data or "",
+        postcode=form.postcode.data or "",
+        description=form.description.data or "",
+        interests=split_list(form.interests.data),
+        languages=split_list(form.languages.data),
+        max_distance_km=form.max_distance_km.data or 0,
+        capacity=form.capacity.data or 0,
+        available_from=form.available_from.data,
+        available_until=form.available_until.data,
+    )
+
+
+def _fill(form: MentorSlotForm, slot: MentorSlot) -> None:
+    form.title.data = slot.title
+    form.description.data = slot.description
+    form.interests.data = join_list(slot.interests)
+    form.languages.data = join_list(slot.languages)
+    form.postcode.data = slot.postcode
+    form.max_distance_km.data = slot.max_distance_km
+    form.capacity.data = slot.capacity
+    form.available_from.data = slot.available_from
+    form.available_until.data = slot.available_until
+
+
+def _slots_url() -> str:
+    return url_for(f"{request.blueprint}.slots")
+
+
+def slots() -> str:
+    page = paginate(get_db(), mentor_slots_for(current_user).order_by(MentorSlot.created_at.desc()))
+    return render_template("mentor/slots.html", page=page)
+
+
+def slot_new() -> Any:
+    form = MentorSlotForm()
+    if form.validate_on_submit():
+        db = get_db()
+        try:
+            slot = create_mentor_slot(db, current_user, _to_input(form))
+        except ValidationError as error:
+            db.rollback()
+            show_error(form, error)
+        else:
+            refresh_suggestions(db, slot)
+            db.commit()
+            flash(_("The mentor slot is saved."), "success")
+            return redirect(_slots_url())
+    status = 422 if request.method == "POST" else 200
+    return render_template("mentor/slot_form.html", form=form, slot=None), status
+
+
+def slot_edit(slot_id: int) -> Any:
+    slot = get_scoped_or_404(mentor_slots_for(current_user), MentorSlot, slot_id)
+    form = MentorSlotForm()
+    if request.method == "GET":
+        _fill(form, slot)
+    elif form.validate_on_submit():
+        db = get_db()
+        try:
+            update_mentor_slot(db, current_user, slot, _to_input(form))
+        except ValidationError as error:
+            db.rollback()
+            show_error(form, error)
+        else:
+            refresh_suggestions(db, slot)
+            db.commit()
+            flash(_("The mentor slot is saved."), "success")
+            return redirect(_slots_url())
+    status = 422 if request.method == "POST" else 200
+    return render_template("mentor/slot_form.html", form=form, slot=slot), status
+
+
+def slot_status(slot_id: int) -> Response:
+    slot = get_scoped_or_404(mentor_slots_for(current_user), MentorSlot, slot_id)
+    status = SLOT_ACTIONS.get(request.form.get("action", ""))
+    if status is None:
+        abort(400)
+    db = get_db()
+    set_mentor_slot_status(db, current_user, slot, status)
+    refresh_suggestions(db, slot)
+    db.commit()
+    if status is SlotStatus.OPEN:
+        flash(_("The mentor slot is open."), "success")
+    elif status is SlotStatus.PAUSED:
+        flash(_("The mentor slot is paused. Offers you had not answered were declined."), "success")
+    else:
+        flash(_("The mentor slot is closed. Offers you had not answered were declined."), "success")
+    return redirect(_slots_url())
+
+
+def register_slot_routes(bp: Blueprint) -> None:
+    bp.add_url_rule("/slots", "slots", slots)
+    bp.add_url_rule("/slots/new", "slot_new", slot_new, methods=["GET", "POST"])
+    bp.add_url_rule("/slots/<int:slot_id>/edit", "slot_edit", slot_edit, methods=["GET", "POST"])
+    bp.add_url_rule("/slots/<int:slot_id>/status", "slot_status", slot_status, methods=["POST"])
