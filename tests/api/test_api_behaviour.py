@@ -72,7 +72,7 @@ def test_company_sees_only_the_anonymous_card(api, world, token_for):
     youth = world.proposal_a.youth
     assert card["municipality"] == "København"
     assert card["pitch"] == "Mødestabil og glad for kunder"
-    low, high = (int(x) for x in card["age_band"].split("-"))
+    low, high = (int(x) for x in card["age_band"].split("–"))
     assert low <= utcnow().year - youth.birth_year <= high
     text = response.text
     for secret in (youth.pseudonym, str(youth.birth_year), '"postcode"', "support_notes"):
@@ -87,7 +87,14 @@ def test_mentor_offers_are_cards_too_and_a_mentor_can_accept(api, world, token_f
     assert world.youth_a.support_notes not in str(listing)
     response = api("POST", f"/offers/{world.offer_a.id}/answer", token, json={"accept": True})
     assert response.json["status"] == "accepted"
-    again = api("POST", f"/offers/{world.offer_a.id}/answer", token, json={"accept": False})
+    no_reason = api("POST", f"/offers/{world.offer_a.id}/answer", token, json={"accept": False})
+    assert no_reason.status_code == 422 and "reason" in no_reason.json["errors"]
+    again = api(
+        "POST",
+        f"/offers/{world.offer_a.id}/answer",
+        token,
+        json={"accept": False, "reason": "Har ikke tid"},
+    )
     assert again.status_code == 409
     assert again.json["type"].endswith("conflict")
 
