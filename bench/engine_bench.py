@@ -38,7 +38,7 @@ from matcher.synthetic import generate
 from models.reference import load_taxonomy
 
 TODAY = date(2026, 11, 28)
-SCALES = {"national": (75_000, 40_000, 5_000), "small": (400, 300, 40)}
+SCALES = {"national": (75_000, 40_000, 5_000), "small": (300, 200, 30)}
 
 
 def cpu_s() -> float:
