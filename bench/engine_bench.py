@@ -185,7 +185,9 @@ def run(scale: str = "small", seed: int = 0, out: Callable[[str], None] = print)
     figures["vectorised_pairs_per_s"] = len(yid) / vec_s
     by_y = {y.id: y for y in sample_youths}
     by_o = {o.id: o for o in pop.openings}
-    pick = rng.choice(len(yid), size=min(2000, len(yid)), replace=False)
+    pick = rng.choice(
+        len(yid), size=min(2000 if scale == "national" else 300, len(yid)), replace=False
+    )
     t = time.perf_counter()
     for p in pick.tolist():
         score_opening(engine, by_y[int(yid[p])], by_o[int(tid[p])])
