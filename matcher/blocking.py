@@ -305,11 +305,16 @@ def _first_per_group(yi: IntArray, tj: IntArray, limit: int) -> tuple[IntArray, 
     return yi[keep], tj[keep]
 
 
-def top_per_row(
-    rows: IntArray, cols: IntArray, vals: FloatArray, tie: IntArray, m: int
-) -> BoolArray:
-    """Mask of the ``m`` best entries per row (value desc, then ``tie`` asc)."""
-    order = np.lexsort((tie, -vals, rows))
+def top_per_row(rows: IntArray, vals: FloatArray, m: int) -> BoolArray:
+    """Mask of the ``m`` best entries per row (value desc; equal values keep input order).
+
+    One float sort on ``row * span - value`` instead of a lexsort; ``span`` exceeds every value,
+    so rows never mix.
+    """
+    if not len(rows):
+        return np.zeros(0, dtype=np.bool_)
+    span = float(vals.max()) + 1.0
+    order = np.argsort((rows - rows.min()) * span - vals, kind="stable")
     r = rows[order]
     start = np.r_[0, np.flatnonzero(np.diff(r)) + 1]
     rank = np.arange(len(r)) - np.repeat(start, np.diff(np.r_[start, len(r)]))
@@ -366,7 +371,7 @@ def retrieve_pairs(
         yi, tj, vals = yi[keep], tj[keep], vals[keep]
         if not len(yi):
             continue
-        top = top_per_row(yi, tj, vals, target.ids[tj], per_youth)
+        top = top_per_row(yi, vals, per_youth)
         out_y.append(yi[top])
         out_t.append(tj[top])
     if not out_y:

@@ -245,17 +245,11 @@ class MatchEngine:
         target_ids = target.ids[sub.tj].tolist()
         scores = score[sel].tolist()
         dists = sub.dist.tolist()
-        for p in range(len(sel)):
-            result[youth_ids[p]].append(
-                Match(
-                    target_id=target_ids[p],
-                    target_kind=kind,
-                    score=scores[p],
-                    components=dict(zip(names, comp_rows[p], strict=True)),
-                    reasons=reasons[p],
-                    distance_km=dists[p],
-                )
-            )
+        # Positional arguments: this loop builds one Match per suggestion (~600,000 a night).
+        for y_id, t_id, s, row, why, km in zip(
+            youth_ids, target_ids, scores, comp_rows, reasons, dists, strict=True
+        ):
+            result[y_id].append(Match(t_id, kind, s, dict(zip(names, row, strict=False)), why, km))
 
     def allowed_pairs(
         self, youths: Sequence[Youth], kind: Literal["opening", "mentor_slot"] = "opening"
@@ -361,7 +355,8 @@ class MatchEngine:
         target_text: sp.csr_matrix | None = None,
     ) -> ScoringModel:
         cfg = self.config_
-        if youth_text is None:
+        weights = cfg.opening_weights if isinstance(target, OpeningArrays) else cfg.mentor_weights
+        if youth_text is None and weights.get("text", 0.0) > 0:
             youth_text = self._youth_text(youth, target)
         if target_text is None:
             target_text = (
@@ -425,7 +420,9 @@ class MatchEngine:
             )
             parts_y.append(yi)
             parts_t.append(tj)
-        key = np.unique((np.concatenate(parts_y) << KEY_SHIFT) | np.concatenate(parts_t))
+        key = np.sort((np.concatenate(parts_y) << KEY_SHIFT) | np.concatenate(parts_t))
+        if len(key):
+            key = key[np.r_[True, key[1:] != key[:-1]]]
         return key >> KEY_SHIFT, key & ((1 << KEY_SHIFT) - 1)
 
     def _retrieval_features(

@@ -97,7 +97,7 @@ def score_opening(
 
     comps: dict[str, float] = {}
     occ = vocab.occupations([opening.occupation_uri or opening.title])[0]
-    wishes = sorted({w for w in vocab.occupations(list(youth.wished_occupations)) if w >= 0})
+    wishes = sorted({w for w in vocab.wished_occupations(list(youth.wished_occupations)) if w >= 0})
     l1, l2, l3, l4 = cfg.occupation_levels
     best = 0.0
     for w in wishes:
