@@ -13,5 +13,14 @@ from matcher.engine import MatchEngine
 from matcher.taxonomy import Taxonomy
 from matcher.types import Match, MentorSlot, Opening, Reason, Youth
 
-__all__ = ["EngineConfig", "Match", "MatchEngine", "MentorSlot", "Opening", "Reason", "Taxonomy", "Youth"]
+__all__ = [
+    "EngineConfig",
+    "Match",
+    "MatchEngine",
+    "MentorSlot",
+    "Opening",
+    "Reason",
+    "Taxonomy",
+    "Youth",
+]
 ENGINE_VERSION = "0.1.0"

@@ -1,23 +1,27 @@
 """Capacity-aware allocation of scored pairs (see matcher/README.md, "Allocation").
 
-Pass 1 — greedy by score. Sequentially, the greedy takes pairs in order of score (ties: youth
-id, then target id) and accepts a pair when its youth has fewer than ``k`` accepted targets
-and its target fewer than ``cap`` accepted youth. This is the unique stable allocation for
-scores shared by both sides (no youth and target that would both rather have each other) and
-a 1/2-approximation of the maximum-weight capacitated matching.
+The building block is the **greedy by score**: take pairs in order of score (ties: youth id,
+then target id) and accept a pair when its youth has fewer than ``k`` accepted targets and its
+target fewer than ``cap`` accepted youth. For scores shared by both sides this is the unique
+stable allocation (no youth and target that would both rather have each other than one of
+their accepted partners) and a 1/2-approximation of the maximum-weight capacitated matching.
 
 It is computed in vectorised *rounds* that give exactly the sequential result: among the
-pairs still undecided, a pair that is within the best ``remaining_k(youth)`` of its youth and
-the best ``remaining_cap(target)`` of its target is accepted by the sequential greedy whatever
-happens to the pairs above it (even if all of them were accepted, its youth and target still
-have room). Accept all such pairs, update capacities, drop pairs of full youth or targets,
-repeat. Each round accepts at least the best remaining pair; in practice a handful of rounds
-finish, and a short sequential loop takes over if many rounds would be needed.
+pairs still undecided, a pair that is within the best ``room(youth)`` of its youth and the
+best ``room(target)`` of its target is accepted by the sequential greedy whatever happens to
+the pairs above it (even if all of them were accepted, its youth and target still have room).
+Accept all such pairs, update the rooms, drop pairs of full youth or targets, repeat. Each
+round accepts at least the best remaining pair; after ``MAX_ROUNDS`` a sequential loop over
+the few pairs left finishes the job.
 
-Pass 2 — no one left empty. A youth with candidate pairs but nothing accepted (its targets
-were all filled by better-scored youth) takes a seat from the lowest-scored accepted youth of
-one of its targets who has at least two suggestions. Caps and ``k`` stay respected, and no
-youth loses its last suggestion.
+Two stages, so no one is left empty because popular openings filled up (IPS: zero exclusion):
+
+1. the greedy with ``k = 1``: every youth competes for one seat. A youth is left without a
+   suggestion only if every target it could have is full with youth who each have exactly
+   one suggestion (their best available) — taking one away would just empty another youth;
+2. the greedy again over the remaining pairs with the remaining capacities and ``k - 1``.
+
+Guarantees: no target above its cap, no youth above ``k``, deterministic.
 """
 
 from __future__ import annotations
@@ -28,16 +32,16 @@ import numpy.typing as npt
 from matcher.encode import FloatArray, IntArray
 
 BoolArray = npt.NDArray[np.bool_]
-MAX_ROUNDS = 30
+MAX_ROUNDS = 12
 
 
-def _rank_within(groups: IntArray, live: BoolArray) -> IntArray:
-    """For pairs already sorted by (group, priority): rank among live pairs of the group."""
-    c = np.cumsum(live)
-    start = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
+def _rank_in_groups(groups: IntArray) -> IntArray:
+    """Rank of each element within its run of equal values (``groups`` is grouped)."""
+    if not len(groups):
+        return np.zeros(0, dtype=np.int64)
+    start = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
     lengths = np.diff(np.r_[start, len(groups)])
-    before = np.repeat(np.r_[0, c][start], lengths)
-    out: IntArray = c - before - 1
+    out: IntArray = np.arange(len(groups)) - np.repeat(start, lengths)
     return out
 
 
@@ -53,68 +57,78 @@ def allocate(
 ) -> BoolArray:
     """Mask of accepted pairs. ``cap[t]`` is the number of youth target ``t`` may be offered."""
     n = len(yi)
-    accepted = np.zeros(n, dtype=np.bool_)
     if n == 0:
-        return accepted
-    # Global priority: score desc, youth id asc, target id asc.
-    prio = np.lexsort((target_ids[tj], youth_ids[yi], -score))
+        return np.zeros(0, dtype=np.bool_)
+    # Global priority: score desc, youth id asc, target id asc. Rows are in id order on both
+    # sides (the engine sorts by id), so two single-key sorts replace a 3-key lexsort.
+    for name, ids in (("youth", youth_ids), ("target", target_ids)):
+        if len(ids) > 1 and bool(np.any(np.diff(ids) <= 0)):
+            raise ValueError(f"{name} rows must be in increasing id order")
+    n_t = len(cap)
+    pair_key = yi * n_t + tj
+    by_pair = np.argsort(pair_key, kind="stable")
+    prio = by_pair[np.argsort(-score[by_pair], kind="stable")]
     rank = np.empty(n, dtype=np.int64)
     rank[prio] = np.arange(n)
-    by_youth = np.lexsort((rank, yi))
-    by_target = np.lexsort((rank, tj))
-    room_y = np.full(n_youth, k, dtype=np.int64)
+    by_youth = np.argsort(yi * n + rank)
+    by_target = np.argsort(tj * n + rank)
     room_t = cap.astype(np.int64).copy()
-    live = (room_t[tj] > 0).copy()
+    first = _greedy(
+        yi,
+        tj,
+        prio,
+        by_youth,
+        by_target,
+        np.ones(n_youth, dtype=np.int64),
+        room_t,
+        np.ones(n, dtype=np.bool_),
+    )
+    # _greedy updated room_t in place.
+    room_y = np.full(n_youth, k - 1, dtype=np.int64)
+    second = _greedy(yi, tj, prio, by_youth, by_target, room_y, room_t, ~first)
+    return first | second
+
+
+def _greedy(
+    yi: IntArray,
+    tj: IntArray,
+    prio: IntArray,
+    by_youth: IntArray,
+    by_target: IntArray,
+    room_y: IntArray,
+    room_t: IntArray,
+    eligible: BoolArray,
+) -> BoolArray:
+    """Sequential greedy result over ``eligible`` pairs in ``prio`` order (rooms are updated)."""
+    n = len(yi)
+    accepted = np.zeros(n, dtype=np.bool_)
+    live = eligible & (room_t[tj] > 0) & (room_y[yi] > 0)
+    # Live pairs in (youth, priority) and (target, priority) order; both shrink every round.
+    by_y = by_youth[live[by_youth]]
+    by_t = by_target[live[by_target]]
     for _ in range(MAX_ROUNDS):
-        if not live.any():
-            break
-        ry = np.empty(n, dtype=np.int64)
-        ry[by_youth] = _rank_within(yi[by_youth], live[by_youth])
-        rt = np.empty(n, dtype=np.int64)
-        rt[by_target] = _rank_within(tj[by_target], live[by_target])
-        take = live & (ry < room_y[yi]) & (rt < room_t[tj])
-        accepted |= take
-        np.subtract.at(room_y, yi[take], 1)
-        np.subtract.at(room_t, tj[take], 1)
-        live &= ~take & (room_y[yi] > 0) & (room_t[tj] > 0)
-    else:
-        # Sequential finish over what is left, in priority order.
-        for p in prio[live[prio]].tolist():
-            y, t = yi[p], tj[p]
-            if room_y[y] > 0 and room_t[t] > 0:
-                accepted[p] = True
-                room_y[y] -= 1
-                room_t[t] -= 1
-    _no_one_empty(yi, tj, score, prio, accepted, n_youth)
+        if not len(by_y):
+            return accepted
+        ok_y = np.zeros(n, dtype=np.bool_)
+        ok_y[by_y[_rank_in_groups(yi[by_y]) < room_y[yi[by_y]]]] = True
+        ok_t = np.zeros(n, dtype=np.bool_)
+        ok_t[by_t[_rank_in_groups(tj[by_t]) < room_t[tj[by_t]]]] = True
+        take = by_y[ok_y[by_y] & ok_t[by_y]]
+        accepted[take] = True
+        room_y -= np.bincount(yi[take], minlength=len(room_y))
+        room_t -= np.bincount(tj[take], minlength=len(room_t))
+        by_y = by_y[~accepted[by_y] & (room_y[yi[by_y]] > 0) & (room_t[tj[by_y]] > 0)]
+        by_t = by_t[~accepted[by_t] & (room_y[yi[by_t]] > 0) & (room_t[tj[by_t]] > 0)]
+    # Sequential finish over what is left, in priority order.
+    still = np.zeros(n, dtype=np.bool_)
+    still[by_y] = True
+    left = prio[still[prio]]
+    ry_l, rt_l = room_y.tolist(), room_t.tolist()
+    for p, y, t in zip(left.tolist(), yi[left].tolist(), tj[left].tolist(), strict=True):
+        if ry_l[y] > 0 and rt_l[t] > 0:
+            accepted[p] = True
+            ry_l[y] -= 1
+            rt_l[t] -= 1
+    room_y[:] = ry_l
+    room_t[:] = rt_l
     return accepted
-
-
-def _no_one_empty(
-    yi: IntArray, tj: IntArray, score: FloatArray, prio: IntArray, accepted: BoolArray,
-    n_youth: int,
-) -> None:
-    has_pairs = np.bincount(yi, minlength=n_youth) > 0
-    count = np.bincount(yi[accepted], minlength=n_youth)
-    empty = np.flatnonzero(has_pairs & (count == 0))
-    if not len(empty):
-        return
-    # Accepted pairs per target, worst first (reverse priority).
-    holders: dict[int, list[int]] = {}
-    for p in prio[accepted[prio]][::-1].tolist():
-        holders.setdefault(int(tj[p]), []).append(p)
-    is_empty = np.zeros(n_youth, dtype=np.bool_)
-    is_empty[empty] = True
-    for p in prio[is_empty[yi[prio]]].tolist():  # the empty youths' pairs, best first
-        y, t = int(yi[p]), int(tj[p])
-        if count[y] > 0:
-            continue
-        for q in holders.get(t, []):
-            other = int(yi[q])
-            if accepted[q] and count[other] >= 2:
-                accepted[q] = False
-                count[other] -= 1
-                accepted[p] = True
-                count[y] += 1
-                holders[t].remove(q)
-                holders[t].append(p)
-                break

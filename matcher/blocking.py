@@ -39,7 +39,9 @@ BoolArray = npt.NDArray[np.bool_]
 EARTH_RADIUS_KM = 6371.0088
 
 
-def haversine_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray) -> FloatArray:
+def haversine_km(
+    lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray
+) -> FloatArray:
     """Great-circle distance in km (degrees in)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dphi = p2 - p1
@@ -62,20 +64,39 @@ class GeoIndex:
         # One extra row/column for "unknown postcode" (index -1): never reachable.
         self.table: FloatArray = np.full((n + 1, n + 1), np.inf)
         self.table[:n, :n] = table
+        self._flat: FloatArray = self.table.ravel()
+        self._radius = -1.0
+        self._neigh: list[tuple[IntArray, FloatArray]] = []
 
     def distance(self, pc_a: IntArray, pc_b: IntArray) -> FloatArray:
-        out: FloatArray = self.table[pc_a, pc_b]
+        """Distance of postcode pairs; inf when either is unknown (-1)."""
+        size = self.n + 1
+        a = np.where(pc_a < 0, self.n, pc_a)
+        b = np.where(pc_b < 0, self.n, pc_b)
+        out: FloatArray = np.take(self._flat, a * size + b)
         return out
+
+    def prepare(self, radius_km: float) -> None:
+        """Neighbour lists of every postcode up to ``radius_km``: one BallTree query."""
+        if self.tree is None or radius_km <= self._radius:
+            return
+        ind = self.tree.query_radius(self._points, r=radius_km / EARTH_RADIUS_KM)
+        self._neigh = []
+        for pc, idx in enumerate(ind):
+            idx = idx.astype(np.int64)
+            d = self.table[pc, idx]
+            order = np.lexsort((idx, d))
+            self._neigh.append((idx[order], d[order]))
+        self._radius = radius_km
 
     def within(self, pc: int, radius_km: float) -> tuple[IntArray, FloatArray]:
         """Postcodes within ``radius_km`` of postcode ``pc``, nearest first (ties by index)."""
         if pc < 0 or self.tree is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        ind = self.tree.query_radius(self._points[pc : pc + 1], r=radius_km / EARTH_RADIUS_KM)
-        idx = ind[0].astype(np.int64)
-        d = self.table[pc, idx]
-        order = np.lexsort((idx, d))
-        return idx[order], d[order]
+        self.prepare(radius_km)
+        idx, d = self._neigh[pc]
+        cut = int(np.searchsorted(d, radius_km, side="right"))
+        return idx[:cut], d[:cut]
 
 
 @dataclass
@@ -130,9 +151,19 @@ def rule_start(ctx: PairContext) -> BoolArray:
     return ready - ctx.tolerance <= np.maximum(o.start[ctx.tj], ctx.today)
 
 
+def _lang_words(ctx: PairContext) -> int:
+    """Number of 64-bit words in use (almost always 1: fewer than 64 language codes)."""
+    return max(ctx.target.lang_width, ctx.youth.lang_width)
+
+
 def rule_languages(ctx: PairContext) -> BoolArray:
-    missing = ctx.target.langs[ctx.tj] & ~ctx.youth.langs[ctx.yi]
-    out: BoolArray = ~missing.any(axis=1)
+    w = _lang_words(ctx)
+    if w == 1:
+        need = ctx.target.langs[:, 0][ctx.tj]
+        out1: BoolArray = (need & ~ctx.youth.langs[:, 0][ctx.yi]) == 0
+        return out1
+    missing = ctx.target.langs[ctx.tj, :w] & ~ctx.youth.langs[ctx.yi, :w]
+    out: BoolArray = ~np.any(missing, axis=1)
     return out
 
 
@@ -147,8 +178,9 @@ def rule_mentor_reach(ctx: PairContext) -> BoolArray:
 
 
 def rule_common_language(ctx: PairContext) -> BoolArray:
-    common = ctx.target.langs[ctx.tj] & ctx.youth.langs[ctx.yi]
-    out: BoolArray = common.any(axis=1)
+    w = _lang_words(ctx)
+    common = ctx.target.langs[ctx.tj, :w] & ctx.youth.langs[ctx.yi, :w]
+    out: BoolArray = np.any(common, axis=1)
     return out
 
 
@@ -174,12 +206,25 @@ MENTOR_RULES: Mapping[str, Rule] = {
 }
 
 
+def subset(ctx: PairContext, sel: IntArray | BoolArray) -> PairContext:
+    return PairContext(
+        ctx.youth, ctx.target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today, ctx.tolerance
+    )
+
+
 def passes(ctx: PairContext, rules: Mapping[str, Rule]) -> BoolArray:
-    keep = np.isfinite(ctx.dist)
+    """Mask of the pairs that satisfy every rule; each rule only sees the survivors."""
+    idx = np.flatnonzero(np.isfinite(ctx.dist))
+    sub = subset(ctx, idx)
     for rule in rules.values():
-        if not keep.any():
+        if not len(idx):
             break
-        keep &= rule(ctx)
+        ok = rule(sub)
+        if not ok.all():
+            idx = idx[ok]
+            sub = subset(sub, ok)
+    keep = np.zeros(len(ctx.yi), dtype=np.bool_)
+    keep[idx] = True
     return keep
 
 
@@ -218,6 +263,8 @@ def nearest_pairs(
     """
     t_by_pc: dict[int, IntArray] = dict(grouped_by(target.pc))
     radius = reach_radius(youth, target)
+    if len(rows):
+        geo.prepare(float(radius[rows].max()))
     out_y: list[IntArray] = []
     out_t: list[IntArray] = []
     for pc, group in grouped_by(youth.pc[rows]):
@@ -234,8 +281,9 @@ def nearest_pairs(
             cand = cand[: max(limit * 8, 200)]
         yi = np.repeat(members, len(cand))
         tj = np.tile(cand, len(members))
-        ctx = PairContext(youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today,
-                          tolerance)
+        ctx = PairContext(
+            youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today, tolerance
+        )
         keep = passes(ctx, rules)
         yi, tj = yi[keep], tj[keep]
         if limit is not None and len(yi):
@@ -257,11 +305,16 @@ def _first_per_group(yi: IntArray, tj: IntArray, limit: int) -> tuple[IntArray, 
     return yi[keep], tj[keep]
 
 
-def top_per_row(
-    rows: IntArray, cols: IntArray, vals: FloatArray, tie: IntArray, m: int
-) -> BoolArray:
-    """Mask of the ``m`` best entries per row (value desc, then ``tie`` asc)."""
-    order = np.lexsort((tie, -vals, rows))
+def top_per_row(rows: IntArray, vals: FloatArray, m: int) -> BoolArray:
+    """Mask of the ``m`` best entries per row (value desc; equal values keep input order).
+
+    One float sort on ``row * span - value`` instead of a lexsort; ``span`` exceeds every value,
+    so rows never mix.
+    """
+    if not len(rows):
+        return np.zeros(0, dtype=np.bool_)
+    span = float(vals.max()) + 1.0
+    order = np.argsort((rows - rows.min()) * span - vals, kind="stable")
     r = rows[order]
     start = np.r_[0, np.flatnonzero(np.diff(r)) + 1]
     rank = np.arange(len(r)) - np.repeat(start, np.diff(np.r_[start, len(r)]))
@@ -280,24 +333,45 @@ def retrieve_pairs(
     today: int,
     tolerance: int,
     per_youth: int,
+    rows: IntArray | None = None,
     chunk: int = 2000,
 ) -> tuple[IntArray, IntArray]:
-    """Plausible pairs from the sparse product, restricted to allowed pairs; top per youth."""
-    target_t = target_features.T.tocsr()
+    """Plausible pairs from the sparse product, restricted to allowed pairs; top per youth.
+
+    Youth are processed in chunks of neighbouring postcodes (Danish postcodes are numbered
+    geographically), and each chunk is multiplied only with the targets within reach of its
+    postcodes, so the product never touches most out-of-reach pairs.
+    """
+    if rows is None:
+        rows = np.arange(len(youth), dtype=np.int64)
+    rows = rows[youth.pc[rows] >= 0]
+    rows = rows[np.lexsort((rows, youth.pc[rows]))]
+    radius = reach_radius(youth, target)
+    if len(rows):
+        geo.prepare(float(radius[rows].max()))
+    t_pc = np.where(target.pc < 0, geo.n, target.pc)
     out_y: list[IntArray] = []
     out_t: list[IntArray] = []
-    for start in range(0, len(youth), chunk):
-        block = (youth_features[start : start + chunk] @ target_t).tocoo()
-        yi = block.row.astype(np.int64) + start
-        tj = block.col.astype(np.int64)
+    for start in range(0, len(rows), chunk):
+        members = rows[start : start + chunk]
+        reach = np.zeros(geo.n + 1, dtype=np.bool_)
+        for pc, group in grouped_by(youth.pc[members]):
+            reach[geo.within(pc, float(radius[members[group]].max()))[0]] = True
+        cand = np.flatnonzero(reach[t_pc])
+        if not len(cand):
+            continue
+        block = (youth_features[members] @ target_features[cand].T).tocoo()
+        yi = members[block.row]
+        tj = cand[block.col]
         vals = block.data
-        ctx = PairContext(youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today,
-                          tolerance)
+        ctx = PairContext(
+            youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today, tolerance
+        )
         keep = passes(ctx, rules)
         yi, tj, vals = yi[keep], tj[keep], vals[keep]
         if not len(yi):
             continue
-        top = top_per_row(yi, tj, vals, target.ids[tj], per_youth)
+        top = top_per_row(yi, vals, per_youth)
         out_y.append(yi[top])
         out_t.append(tj[top])
     if not out_y:

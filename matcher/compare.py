@@ -226,8 +226,9 @@ def score_pairs(
     comps = {name: np.zeros(n) for name in names}
     for start in range(0, n, chunk):
         sl = slice(start, start + chunk)
-        sub = PairContext(ctx.youth, ctx.target, ctx.yi[sl], ctx.tj[sl], ctx.dist[sl], ctx.today,
-                          ctx.tolerance)
+        sub = PairContext(
+            ctx.youth, ctx.target, ctx.yi[sl], ctx.tj[sl], ctx.dist[sl], ctx.today, ctx.tolerance
+        )
         for name in names:
             comps[name][sl] = registry[name](sub, model)
     score = np.zeros(n)

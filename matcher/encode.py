@@ -23,8 +23,9 @@ coverage value, so coverage of any block of pairs is one ``np.searchsorted``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -65,12 +66,22 @@ class Vocabulary:
         self.languages: dict[str, int] = {}
         self.texts: dict[str, int] = {}
         self.interest_matcher: LabelMatcher | None = None
+        self._masks: dict[tuple[str, ...], MaskArray] = {}
 
     @property
     def text_offset(self) -> int:
         return self.taxonomy.n_skills + self.taxonomy.n_occupations
 
     def lang_mask(self, codes: Sequence[str]) -> MaskArray:
+        key = tuple(codes)
+        cached = self._masks.get(key)
+        if cached is not None:
+            return cached
+        mask = self._lang_mask(codes)
+        self._masks[key] = mask
+        return mask
+
+    def _lang_mask(self, codes: Sequence[str]) -> MaskArray:
         mask = np.zeros(LANG_WORDS, dtype=np.uint64)
         for code in codes:
             key = code.strip().lower()
@@ -116,8 +127,21 @@ class Vocabulary:
         tx = self.taxonomy
         out = [tx.occ_index.get(t, -1) for t in texts]
         todo = [i for i, o in enumerate(out) if o < 0 and not texts[i].startswith("http")]
-        for i, hit in zip(todo, tx.occupation_matcher.lookup([texts[i] for i in todo]), strict=True):
+        for i, hit in zip(
+            todo, tx.occupation_matcher.lookup([texts[i] for i in todo]), strict=True
+        ):
             out[i] = hit
+        return out
+
+    def wished_occupations(self, texts: Sequence[str]) -> list[int]:
+        """Occupations a youth's wishes name, flattened; an ambiguous label gives all of its
+        occupations (a youth who wishes "maskinoperatør" fits each of them)."""
+        tx = self.taxonomy
+        out: list[int] = []
+        free = [t for t in texts if t not in tx.occ_index and not t.startswith("http")]
+        out.extend(tx.occ_index[t] for t in texts if t in tx.occ_index)
+        for hits in tx.occupation_matcher.lookup_all(free):
+            out.extend(hits)
         return out
 
     def interests(self, texts: Sequence[str]) -> list[int]:
@@ -169,6 +193,13 @@ class YouthArrays:
     skill_vals: FloatArray
     interest_ids: IntArray
     docs: list[str]
+    lang_width: int = 1
+    # TF-IDF rows per vectoriser ("opening" / "mentor_slot"), filled by the engine.
+    text_cache: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        used = np.flatnonzero(self.langs.any(axis=0))
+        self.lang_width = int(used.max()) + 1 if len(used) else 1
 
     def __len__(self) -> int:
         return len(self.items)
@@ -180,7 +211,8 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
     tx = vocab.taxonomy
     n = len(items)
     skills = _flat_lookup([y.skills for y in items], vocab.skill_concepts)
-    wishes = _flat_lookup([y.wished_occupations for y in items], vocab.occupations)
+    tx.occupation_matcher.lookup([t for y in items for t in y.wished_occupations])  # one batch
+    wishes = [_dedupe(vocab.wished_occupations(y.wished_occupations)) for y in items]
     interests = _flat_lookup([y.interests for y in items], vocab.interests)
 
     key_parts: list[IntArray] = []
@@ -195,13 +227,13 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
         occs = arr[(arr >= tx.n_skills) & (arr < vocab.text_offset)] - tx.n_skills
         for o in occs.tolist():
             lo, hi = occ_skills.indptr[o], occ_skills.indptr[o + 1]
-            key_parts.append((np.int64(i) << KEY_SHIFT) | occ_skills.indices[lo:hi].astype(np.int64))
+            key_parts.append(
+                (np.int64(i) << KEY_SHIFT) | occ_skills.indices[lo:hi].astype(np.int64)
+            )
             val_parts.append(occ_skills.data[lo:hi] * VIA_OCCUPATION)
     keys, vals = _reduce_max(key_parts, val_parts)
     langs = np.stack([vocab.lang_mask(y.languages) for y in items]) if n else _no_langs(0)
-    first = (
-        np.stack([vocab.lang_mask(y.languages[:1]) for y in items]) if n else _no_langs(0)
-    )
+    first = np.stack([vocab.lang_mask(y.languages[:1]) for y in items]) if n else _no_langs(0)
     return YouthArrays(
         items=items,
         ids=np.array([y.id for y in items], dtype=np.int64),
@@ -259,6 +291,11 @@ class OpeningArrays:
     mentor: BoolArray
     cap: IntArray
     docs: list[str]
+    lang_width: int = 1
+
+    def __post_init__(self) -> None:
+        used = np.flatnonzero(self.langs.any(axis=0))
+        self.lang_width = int(used.max()) + 1 if len(used) else 1
 
     def __len__(self) -> int:
         return len(self.items)
@@ -287,9 +324,7 @@ def encode_openings(
         hours_min=np.array([float(o.hours_min) for o in items], dtype=np.float64),
         hours_max=np.array([float(o.hours_max) for o in items], dtype=np.float64),
         min_age=np.array([o.min_age for o in items], dtype=np.int64),
-        start_year=np.array(
-            [(o.start_date or today).year for o in items], dtype=np.int64
-        ),
+        start_year=np.array([(o.start_date or today).year for o in items], dtype=np.int64),
         start=np.array([day(o.start_date, NO_DATE_LATE) for o in items], dtype=np.int64),
         licence=np.array([o.driving_licence_required for o in items], dtype=np.bool_),
         langs=np.stack([vocab.lang_mask(o.languages) for o in items]) if n else _no_langs(0),
@@ -315,6 +350,11 @@ class SlotArrays:
     interest_ids: IntArray
     n_interests: IntArray
     docs: list[str]
+    lang_width: int = 1
+
+    def __post_init__(self) -> None:
+        used = np.flatnonzero(self.langs.any(axis=0))
+        self.lang_width = int(used.max()) + 1 if len(used) else 1
 
     def __len__(self) -> int:
         return len(self.items)

@@ -71,7 +71,6 @@ STOP_WORDS = (
     "eller ikke skal fra om hos man hvor the and of to in a"
 ).split()
 ISCO4_COLS = 10_000
-ISCO3_COLS = 1_000
 RETRIEVAL_TEXT_WEIGHT = 0.3
 RETRIEVAL_SKILL_WEIGHT = 0.3
 RETRIEVAL_MAX_DF = 0.05  # skill concepts in more openings than this do not retrieve
@@ -83,7 +82,7 @@ def _vectorizer(docs: Sequence[str]) -> tuple[TfidfVectorizer | None, sp.csr_mat
     vec = TfidfVectorizer(
         preprocessor=fold,
         stop_words=STOP_WORDS,
-        token_pattern=r"(?u)\b\w\w+\b",
+        token_pattern=r"(?u)\b\w\w+\b",  # noqa: S106 (a regex, not a password)
         sublinear_tf=True,
         max_df=0.5 if len(docs) >= 50 else 1.0,
         dtype=np.float64,
@@ -98,6 +97,8 @@ def _vectorizer(docs: Sequence[str]) -> tuple[TfidfVectorizer | None, sp.csr_mat
 def _transform(vec: TfidfVectorizer | None, docs: Sequence[str]) -> sp.csr_matrix | None:
     if vec is None:
         return None
+    if not docs:
+        return sp.csr_matrix((0, len(vec.vocabulary_)), dtype=np.float64)
     return sp.csr_matrix(vec.transform(list(docs)))
 
 
@@ -148,10 +149,16 @@ class MatchEngine:
         self.geo_ = GeoIndex(self.taxonomy)
         live_openings = [o for o in openings if self._opening_live(o)]
         live_slots = [s for s in mentor_slots if self._slot_live(s)]
-        self.openings_ = encode_openings(live_openings, self.vocab_, self.today_, cfg.seat_multiplier)
+        self.openings_ = encode_openings(
+            live_openings, self.vocab_, self.today_, cfg.seat_multiplier
+        )
         self.slots_ = encode_slots(live_slots, self.vocab_, cfg.seat_multiplier)
         self.opening_vec_, self.opening_text_ = _vectorizer(self.openings_.docs)
         self.slot_vec_, self.slot_text_ = _vectorizer(self.slots_.docs)
+        self.rare_terms_: IntArray | None = None
+        if self.opening_text_ is not None:
+            df = np.bincount(self.opening_text_.indices, minlength=self.opening_text_.shape[1])
+            self.rare_terms_ = np.flatnonzero(df <= RETRIEVAL_MAX_DF * len(self.openings_))
         self.unknown_postcodes_ = sorted(
             [int(i) for i in self.openings_.ids[self.openings_.pc < 0]]
             + [int(i) for i in self.slots_.ids[self.slots_.pc < 0]]
@@ -197,7 +204,7 @@ class MatchEngine:
         target: OpeningArrays | SlotArrays = self.openings_ if kind == "opening" else self.slots_
         if not active or not len(target):
             return result
-        youth = encode_youths(active, self.vocab_)
+        youth = self._encode_youths(active)
         yi, tj = self._candidates(youth, target, k)
         if not len(yi):
             return result
@@ -223,8 +230,9 @@ class MatchEngine:
         sel: IntArray,
         kind: Literal["opening", "mentor_slot"],
     ) -> None:
-        sub = PairContext(youth, target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today,
-                          ctx.tolerance)
+        sub = PairContext(
+            youth, target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today, ctx.tolerance
+        )
         sub_comps = {name: values[sel] for name, values in comps.items()}
         reasons: list[tuple[Reason, ...]]
         if kind == "opening":
@@ -249,7 +257,68 @@ class MatchEngine:
                 )
             )
 
+    def allowed_pairs(
+        self, youths: Sequence[Youth], kind: Literal["opening", "mentor_slot"] = "opening"
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Youth ids, target ids and km of every pair the hard constraints allow (no scores)."""
+        self._check_fitted()
+        check_unique_ids("youth", [y.id for y in youths])
+        target: OpeningArrays | SlotArrays = self.openings_ if kind == "opening" else self.slots_
+        youth = encode_youths([y for y in youths if y.status == "active"], self.vocab_)
+        yi, tj = nearest_pairs(
+            self.geo_,
+            youth,
+            target,
+            np.arange(len(youth), dtype=np.int64),
+            self._rules(target),
+            self.today_day_,
+            self.config_.start_tolerance_days,
+            None,
+        )
+        return youth.ids[yi], target.ids[tj], self.geo_.distance(youth.pc[yi], target.pc[tj])
+
+    def score_all(
+        self, youths: Sequence[Youth], kind: Literal["opening", "mentor_slot"] = "opening"
+    ) -> tuple[IntArray, IntArray, FloatArray, dict[str, FloatArray]]:
+        """Every allowed (youth, target) pair, scored: no retrieval cut-off, no allocation.
+
+        Returns youth ids, target ids, scores and components (arrays of equal length). For
+        audits, tests and small populations; the pair count grows with the product of sizes.
+        """
+        self._check_fitted()
+        check_unique_ids("youth", [y.id for y in youths])
+        target: OpeningArrays | SlotArrays = self.openings_ if kind == "opening" else self.slots_
+        active = [y for y in youths if y.status == "active"]
+        youth = self._encode_youths(active)
+        rows = np.arange(len(youth), dtype=np.int64)
+        yi, tj = nearest_pairs(
+            self.geo_,
+            youth,
+            target,
+            rows,
+            self._rules(target),
+            self.today_day_,
+            self.config_.start_tolerance_days,
+            None,
+        )
+        ctx = self._context(youth, target, yi, tj)
+        registry, weights = self._registry(kind)
+        score, comps = score_pairs(ctx, self._model(youth, target), registry, weights)
+        return youth.ids[yi], target.ids[tj], score, comps
+
     # ------------------------------------------------------------ internals
+    def _encode_youths(self, active: list[Youth]) -> YouthArrays:
+        """Encode, reusing the last encoding when the same youth are ranked again
+        (``rank`` then ``rank_mentors`` in one nightly run)."""
+        key = tuple(active)
+        cached = getattr(self, "_youth_cache", None)
+        if cached is not None and cached[0] == key:
+            encoded: YouthArrays = cached[1]
+            return encoded
+        encoded = encode_youths(active, self.vocab_)
+        self._youth_cache = (key, encoded)
+        return encoded
+
     def _registry(
         self, kind: Literal["opening", "mentor_slot"]
     ) -> tuple[dict[str, Component], dict[str, float]]:
@@ -265,20 +334,35 @@ class MatchEngine:
         self, youth: YouthArrays, target: OpeningArrays | SlotArrays, yi: IntArray, tj: IntArray
     ) -> PairContext:
         return PairContext(
-            youth, target, yi, tj, self.geo_.distance(youth.pc[yi], target.pc[tj]),
-            self.today_day_, self.config_.start_tolerance_days,
+            youth,
+            target,
+            yi,
+            tj,
+            self.geo_.distance(youth.pc[yi], target.pc[tj]),
+            self.today_day_,
+            self.config_.start_tolerance_days,
         )
 
-    def _youth_text(self, youth: YouthArrays, target: OpeningArrays | SlotArrays) -> sp.csr_matrix | None:
-        vec = self.opening_vec_ if isinstance(target, OpeningArrays) else self.slot_vec_
-        return _transform(vec, youth.docs)
+    def _youth_text(
+        self, youth: YouthArrays, target: OpeningArrays | SlotArrays
+    ) -> sp.csr_matrix | None:
+        kind = "opening" if isinstance(target, OpeningArrays) else "mentor_slot"
+        if kind not in youth.text_cache:
+            vec = self.opening_vec_ if kind == "opening" else self.slot_vec_
+            youth.text_cache[kind] = _transform(vec, youth.docs)
+        out: sp.csr_matrix | None = youth.text_cache[kind]
+        return out
 
     def _model(
-        self, youth: YouthArrays, target: OpeningArrays | SlotArrays,
-        youth_text: sp.csr_matrix | None = None, target_text: sp.csr_matrix | None = None,
+        self,
+        youth: YouthArrays,
+        target: OpeningArrays | SlotArrays,
+        youth_text: sp.csr_matrix | None = None,
+        target_text: sp.csr_matrix | None = None,
     ) -> ScoringModel:
         cfg = self.config_
-        if youth_text is None:
+        weights = cfg.opening_weights if isinstance(target, OpeningArrays) else cfg.mentor_weights
+        if youth_text is None and weights.get("text", 0.0) > 0:
             youth_text = self._youth_text(youth, target)
         if target_text is None:
             target_text = (
@@ -293,7 +377,9 @@ class MatchEngine:
             interests_vacuous=cfg.interests_vacuous,
         )
 
-    def reachable_pairs_estimate(self, youth: YouthArrays, target: OpeningArrays | SlotArrays) -> int:
+    def reachable_pairs_estimate(
+        self, youth: YouthArrays, target: OpeningArrays | SlotArrays
+    ) -> int:
         """Number of geo-reachable pairs, from postcode counts (no pair is materialised)."""
         n_pc = self.geo_.n
         ok_y = youth.pc >= 0
@@ -311,69 +397,95 @@ class MatchEngine:
     def _candidates(
         self, youth: YouthArrays, target: OpeningArrays | SlotArrays, k: int
     ) -> tuple[IntArray, IntArray]:
+        """Pairs to score: all reachable ones when few, else retrieval + fallbacks."""
         cfg = self.config_
         rules = self._rules(target)
         all_rows = np.arange(len(youth), dtype=np.int64)
         today, tol = self.today_day_, cfg.start_tolerance_days
         if self.reachable_pairs_estimate(youth, target) <= cfg.exhaustive_max_pairs:
             return nearest_pairs(self.geo_, youth, target, all_rows, rules, today, tol, None)
-        fy, ft = self._retrieval_features(youth, target)
-        yi, tj = retrieve_pairs(
-            self.geo_, youth, target, fy, ft, rules, today, tol, cfg.candidates_per_youth
-        )
-        short = np.flatnonzero(np.bincount(yi, minlength=len(youth)) < k)
-        if len(short) and cfg.fallback_candidates:
-            fy_i, ft_j = nearest_pairs(
-                self.geo_, youth, target, short, rules, today, tol, cfg.fallback_candidates
+        parts_y: list[IntArray] = []
+        parts_t: list[IntArray] = []
+        rows = all_rows
+        for broad in (False, True):
+            if broad and not isinstance(target, OpeningArrays):
+                break
+            fy, ft = self._retrieval_features(youth, target, broad)
+            yi, tj = retrieve_pairs(
+                self.geo_, youth, target, fy, ft, rules, today, tol, cfg.candidates_per_youth, rows
             )
-            yi = np.concatenate([yi, fy_i])
-            tj = np.concatenate([tj, ft_j])
-            key = np.unique((yi << KEY_SHIFT) | tj)
-            yi, tj = key >> KEY_SHIFT, key & ((1 << KEY_SHIFT) - 1)
-        return yi, tj
+            parts_y.append(yi)
+            parts_t.append(tj)
+            found = np.bincount(np.concatenate(parts_y), minlength=len(youth))
+            rows = np.flatnonzero(found < k)
+            if not len(rows):
+                break
+        if len(rows) and cfg.fallback_candidates:
+            yi, tj = nearest_pairs(
+                self.geo_, youth, target, rows, rules, today, tol, cfg.fallback_candidates
+            )
+            parts_y.append(yi)
+            parts_t.append(tj)
+        key = np.sort((np.concatenate(parts_y) << KEY_SHIFT) | np.concatenate(parts_t))
+        if len(key):
+            key = key[np.r_[True, key[1:] != key[:-1]]]
+        return key >> KEY_SHIFT, key & ((1 << KEY_SHIFT) - 1)
 
     def _retrieval_features(
-        self, youth: YouthArrays, target: OpeningArrays | SlotArrays
+        self, youth: YouthArrays, target: OpeningArrays | SlotArrays, broad: bool = False
     ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Sparse youth and target feature matrices whose product ranks plausible pairs.
+
+        Openings: same occupation (1.0), same ISCO-4 group (0.5), shared skill concepts (0.3;
+        concepts in more than 5 % of openings do not retrieve), shared rare words (0.3, TF-IDF
+        terms in at most 5 % of openings). ``broad=True`` (the second pass, for youth with
+        fewer than k plausible openings) uses the ISCO-3 group instead. Mentor slots: shared
+        interests.
+        """
         tx = self.vocab_.taxonomy
-        y_text = self._youth_text(youth, target)
-        t_text = self.opening_text_ if isinstance(target, OpeningArrays) else self.slot_text_
-        if isinstance(target, OpeningArrays):
-            base = tx.n_occupations + ISCO4_COLS + ISCO3_COLS
+        if isinstance(target, SlotArrays):
+            width = len(self.interest_labels_)
+            t_rows, t_cols = np.nonzero(target.interest_ids >= 0)
+            t_cols = target.interest_ids[t_rows, t_cols]
+            y_rows, y_cols = np.nonzero(youth.interest_ids >= 0)
+            y_cols = youth.interest_ids[y_rows, y_cols]
+            fy = sp.csr_matrix((np.ones(len(y_rows)), (y_rows, y_cols)), shape=(len(youth), width))
+            ft = sp.csr_matrix((np.ones(len(t_rows)), (t_rows, t_cols)), shape=(len(target), width))
+            return fy, ft
+        isco = tx.occ_isco4
+        n_occ = tx.n_occupations
+        if broad:
+            t_rows, t_cols, t_vals = _group_cells(target.occ[:, None], isco, 10, n_occ)
+            y_rows, y_cols, y_vals = _group_cells(youth.wish_occ, isco, 10, n_occ)
+            y_vals = y_vals * 0.25
+            width = n_occ + ISCO4_COLS
+        else:
+            base = n_occ + ISCO4_COLS
             width = base + self.vocab_.text_offset + len(self.vocab_.texts)
-            isco = tx.occ_isco4
-            # Openings: occupation, its ISCO-4 and ISCO-3 groups, skill concepts.
-            t_rows, t_cols, t_vals = _occupation_cells(target.occ[:, None], isco, tx.n_occupations)
-            wr, wc, wv = _occupation_cells(youth.wish_occ, isco, tx.n_occupations)
-            wv = wv * np.select([wc < tx.n_occupations, wc < tx.n_occupations + ISCO4_COLS],
-                                [1.0, 0.5], 0.25)
+            o_rows, o_cols, o_vals = _occ_cells(target.occ[:, None])
+            g_rows, g_cols, g_vals = _group_cells(target.occ[:, None], isco, 1, n_occ)
             req_r, req_c = np.nonzero(target.req >= 0)
             nice_r, nice_c = np.nonzero(target.nice >= 0)
             concepts = np.r_[target.req[req_r, req_c], target.nice[nice_r, nice_c]]
             c_rows = np.r_[req_r, nice_r]
             df = np.bincount(concepts, minlength=width - base)
-            common = df > RETRIEVAL_MAX_DF * max(len(target), 1)
-            ok = ~common[concepts]
-            t_rows = np.r_[t_rows, c_rows[ok]]
-            t_cols = np.r_[t_cols, base + concepts[ok]]
-            t_vals = np.r_[t_vals, np.ones(int(ok.sum()))]
+            ok = ~(df > RETRIEVAL_MAX_DF * max(len(target), 1))[concepts]
+            t_rows = np.r_[o_rows, g_rows, c_rows[ok]]
+            t_cols = np.r_[o_cols, g_cols, base + concepts[ok]]
+            t_vals = np.r_[o_vals, g_vals, np.ones(int(ok.sum()))]
+            wo_rows, wo_cols, wo_vals = _occ_cells(youth.wish_occ)
+            wg_rows, wg_cols, wg_vals = _group_cells(youth.wish_occ, isco, 1, n_occ)
             yk = youth.skill_keys[youth.skill_vals >= 1.0]
-            y_rows = np.r_[wr, yk >> KEY_SHIFT]
-            y_cols = np.r_[wc, base + (yk & ((1 << KEY_SHIFT) - 1))]
-            y_vals = np.r_[wv, np.full(len(yk), RETRIEVAL_SKILL_WEIGHT)]
-        else:
-            width = len(self.interest_labels_)
-            t_rows, t_cols = np.nonzero(target.interest_ids >= 0)
-            t_cols = target.interest_ids[t_rows, t_cols]
-            t_vals = np.ones(len(t_rows))
-            y_rows, y_cols = np.nonzero(youth.interest_ids >= 0)
-            y_cols = youth.interest_ids[y_rows, y_cols]
-            y_vals = np.ones(len(y_rows))
+            y_rows = np.r_[wo_rows, wg_rows, yk >> KEY_SHIFT]
+            y_cols = np.r_[wo_cols, wg_cols, base + (yk & ((1 << KEY_SHIFT) - 1))]
+            y_vals = np.r_[wo_vals, 0.5 * wg_vals, np.full(len(yk), RETRIEVAL_SKILL_WEIGHT)]
         fy = sp.csr_matrix((y_vals, (y_rows, y_cols)), shape=(len(youth), width))
         ft = sp.csr_matrix((t_vals, (t_rows, t_cols)), shape=(len(target), width))
-        if y_text is not None and t_text is not None:
-            fy = sp.hstack([fy, RETRIEVAL_TEXT_WEIGHT * y_text], format="csr")
-            ft = sp.hstack([ft, t_text], format="csr")
+        y_text = self._youth_text(youth, target)
+        t_text = self.opening_text_
+        if not broad and y_text is not None and t_text is not None and self.rare_terms_ is not None:
+            fy = sp.hstack([fy, RETRIEVAL_TEXT_WEIGHT * y_text[:, self.rare_terms_]], format="csr")
+            ft = sp.hstack([ft, t_text[:, self.rare_terms_]], format="csr")
         return fy, ft
 
     # -------------------------------------------------------------- fast paths
@@ -404,12 +516,16 @@ class MatchEngine:
         ctx = self._context(youth, target, yi[keep], ctx.tj[keep])
         if not len(ctx.yi):
             return []
-        model = self._model(youth, target, self.youth_index_text_,
-                            _transform(self.opening_vec_, target.docs))
-        score, comps = score_pairs(ctx, model, OPENING_COMPONENTS, dict(self.config_.opening_weights))
+        model = self._model(
+            youth, target, self.youth_index_text_, _transform(self.opening_vec_, target.docs)
+        )
+        score, comps = score_pairs(
+            ctx, model, OPENING_COMPONENTS, dict(self.config_.opening_weights)
+        )
         order = np.lexsort((youth.ids[ctx.yi], -score))[:k]
-        sub = PairContext(youth, target, ctx.yi[order], ctx.tj[order], ctx.dist[order], ctx.today,
-                          ctx.tolerance)
+        sub = PairContext(
+            youth, target, ctx.yi[order], ctx.tj[order], ctx.dist[order], ctx.today, ctx.tolerance
+        )
         sub_comps = {name: v[order] for name, v in comps.items()}
         reasons = opening_reasons(sub, model, sub_comps, self.vocab_)
         return [
@@ -425,14 +541,21 @@ class MatchEngine:
         ]
 
 
-def _occupation_cells(
-    occ: IntArray, isco: IntArray, n_occ: int
-) -> tuple[IntArray, IntArray, FloatArray]:
-    """Sparse cells (row, column, 1.0) for occupation, ISCO-4 and ISCO-3 group columns."""
+def _occ_cells(occ: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+    """Sparse cells (row, occupation column, 1.0) of a padded occupation array."""
     rows, cols = np.nonzero(occ >= 0)
-    o = occ[rows, cols]
-    g4 = isco[o]
-    has = g4 >= 0
-    r = np.r_[rows, rows[has], rows[has]]
-    c = np.r_[o, n_occ + g4[has], n_occ + ISCO4_COLS + g4[has] // 10]
-    return r.astype(np.int64), c.astype(np.int64), np.ones(len(r))
+    return rows.astype(np.int64), occ[rows, cols].astype(np.int64), np.ones(len(rows))
+
+
+def _group_cells(
+    occ: IntArray, isco: IntArray, divisor: int, offset: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Sparse cells for the ISCO group (4-digit code // divisor) of each occupation."""
+    rows, cols = np.nonzero(occ >= 0)
+    group = isco[occ[rows, cols]]
+    has = group >= 0
+    return (
+        rows[has].astype(np.int64),
+        (offset + group[has] // divisor).astype(np.int64),
+        np.ones(int(has.sum())),
+    )

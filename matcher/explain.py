@@ -44,7 +44,11 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "{partial} krævede kompetencer delvist via erhvervserfaring",
         "{partial} required skills partly through work experience",
     ),
-    "skills_none_required": ((), "Ingen krav om bestemte kompetencer", "No specific skills required"),
+    "skills_none_required": (
+        (),
+        "Ingen krav om bestemte kompetencer",
+        "No specific skills required",
+    ),
     "skills_nice": (
         ("covered", "total"),
         "{covered} af {total} ønskede kompetencer",
@@ -57,18 +61,18 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], str, str]] = {
     ),
     "distance": (
         ("km", "max_km"),
-        "{km} km fra hjemmet, maks. {max_km}",
-        "{km} km from home, max {max_km}",
+        "{km:g} km fra hjemmet, maks. {max_km:g}",
+        "{km:g} km from home, max {max_km:g}",
     ),
     "hours_fit": (
         ("min", "max"),
-        "Timetallet passer ({min}–{max} t/uge)",
-        "Hours fit ({min}–{max} h/week)",
+        "Timetallet passer ({min:g}–{max:g} t/uge)",
+        "Hours fit ({min:g}–{max:g} h/week)",
     ),
     "hours_partial": (
         ("min", "max"),
-        "Timetallet passer delvist ({min}–{max} t/uge)",
-        "Hours partly fit ({min}–{max} h/week)",
+        "Timetallet passer delvist ({min:g}–{max:g} t/uge)",
+        "Hours partly fit ({min:g}–{max:g} h/week)",
     ),
     "start_late": (
         ("days",),
@@ -99,10 +103,14 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "language_common": ((), "Fælles sprog", "A language in common"),
     "mentor_distance": (
         ("km",),
-        "{km} km mellem den unge og mentoren",
-        "{km} km between the young person and the mentor",
+        "{km:g} km mellem den unge og mentoren",
+        "{km:g} km between the young person and the mentor",
     ),
-    "capacity": (("free",), "Ledige pladser hos mentoren: {free}", "Free places with the mentor: {free}"),
+    "capacity": (
+        ("free",),
+        "Ledige pladser hos mentoren: {free}",
+        "Free places with the mentor: {free}",
+    ),
     "available_later": (
         ("days",),
         "Mentoren er ledig om {days} dage",
@@ -118,14 +126,10 @@ def reason(code: str, *values: object) -> Reason:
     return Reason(code, da.format(**params), en.format(**params), tuple(params.items()))
 
 
-def _km(value: float) -> int | float:
-    """Whole km from 10 km, one decimal below; 3.0 is shown as 3."""
-    shown = round(value) if value >= 10 else round(value, 1)
-    return int(shown) if float(shown).is_integer() else shown
-
-
-def _fmt_hours(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
+def shown_km(km: FloatArray) -> list[float]:
+    """Whole km from 10 km, one decimal below (templates print 3.0 as 3)."""
+    out: list[float] = np.where(km >= 10, np.round(km), np.round(km, 1)).tolist()
+    return out
 
 
 def opening_reasons(
@@ -145,43 +149,60 @@ def opening_reasons(
     text_c = comps.get("text", zero)
     start_late = np.maximum(y.avail[ctx.yi], ctx.today) - np.maximum(o.start[ctx.tj], ctx.today)
     levels = model.levels
+    # Plain lists: indexing NumPy scalars one by one is several times slower.
+    tj_l, yi_l = ctx.tj.tolist(), ctx.yi.tolist()
+    occ_l, wish_l, text_l = occ_c.tolist(), best_wish.tolist(), text_c.tolist()
+    full_l, partial_l, nice_l = full.tolist(), partial.tolist(), nice_full.tolist()
+    dist_l, late_l = shown_km(ctx.dist), start_late.tolist()
+    hours_l = comps.get("hours", zero).tolist()
+    n_req_l, n_nice_l, o_mentor = o.n_req.tolist(), o.n_nice.tolist(), o.mentor.tolist()
+    o_lo, o_hi = o.hours_min.tolist(), o.hours_max.tolist()
+    y_lo, y_hi, y_commute = y.hours_min.tolist(), y.hours_max.tolist(), shown_km(y.commute)
+    y_needs = y.needs_mentor.tolist()
+    isco = tx.occ_isco4.tolist()
     out: list[tuple[Reason, ...]] = []
     for p in range(n):
-        t, yy = int(ctx.tj[p]), int(ctx.yi[p])
+        t, yy = tj_l[p], yi_l[p]
         rs: list[Reason] = []
-        level = float(occ_c[p])
-        wish = int(best_wish[p])
+        level = occ_l[p]
+        wish = wish_l[p]
         if level >= levels[0] and level > 0:
             rs.append(reason("occupation_same", tx.occ_label_da[wish], tx.occ_label_en[wish]))
         elif level >= levels[1] and level > 0:
-            isco = int(tx.occ_isco4[wish])
-            group_da, group_en = tx.isco_label.get(isco, (str(isco), str(isco)))
-            rs.append(reason("occupation_group", tx.occ_label_da[wish], tx.occ_label_en[wish],
-                             group_da, group_en))
+            group_da, group_en = tx.isco_label.get(isco[wish], (str(isco[wish]),) * 2)
+            rs.append(
+                reason(
+                    "occupation_group",
+                    tx.occ_label_da[wish],
+                    tx.occ_label_en[wish],
+                    group_da,
+                    group_en,
+                )
+            )
         elif level > 0:
             rs.append(reason("occupation_field", tx.occ_label_da[wish], tx.occ_label_en[wish]))
-        n_req = int(o.n_req[t])
+        n_req = n_req_l[t]
         if n_req:
-            rs.append(reason("skills_required", int(full[p]), n_req))
-            if partial[p]:
-                rs.append(reason("skills_partial", int(partial[p])))
+            rs.append(reason("skills_required", full_l[p], n_req))
+            if partial_l[p]:
+                rs.append(reason("skills_partial", partial_l[p]))
         else:
             rs.append(reason("skills_none_required"))
-        if o.n_nice[t] and nice_full[p]:
-            rs.append(reason("skills_nice", int(nice_full[p]), int(o.n_nice[t])))
-        if text_c[p] >= 0.2:
+        if n_nice_l[t] and nice_l[p]:
+            rs.append(reason("skills_nice", nice_l[p], n_nice_l[t]))
+        if text_l[p] >= 0.2:
             rs.append(reason("text_similar"))
-        if level == 0 and full[p] == 0 and partial[p] == 0 and text_c[p] < 0.05:
+        if level == 0 and full_l[p] == 0 and partial_l[p] == 0 and text_l[p] < 0.05:
             rs.append(reason("nearby_only"))
-        rs.append(reason("distance", _km(float(ctx.dist[p])), _km(float(y.commute[yy]))))
-        lo = max(float(y.hours_min[yy]), float(o.hours_min[t]))
-        hi = min(float(y.hours_max[yy]), float(o.hours_max[t]))
-        code = "hours_fit" if comps.get("hours", zero)[p] >= 1.0 else "hours_partial"
-        rs.append(reason(code, _fmt_hours(lo), _fmt_hours(hi)))
-        if start_late[p] > 0:
-            rs.append(reason("start_late", int(start_late[p])))
-        if y.needs_mentor[yy]:
-            rs.append(reason("mentor_at_work" if o.mentor[t] else "mentor_missing"))
+        rs.append(reason("distance", dist_l[p], y_commute[yy]))
+        lo = max(y_lo[yy], o_lo[t])
+        hi = min(y_hi[yy], o_hi[t])
+        code = "hours_fit" if hours_l[p] >= 1.0 else "hours_partial"
+        rs.append(reason(code, lo, hi))
+        if late_l[p] > 0:
+            rs.append(reason("start_late", late_l[p]))
+        if y_needs[yy]:
+            rs.append(reason("mentor_at_work" if o_mentor[t] else "mentor_missing"))
         out.append(tuple(rs))
     return out
 
@@ -204,26 +225,32 @@ def _best_wish(ctx: PairContext, model: ScoringModel) -> IntArray:
 
 
 def mentor_reasons(
-    ctx: PairContext, comps: dict[str, FloatArray], vocab: Vocabulary, interest_labels: Sequence[str]
+    ctx: PairContext,
+    comps: dict[str, FloatArray],
+    vocab: Vocabulary,
+    interest_labels: Sequence[str],
 ) -> list[tuple[Reason, ...]]:
     s, y = _slots(ctx), ctx.youth
     n = len(ctx.yi)
-    first = (s.langs[ctx.tj] & y.first_lang[ctx.yi]).any(axis=1)
+    first: list[bool] = np.any(s.langs[ctx.tj] & y.first_lang[ctx.yi], axis=1).tolist()
     wait = np.maximum(s.from_day[ctx.tj], ctx.today) - np.maximum(y.avail[ctx.yi], ctx.today)
+    tj_l, yi_l, wait_l, dist_l = ctx.tj.tolist(), ctx.yi.tolist(), wait.tolist(), shown_km(ctx.dist)
+    y_int, s_int = y.interest_ids.tolist(), s.interest_ids.tolist()
+    capacity = s.capacity.tolist()
     out: list[tuple[Reason, ...]] = []
     for p in range(n):
-        t, yy = int(ctx.tj[p]), int(ctx.yi[p])
+        t, yy = tj_l[p], yi_l[p]
         rs: list[Reason] = []
-        shared = sorted(set(y.interest_ids[yy].tolist()) & set(s.interest_ids[t].tolist()) - {-1})
+        shared = sorted(set(y_int[yy]) & set(s_int[t]) - {-1})
         if shared:
             rs.append(reason("interests_shared", ", ".join(interest_labels[i] for i in shared[:3])))
         if first[p]:
             rs.append(reason("language_first", y.items[yy].languages[0]))
         else:
             rs.append(reason("language_common"))
-        rs.append(reason("mentor_distance", _km(float(ctx.dist[p]))))
-        rs.append(reason("capacity", int(s.capacity[t])))
-        if wait[p] > 0:
-            rs.append(reason("available_later", int(wait[p])))
+        rs.append(reason("mentor_distance", dist_l[p]))
+        rs.append(reason("capacity", capacity[t]))
+        if wait_l[p] > 0:
+            rs.append(reason("available_later", wait_l[p]))
         out.append(tuple(rs))
     return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -29,11 +30,13 @@ MIN_FUZZY_LENGTH = 5
 _CDIST_CHUNK = 2048
 
 
+@lru_cache(maxsize=1 << 18)
 def fold(text: str) -> str:
     """Lower-case ``text``, spell æ/ø/å as ae/oe/aa, drop accents and punctuation."""
     lowered = text.casefold().translate(_DANISH)
-    stripped = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
-    return _NON_WORD.sub(" ", stripped).strip()
+    if not lowered.isascii():
+        lowered = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
+    return _NON_WORD.sub(" ", lowered).strip()
 
 
 class LabelMatcher:
@@ -52,6 +55,7 @@ class LabelMatcher:
         if len(labels) != len(targets):
             raise ValueError("labels and targets must have the same length")
         exact: dict[str, int] = {}
+        every: dict[str, list[int]] = {}
         folded: list[str] = []
         folded_targets: list[int] = []
         for label, target in zip(labels, targets, strict=True):
@@ -63,11 +67,15 @@ class LabelMatcher:
                 exact[key] = int(target)
                 folded.append(key)
                 folded_targets.append(int(target))
+            if int(target) not in every.setdefault(key, []):
+                every[key].append(int(target))
         self._exact = exact
+        self._every = every
         self._choices = folded
         self._targets = np.asarray(folded_targets, dtype=np.int64)
         self.score_cutoff = score_cutoff
         self._cache: dict[str, int] = {}
+        self._cache_label: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self._choices)
@@ -89,6 +97,17 @@ class LabelMatcher:
     def lookup_one(self, text: str) -> int:
         return self.lookup([text])[0]
 
+    def lookup_all(self, texts: Sequence[str], limit: int = 8) -> list[list[int]]:
+        """Every target that carries the matched label (ambiguous labels such as
+        "maskinoperatør" name several occupations), at most ``limit``, first target first."""
+        self.lookup(texts)
+        out: list[list[int]] = []
+        for text in texts:
+            key = fold(text)
+            label = key if key in self._exact else self._cache_label.get(key)
+            out.append(self._every[label][:limit] if label is not None else [])
+        return out
+
     def _fuzzy(self, queries: list[str]) -> None:
         for start in range(0, len(queries), _CDIST_CHUNK):
             chunk = queries[start : start + _CDIST_CHUNK]
@@ -98,9 +117,11 @@ class LabelMatcher:
                 scorer=fuzz.ratio,
                 score_cutoff=self.score_cutoff,
                 dtype=np.uint8,
-                workers=1,
+                workers=2,
             )
             best = scores.argmax(axis=1)  # first (lowest label index) on ties: deterministic
             best_score = scores[np.arange(len(chunk)), best]
             for query, idx, score in zip(chunk, best.tolist(), best_score.tolist(), strict=True):
                 self._cache[query] = int(self._targets[idx]) if score > 0 else -1
+                if score > 0:
+                    self._cache_label[query] = self._choices[idx]

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 PROJECT_SKILL_LABELS_DA: dict[str, tuple[str, ...]] = {
     "create solutions to problems": ("problemløsning", "løse problemer"),
-    "use different communication channels": ("kommunikation", "bruge forskellige kommunikationskanaler"),
+    "use different communication channels": (
+        "kommunikation",
+        "bruge forskellige kommunikationskanaler",
+    ),
     "manage staff": ("personaleledelse", "lede medarbejdere"),
     "manage budgets": ("budgetstyring",),
     "keep records of work progress": ("dokumentere arbejdet", "registrere arbejdsforløb"),
@@ -91,7 +94,10 @@ PROJECT_SKILL_LABELS_DA: dict[str, tuple[str, ...]] = {
     "serve food in table service": ("servering", "servere mad"),
     "serve beverages": ("servering af drikkevarer", "bartending"),
     "prepare hot drinks": ("lave kaffe", "barista"),
-    "follow hygienic procedures during food processing": ("hygiejne", "fødevarehygiejne i produktion"),
+    "follow hygienic procedures during food processing": (
+        "hygiejne",
+        "fødevarehygiejne i produktion",
+    ),
     "comply with food safety and hygiene": ("fødevaresikkerhed", "hygiejneregler"),
     "greet guests": ("modtage gæster", "byde velkommen"),
     "take food and beverage orders from customers": ("tage imod bestillinger",),

@@ -123,7 +123,9 @@ class Taxonomy:
                 continue
             rows.append(o)
             cols.append(s)
-            vals.append(ESSENTIAL_WEIGHT if r.get("relation_type") == "essential" else OPTIONAL_WEIGHT)
+            vals.append(
+                ESSENTIAL_WEIGHT if r.get("relation_type") == "essential" else OPTIONAL_WEIGHT
+            )
         mat = sp.coo_matrix(
             (np.array(vals, dtype=np.float64), (np.array(rows, dtype=np.int64), cols)),
             shape=(len(self.occ_uris), len(self.skill_uris)),

@@ -26,7 +26,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from web.db import init_db
-    from web.extensions import babel, csrf, login_manager
+    from web.extensions import babel, csrf, limiter, login_manager
+    from web.headers import init_security_headers
     from web.i18n import select_locale
     from web.session_auth import load_user
 
@@ -41,6 +42,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
+    limiter.init_app(app)
+    init_security_headers(app)
 
 
 def translation_directories() -> list[str]:
@@ -64,6 +67,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(caseworker_bp, url_prefix="/caseworker")
     app.register_blueprint(mentor_bp, url_prefix="/mentor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    register_api_blueprints(app)
+
+
+def register_api_blueprints(app: Flask) -> None:
+    from web.account import bp as account_bp
+    from web.api import bp as api_bp
+
+    app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
     from web.occupations import bp as occupations_bp
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from models import migrate
 from models.enums import OrganisationKind, Role
@@ -24,7 +24,7 @@ def main() -> None:
     cli.main(prog_name="ungeloeftet")
 
 
-@click.group("db", help="Database schema (Alembic migrations).")
+@click.group("db", cls=AppGroup, help="Database schema (Alembic migrations).")
 def db_group() -> None:
     pass
 
@@ -51,6 +51,7 @@ def db_check() -> None:
 
 
 @click.command("load-reference", help="Load municipalities, postcodes and ESCO (idempotent).")
+@with_appcontext
 def load_reference() -> None:
     db = get_db()
     counts = load_reference_data(db)
@@ -66,6 +67,7 @@ def _print_logins(logins: list) -> None:  # type: ignore[type-arg]
 
 
 @click.command("load-demo", help="Load the demo data set (idempotent) and print its logins.")
+@with_appcontext
 def load_demo_command() -> None:
     from jobs.demo import load_demo
 
@@ -76,6 +78,7 @@ def load_demo_command() -> None:
 
 
 @click.command("setup", help="Migrate, load reference and demo data, print the demo logins.")
+@with_appcontext
 @click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
 def setup(no_demo: bool) -> None:
     from jobs.demo import load_demo
@@ -95,6 +98,7 @@ def setup(no_demo: bool) -> None:
 
 
 @click.command("create-organisation", help="Create a company or civil-society organisation.")
+@with_appcontext
 @click.option("--kind", type=click.Choice([k.value for k in OrganisationKind]), required=True)
 @click.option("--name", required=True)
 @click.option("--cvr", default=None, help="8 digits; required for companies.")
@@ -116,6 +120,7 @@ def create_organisation_command(
 
 
 @click.command("create-user", help="Create a user account.")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)

@@ -36,6 +36,9 @@ class Config:
     NIGHTLY_AT = os.environ.get("NIGHTLY_AT", "01:30")
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/Copenhagen")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATELIMIT = os.environ.get("LOGIN_RATELIMIT", "10 per minute;50 per hour")
+    API_RATELIMIT = os.environ.get("API_RATELIMIT", "300 per minute")
 
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"

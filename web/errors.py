@@ -13,6 +13,10 @@ def _wants_json() -> bool:
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):  # type: ignore[no-untyped-def]
+        if request.path.startswith("/api/"):
+            from web.api.problems import http_problem
+
+            return http_problem(error)
         if _wants_json():
             response = jsonify(
                 type="about:blank", title=error.name, status=error.code, detail=error.description

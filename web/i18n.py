@@ -11,6 +11,11 @@ from models.errors import DomainError
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/") and "Accept-Language" in request.headers:
+        # API clients say what they want per request; otherwise the token user's locale.
+        best = request.accept_languages.best_match(languages)
+        if best:
+            return str(best)
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return str(current_user.locale)
     chosen = session.get("locale")

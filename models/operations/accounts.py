@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from models.enums import OrganisationKind, Role
 from models.errors import ValidationError
@@ -21,6 +23,18 @@ from models.validation import check_cvr, check_email
 # argon2id with the library's defaults (RFC 9106 "low memory" profile: t=3, m=64 MiB, p=4).
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
+# zxcvbn's score: 0 = too guessable ... 4 = very unguessable; 3 resists offline attacks on
+# a slow hash. zxcvbn ships the common-password and word lists (Dropbox, MIT licence).
+MIN_PASSWORD_SCORE = 3
+_ZXCVBN_MAX = 72  # zxcvbn refuses longer input; the first 72 characters decide
+
+# Lockout: after every LOCKOUT_THRESHOLD consecutive failures the account pauses for
+# LOCKOUT_BASE, doubling with each further round, never longer than LOCKOUT_CAP, so an
+# attacker can delay a user but never lock them out for good. A success resets it.
+LOCKOUT_THRESHOLD = 5
+LOCKOUT_BASE = timedelta(minutes=15)
+LOCKOUT_CAP = timedelta(hours=2)
 
 
 def hash_password(password: str) -> str:
@@ -37,10 +51,38 @@ def verify_password(user: User, password: str) -> bool:
     return ok
 
 
-def check_password(password: str, field: str = "password") -> str:
+_dummy_hashes: dict[int, str] = {}
+
+
+def verify_dummy_password(password: str) -> None:
+    """Spend the time of one verification, so unknown e-mails answer as slowly as known."""
+    dummy = _dummy_hashes.setdefault(id(_hasher), _hasher.hash("only-for-equal-timing"))
+    try:
+        _hasher.verify(dummy, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        pass
+
+
+def check_password(password: str, field: str = "password", user_inputs: Iterable[str] = ()) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             field, N_("The password must have at least %(n)s characters."), n=MIN_PASSWORD_LENGTH
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError(
+            field, N_("The password can have at most %(n)s characters."), n=MAX_PASSWORD_LENGTH
+        )
+    # The user's own e-mail and name, whole and in parts ("hansen.jobcenter@kk.dk").
+    inputs = [x.lower() for x in user_inputs if x]
+    inputs += [part for x in inputs for part in re.split(r"[^\w]+", x) if len(part) > 2]
+    inputs += [x.split("@", 1)[0] for x in inputs if "@" in x]
+    if zxcvbn(password[:_ZXCVBN_MAX], user_inputs=inputs)["score"] < MIN_PASSWORD_SCORE:
+        raise ValidationError(
+            field,
+            N_(
+                "This password is too common or too easy to guess. "
+                "Try a few unrelated words, e.g. a short sentence."
+            ),
         )
     return password
 
@@ -103,7 +145,7 @@ def create_user(
     phone: str | None = None,
 ) -> User:
     email = check_email(email)
-    check_password(password)
+    check_password(password, user_inputs=[email, name])
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise ValidationError("email", N_("A user with this e-mail address exists."))
     if role is Role.CASEWORKER:
@@ -133,7 +175,7 @@ def create_user(
 
 
 def set_password(user: User, password: str) -> None:
-    check_password(password)
+    check_password(password, user_inputs=[user.email, user.name])
     user.password_hash = hash_password(password)
     user.session_version += 1  # every other session of this user ends
 
@@ -147,6 +189,23 @@ def record_login(user: User, now: datetime) -> None:
     user.last_login_at = now
     user.failed_logins = 0
     user.locked_until = None
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def record_failed_login(user: User, now: datetime) -> None:
+    """Count a failed login; every LOCKOUT_THRESHOLD-th failure pauses the account."""
+    user.failed_logins = (user.failed_logins or 0) + 1
+    rounds, rest = divmod(user.failed_logins, LOCKOUT_THRESHOLD)
+    if rest == 0:
+        user.locked_until = now + min(LOCKOUT_BASE * 2 ** min(rounds - 1, 8), LOCKOUT_CAP)
+
+
+def end_all_sessions(user: User) -> None:
+    """Log the user out everywhere (their signed cookies stop matching)."""
+    user.session_version += 1
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:

@@ -149,6 +149,8 @@ def set_profile_status(
 ) -> YouthProfile:
     now = now or utcnow()
     previous = profile.status
+    if status is ProfileStatus.PLACED:
+        check_follow_up(follow_up_on, now.date())
     if status is previous:
         return profile
     profile.status = status
@@ -176,7 +178,25 @@ def set_profile_status(
     return profile
 
 
-def days_without_approved_proposal(profile: YouthProfile, today: date) -> int:
-    """Days the profile has been active without an approved proposal (IPS rapid search)."""
-    start = profile.active_since.date()
-    return max(0, (today - start).days)
+def check_follow_up(follow_up_on: date | None, today: date, field: str = "follow_up_on") -> None:
+    """IPS: support continues after hiring; a follow-up date lies ahead, within a year."""
+    if follow_up_on is None:
+        return
+    if follow_up_on < today:
+        raise ValidationError(field, N_("The follow-up date cannot be in the past."))
+    if (follow_up_on - today).days > 366:
+        raise ValidationError(field, N_("Choose a follow-up date within a year."))
+
+
+def days_without_approved_proposal(
+    profile: YouthProfile, today: date, last_approved_at: datetime | None = None
+) -> int:
+    """Days the profile has been active without an approved proposal (IPS rapid search).
+
+    Counted from the later of ``active_since`` and the last approval; lists compute
+    ``last_approved_at`` in bulk (:mod:`models.caseload`), a single profile may omit it.
+    """
+    start = profile.active_since
+    if last_approved_at is not None and last_approved_at > start:
+        start = last_approved_at
+    return max(0, (today - start.date()).days)

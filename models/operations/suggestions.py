@@ -25,6 +25,7 @@ from models.i18n import N_
 from models.mentor_slot import MentorSlot
 from models.operations.audit import record_event
 from models.operations.outbox import enqueue
+from models.operations.profiles import check_follow_up
 from models.session import is_postgres
 from models.suggestion import Suggestion
 from models.user import User
@@ -32,6 +33,13 @@ from models.validation import check_free_text
 
 REJECT_REASONS = ("not_wanted", "too_far", "wrong_hours", "not_ready_for_this", "other")
 ACTIVE_MENTORING = (SuggestionStatus.ACCEPTED,)
+# An outcome is recorded for a proposal that reached the partner (approved or answered).
+OUTCOME_FROM = (
+    SuggestionStatus.APPROVED,
+    SuggestionStatus.INTERESTED,
+    SuggestionStatus.ACCEPTED,
+    SuggestionStatus.DECLINED,
+)
 
 
 def _require(suggestion: Suggestion, *allowed: SuggestionStatus) -> None:
@@ -180,6 +188,11 @@ def record_outcome(
     now: datetime | None = None,
 ) -> Suggestion:
     now = now or utcnow()
+    if suggestion.status not in OUTCOME_FROM:
+        raise Conflict(N_("An outcome can only be recorded for an approved proposal."))
+    if suggestion.target_kind is TargetKind.MENTOR_SLOT and outcome is not Outcome.NONE:
+        raise ValidationError("outcome", N_("A mentoring offer cannot lead to a job."))
+    check_follow_up(follow_up_on, now.date())
     suggestion.outcome = outcome
     suggestion.outcome_recorded_at = now
     if outcome is Outcome.NONE:

@@ -18,6 +18,7 @@ from models.operations.suggestions import answer_as_mentor
 from models.session import make_engine
 from models.suggestion import Suggestion
 from models.user import User
+from tests.conftest import PASSWORD
 
 TODAY = date.today()
 
@@ -207,12 +208,12 @@ def test_two_racing_accepts_for_the_last_place_only_one_wins(committed_db):
     with Session(committed_db) as session:
         org = create_organisation(session, kind=OrganisationKind.CIVIL_SOCIETY, name="Frivillige")
         mentor = create_user(
-            session, email="m@example.dk", password="x" * 12, role=Role.MENTOR, organisation=org
+            session, email="m@example.dk", password=PASSWORD, role=Role.MENTOR, organisation=org
         )
         caseworker = create_user(
             session,
             email="c@example.dk",
-            password="x" * 12,
+            password=PASSWORD,
             role=Role.CASEWORKER,
             municipality_code=101,
         )

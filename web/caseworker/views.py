@@ -1,22 +1,18 @@
+"""Pages for the caseworker role: the caseload (profiles) and the review queue (queue)."""
+
 from __future__ import annotations
 
-from flask import render_template
-from flask_login import current_user
+from flask_babel import format_datetime
 
-from models.scoping import profiles_for
-from models.youth import YouthProfile
-from web.caseworker import bp
-from web.db import get_db
+from web.caseworker import bp, profiles, queue  # noqa: F401 - registers the routes
+from web.caseworker.labels import template_globals
 
 
-@bp.get("/")
-def index() -> str:
-    """The municipality's anonymised profiles."""
-    profiles = (
-        get_db()
-        .scalars(
-            profiles_for(current_user).order_by(YouthProfile.last_activity_at.desc()).limit(100)
-        )
-        .all()
-    )
-    return render_template("caseworker/index.html", profiles=profiles)
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return template_globals()
+
+
+@bp.app_template_filter("cw_datetime")
+def _datetime(value: object) -> str:
+    return format_datetime(value, "short") if value else ""

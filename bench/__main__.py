@@ -1,0 +1,43 @@
+"""Run the benchmarks: ``python -m bench [engine|nightly|web ...] [--scale small|national]``.
+
+Each benchmark prints its own figures. The nightly and web benchmarks need PostgreSQL
+(``BENCH_DATABASE_URL``, default the local server); they are skipped with a note otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import time
+
+BENCHES = {
+    "engine": "bench.engine_bench",
+    "nightly": "bench.nightly_bench",
+    "web": "bench.web_bench",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("which", nargs="*", default=list(BENCHES), choices=list(BENCHES))
+    parser.add_argument("--scale", default="national", choices=["small", "national"])
+    args = parser.parse_args(argv)
+    os.environ.setdefault("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    failures = 0
+    for name in args.which:
+        print(f"\n===== benchmark: {name} ({args.scale}) =====", flush=True)
+        started = time.perf_counter()
+        module = importlib.import_module(BENCHES[name])
+        try:
+            module.main(["--scale", args.scale])
+        except Exception as error:  # noqa: BLE001 - report and go on with the next benchmark
+            failures += 1
+            print(f"benchmark {name} failed: {error!r}", file=sys.stderr)
+        print(f"===== {name}: {time.perf_counter() - started:.1f} s wall =====", flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

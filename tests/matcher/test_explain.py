@@ -1,0 +1,86 @@
+from datetime import timedelta
+
+from matcher.explain import TEMPLATES, reason
+from tests.matcher.conftest import OCC, TODAY
+
+
+def test_every_template_renders_in_both_languages() -> None:
+    for code, (names, _da, _en) in TEMPLATES.items():
+        r = reason(code, *[3] * len(names))
+        assert r.code == code and r.da and r.en and r.da != r.en or not names
+        assert dict(r.params) == dict.fromkeys(names, 3)
+
+
+def test_opening_reasons_danish_and_english(engine_for, make_youth, make_opening) -> None:  # type: ignore[no-untyped-def]
+    opening = make_opening(
+        occupation_uri=OCC + "warehouse",
+        postcode="2300",
+        required_skills=("gaffeltruck", "stock shelves", "monitor stock level", "wash the dishes"),
+        nice_skills=("rengøring",),
+        hours_min=20.0,
+        hours_max=30.0,
+        start_date=TODAY,
+        mentor_at_workplace=True,
+    )
+    youth = make_youth(
+        wished_occupations=("lagerarbejder",),
+        max_commute_km=20.0,
+        skills=("truckkørsel", "stock shelves", "monitor stock level", "rengoring"),
+        hours_min=25.0,
+        hours_max=37.0,
+        needs_mentor=True,
+        available_from=TODAY + timedelta(days=3),
+    )
+    m = engine_for([opening]).rank([youth], 1)[youth.id][0]
+    da = [r.da for r in m.reasons]
+    en = [r.en for r in m.reasons]
+    assert da == [
+        "Ønsker at arbejde som lagerarbejder",
+        "3 af 4 krævede kompetencer",
+        "1 af 1 ønskede kompetencer",
+        "Stillingsteksten ligner den unges ønsker og kompetencer",
+        "13 km fra hjemmet, maks. 20",
+        "Timetallet passer delvist (25–30 t/uge)",
+        "Kan starte 3 dage efter startdatoen",
+        "Mentor på arbejdspladsen",
+    ]
+    assert en == [
+        "Wishes to work as warehouse worker",
+        "3 of 4 required skills",
+        "1 of 1 nice-to-have skills",
+        "The job text resembles the young person's wishes and skills",
+        "13 km from home, max 20",
+        "Hours partly fit (25–30 h/week)",
+        "Can start 3 days after the start date",
+        "Mentor at the workplace",
+    ]
+    assert m.reasons[1].as_dict()["params"] == {"covered": 3, "total": 4}
+
+
+def test_group_reason_names_the_isco_group(engine_for, make_youth, make_opening) -> None:  # type: ignore[no-untyped-def]
+    opening = make_opening(title="Transportarbejder", occupation_uri=OCC + "porter")
+    youth = make_youth(wished_occupations=("lagerarbejder",))
+    m = engine_for([opening]).rank([youth], 1)[youth.id][0]
+    assert m.reasons[0].code == "occupation_field"
+    assert (
+        m.reasons[0].en == "In the same occupational field as the wish to work as warehouse worker"
+    )
+
+
+def test_mentor_reasons(engine_for, make_youth, make_slot) -> None:  # type: ignore[no-untyped-def]
+    slot = make_slot(
+        interests=("Musik", "fodbold"),
+        languages=("ar", "da"),
+        capacity=2,
+        available_from=TODAY + timedelta(days=10),
+    )
+    youth = make_youth(interests=("musik", "fodbold"), languages=("ar",))
+    m = engine_for([], [slot]).rank_mentors([youth], 1)[youth.id][0]
+    assert [r.da for r in m.reasons] == [
+        "Fælles interesser: fodbold, musik",
+        "Mentoren taler den unges førstesprog (ar)",
+        "0 km mellem den unge og mentoren",
+        "Ledige pladser hos mentoren: 2",
+        "Mentoren er ledig om 10 dage",
+    ]
+    assert m.reasons[-1].en == "The mentor is available in 10 days"

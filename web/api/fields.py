@@ -1,0 +1,155 @@
+"""Marshmallow fields and validators whose messages speak the user's language.
+
+Validation runs inside the request, so the messages are translated when they are made.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError, fields, validate
+
+
+class Text(fields.String):
+    """A string that the database can store: no NUL, no lone surrogates, bounded length."""
+
+    def __init__(self, *, max_length: int, min_length: int = 0, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {
+            "maxLength": max_length,
+            "minLength": min_length,
+            **kwargs["metadata"],
+        }
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        self.min_length = min_length
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, str):
+            raise ValidationError(_("Give text."))
+        if "\x00" in value:
+            raise ValidationError(_("The text contains a character that is not allowed."))
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValidationError(_("The text contains a character that is not allowed.")) from exc
+        if len(value) > self.max_length:
+            raise ValidationError(_("At most %(n)s characters.", n=self.max_length))
+        if len(value.strip()) < self.min_length:
+            raise ValidationError(_("Fill in this field."))
+        return value
+
+
+class Integer(fields.Integer):
+    """A whole number in a range (JSON numbers like 2.5 or "3" are refused)."""
+
+    def __init__(self, *, minimum: int, maximum: int, **kwargs: Any) -> None:
+        super().__init__(strict=True, validate=_Range(minimum, maximum), **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(_("Give a whole number."))
+        return int(value)
+
+
+class QueryInteger(fields.Integer):
+    """A whole number in a query string."""
+
+    def __init__(self, *, minimum: int, maximum: int, **kwargs: Any) -> None:
+        super().__init__(validate=_Range(minimum, maximum), **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
+        text = str(value).strip()
+        if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
+            raise ValidationError(_("Give a whole number."))
+        return int(text)
+
+
+class Boolean(fields.Boolean):
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError(_("Give true or false."))
+        return value
+
+
+class Date(fields.Date):
+    """A calendar date in this or the last century: year 1 or 9999 is a typing error."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {"pattern": "^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$"})
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValidationError(_("Give a date as YYYY-MM-DD."))
+        try:
+            day = super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError as exc:
+            raise ValidationError(_("Give a date as YYYY-MM-DD.")) from exc
+        if not 1900 <= day.year <= 2099:
+            raise ValidationError(_("Give a date between 1900 and 2099."))
+        return day
+
+
+class Choice(fields.String):
+    """One value of a closed list (an enum's values)."""
+
+    def __init__(self, choices: Any, **kwargs: Any) -> None:
+        self.choices = [str(c) for c in choices]
+        super().__init__(validate=validate.OneOf(self.choices), **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, str) or value not in self.choices:
+            raise ValidationError(_("Choose one of: %(choices)s.", choices=", ".join(self.choices)))
+        return value
+
+
+class TextList(fields.List):
+    def __init__(self, *, max_items: int, max_length: int, **kwargs: Any) -> None:
+        super().__init__(
+            Text(max_length=max_length), validate=validate.Length(max=max_items), **kwargs
+        )
+        self.max_items = max_items
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[str]:
+        if not isinstance(value, list):
+            raise ValidationError(_("Give a list of texts."))
+        if len(value) > self.max_items:
+            raise ValidationError(_("At most %(n)s items.", n=self.max_items))
+        result = []
+        for item in value:
+            result.append(self.inner.deserialize(item))
+        return result
+
+
+class _Range(validate.Range):
+    def __init__(self, minimum: int, maximum: int) -> None:
+        super().__init__(min=minimum, max=maximum)
+
+    def __call__(self, value: Any) -> Any:
+        if not self.min <= value <= self.max:  # type: ignore[operator]
+            raise ValidationError(
+                _("Give a number from %(min)s to %(max)s.", min=self.min, max=self.max)
+            )
+        return value
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, str]:
+    """Marshmallow's nested messages as {"field": "first message"} (lists: "field.0")."""
+    flat: dict[str, str] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                name = prefix or "body"
+            flat.update(flatten_errors(value, name))
+    elif isinstance(messages, list):
+        if messages and all(isinstance(m, str) for m in messages):
+            flat[prefix or "body"] = messages[0]
+        else:
+            for item in messages:
+                flat.update(flatten_errors(item, prefix))
+    else:
+        flat[prefix or "body"] = str(messages)
+    return flat

@@ -1,0 +1,344 @@
+"""Request and response schemas of the API (marshmallow; the OpenAPI document uses them)."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields
+
+from models.enums import (
+    OpeningKind,
+    OpeningStatus,
+    ProfileStatus,
+    Role,
+    SlotStatus,
+    SuggestionStatus,
+    TargetKind,
+)
+from models.operations.suggestions import REJECT_REASONS
+from models.youth import EDUCATION_LEVELS
+from web.api.fields import Boolean, Choice, Date, Integer, QueryInteger, Text, TextList
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 100_000
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+# --- common ------------------------------------------------------------------------------
+
+
+class ProblemSchema(Schema):
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class PageQuery(Schema):
+    page = QueryInteger(minimum=1, maximum=MAX_PAGE, load_default=1)
+    per_page = QueryInteger(minimum=1, maximum=MAX_PER_PAGE, load_default=25)
+
+
+class LinksSchema(Schema):
+    self = fields.String(required=True)
+    first = fields.String(required=True)
+    last = fields.String(required=True)
+    prev = fields.String(allow_none=True, required=True)
+    next = fields.String(allow_none=True, required=True)
+
+
+class PageSchema(Schema):
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    links = fields.Nested(LinksSchema, required=True)
+
+
+class MeSchema(Schema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True, metadata={"enum": [str(r) for r in Role]})
+    locale = fields.String(required=True)
+    municipality_code = fields.Integer(allow_none=True)
+    organisation_id = fields.Integer(allow_none=True)
+
+
+# --- openings ----------------------------------------------------------------------------
+
+
+class OpeningInSchema(StrictSchema):
+    title = Text(max_length=200, min_length=1, required=True)
+    postcode = Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
+    description = Text(max_length=5000)
+    occupation_uri = Text(max_length=300, allow_none=True)
+    kind = Choice(list(OpeningKind))
+    required_skills = TextList(max_items=50, max_length=200)
+    nice_skills = TextList(max_items=50, max_length=200)
+    hours_min = Integer(minimum=1, maximum=37)
+    hours_max = Integer(minimum=1, maximum=37)
+    seats = Integer(minimum=1, maximum=500)
+    min_age = Integer(minimum=13, maximum=30)
+    driving_licence_required = Boolean()
+    languages = TextList(max_items=20, max_length=3)
+    mentor_at_workplace = Boolean()
+    start_date = Date(allow_none=True)
+    expires = Date(allow_none=True)
+
+
+class OpeningCreateSchema(OpeningInSchema):
+    publish = Boolean(load_default=True, metadata={"description": "false keeps it a draft"})
+
+
+class OpeningPatchSchema(OpeningInSchema):
+    title = Text(max_length=200, min_length=1)
+    postcode = Text(max_length=4, metadata={"pattern": "^[0-9]{4}$"})
+
+
+class OpeningSchema(Schema):
+    id = fields.Integer(required=True)
+    organisation_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    occupation_uri = fields.String(allow_none=True)
+    kind = fields.String(required=True)
+    required_skills = fields.List(fields.String(), required=True)
+    nice_skills = fields.List(fields.String(), required=True)
+    postcode = fields.String(required=True)
+    hours_min = fields.Integer(required=True)
+    hours_max = fields.Integer(required=True)
+    seats = fields.Integer(required=True)
+    min_age = fields.Integer(required=True)
+    driving_licence_required = fields.Boolean(required=True)
+    languages = fields.List(fields.String(), required=True)
+    mentor_at_workplace = fields.Boolean(required=True)
+    start_date = fields.Date(allow_none=True)
+    expires = fields.Date(allow_none=True)
+    status = fields.String(required=True, metadata={"enum": [str(s) for s in OpeningStatus]})
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class OpeningPageSchema(PageSchema):
+    items = fields.List(fields.Nested(OpeningSchema), required=True)
+
+
+class OpeningQuery(PageQuery):
+    status = Choice(list(OpeningStatus))
+    kind = Choice(list(OpeningKind))
+
+
+class OpeningCloseSchema(StrictSchema):
+    status = Choice(["closed", "filled"], load_default="closed")
+
+
+# --- mentor slots ------------------------------------------------------------------------
+
+
+class MentorSlotInSchema(StrictSchema):
+    title = Text(max_length=200, min_length=1, required=True)
+    postcode = Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
+    description = Text(max_length=5000)
+    interests = TextList(max_items=50, max_length=200)
+    languages = TextList(max_items=20, max_length=3)
+    max_distance_km = Integer(minimum=1, maximum=200)
+    capacity = Integer(minimum=1, maximum=50)
+    available_from = Date(allow_none=True)
+    available_until = Date(allow_none=True)
+
+
+class MentorSlotPatchSchema(MentorSlotInSchema):
+    title = Text(max_length=200, min_length=1)
+    postcode = Text(max_length=4, metadata={"pattern": "^[0-9]{4}$"})
+
+
+class MentorSlotSchema(Schema):
+    id = fields.Integer(required=True)
+    organisation_id = fields.Integer(required=True)
+    mentor_id = fields.Integer(allow_none=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    interests = fields.List(fields.String(), required=True)
+    languages = fields.List(fields.String(), required=True)
+    postcode = fields.String(required=True)
+    max_distance_km = fields.Integer(required=True)
+    capacity = fields.Integer(required=True)
+    available_from = fields.Date(allow_none=True)
+    available_until = fields.Date(allow_none=True)
+    status = fields.String(required=True, metadata={"enum": [str(s) for s in SlotStatus]})
+    created_at = fields.DateTime(required=True)
+
+
+class MentorSlotPageSchema(PageSchema):
+    items = fields.List(fields.Nested(MentorSlotSchema), required=True)
+
+
+class MentorSlotQuery(PageQuery):
+    status = Choice(list(SlotStatus))
+
+
+# --- profiles (caseworkers) --------------------------------------------------------------
+
+
+class ProfileInSchema(StrictSchema):
+    birth_year = Integer(minimum=1900, maximum=2100, required=True)
+    postcode = Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
+    max_commute_km = Integer(minimum=1, maximum=200)
+    education_level = Choice(EDUCATION_LEVELS)
+    skills = TextList(max_items=50, max_length=200)
+    interests = TextList(max_items=50, max_length=200)
+    wished_occupations = TextList(max_items=20, max_length=300)
+    hours_min = Integer(minimum=1, maximum=37)
+    hours_max = Integer(minimum=1, maximum=37)
+    languages = TextList(max_items=20, max_length=3)
+    driving_licence = Boolean()
+    needs_mentor = Boolean()
+    available_from = Date(allow_none=True)
+    support_notes = Text(max_length=5000)
+
+
+class ProfilePatchSchema(ProfileInSchema):
+    birth_year = Integer(minimum=1900, maximum=2100)
+    postcode = Text(max_length=4, metadata={"pattern": "^[0-9]{4}$"})
+
+
+class ProfileSchema(Schema):
+    id = fields.Integer(required=True)
+    pseudonym = fields.String(required=True)
+    municipality_code = fields.Integer(required=True)
+    caseworker_id = fields.Integer(allow_none=True)
+    birth_year = fields.Integer(required=True)
+    postcode = fields.String(required=True)
+    max_commute_km = fields.Integer(required=True)
+    education_level = fields.String(required=True)
+    skills = fields.List(fields.String(), required=True)
+    interests = fields.List(fields.String(), required=True)
+    wished_occupations = fields.List(fields.String(), required=True)
+    hours_min = fields.Integer(required=True)
+    hours_max = fields.Integer(required=True)
+    languages = fields.List(fields.String(), required=True)
+    driving_licence = fields.Boolean(required=True)
+    needs_mentor = fields.Boolean(required=True)
+    available_from = fields.Date(allow_none=True)
+    status = fields.String(required=True, metadata={"enum": [str(s) for s in ProfileStatus]})
+    support_notes = fields.String(required=True)
+    follow_up_on = fields.Date(allow_none=True)
+    consent_recorded_at = fields.DateTime(required=True)
+    last_activity_at = fields.DateTime(required=True)
+
+
+class ProfilePageSchema(PageSchema):
+    items = fields.List(fields.Nested(ProfileSchema), required=True)
+
+
+class ProfileQuery(PageQuery):
+    status = Choice(list(ProfileStatus))
+
+
+# --- suggestions (caseworkers) -----------------------------------------------------------
+
+
+class ReasonSchema(Schema):
+    code = fields.String(required=True)
+    text = fields.String(required=True)
+
+
+class SuggestionSchema(Schema):
+    id = fields.Integer(required=True)
+    youth_id = fields.Integer(required=True)
+    pseudonym = fields.String(required=True)
+    target_kind = fields.String(required=True, metadata={"enum": [str(t) for t in TargetKind]})
+    opening_id = fields.Integer(allow_none=True)
+    mentor_slot_id = fields.Integer(allow_none=True)
+    target_title = fields.String(required=True)
+    score = fields.Float(required=True)
+    reasons = fields.List(fields.Nested(ReasonSchema), required=True)
+    distance_km = fields.Float(allow_none=True)
+    status = fields.String(required=True, metadata={"enum": [str(s) for s in SuggestionStatus]})
+    created_at = fields.DateTime(required=True)
+    decided_at = fields.DateTime(allow_none=True)
+    reason_code = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    pitch = fields.String(allow_none=True)
+    responded_at = fields.DateTime(allow_none=True)
+    response_message = fields.String(allow_none=True)
+
+
+class SuggestionPageSchema(PageSchema):
+    items = fields.List(fields.Nested(SuggestionSchema), required=True)
+
+
+class SuggestionQuery(PageQuery):
+    status = Choice(list(SuggestionStatus))
+    target_kind = Choice(list(TargetKind))
+    youth_id = QueryInteger(minimum=1, maximum=2**31 - 1)
+
+
+class ApproveSchema(StrictSchema):
+    pitch = Text(max_length=2000, load_default="")
+
+
+class RejectSchema(StrictSchema):
+    reason_code = Choice(REJECT_REASONS, required=True)
+    reason = Text(max_length=2000, load_default="")
+
+
+# --- proposals (companies) and offers (mentors): the anonymous card ----------------------
+
+
+class AvailabilitySchema(Schema):
+    available_from = fields.Date(allow_none=True)
+    hours_min = fields.Integer(required=True)
+    hours_max = fields.Integer(required=True)
+
+
+class CardSchema(Schema):
+    """What a company or mentor may know: never birth year, postcode, pseudonym or notes."""
+
+    age_band = fields.String(required=True)
+    municipality = fields.String(required=True)
+    skills = fields.List(fields.String(), required=True)
+    interests = fields.List(fields.String(), required=True)
+    availability = fields.Nested(AvailabilitySchema, required=True)
+    languages = fields.List(fields.String(), required=True)
+    driving_licence = fields.Boolean(required=True)
+    pitch = fields.String(required=True)
+
+
+class ProposalSchema(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": [str(s) for s in SuggestionStatus]})
+    opening_id = fields.Integer(allow_none=True)
+    mentor_slot_id = fields.Integer(allow_none=True)
+    target_title = fields.String(required=True)
+    card = fields.Nested(CardSchema, required=True)
+    decided_at = fields.DateTime(allow_none=True)
+    responded_at = fields.DateTime(allow_none=True)
+    response_message = fields.String(allow_none=True)
+
+
+class ProposalPageSchema(PageSchema):
+    items = fields.List(fields.Nested(ProposalSchema), required=True)
+
+
+class ProposalQuery(PageQuery):
+    status = Choice(list(SuggestionStatus))
+    opening_id = QueryInteger(minimum=1, maximum=2**31 - 1)
+
+
+class OfferQuery(PageQuery):
+    status = Choice(list(SuggestionStatus))
+    mentor_slot_id = QueryInteger(minimum=1, maximum=2**31 - 1)
+
+
+class CompanyAnswerSchema(StrictSchema):
+    interested = Boolean(required=True)
+    message = Text(max_length=2000, load_default="")
+
+
+class MentorAnswerSchema(StrictSchema):
+    accept = Boolean(required=True)
+    reason = Text(max_length=2000, load_default="")

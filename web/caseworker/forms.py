@@ -1,0 +1,174 @@
+"""Forms of the caseworker pages. The domain rules themselves live in models.operations."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from models.enums import Outcome, ProfileStatus
+from models.errors import ValidationError
+from models.operations.profiles import ProfileInput
+from models.operations.suggestions import REJECT_REASONS
+from models.youth import EDUCATION_LEVELS
+from web.caseworker.labels import EDUCATION, OUTCOME, PROFILE_STATUS, REJECT_REASON
+from web.i18n import translate_error
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose parse error is in the user's language (WTForms has no Danish)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = (valuelist[0] if valuelist else "") or ""
+        if not str(text).strip():
+            self.data = None
+            return
+        try:
+            self.data = int(str(text).strip())
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(_("Enter a whole number.")) from exc
+
+
+class LocalDateField(DateField):
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = (valuelist[0] if valuelist else "") or ""
+        if not str(text).strip():
+            self.data = None
+            return
+        try:
+            self.data = date.fromisoformat(str(text).strip())
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(_("Enter a date as yyyy-mm-dd.")) from exc
+
+
+def split_list(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def join_list(items: list[str] | None) -> str:
+    return ", ".join(items or [])
+
+
+def show_domain_error(form: FlaskForm, error: ValidationError, fallback: str) -> None:
+    """Put a domain error next to the field it names (or the fallback field)."""
+    field = getattr(form, error.field, None) or getattr(form, fallback)
+    field.errors = [*field.errors, translate_error(error)]
+
+
+LIST_HINT = _l("Separate with commas.")
+
+
+class ProfileForm(FlaskForm):
+    birth_year = WholeNumberField(
+        _l("Birth year"), validators=[InputRequired(_l("Enter the birth year."))]
+    )
+    postcode = StringField(
+        _l("Postcode"),
+        validators=[InputRequired(_l("Enter the postcode.")), Length(max=4)],
+    )
+    max_commute_km = WholeNumberField(
+        _l("Max commute (km)"), default=20, validators=[InputRequired(_l("Enter a distance."))]
+    )
+    education_level = SelectField(
+        _l("Education level"),
+        choices=[SelectChoice(level, EDUCATION[level]) for level in EDUCATION_LEVELS],
+    )
+    skills = StringField(_l("Skills"))
+    interests = StringField(_l("Interests"))
+    wished_occupations = StringField(_l("Wished occupations"))
+    hours_min = WholeNumberField(
+        _l("Hours per week, minimum"),
+        default=10,
+        validators=[InputRequired(_l("Enter the hours."))],
+    )
+    hours_max = WholeNumberField(
+        _l("Hours per week, maximum"),
+        default=37,
+        validators=[InputRequired(_l("Enter the hours."))],
+    )
+    languages = StringField(_l("Languages"), default="da")
+    driving_licence = BooleanField(_l("Has a driving licence"))
+    needs_mentor = BooleanField(_l("Would like a mentor"))
+    available_from = LocalDateField(_l("Available from"), validators=[Optional()])
+    support_notes = TextAreaField(
+        _l("Support notes (only your municipality's caseworkers see these)"),
+        validators=[Length(max=4000)],
+    )
+
+    def to_input(self) -> ProfileInput:
+        return ProfileInput(
+            birth_year=self.birth_year.data,
+            postcode=(self.postcode.data or "").strip(),
+            max_commute_km=self.max_commute_km.data,
+            education_level=self.education_level.data,
+            skills=split_list(self.skills.data),
+            interests=split_list(self.interests.data),
+            wished_occupations=split_list(self.wished_occupations.data),
+            hours_min=self.hours_min.data,
+            hours_max=self.hours_max.data,
+            languages=split_list(self.languages.data),
+            driving_licence=bool(self.driving_licence.data),
+            needs_mentor=bool(self.needs_mentor.data),
+            available_from=self.available_from.data,
+            support_notes=self.support_notes.data or "",
+        )
+
+    def fill_from(self, profile: Any) -> None:
+        for name in ("birth_year", "postcode", "max_commute_km", "education_level"):
+            getattr(self, name).data = getattr(profile, name)
+        for name in ("skills", "interests", "wished_occupations", "languages"):
+            getattr(self, name).data = join_list(getattr(profile, name))
+        for name in ("hours_min", "hours_max", "driving_licence", "needs_mentor"):
+            getattr(self, name).data = getattr(profile, name)
+        self.available_from.data = profile.available_from
+        self.support_notes.data = profile.support_notes
+
+
+class NewProfileForm(ProfileForm):
+    consent = BooleanField(
+        _l("The young person has consented to being registered and matched"),
+        validators=[DataRequired(_l("Confirm that the young person has consented."))],
+    )
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        _l("New status"),
+        choices=[SelectChoice(s.value, PROFILE_STATUS[s]) for s in ProfileStatus],
+        validators=[InputRequired()],
+    )
+    follow_up_on = LocalDateField(_l("Follow-up date"), validators=[Optional()])
+
+
+class ApproveForm(FlaskForm):
+    pitch = TextAreaField(
+        _l("Pitch to the company or mentor"),
+        validators=[Length(max=1000, message=_l("Keep the pitch under 1,000 characters."))],
+    )
+
+
+class RejectForm(FlaskForm):
+    reason_code = SelectField(
+        _l("Reason"),
+        choices=[SelectChoice(code, REJECT_REASON[code]) for code in REJECT_REASONS],
+        validators=[InputRequired(_l("Choose a reason from the list."))],
+    )
+    reason = StringField(
+        _l("Comment (optional)"),
+        validators=[Length(max=500, message=_l("Keep the comment under 500 characters."))],
+    )
+
+
+class OutcomeForm(FlaskForm):
+    outcome = SelectField(
+        _l("Outcome"), choices=[SelectChoice(o.value, OUTCOME[o]) for o in Outcome]
+    )
+    follow_up_on = LocalDateField(_l("Follow-up date"), validators=[Optional()])

@@ -1,0 +1,184 @@
+"""The review queue: new suggestions, best first; approve with a pitch or reject; outcomes."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from models.base import utcnow
+from models.caseload import last_approval_at
+from models.enums import Outcome, ProfileStatus, SuggestionStatus, TargetKind
+from models.errors import Conflict, ValidationError
+from models.mentor_slot import MentorSlot
+from models.opening import JobOpening
+from models.operations.profiles import days_without_approved_proposal
+from models.operations.suggestions import (
+    approve_suggestion,
+    record_outcome,
+    reject_suggestion,
+)
+from models.scoping import suggestions_for
+from models.suggestion import Suggestion
+from models.youth import YouthProfile
+from web.caseworker import bp
+from web.caseworker.forms import ApproveForm, OutcomeForm, RejectForm, show_domain_error
+from web.caseworker.paging import Page
+from web.caseworker.profiles import render_profile
+from web.db import get_db
+from web.i18n import translate_error
+from web.security import get_scoped_or_404
+
+
+def _queue_query():  # type: ignore[no-untyped-def]
+    return suggestions_for(current_user).where(
+        Suggestion.status == SuggestionStatus.PROPOSED,
+        YouthProfile.status == ProfileStatus.ACTIVE,
+    )
+
+
+@bp.get("/queue")
+def queue() -> tuple[str, int]:
+    return render_queue()
+
+
+def render_queue(forms: dict[int, dict[str, object]] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    db = get_db()
+    page = Page.from_request()
+    total = db.scalar(select(func.count()).select_from(_queue_query().subquery())) or 0
+    suggestions = list(
+        db.scalars(
+            _queue_query()
+            .options(
+                selectinload(Suggestion.youth),
+                selectinload(Suggestion.opening).selectinload(JobOpening.organisation),
+                selectinload(Suggestion.mentor_slot).selectinload(MentorSlot.organisation),
+            )
+            .order_by(Suggestion.score.desc(), Suggestion.id)
+            .offset(page.offset)
+            .limit(page.per_page)
+        )
+    )
+    today = utcnow().date()
+    approvals = last_approval_at(db, list({s.youth_id for s in suggestions}))
+    rapid_days = current_app.config["RAPID_SEARCH_DAYS"]
+    days = {
+        s.youth_id: days_without_approved_proposal(s.youth, today, approvals.get(s.youth_id))
+        for s in suggestions
+    }
+    forms = forms or {}
+    suggestion_forms = {
+        s.id: {
+            "approve": ApproveForm(prefix=f"s{s.id}", formdata=None),
+            "reject": RejectForm(prefix=f"s{s.id}", formdata=None),
+            **forms.get(s.id, {}),
+        }
+        for s in suggestions
+    }
+    return (
+        render_template(
+            "caseworker/queue.html",
+            suggestions=suggestions,
+            suggestion_forms=suggestion_forms,
+            days=days,
+            rapid_days=rapid_days,
+            page=page.with_total(total),
+            TargetKind=TargetKind,
+        ),
+        status,
+    )
+
+
+def _load(suggestion_id: int) -> Suggestion:
+    return get_scoped_or_404(suggestions_for(current_user), Suggestion, suggestion_id)
+
+
+def _back(suggestion: Suggestion) -> Response:
+    if request.form.get("return_to") == "profile":
+        return redirect(url_for("caseworker.profile", profile_id=suggestion.youth_id))
+    return redirect(url_for("caseworker.queue"))
+
+
+def _again(suggestion: Suggestion, name: str, form: object) -> Response | tuple[str, int]:
+    """Show the page the form came from again, with the errors and what was typed."""
+    forms = {suggestion.id: {name: form}}
+    if request.form.get("return_to") == "profile":
+        return render_profile(suggestion.youth, forms=forms, status=422)
+    return render_queue(forms=forms, status=422)
+
+
+@bp.post("/suggestions/<int:suggestion_id>/approve")
+def approve(suggestion_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    suggestion = _load(suggestion_id)
+    form = ApproveForm(prefix=f"s{suggestion.id}")
+    if form.validate_on_submit():
+        try:
+            approve_suggestion(db, current_user, suggestion, form.pitch.data or "")
+        except ValidationError as err:
+            db.rollback()
+            show_domain_error(form, err, "pitch")
+        except Conflict as err:
+            db.rollback()
+            flash(translate_error(err), "error")
+            return _back(suggestion)
+        else:
+            db.commit()
+            flash(_("Approved: the partner is asked now."), "success")
+            return _back(suggestion)
+    return _again(suggestion, "approve", form)
+
+
+@bp.post("/suggestions/<int:suggestion_id>/reject")
+def reject(suggestion_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    suggestion = _load(suggestion_id)
+    form = RejectForm(prefix=f"s{suggestion.id}")
+    if form.validate_on_submit():
+        try:
+            reject_suggestion(
+                db, current_user, suggestion, form.reason_code.data, form.reason.data or ""
+            )
+        except ValidationError as err:
+            db.rollback()
+            show_domain_error(form, err, "reason")
+        except Conflict as err:
+            db.rollback()
+            flash(translate_error(err), "error")
+            return _back(suggestion)
+        else:
+            db.commit()
+            flash(_("Rejected. The reason is recorded."), "success")
+            return _back(suggestion)
+    return _again(suggestion, "reject", form)
+
+
+@bp.post("/suggestions/<int:suggestion_id>/outcome")
+def outcome(suggestion_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    suggestion = _load(suggestion_id)
+    form = OutcomeForm(prefix=f"s{suggestion.id}")
+    if form.validate_on_submit():
+        try:
+            record_outcome(
+                db,
+                current_user,
+                suggestion,
+                Outcome(form.outcome.data),
+                follow_up_on=form.follow_up_on.data,
+            )
+        except ValidationError as err:
+            db.rollback()
+            show_domain_error(form, err, "outcome")
+        except Conflict as err:
+            db.rollback()
+            flash(translate_error(err), "error")
+            return redirect(url_for("caseworker.profile", profile_id=suggestion.youth_id))
+        else:
+            db.commit()
+            flash(_("The outcome is recorded."), "success")
+            return redirect(url_for("caseworker.profile", profile_id=suggestion.youth_id))
+    return render_profile(suggestion.youth, forms={suggestion.id: {"outcome": form}}, status=422)
