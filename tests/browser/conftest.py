@@ -15,6 +15,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -154,10 +155,17 @@ class LiveServer:
     data: LiveData
     database_url: str
 
-    def session(self) -> Session:
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session on the live database, for looking at what the pages did."""
         from models.session import make_engine
 
-        return Session(make_engine(self.database_url))
+        engine = make_engine(self.database_url)
+        try:
+            with Session(engine) as session:
+                yield session
+        finally:
+            engine.dispose()
 
 
 def _warm_up_the_engine(session: Session) -> None:
