@@ -1,5 +1,6 @@
-# Production image: gunicorn serving the web app; the same image runs the scheduler
-# (`docker run IMAGE ungeloeftet scheduler`). Migrations are applied when the web starts.
+# Production image: gunicorn serving the web app; the same image runs the scheduler as a
+# separate process/container (`docker run IMAGE ungeloeftet scheduler`), never inside the
+# gunicorn workers. Migrations are applied when the web starts.
 FROM python:3.12-slim AS build
 WORKDIR /src
 COPY . .

@@ -34,8 +34,13 @@ translations: $(VENV)/.installed
 run: install translations
 	@mkdir -p instance
 	$(BIN)/ungeloeftet setup
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops)"
-	$(BIN)/ungeloeftet run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops); the scheduler runs beside it"
+	@$(BIN)/ungeloeftet scheduler & pid=$$!; trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/ungeloeftet run --host $(HOST) --port $(PORT)
+
+## make scheduler: the job scheduler on its own (production runs it as a separate process).
+scheduler: install translations
+	$(BIN)/ungeloeftet scheduler
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -45,13 +45,39 @@ def _users(session: Session, ids: set[int]) -> dict[int, User]:
 
 
 def queue_caseworker_digests(session: Session, run: JobRun, best: int = 5) -> int:
-    rows = session.execute(
+    """One digest per caseworker with new suggestions in this run (counted in SQL; only the
+    best few rows per caseworker are fetched, via a window function)."""
+    is_new = sa.case((Suggestion.run_id == run.id, 1), else_=0)
+    totals = session.execute(
         select(
             YouthProfile.caseworker_id,
-            YouthProfile.pseudonym,
+            func.sum(is_new).label("new"),
+            func.count().label("waiting"),
+        )
+        .select_from(Suggestion)
+        .join(YouthProfile, YouthProfile.id == Suggestion.youth_id)
+        .where(
+            Suggestion.status == SuggestionStatus.PROPOSED,
+            YouthProfile.caseworker_id.is_not(None),
+        )
+        .group_by(YouthProfile.caseworker_id)
+    ).all()
+    counts = {row.caseworker_id: (int(row.new or 0), int(row.waiting)) for row in totals}
+    counts = {cw: c for cw, c in counts.items() if c[0] > 0}
+    if not counts:
+        return 0
+    ranked = (
+        select(
+            YouthProfile.caseworker_id.label("caseworker_id"),
+            YouthProfile.pseudonym.label("pseudonym"),
             _target_title().label("title"),
-            Suggestion.target_kind,
-            Suggestion.score,
+            Suggestion.target_kind.label("kind"),
+            func.row_number()
+            .over(
+                partition_by=YouthProfile.caseworker_id,
+                order_by=(Suggestion.score.desc(), Suggestion.id),
+            )
+            .label("place"),
         )
         .select_from(Suggestion)
         .join(YouthProfile, YouthProfile.id == Suggestion.youth_id)
@@ -62,34 +88,24 @@ def queue_caseworker_digests(session: Session, run: JobRun, best: int = 5) -> in
             Suggestion.status == SuggestionStatus.PROPOSED,
             YouthProfile.caseworker_id.is_not(None),
         )
-        .order_by(YouthProfile.caseworker_id, Suggestion.score.desc(), Suggestion.id)
+        .subquery()
     )
-    new: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        new[row.caseworker_id].append(row)
-    if not new:
-        return 0
-    waiting = dict(
-        session.execute(
-            select(YouthProfile.caseworker_id, func.count())
-            .select_from(Suggestion)
-            .join(YouthProfile, YouthProfile.id == Suggestion.youth_id)
-            .where(
-                Suggestion.status == SuggestionStatus.PROPOSED,
-                YouthProfile.caseworker_id.in_(list(new)),
-            )
-            .group_by(YouthProfile.caseworker_id)
-        ).all()
-    )
+    best_rows: dict[int, list[Any]] = defaultdict(list)
+    for row in session.execute(
+        select(ranked)
+        .where(ranked.c.place <= best)
+        .order_by(ranked.c.caseworker_id, ranked.c.place)
+    ):
+        best_rows[row.caseworker_id].append(row)
     queued = 0
-    for user_id, user in _users(session, set(new)).items():
-        items = new[user_id]
+    for user_id, user in _users(session, set(counts)).items():
+        new, waiting = counts[user_id]
         payload = {
-            "new": len(items),
-            "waiting": int(waiting.get(user_id, len(items))),
+            "new": new,
+            "waiting": waiting,
             "best": [
-                {"pseudonym": r.pseudonym, "title": r.title, "kind": str(r.target_kind)}
-                for r in items[:best]
+                {"pseudonym": r.pseudonym, "title": r.title, "kind": str(r.kind)}
+                for r in best_rows[user_id]
             ],
             "run_date": run.run_date.isoformat(),
         }

@@ -424,7 +424,10 @@ class _Store:
             else:
                 self.counts["unchanged"] += 1
         self._insert(new_rows)
-        if updates:
+        if updates and self.session.get_bind().dialect.name == "postgresql":
+            _copy_update(self.session, updates)
+            self.counts["updated"] += len(updates)
+        elif updates:
             # Bulk UPDATE by primary key (executemany); the status guard keeps decisions that
             # were taken since the suggestions were read.
             table = Suggestion.__table__
@@ -450,23 +453,126 @@ class _Store:
     def _insert(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
+        now = datetime.now(LOCAL_TZ)
+        for row in rows:
+            row["created_at"] = now
+            row["updated_at"] = now
         dialect = self.session.get_bind().dialect.name
         if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        elif dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-        else:  # pragma: no cover - only PostgreSQL and SQLite are supported
-            raise RuntimeError(f"unsupported database {dialect}")
+            _copy_insert(self.session, rows)
+            self.counts["new"] += len(rows)
+            return
+        from sqlalchemy.dialects.sqlite import insert
+
         # A web fast path may have stored the same pair meanwhile: that one wins.
         statement = insert(Suggestion).on_conflict_do_nothing()
-        now = datetime.now(LOCAL_TZ)
         for start in range(0, len(rows), INSERT_BATCH):
-            batch = rows[start : start + INSERT_BATCH]
-            for row in batch:
-                row["created_at"] = now
-                row["updated_at"] = now
-            self.session.execute(statement, batch)
+            self.session.execute(statement, rows[start : start + INSERT_BATCH])
         self.counts["new"] += len(rows)
+
+
+_COPY_COLUMNS = (
+    "youth_id",
+    "target_kind",
+    "opening_id",
+    "mentor_slot_id",
+    "score",
+    "components",
+    "reasons",
+    "distance_km",
+    "engine_version",
+    "run_id",
+    "status",
+    "created_at",
+    "updated_at",
+)
+
+
+def _copy_insert(session: Session, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT DO NOTHING.
+
+    An order of magnitude faster than executemany for the ~10^6 rows of a national night.
+    """
+    import json
+
+    connection = session.connection()
+    connection.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS suggestion_load ("
+        "youth_id integer, target_kind varchar(20), opening_id integer, mentor_slot_id integer,"
+        " score double precision, components text, reasons text, distance_km double precision,"
+        " engine_version varchar(40), run_id integer, status varchar(20),"
+        " created_at timestamptz, updated_at timestamptz) ON COMMIT DROP"
+    )
+    connection.exec_driver_sql("TRUNCATE suggestion_load")
+    raw = connection.connection.driver_connection
+    columns = ", ".join(_COPY_COLUMNS)
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY suggestion_load ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                (
+                    row["youth_id"],
+                    str(row["target_kind"]),
+                    row["opening_id"],
+                    row["mentor_slot_id"],
+                    row["score"],
+                    json.dumps(row["components"]),
+                    json.dumps(row["reasons"], ensure_ascii=False),
+                    row["distance_km"],
+                    row["engine_version"],
+                    row["run_id"],
+                    str(row["status"]),
+                    row["created_at"],
+                    row["updated_at"],
+                )
+            )
+    casts = [f"{c}::json" if c in ("components", "reasons") else c for c in _COPY_COLUMNS]
+    connection.exec_driver_sql(
+        f"INSERT INTO suggestion ({columns}) SELECT {', '.join(casts)} FROM suggestion_load "  # noqa: S608 - fixed column names
+        "ON CONFLICT DO NOTHING"
+    )
+
+
+def _copy_update(session: Session, updates: list[dict[str, Any]]) -> None:
+    """PostgreSQL: COPY the new scores into a temporary table, then one UPDATE ... FROM."""
+    import json
+
+    connection = session.connection()
+    connection.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS suggestion_rescore (id integer primary key,"
+        " score double precision, components text, reasons text, distance_km double precision,"
+        " engine_version varchar(40)) ON COMMIT DROP"
+    )
+    connection.exec_driver_sql("TRUNCATE suggestion_rescore")
+    raw = connection.connection.driver_connection
+    statement = (
+        "COPY suggestion_rescore (id, score, components, reasons, distance_km, engine_version)"
+        " FROM STDIN"
+    )
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for u in updates:
+            copy.write_row(
+                (
+                    u["id"],
+                    u["score"],
+                    json.dumps(u["components"]),
+                    json.dumps(u["reasons"], ensure_ascii=False),
+                    u["distance_km"],
+                    u["engine_version"],
+                )
+            )
+    connection.execute(
+        sa.text(
+            "UPDATE suggestion SET score = r.score, components = r.components::json,"
+            " reasons = r.reasons::json, distance_km = r.distance_km,"
+            " engine_version = r.engine_version, updated_at = :now"
+            " FROM suggestion_rescore r"
+            " WHERE suggestion.id = r.id AND suggestion.status = :proposed"
+        ),
+        {"now": datetime.now(LOCAL_TZ), "proposed": _PROPOSED.value},
+    )
 
 
 def expire_stale(session: Session, today: date) -> int:
@@ -624,6 +730,9 @@ def refresh_for_opening(session: Session, opening: JobOpening, now: datetime) ->
             opening.expires is None or opening.expires >= today
         ):
             _expire_where(session, Suggestion.opening_id == opening.id)
+        return []
+    anyone = session.scalar(select(YouthProfile.id).where(_active_youth_filter()).limit(1))
+    if anyone is None:  # nobody to match yet (the engine's index needs at least one)
         return []
     row = session.execute(select(*_OPENING_COLUMNS).where(JobOpening.id == opening.id)).one()
     engine = engine_cache.with_youth_index(session, today)

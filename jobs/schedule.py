@@ -134,5 +134,8 @@ def build_scheduler(source: SessionSource, settings: JobSettings) -> Any:
             id=job.name,
             name=job.description or job.name,
             replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE_SECONDS,
         )
     return scheduler

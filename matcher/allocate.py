@@ -35,13 +35,13 @@ BoolArray = npt.NDArray[np.bool_]
 MAX_ROUNDS = 12
 
 
-def _rank_within(groups: IntArray, live: BoolArray) -> IntArray:
-    """For pairs already sorted by (group, priority): rank among live pairs of the group."""
-    c = np.cumsum(live)
-    start = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
+def _rank_in_groups(groups: IntArray) -> IntArray:
+    """Rank of each element within its run of equal values (``groups`` is grouped)."""
+    if not len(groups):
+        return np.zeros(0, dtype=np.int64)
+    start = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
     lengths = np.diff(np.r_[start, len(groups)])
-    before = np.repeat(np.r_[0, c][start], lengths)
-    out: IntArray = c - before - 1
+    out: IntArray = np.arange(len(groups)) - np.repeat(start, lengths)
     return out
 
 
@@ -59,12 +59,19 @@ def allocate(
     n = len(yi)
     if n == 0:
         return np.zeros(0, dtype=np.bool_)
-    # Global priority: score desc, youth id asc, target id asc.
-    prio = np.lexsort((target_ids[tj], youth_ids[yi], -score))
+    # Global priority: score desc, youth id asc, target id asc. Rows are in id order on both
+    # sides (the engine sorts by id), so two single-key sorts replace a 3-key lexsort.
+    for name, ids in (("youth", youth_ids), ("target", target_ids)):
+        if len(ids) > 1 and bool(np.any(np.diff(ids) <= 0)):
+            raise ValueError(f"{name} rows must be in increasing id order")
+    n_t = len(cap)
+    pair_key = yi * n_t + tj
+    by_pair = np.argsort(pair_key, kind="stable")
+    prio = by_pair[np.argsort(-score[by_pair], kind="stable")]
     rank = np.empty(n, dtype=np.int64)
     rank[prio] = np.arange(n)
-    by_youth = np.lexsort((rank, yi))
-    by_target = np.lexsort((rank, tj))
+    by_youth = np.argsort(yi * n + rank)
+    by_target = np.argsort(tj * n + rank)
     room_t = cap.astype(np.int64).copy()
     first = _greedy(
         yi,
@@ -96,27 +103,32 @@ def _greedy(
     n = len(yi)
     accepted = np.zeros(n, dtype=np.bool_)
     live = eligible & (room_t[tj] > 0) & (room_y[yi] > 0)
+    # Live pairs in (youth, priority) and (target, priority) order; both shrink every round.
+    by_y = by_youth[live[by_youth]]
+    by_t = by_target[live[by_target]]
     for _ in range(MAX_ROUNDS):
-        if not live.any():
-            break
-        ry = np.empty(n, dtype=np.int64)
-        ry[by_youth] = _rank_within(yi[by_youth], live[by_youth])
-        rt = np.empty(n, dtype=np.int64)
-        rt[by_target] = _rank_within(tj[by_target], live[by_target])
-        take = live & (ry < room_y[yi]) & (rt < room_t[tj])
-        accepted |= take
+        if not len(by_y):
+            return accepted
+        ok_y = np.zeros(n, dtype=np.bool_)
+        ok_y[by_y[_rank_in_groups(yi[by_y]) < room_y[yi[by_y]]]] = True
+        ok_t = np.zeros(n, dtype=np.bool_)
+        ok_t[by_t[_rank_in_groups(tj[by_t]) < room_t[tj[by_t]]]] = True
+        take = by_y[ok_y[by_y] & ok_t[by_y]]
+        accepted[take] = True
         room_y -= np.bincount(yi[take], minlength=len(room_y))
         room_t -= np.bincount(tj[take], minlength=len(room_t))
-        live &= ~take & (room_y[yi] > 0) & (room_t[tj] > 0)
-    else:
-        # Sequential finish over what is left, in priority order.
-        left = prio[live[prio]]
-        ry_l, rt_l = room_y.tolist(), room_t.tolist()
-        for p, y, t in zip(left.tolist(), yi[left].tolist(), tj[left].tolist(), strict=True):
-            if ry_l[y] > 0 and rt_l[t] > 0:
-                accepted[p] = True
-                ry_l[y] -= 1
-                rt_l[t] -= 1
-        room_y[:] = ry_l
-        room_t[:] = rt_l
+        by_y = by_y[~accepted[by_y] & (room_y[yi[by_y]] > 0) & (room_t[tj[by_y]] > 0)]
+        by_t = by_t[~accepted[by_t] & (room_y[yi[by_t]] > 0) & (room_t[tj[by_t]] > 0)]
+    # Sequential finish over what is left, in priority order.
+    still = np.zeros(n, dtype=np.bool_)
+    still[by_y] = True
+    left = prio[still[prio]]
+    ry_l, rt_l = room_y.tolist(), room_t.tolist()
+    for p, y, t in zip(left.tolist(), yi[left].tolist(), tj[left].tolist(), strict=True):
+        if ry_l[y] > 0 and rt_l[t] > 0:
+            accepted[p] = True
+            ry_l[y] -= 1
+            rt_l[t] -= 1
+    room_y[:] = ry_l
+    room_t[:] = rt_l
     return accepted

@@ -26,14 +26,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from sklearn.neighbors import BallTree
 
 from matcher.encode import FloatArray, IntArray, OpeningArrays, SlotArrays, YouthArrays
 from matcher.taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    from sklearn.neighbors import BallTree
 
 BoolArray = npt.NDArray[np.bool_]
 EARTH_RADIUS_KM = 6371.0088
@@ -59,6 +62,9 @@ class GeoIndex:
         n = len(lat)
         self.n = n
         self._points: FloatArray = np.radians(np.c_[lat, lon])
+        # Imported here: scikit-learn is slow to import and only needed once an engine is fit.
+        from sklearn.neighbors import BallTree
+
         self.tree: BallTree | None = BallTree(self._points, metric="haversine") if n else None
         table = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
         # One extra row/column for "unknown postcode" (index -1): never reachable.
@@ -163,7 +169,7 @@ def rule_languages(ctx: PairContext) -> BoolArray:
         out1: BoolArray = (need & ~ctx.youth.langs[:, 0][ctx.yi]) == 0
         return out1
     missing = ctx.target.langs[ctx.tj, :w] & ~ctx.youth.langs[ctx.yi, :w]
-    out: BoolArray = ~missing.any(axis=1)
+    out: BoolArray = ~np.any(missing, axis=1)
     return out
 
 
@@ -180,7 +186,7 @@ def rule_mentor_reach(ctx: PairContext) -> BoolArray:
 def rule_common_language(ctx: PairContext) -> BoolArray:
     w = _lang_words(ctx)
     common = ctx.target.langs[ctx.tj, :w] & ctx.youth.langs[ctx.yi, :w]
-    out: BoolArray = common.any(axis=1)
+    out: BoolArray = np.any(common, axis=1)
     return out
 
 
@@ -305,11 +311,16 @@ def _first_per_group(yi: IntArray, tj: IntArray, limit: int) -> tuple[IntArray, 
     return yi[keep], tj[keep]
 
 
-def top_per_row(
-    rows: IntArray, cols: IntArray, vals: FloatArray, tie: IntArray, m: int
-) -> BoolArray:
-    """Mask of the ``m`` best entries per row (value desc, then ``tie`` asc)."""
-    order = np.lexsort((tie, -vals, rows))
+def top_per_row(rows: IntArray, vals: FloatArray, m: int) -> BoolArray:
+    """Mask of the ``m`` best entries per row (value desc; equal values keep input order).
+
+    One float sort on ``row * span - value`` instead of a lexsort; ``span`` exceeds every value,
+    so rows never mix.
+    """
+    if not len(rows):
+        return np.zeros(0, dtype=np.bool_)
+    span = float(vals.max()) + 1.0
+    order = np.argsort((rows - rows.min()) * span - vals, kind="stable")
     r = rows[order]
     start = np.r_[0, np.flatnonzero(np.diff(r)) + 1]
     rank = np.arange(len(r)) - np.repeat(start, np.diff(np.r_[start, len(r)]))
@@ -366,7 +377,7 @@ def retrieve_pairs(
         yi, tj, vals = yi[keep], tj[keep], vals[keep]
         if not len(yi):
             continue
-        top = top_per_row(yi, tj, vals, target.ids[tj], per_youth)
+        top = top_per_row(yi, vals, per_youth)
         out_y.append(yi[top])
         out_t.append(tj[top])
     if not out_y:

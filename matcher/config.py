@@ -24,12 +24,14 @@ DEFAULT_OPENING_WEIGHTS: Mapping[str, float] = MappingProxyType(
 #: Weights of the mentor-slot components. Normalised by their sum.
 DEFAULT_MENTOR_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {
-        "interests": 0.35,
-        "text": 0.15,
+        "interests": 0.45,
+        # Slot texts are mostly their interests; TF-IDF adds little and costs a pass over
+        # every profile, so it is off by default. Give it a weight when slots carry more text.
+        "text": 0.0,
         "language": 0.15,
         "distance": 0.25,
         "capacity": 0.05,
-        "availability": 0.05,
+        "availability": 0.10,
     }
 )
 
@@ -74,7 +76,7 @@ class EngineConfig:
     occupation_levels: tuple[float, float, float, float] = (1.0, 0.75, 0.5, 0.25)
     seat_multiplier: float = 5.0
     start_tolerance_days: int = 30
-    candidates_per_youth: int = 40
+    candidates_per_youth: int = 30
     fallback_candidates: int = 30
     exhaustive_max_pairs: int = 2_000_000
     nice_vacuous: float = 0.5

@@ -66,12 +66,22 @@ class Vocabulary:
         self.languages: dict[str, int] = {}
         self.texts: dict[str, int] = {}
         self.interest_matcher: LabelMatcher | None = None
+        self._masks: dict[tuple[str, ...], MaskArray] = {}
 
     @property
     def text_offset(self) -> int:
         return self.taxonomy.n_skills + self.taxonomy.n_occupations
 
     def lang_mask(self, codes: Sequence[str]) -> MaskArray:
+        key = tuple(codes)
+        cached = self._masks.get(key)
+        if cached is not None:
+            return cached
+        mask = self._lang_mask(codes)
+        self._masks[key] = mask
+        return mask
+
+    def _lang_mask(self, codes: Sequence[str]) -> MaskArray:
         mask = np.zeros(LANG_WORDS, dtype=np.uint64)
         for code in codes:
             key = code.strip().lower()
@@ -121,6 +131,26 @@ class Vocabulary:
             todo, tx.occupation_matcher.lookup([texts[i] for i in todo]), strict=True
         ):
             out[i] = hit
+        return out
+
+    def wished_occupations(self, texts: Sequence[str]) -> list[int]:
+        """Occupations a youth's wishes name, flattened; an ambiguous label gives all of its
+        occupations (a youth who wishes "maskinoperatør" fits each of them)."""
+        return [o for hits in self.wish_hits(texts) for o in hits]
+
+    def wish_hits(self, texts: Sequence[str]) -> list[list[int]]:
+        """Occupations named by each wish text (ESCO URI: itself; unknown URI: none)."""
+        tx = self.taxonomy
+        free = [t for t in texts if t not in tx.occ_index and not t.startswith("http")]
+        found = iter(tx.occupation_matcher.lookup_all(free))
+        out: list[list[int]] = []
+        for t in texts:
+            if t in tx.occ_index:
+                out.append([tx.occ_index[t]])
+            elif t.startswith("http"):
+                out.append([])
+            else:
+                out.append(next(found))
         return out
 
     def interests(self, texts: Sequence[str]) -> list[int]:
@@ -190,7 +220,8 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
     tx = vocab.taxonomy
     n = len(items)
     skills = _flat_lookup([y.skills for y in items], vocab.skill_concepts)
-    wishes = _flat_lookup([y.wished_occupations for y in items], vocab.occupations)
+    hits = iter(vocab.wish_hits([t for y in items for t in y.wished_occupations]))  # one batch
+    wishes = [_dedupe([o for _ in y.wished_occupations for o in next(hits)]) for y in items]
     interests = _flat_lookup([y.interests for y in items], vocab.interests)
 
     key_parts: list[IntArray] = []

@@ -61,18 +61,18 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], str, str]] = {
     ),
     "distance": (
         ("km", "max_km"),
-        "{km} km fra hjemmet, maks. {max_km}",
-        "{km} km from home, max {max_km}",
+        "{km:g} km fra hjemmet, maks. {max_km:g}",
+        "{km:g} km from home, max {max_km:g}",
     ),
     "hours_fit": (
         ("min", "max"),
-        "Timetallet passer ({min}–{max} t/uge)",
-        "Hours fit ({min}–{max} h/week)",
+        "Timetallet passer ({min:g}–{max:g} t/uge)",
+        "Hours fit ({min:g}–{max:g} h/week)",
     ),
     "hours_partial": (
         ("min", "max"),
-        "Timetallet passer delvist ({min}–{max} t/uge)",
-        "Hours partly fit ({min}–{max} h/week)",
+        "Timetallet passer delvist ({min:g}–{max:g} t/uge)",
+        "Hours partly fit ({min:g}–{max:g} h/week)",
     ),
     "start_late": (
         ("days",),
@@ -103,8 +103,8 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "language_common": ((), "Fælles sprog", "A language in common"),
     "mentor_distance": (
         ("km",),
-        "{km} km mellem den unge og mentoren",
-        "{km} km between the young person and the mentor",
+        "{km:g} km mellem den unge og mentoren",
+        "{km:g} km between the young person and the mentor",
     ),
     "capacity": (
         ("free",),
@@ -126,14 +126,10 @@ def reason(code: str, *values: object) -> Reason:
     return Reason(code, da.format(**params), en.format(**params), tuple(params.items()))
 
 
-def _km(value: float) -> int | float:
-    """Whole km from 10 km, one decimal below; 3.0 is shown as 3."""
-    shown = round(value) if value >= 10 else round(value, 1)
-    return int(shown) if float(shown).is_integer() else shown
-
-
-def _fmt_hours(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
+def shown_km(km: FloatArray) -> list[float]:
+    """Whole km from 10 km, one decimal below (templates print 3.0 as 3)."""
+    out: list[float] = np.where(km >= 10, np.round(km), np.round(km, 1)).tolist()
+    return out
 
 
 def opening_reasons(
@@ -157,11 +153,11 @@ def opening_reasons(
     tj_l, yi_l = ctx.tj.tolist(), ctx.yi.tolist()
     occ_l, wish_l, text_l = occ_c.tolist(), best_wish.tolist(), text_c.tolist()
     full_l, partial_l, nice_l = full.tolist(), partial.tolist(), nice_full.tolist()
-    dist_l, late_l = ctx.dist.tolist(), start_late.tolist()
+    dist_l, late_l = shown_km(ctx.dist), start_late.tolist()
     hours_l = comps.get("hours", zero).tolist()
     n_req_l, n_nice_l, o_mentor = o.n_req.tolist(), o.n_nice.tolist(), o.mentor.tolist()
     o_lo, o_hi = o.hours_min.tolist(), o.hours_max.tolist()
-    y_lo, y_hi, y_commute = y.hours_min.tolist(), y.hours_max.tolist(), y.commute.tolist()
+    y_lo, y_hi, y_commute = y.hours_min.tolist(), y.hours_max.tolist(), shown_km(y.commute)
     y_needs = y.needs_mentor.tolist()
     isco = tx.occ_isco4.tolist()
     out: list[tuple[Reason, ...]] = []
@@ -198,11 +194,11 @@ def opening_reasons(
             rs.append(reason("text_similar"))
         if level == 0 and full_l[p] == 0 and partial_l[p] == 0 and text_l[p] < 0.05:
             rs.append(reason("nearby_only"))
-        rs.append(reason("distance", _km(dist_l[p]), _km(y_commute[yy])))
+        rs.append(reason("distance", dist_l[p], y_commute[yy]))
         lo = max(y_lo[yy], o_lo[t])
         hi = min(y_hi[yy], o_hi[t])
         code = "hours_fit" if hours_l[p] >= 1.0 else "hours_partial"
-        rs.append(reason(code, _fmt_hours(lo), _fmt_hours(hi)))
+        rs.append(reason(code, lo, hi))
         if late_l[p] > 0:
             rs.append(reason("start_late", late_l[p]))
         if y_needs[yy]:
@@ -236,22 +232,25 @@ def mentor_reasons(
 ) -> list[tuple[Reason, ...]]:
     s, y = _slots(ctx), ctx.youth
     n = len(ctx.yi)
-    first = (s.langs[ctx.tj] & y.first_lang[ctx.yi]).any(axis=1)
+    first: list[bool] = np.any(s.langs[ctx.tj] & y.first_lang[ctx.yi], axis=1).tolist()
     wait = np.maximum(s.from_day[ctx.tj], ctx.today) - np.maximum(y.avail[ctx.yi], ctx.today)
+    tj_l, yi_l, wait_l, dist_l = ctx.tj.tolist(), ctx.yi.tolist(), wait.tolist(), shown_km(ctx.dist)
+    y_int, s_int = y.interest_ids.tolist(), s.interest_ids.tolist()
+    capacity = s.capacity.tolist()
     out: list[tuple[Reason, ...]] = []
     for p in range(n):
-        t, yy = int(ctx.tj[p]), int(ctx.yi[p])
+        t, yy = tj_l[p], yi_l[p]
         rs: list[Reason] = []
-        shared = sorted(set(y.interest_ids[yy].tolist()) & set(s.interest_ids[t].tolist()) - {-1})
+        shared = sorted(set(y_int[yy]) & set(s_int[t]) - {-1})
         if shared:
             rs.append(reason("interests_shared", ", ".join(interest_labels[i] for i in shared[:3])))
         if first[p]:
             rs.append(reason("language_first", y.items[yy].languages[0]))
         else:
             rs.append(reason("language_common"))
-        rs.append(reason("mentor_distance", _km(float(ctx.dist[p]))))
-        rs.append(reason("capacity", int(s.capacity[t])))
-        if wait[p] > 0:
-            rs.append(reason("available_later", int(wait[p])))
+        rs.append(reason("mentor_distance", dist_l[p]))
+        rs.append(reason("capacity", capacity[t]))
+        if wait_l[p] > 0:
+            rs.append(reason("available_later", wait_l[p]))
         out.append(tuple(rs))
     return out

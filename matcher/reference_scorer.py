@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-
-from sklearn.feature_extraction.text import TfidfVectorizer
+from typing import TYPE_CHECKING
 
 from matcher.encode import NO_DATE_EARLY, NO_DATE_LATE, VIA_OCCUPATION, day
 from matcher.engine import MatchEngine
 from matcher.types import MentorSlot, Opening, Youth
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -97,7 +99,7 @@ def score_opening(
 
     comps: dict[str, float] = {}
     occ = vocab.occupations([opening.occupation_uri or opening.title])[0]
-    wishes = sorted({w for w in vocab.occupations(list(youth.wished_occupations)) if w >= 0})
+    wishes = sorted({w for w in vocab.wished_occupations(list(youth.wished_occupations)) if w >= 0})
     l1, l2, l3, l4 = cfg.occupation_levels
     best = 0.0
     for w in wishes:

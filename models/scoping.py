@@ -77,3 +77,18 @@ def suggestions_for(user: User) -> Select[tuple[Suggestion]]:
             Suggestion.status.in_(PARTNER_VISIBLE),
         )
     return query.where(false())
+
+
+def mentor_offers_for(user: User) -> Select[tuple[Suggestion]]:
+    """Approved mentoring offers for the user's slots: a volunteer's own, a company's
+    workplace mentor slots (whoever in the company posted them)."""
+    query = select(Suggestion).join(Suggestion.mentor_slot)
+    visible = (
+        Suggestion.target_kind == TargetKind.MENTOR_SLOT,
+        Suggestion.status.in_(PARTNER_VISIBLE),
+    )
+    if user.role is Role.MENTOR:
+        return query.where(MentorSlot.mentor_id == user.id, *visible)
+    if user.role is Role.COMPANY:
+        return query.where(MentorSlot.organisation_id == user.organisation_id, *visible)
+    return query.where(false())

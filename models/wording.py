@@ -156,7 +156,7 @@ class Finding:
 
 
 def check_text(text: str, field: str = "text") -> list[Finding]:
-    """Findings in one text, in the order they occur; overlapping hits are reported once."""
+    """Findings in one text, in the order they occur; overlapping hits of one kind once."""
     hits: list[tuple[int, int, str]] = []
     for category, patterns in _COMPILED.items():
         for pattern in patterns:
@@ -164,14 +164,14 @@ def check_text(text: str, field: str = "text") -> list[Finding]:
                 hits.append((match.start(), match.end(), category))
     hits.sort(key=lambda hit: (hit[0], -hit[1]))
     findings: list[Finding] = []
-    last_end = -1
+    last_end: dict[str, int] = {}
     seen: set[tuple[str, str]] = set()
     for start, end, category in hits:
-        if start < last_end:
-            continue
+        if start < last_end.get(category, -1):
+            continue  # a shorter hit inside a longer one of the same kind
+        last_end[category] = end
         phrase = " ".join(text[start:end].split())
         key = (category, phrase.lower())
-        last_end = end
         if key in seen:
             continue
         seen.add(key)

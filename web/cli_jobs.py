@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from jobs.schedule import build_scheduler, job_list, jobs_by_name
 from jobs.settings import JobSettings
@@ -34,6 +35,7 @@ def _session_factory() -> Any:
 
 
 @click.command("scheduler", help="Run the job scheduler (its own process; Ctrl+C stops).")
+@with_appcontext
 def scheduler_command() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = _settings()
@@ -61,6 +63,7 @@ def jobs_group() -> None:
 @click.argument("name", type=click.Choice(JOB_NAMES))
 @click.option("--force", is_flag=True, help="Run even if this day's run is done already.")
 @click.option("--now", "now_text", default=None, help="Pretend it is this time (ISO 8601).")
+@with_appcontext
 def run_command(name: str, force: bool, now_text: str | None) -> None:
     """Run one job now: nightly, outbox, retention or reconfirm."""
     settings = _settings()

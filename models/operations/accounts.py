@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -62,9 +63,7 @@ def verify_dummy_password(password: str) -> None:
         pass
 
 
-def check_password(
-    password: str, field: str = "password", user_inputs: Iterable[str] = ()
-) -> str:
+def check_password(password: str, field: str = "password", user_inputs: Iterable[str] = ()) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             field, N_("The password must have at least %(n)s characters."), n=MIN_PASSWORD_LENGTH
@@ -73,7 +72,10 @@ def check_password(
         raise ValidationError(
             field, N_("The password can have at most %(n)s characters."), n=MAX_PASSWORD_LENGTH
         )
-    inputs = [x for x in user_inputs if x]
+    # The user's own e-mail and name, whole and in parts ("hansen.jobcenter@kk.dk").
+    inputs = [x.lower() for x in user_inputs if x]
+    inputs += [part for x in inputs for part in re.split(r"[^\w]+", x) if len(part) > 2]
+    inputs += [x.split("@", 1)[0] for x in inputs if "@" in x]
     if zxcvbn(password[:_ZXCVBN_MAX], user_inputs=inputs)["score"] < MIN_PASSWORD_SCORE:
         raise ValidationError(
             field,

@@ -30,7 +30,12 @@ MATRIX = {
         {"title": "Lektiehjælp", "postcode": "2200"},
         201,
     ),
-    ("GET", "/mentor-slots/<int:slot_id>"): (("company", "mentor", "caseworker"), "slot", None, 200),
+    ("GET", "/mentor-slots/<int:slot_id>"): (
+        ("company", "mentor", "caseworker"),
+        "slot",
+        None,
+        200,
+    ),
     ("PATCH", "/mentor-slots/<int:slot_id>"): (("company", "mentor"), "slot", {"capacity": 3}, 200),
     ("POST", "/mentor-slots/<int:slot_id>/close"): (("company", "mentor"), "slot", {}, 200),
     ("GET", "/profiles"): (("caseworker",), None, None, 200),
@@ -95,6 +100,7 @@ FOREIGN_IN_LISTS = {
     ("/proposals", "company"): "proposal_b",
     ("/offers", "mentor"): "offer_b",
 }
+
 
 def test_the_matrix_covers_every_operation():
     declared = {(op.method, op.rule) for op in OPERATIONS}

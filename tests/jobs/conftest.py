@@ -12,15 +12,19 @@ from email.message import Message
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from jobs.settings import JobSettings
 from models.enums import OrganisationKind, Role
+from models.jobrun import JobRun
+from models.notification import Notification
 from models.operations.accounts import create_organisation, create_user
 from models.operations.mentor_slots import MentorSlotInput, create_mentor_slot
 from models.operations.openings import OpeningInput, post_opening
 from models.operations.profiles import ProfileInput, create_profile
 from models.session import make_engine, make_session_factory
+from models.suggestion import Suggestion
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
 
@@ -200,8 +204,9 @@ def populate(session: Session, today: date) -> dict[str, Any]:
     }
 
 
-@pytest.fixture()
-def population(database_factory: Any) -> Iterator[Population]:
+@pytest.fixture(scope="module")
+def committed_population(database_factory: Any) -> Iterator[Population]:
+    """One committed database per test module (creating one costs seconds on PostgreSQL)."""
     url = database_factory.create()
     engine = make_engine(url)
     factory = make_session_factory(engine)
@@ -210,3 +215,13 @@ def population(database_factory: Any) -> Iterator[Population]:
         session.commit()
     yield Population(url, factory, ids)
     engine.dispose()
+
+
+@pytest.fixture()
+def population(committed_population: Population) -> Population:
+    """The module's population with no suggestions, mails or job runs yet."""
+    with committed_population.factory() as session:
+        for model in (Notification, Suggestion, JobRun):
+            session.execute(delete(model))
+        session.commit()
+    return committed_population

@@ -13,6 +13,8 @@ from jobs.matching import (
     run_matching,
 )
 from models.enums import OpeningStatus, ProfileStatus, Role, SuggestionStatus, TargetKind
+from models.mentor_slot import MentorSlot
+from models.opening import JobOpening
 from models.operations.openings import set_opening_status
 from models.suggestion import Suggestion
 
@@ -45,6 +47,16 @@ def test_run_matching_stores_proposals_once(db, make_youth, make_opening, make_s
     again = run_matching(db, NOW)
     assert again["new"] == 0 and again["updated"] == 0
     assert db.scalar(select(func.count()).select_from(Suggestion)) == len(stored)
+
+    # A changed score is brought up to date (a proposal only), in bulk.
+    score = proposal.score
+    proposal.score = 0.01
+    proposal.reasons = []
+    db.flush()
+    third = run_matching(db, NOW)
+    assert third["new"] == 0 and third["updated"] == 1
+    db.expire_all()
+    assert proposal.score == score and proposal.reasons
 
 
 def test_decisions_are_never_overwritten_and_closed_targets_expire(
@@ -108,3 +120,24 @@ def test_age_and_nonactive_are_respected(db, make_youth, make_opening):
     make_opening(min_age=18)
     run_matching(db, NOW)
     assert _suggestions(db, youth_id=young.id, target_kind=TargetKind.OPENING) == []
+
+
+def test_empty_populations(db, make_youth, make_opening, make_slot):
+    from models.youth import YouthProfile
+
+    db.execute(
+        YouthProfile.__table__.update().values(status=ProfileStatus.CLOSED.value)
+    )  # nobody active in this transaction
+    opening = make_opening()
+    assert refresh_for_opening(db, opening, NOW) == []
+    assert refresh_for_mentor_slot(db, make_slot(), NOW) == []
+    counts = run_matching(db, NOW)
+    assert counts["youths"] == 0 and counts["new"] == 0
+    opening.status = OpeningStatus.CLOSED
+    db.flush()
+    youth = make_youth()
+    db.execute(JobOpening.__table__.update().values(status=OpeningStatus.CLOSED.value))
+    db.execute(MentorSlot.__table__.update().values(status="closed"))
+    db.expire_all()
+    assert refresh_for_profile(db, youth, NOW) == []
+    assert run_matching(db, NOW)["new"] == 0

@@ -22,6 +22,6 @@ def test_small_benchmark_reports_figures() -> None:
         "quality",
     ):
         assert key in figures
-    assert set(figures["quality"]) == {"engine", "random", "fuzzy_title"}
+    assert set(figures["quality"]) == {"engine", "engine_no_caps", "random", "fuzzy_title"}
     assert figures["active_youth_with_opening"] > 0.5
     assert any("NDCG@10" in line for line in lines)

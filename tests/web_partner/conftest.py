@@ -23,10 +23,10 @@ def approved(
         youth: Any, target: Any, pitch: str = "Mødestabil og glad for fysisk arbejde.", **kw: Any
     ) -> Suggestion:
         caseworker = youth.caseworker
+        kw.setdefault("status", SuggestionStatus.APPROVED)
         return make_suggestion(
             youth,
             target,
-            status=SuggestionStatus.APPROVED,
             pitch=pitch,
             decided_by_id=caseworker.id if caseworker else None,
             **kw,

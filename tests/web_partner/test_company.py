@@ -298,3 +298,24 @@ def test_unpublished_reason_is_shown_to_the_company(db, client, company_user, ma
     unpublish_opening(db, company_user, opening, "Teksten nævner alder.")
     page = client.get(f"/company/openings/{opening.id}")
     assert "Teksten nævner alder." in page.text
+
+
+def test_publishing_computes_suggestions_at_once(db, client, company_user, make_youth):
+    from models.suggestion import Suggestion
+
+    youth = make_youth(
+        birth_year=TODAY.year - 22,
+        postcode="2500",
+        skills=["pakning", "truckcertifikat"],
+        wished_occupations=["lagerarbejder"],
+        hours_min=20,
+        hours_max=37,
+    )
+    response = client.post("/company/openings/new", data=opening_form())
+    assert response.status_code == 302
+    opening = db.scalars(
+        select(JobOpening).where(JobOpening.organisation_id == company_user.organisation_id)
+    ).one()
+    found = db.scalars(select(Suggestion).where(Suggestion.opening_id == opening.id)).all()
+    assert [s.youth_id for s in found] == [youth.id]
+    assert found[0].status is SuggestionStatus.PROPOSED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from flask import Response, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -69,7 +70,7 @@ def _filtered(form: AuditFilterForm) -> Select[tuple[AuditEvent]]:
             query = query.where(AuditEvent.actor_id == int(actor))
         else:
             ids = select(User.id).where(User.email == actor.lower())
-            query = query.where(or_(AuditEvent.actor_id.in_(ids)))
+            query = query.where(AuditEvent.actor_id.in_(ids))
     if form.date_from.data and not form.date_from.errors:
         query = query.where(AuditEvent.at >= _start_of(form.date_from.data))
     if form.date_to.data and not form.date_to.errors:
@@ -163,12 +164,12 @@ def audit_csv() -> Response:
                     e.object_type,
                     e.object_id,
                     e.ip,
-                    e.details,
+                    json.dumps(e.details, ensure_ascii=False, sort_keys=True),
                 )
             ]
         )
     record_event(
-        db, current_user, "audit.export", None, ip=request.remote_addr, **_filter_args(form)
+        db, current_user, "audit.export", None, ip=request.remote_addr, filters=_filter_args(form)
     )
     db.commit()
     response = Response(out.getvalue(), mimetype="text/csv")

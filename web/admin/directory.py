@@ -38,7 +38,7 @@ from web.security import get_scoped_or_404
 
 @bp.get("/municipalities")
 def municipalities() -> str:
-    page = paginate(get_db(), select(Municipality).order_by(Municipality.name))
+    page = paginate(get_db(), select(Municipality).order_by(Municipality.code))
     member_of: dict[int, list[str]] = {}
     for partnership in get_db().scalars(select(Partnership)):
         for municipality in partnership.municipalities:
@@ -130,8 +130,9 @@ def _organisation_form(obj: Organisation | None = None) -> OrganisationForm:
         SelectChoice(p.id, p.name)
         for p in get_db().scalars(select(Partnership).order_by(Partnership.name))
     ]
+    if obj is not None:
+        del form.kind  # the kind of an organisation does not change
     if obj is not None and request.method == "GET":
-        form.kind.data = obj.kind.value
         form.name.data = obj.name
         form.cvr.data = obj.cvr
         form.postcode.data = obj.postcode

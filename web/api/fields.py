@@ -74,13 +74,22 @@ class Boolean(fields.Boolean):
 
 
 class Date(fields.Date):
+    """A calendar date in this or the last century: year 1 or 9999 is a typing error."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {"pattern": "^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$"})
+        super().__init__(**kwargs)
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(value, str) or len(value) > 10:
+        if not isinstance(value, str) or len(value) != 10:
             raise ValidationError(_("Give a date as YYYY-MM-DD."))
         try:
-            return super()._deserialize(value, attr, data, **kwargs)
+            day = super()._deserialize(value, attr, data, **kwargs)
         except ValidationError as exc:
             raise ValidationError(_("Give a date as YYYY-MM-DD.")) from exc
+        if not 1900 <= day.year <= 2099:
+            raise ValidationError(_("Give a date between 1900 and 2099."))
+        return day
 
 
 class Choice(fields.String):

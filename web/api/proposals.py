@@ -6,11 +6,11 @@ from typing import Any
 
 from flask_login import current_user
 
+from models.cards import anonymous_card
 from models.enums import Role, SuggestionStatus
 from models.operations.suggestions import answer_as_company, answer_as_mentor
 from models.scoping import suggestions_for
 from models.suggestion import Suggestion
-from web.api.cards import anonymous_card
 from web.api.pagination import paginate
 from web.api.routing import operation
 from web.api.schemas import (
@@ -28,6 +28,25 @@ COMPANIES = (Role.COMPANY,)
 MENTORS = (Role.MENTOR,)
 
 
+def card_out(suggestion: Suggestion) -> dict[str, Any]:
+    """The shared anonymous card (models/cards.py), with availability grouped for JSON."""
+    card = anonymous_card(suggestion)
+    return {
+        "age_band": card.age_band,
+        "municipality": card.municipality,
+        "skills": list(card.skills),
+        "interests": list(card.interests),
+        "availability": {
+            "available_from": card.available_from,
+            "hours_min": card.hours_min,
+            "hours_max": card.hours_max,
+        },
+        "languages": list(card.languages),
+        "driving_licence": card.driving_licence,
+        "pitch": card.pitch,
+    }
+
+
 def proposal_out(suggestion: Suggestion) -> dict[str, Any]:
     target = suggestion.target
     return {
@@ -36,7 +55,7 @@ def proposal_out(suggestion: Suggestion) -> dict[str, Any]:
         "opening_id": suggestion.opening_id,
         "mentor_slot_id": suggestion.mentor_slot_id,
         "target_title": target.title if target is not None else "",
-        "card": anonymous_card(suggestion),
+        "card": card_out(suggestion),
         "decided_at": suggestion.decided_at,
         "responded_at": suggestion.responded_at,
         "response_message": suggestion.response_message,

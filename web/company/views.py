@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from models.cards import anonymous_card
 from models.enums import OpeningKind, OpeningStatus, SuggestionStatus
 from models.errors import Conflict, ValidationError
+from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.openings import (
     DiscriminatingWording,
@@ -24,7 +25,7 @@ from models.operations.openings import (
     wording_findings,
 )
 from models.operations.suggestions import answer_as_company
-from models.scoping import openings_for, suggestions_for
+from models.scoping import mentor_offers_for, mentor_slots_for, openings_for, suggestions_for
 from models.suggestion import Suggestion
 from web.company import bp
 from web.company.forms import AnswerForm, OpeningForm
@@ -67,18 +68,32 @@ def _pending_counts(opening_ids: list[int]) -> dict[int, int]:
 
 @bp.get("/")
 def index() -> str:
-    """Dashboard: the organisation's openings with status and pending proposals."""
+    """Dashboard: the organisation's openings and mentor slots with pending proposals."""
     db = get_db()
     page = paginate(db, openings_for(current_user).order_by(JobOpening.created_at.desc()))
+    slots = paginate(
+        db,
+        mentor_slots_for(current_user).order_by(MentorSlot.created_at.desc()),
+        arg="slots_page",
+    )
+    waiting = Suggestion.status == SuggestionStatus.APPROVED
+    slot_pending = dict(
+        db.execute(
+            mentor_offers_for(current_user)
+            .where(waiting, Suggestion.mentor_slot_id.in_([s.id for s in slots.items]))
+            .with_only_columns(Suggestion.mentor_slot_id, func.count())
+            .group_by(Suggestion.mentor_slot_id)
+        ).all()
+    )
     pending_total = db.scalar(
-        suggestions_for(current_user)
-        .where(Suggestion.status == SuggestionStatus.APPROVED)
-        .with_only_columns(func.count())
+        suggestions_for(current_user).where(waiting).with_only_columns(func.count())
     )
     return render_template(
         "company/index.html",
         page=page,
+        slots=slots,
         pending=_pending_counts([o.id for o in page.items]),
+        slot_pending=slot_pending,
         pending_total=pending_total or 0,
     )
 

@@ -11,10 +11,12 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 from werkzeug.wrappers import Response
 
-from models.enums import SlotStatus
-from models.errors import ValidationError
+from models.cards import anonymous_card
+from models.enums import SlotStatus, SuggestionStatus
+from models.errors import Conflict, ValidationError
 from models.mentor_slot import MentorSlot
 from models.operations.mentor_slots import (
     MentorSlotInput,
@@ -22,9 +24,13 @@ from models.operations.mentor_slots import (
     set_mentor_slot_status,
     update_mentor_slot,
 )
-from models.scoping import mentor_slots_for
+from models.operations.suggestions import answer_as_mentor
+from models.scoping import mentor_offers_for, mentor_slots_for
+from models.suggestion import Suggestion
+from models.user import User
 from web.db import get_db
-from web.mentor.forms import MentorSlotForm
+from web.i18n import translate_error
+from web.mentor.forms import MentorAnswerForm, MentorSlotForm
 from web.pagination import paginate
 from web.partner_forms import join_list, show_error, split_list
 from web.refresh import refresh_suggestions
@@ -125,7 +131,63 @@ def slot_status(slot_id: int) -> Response:
     return redirect(_slots_url())
 
 
+def caseworker_contact(suggestion: Suggestion) -> User | None:
+    """The caseworker to contact; shown only once the mentoring is accepted."""
+    if suggestion.status is not SuggestionStatus.ACCEPTED:
+        return None
+    return suggestion.youth.caseworker or suggestion.decided_by
+
+
+def slot_detail(slot_id: int) -> str:
+    """One slot with its offers: waiting ones to answer, accepted ones with the contact."""
+    slot = get_scoped_or_404(mentor_slots_for(current_user), MentorSlot, slot_id)
+    page = paginate(
+        get_db(),
+        mentor_offers_for(current_user)
+        .where(Suggestion.mentor_slot_id == slot.id)
+        .order_by(Suggestion.decided_at.desc(), Suggestion.id.desc()),
+    )
+    offers = [(s, anonymous_card(s), caseworker_contact(s)) for s in page.items]
+    return render_template(
+        "mentor/slot_detail.html", slot=slot, page=page, offers=offers, form=MentorAnswerForm()
+    )
+
+
+def offer_answer(suggestion_id: int) -> Response:
+    db = get_db()
+    suggestion = get_scoped_or_404(mentor_offers_for(current_user), Suggestion, suggestion_id)
+    back = url_for(f"{request.blueprint}.slot_detail", slot_id=suggestion.mentor_slot_id)
+    form = MentorAnswerForm()
+    choice = request.form.get("answer")
+    if not form.validate() or choice not in ("accept", "decline"):
+        flash(_("The answer could not be read; try again."), "error")
+        return redirect(back)
+    try:
+        answer_as_mentor(db, current_user, suggestion, choice == "accept", form.reason.data or "")
+    except (ValidationError, Conflict) as error:
+        db.rollback()
+        flash(translate_error(error), "error")
+        return redirect(back)
+    except OperationalError:
+        db.rollback()  # SQLite: another answer for the same slot was committed in between
+        flash(_("Someone answered at the same moment. Look at the offer again."), "error")
+        return redirect(back)
+    db.commit()
+    if choice == "accept":
+        flash(_("You accepted. Contact the caseworker to agree on the first meeting."), "success")
+    else:
+        flash(_("You declined the offer. The caseworker is told."), "success")
+    return redirect(back)
+
+
 def register_slot_routes(bp: Blueprint) -> None:
+    bp.add_url_rule("/slots/<int:slot_id>", "slot_detail", slot_detail)
+    bp.add_url_rule(
+        "/slots/offers/<int:suggestion_id>/answer",
+        "slot_offer_answer",
+        offer_answer,
+        methods=["POST"],
+    )
     bp.add_url_rule("/slots", "slots", slots)
     bp.add_url_rule("/slots/new", "slot_new", slot_new, methods=["GET", "POST"])
     bp.add_url_rule("/slots/<int:slot_id>/edit", "slot_edit", slot_edit, methods=["GET", "POST"])

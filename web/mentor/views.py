@@ -18,7 +18,7 @@ from web.db import get_db
 from web.i18n import translate_error
 from web.mentor import bp
 from web.mentor.forms import MentorAnswerForm
-from web.mentor.slots import register_slot_routes
+from web.mentor.slots import caseworker_contact, register_slot_routes
 from web.pagination import paginate
 from web.security import get_scoped_or_404
 
@@ -47,15 +47,8 @@ def assignments() -> str:
         .where(Suggestion.status == SuggestionStatus.ACCEPTED)
         .order_by(Suggestion.responded_at.desc(), Suggestion.id.desc()),
     )
-    cards = [(s, anonymous_card(s), _contact(s)) for s in page.items]
+    cards = [(s, anonymous_card(s), caseworker_contact(s)) for s in page.items]
     return render_template("mentor/assignments.html", page=page, cards=cards)
-
-
-def _contact(suggestion: Suggestion):  # type: ignore[no-untyped-def]
-    """The caseworker to contact; only once the mentor accepted."""
-    if suggestion.status is not SuggestionStatus.ACCEPTED:
-        return None
-    return suggestion.youth.caseworker or suggestion.decided_by
 
 
 @bp.get("/offers/<int:suggestion_id>")
@@ -65,7 +58,7 @@ def offer(suggestion_id: int) -> str:
         "mentor/offer.html",
         suggestion=suggestion,
         card=anonymous_card(suggestion),
-        contact=_contact(suggestion),
+        contact=caseworker_contact(suggestion),
         form=MentorAnswerForm(),
     )
 

@@ -1,0 +1,205 @@
+"""The caseworker review queue and the company dashboard under load, at national scale.
+
+Run: ``PYTHONPATH=. python bench/web_bench.py [--scale national|small] [--db URL]``
+
+1. a PostgreSQL database with the national synthetic population and the suggestions of a
+   nightly run (made by bench/nightly_bench.py, or an existing one given with ``--db``);
+2. gunicorn serving the app on a free loopback port (2 workers x 4 threads: the machine has
+   2 cores);
+3. locust, headless, 50 concurrent users (half caseworkers of København on the review queue,
+   half company users on their dashboard; 0.5–1.5 s think time), for ``--seconds``;
+4. prints the request count, failures and the 50th/95th/99th percentiles per page.
+
+Target: both pages under 100 ms at the 95th percentile, no errors. Locust runs on the same
+two cores as gunicorn and PostgreSQL, so the figures include its cost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from models.enums import Role
+from models.opening import JobOpening
+from models.operations.accounts import hash_password
+from models.session import make_engine, make_session_factory
+from models.user import User
+
+PASSWORD = "bench-password-2026"  # noqa: S105 - a throw-away database
+TARGET_MS = 100
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _bench_users(url: str) -> tuple[str, str]:
+    """A København caseworker and the company user with the most openings; known password."""
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        caseworker = session.scalars(
+            select(User).where(User.role == Role.CASEWORKER, User.municipality_code == 101)
+        ).first()
+        busiest = session.execute(
+            select(JobOpening.organisation_id, func.count())
+            .group_by(JobOpening.organisation_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).first()
+        company = session.scalars(
+            select(User).where(User.role == Role.COMPANY, User.organisation_id == busiest[0])
+        ).first()
+        for user in (caseworker, company):
+            user.password_hash = hash_password(PASSWORD)
+        session.commit()
+        emails = (caseworker.email, company.email)
+    engine.dispose()
+    return emails
+
+
+def _wait_until_up(base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 - loopback
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("gunicorn did not come up")
+
+
+def load_test(url: str, users: int = 50, seconds: int = 40) -> dict[str, Any]:
+    caseworker, company = _bench_users(url)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-" + "x" * 40,
+        "RATELIMIT_ENABLED": "0",  # 50 users log in from one address at once
+        "UNGELOEFTET_INSTANCE": tempfile.mkdtemp(prefix="ungeloeftet-bench-"),
+        "PYTHONPATH": str(ROOT),
+    }
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [
+            str(bin_dir / "gunicorn"),
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "web:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        _wait_until_up(base)
+        with tempfile.TemporaryDirectory() as tmp:
+            prefix = Path(tmp) / "stats"
+            subprocess.run(  # noqa: S603
+                [
+                    str(bin_dir / "locust"),
+                    "-f",
+                    str(ROOT / "bench" / "locustfile.py"),
+                    "--headless",
+                    "-u",
+                    str(users),
+                    "-r",
+                    str(users),
+                    "-t",
+                    f"{seconds}s",
+                    "--host",
+                    base,
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ],
+                env={
+                    **env,
+                    "BENCH_CASEWORKER": caseworker,
+                    "BENCH_COMPANY": company,
+                    "BENCH_PASSWORD": PASSWORD,
+                },
+                check=False,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+            )
+            with (Path(f"{prefix}_stats.csv")).open(newline="") as handle:
+                rows = {row["Name"]: row for row in csv.DictReader(handle)}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"users": users, "seconds": seconds, "rows": rows}
+
+
+def report(figures: dict[str, Any]) -> None:
+    print(
+        f"Web under load: {figures['users']} concurrent users for {figures['seconds']} s "
+        "(gunicorn 2x4, PostgreSQL, locust on the same 2 cores)"
+    )
+    print(
+        f"  {'page':<26} {'requests':>8} {'failures':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+    )
+    for name in ("caseworker review queue", "company dashboard", "login"):
+        row = figures["rows"].get(name)
+        if row is None:
+            continue
+        p95 = float(row["95%"])
+        verdict = "" if name == "login" else ("  ok" if p95 < TARGET_MS else "  OVER target")
+        print(
+            f"  {name:<26} {row['Request Count']:>8} {row['Failure Count']:>8} "
+            f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7}{verdict}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=["small", "national"], default="national")
+    parser.add_argument("--db", default=None, help="an existing populated database URL")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=40)
+    args = parser.parse_args(argv)
+    url = args.db
+    cleanup = None
+    if url is None:
+        from bench import nightly_bench
+
+        server = os.environ.get(
+            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+        )
+        figures = nightly_bench.run(args.scale, server, keep=True)
+        url = figures["database"]
+        cleanup = (server, url)
+    try:
+        report(load_test(url, args.users, args.seconds))
+    finally:
+        if cleanup:
+            from bench import nightly_bench
+
+            nightly_bench.drop_database(*cleanup)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

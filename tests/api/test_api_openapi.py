@@ -1,0 +1,112 @@
+"""The OpenAPI description is served, matches the routes, and the app keeps to it.
+
+Schemathesis generates requests from the app's own description, with valid tokens of each
+role (and path IDs that are sometimes the caller's real objects), and checks that nothing
+answers a 5xx or breaks the declared statuses, content types and response schemas.
+SCHEMATHESIS_MAX_EXAMPLES (default 3 per operation and role: 300 requests) raises it for a
+longer run, e.g. SCHEMATHESIS_MAX_EXAMPLES=100 for ~10,000.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from web.api.routing import OPERATIONS
+
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "3"))
+ROLES = ("admin", "caseworker", "company", "mentor")
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+def test_openapi_is_served_and_lists_every_api_route(client, app):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.json
+    assert spec["openapi"].startswith("3.")
+    documented = {(method.upper(), path) for path, ops in spec["paths"].items() for method in ops}
+    routed = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi":
+            continue
+        path = re.sub(r"<int:(\w+)>", r"{\1}", rule.rule)
+        routed |= {(m, path) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    assert documented == routed
+    assert len(documented) == len(OPERATIONS)
+    # Every operation documents its errors as problem details, and the bearer scheme.
+    for ops in spec["paths"].values():
+        for op in ops.values():
+            assert "application/problem+json" in op["responses"]["422"]["content"]
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_validation_limits_in_the_description_come_from_the_schemas(client):
+    spec = client.get("/api/v1/openapi.json").json
+    opening = spec["components"]["schemas"]["OpeningCreate"]
+    assert opening["properties"]["hours_min"] == {"type": "integer", "minimum": 1, "maximum": 37}
+    assert opening["properties"]["title"]["maxLength"] == 200
+    assert opening["additionalProperties"] is False
+    per_page = next(
+        p for p in spec["paths"]["/api/v1/openings"]["get"]["parameters"] if p["name"] == "per_page"
+    )
+    assert per_page["schema"]["maximum"] == 100
+
+
+def test_schemathesis_against_the_apps_own_description(app, world, token_for, record_property):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    tokens = {role: token_for(world.users[role]) for role in ROLES}
+    own_ids = {
+        "opening_id": [world.opening_a.id, world.opening_b.id],
+        "slot_id": [world.slot_a.id, world.slot_company.id, world.slot_b.id],
+        "profile_id": [world.youth_a.id, world.youth_b.id],
+        "suggestion_id": [
+            world.suggestion_a.id,
+            world.proposal_a.id,
+            world.offer_a.id,
+            world.suggestion_b.id,
+        ],
+    }
+    calls = {"n": 0}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == len(OPERATIONS)
+
+    def fuzz(operation, role):
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(), data=st.data())
+        def run(case, data):
+            for name in list(case.path_parameters or {}):
+                if name in own_ids and data.draw(st.booleans()):
+                    case.path_parameters[name] = data.draw(st.sampled_from(own_ids[name]))
+            response = case.call(headers={"Authorization": f"Bearer {tokens[role]}"})
+            calls["n"] += 1
+            case.validate_response(response, checks=CHECKS)
+
+        run()
+
+    for operation in operations:
+        for role in ROLES:
+            fuzz(operation, role)
+    record_property("schemathesis_requests", calls["n"])
+    print(f"schemathesis: {calls['n']} requests")  # noqa: T201
+    assert calls["n"] >= len(operations) * len(ROLES)
