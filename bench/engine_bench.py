@@ -38,7 +38,7 @@ from matcher.synthetic import generate
 from models.reference import load_taxonomy
 
 TODAY = date(2026, 11, 28)
-SCALES = {"national": (75_000, 40_000, 5_000), "small": (400, 300, 40)}
+SCALES = {"national": (75_000, 40_000, 5_000), "small": (300, 200, 30)}
 
 
 def cpu_s() -> float:
@@ -185,7 +185,9 @@ def run(scale: str = "small", seed: int = 0, out: Callable[[str], None] = print)
     figures["vectorised_pairs_per_s"] = len(yid) / vec_s
     by_y = {y.id: y for y in sample_youths}
     by_o = {o.id: o for o in pop.openings}
-    pick = rng.choice(len(yid), size=min(2000, len(yid)), replace=False)
+    pick = rng.choice(
+        len(yid), size=min(2000 if scale == "national" else 300, len(yid)), replace=False
+    )
     t = time.perf_counter()
     for p in pick.tolist():
         score_opening(engine, by_y[int(yid[p])], by_o[int(tid[p])])

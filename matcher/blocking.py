@@ -26,14 +26,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from sklearn.neighbors import BallTree
 
 from matcher.encode import FloatArray, IntArray, OpeningArrays, SlotArrays, YouthArrays
 from matcher.taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    from sklearn.neighbors import BallTree
 
 BoolArray = npt.NDArray[np.bool_]
 EARTH_RADIUS_KM = 6371.0088
@@ -59,6 +62,9 @@ class GeoIndex:
         n = len(lat)
         self.n = n
         self._points: FloatArray = np.radians(np.c_[lat, lon])
+        # Imported here: scikit-learn is slow to import and only needed once an engine is fit.
+        from sklearn.neighbors import BallTree
+
         self.tree: BallTree | None = BallTree(self._points, metric="haversine") if n else None
         table = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
         # One extra row/column for "unknown postcode" (index -1): never reachable.

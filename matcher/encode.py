@@ -136,12 +136,21 @@ class Vocabulary:
     def wished_occupations(self, texts: Sequence[str]) -> list[int]:
         """Occupations a youth's wishes name, flattened; an ambiguous label gives all of its
         occupations (a youth who wishes "maskinoperatør" fits each of them)."""
+        return [o for hits in self.wish_hits(texts) for o in hits]
+
+    def wish_hits(self, texts: Sequence[str]) -> list[list[int]]:
+        """Occupations named by each wish text (ESCO URI: itself; unknown URI: none)."""
         tx = self.taxonomy
-        out: list[int] = []
         free = [t for t in texts if t not in tx.occ_index and not t.startswith("http")]
-        out.extend(tx.occ_index[t] for t in texts if t in tx.occ_index)
-        for hits in tx.occupation_matcher.lookup_all(free):
-            out.extend(hits)
+        found = iter(tx.occupation_matcher.lookup_all(free))
+        out: list[list[int]] = []
+        for t in texts:
+            if t in tx.occ_index:
+                out.append([tx.occ_index[t]])
+            elif t.startswith("http"):
+                out.append([])
+            else:
+                out.append(next(found))
         return out
 
     def interests(self, texts: Sequence[str]) -> list[int]:
@@ -211,8 +220,8 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
     tx = vocab.taxonomy
     n = len(items)
     skills = _flat_lookup([y.skills for y in items], vocab.skill_concepts)
-    tx.occupation_matcher.lookup([t for y in items for t in y.wished_occupations])  # one batch
-    wishes = [_dedupe(vocab.wished_occupations(y.wished_occupations)) for y in items]
+    hits = iter(vocab.wish_hits([t for y in items for t in y.wished_occupations]))  # one batch
+    wishes = [_dedupe([o for _ in y.wished_occupations for o in next(hits)]) for y in items]
     interests = _flat_lookup([y.interests for y in items], vocab.interests)
 
     key_parts: list[IntArray] = []

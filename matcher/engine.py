@@ -20,11 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from matcher.allocate import allocate
 from matcher.blocking import (
@@ -65,6 +64,9 @@ from matcher.normalise import fold
 from matcher.taxonomy import Taxonomy
 from matcher.types import Match, MentorSlot, Opening, Reason, Youth
 
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
 # Folded Danish function words; everything else is left to IDF.
 STOP_WORDS = (
     "og i at en et til med som paa for af er vi du der de den det har kan vil os vores jeg "
@@ -79,6 +81,8 @@ RETRIEVAL_MAX_DF = 0.05  # skill concepts in more openings than this do not retr
 def _vectorizer(docs: Sequence[str]) -> tuple[TfidfVectorizer | None, sp.csr_matrix | None]:
     if not docs:
         return None, None
+    from sklearn.feature_extraction.text import TfidfVectorizer  # slow import: only when fitting
+
     vec = TfidfVectorizer(
         preprocessor=fold,
         stop_words=STOP_WORDS,
@@ -245,17 +249,11 @@ class MatchEngine:
         target_ids = target.ids[sub.tj].tolist()
         scores = score[sel].tolist()
         dists = sub.dist.tolist()
-        for p in range(len(sel)):
-            result[youth_ids[p]].append(
-                Match(
-                    target_id=target_ids[p],
-                    target_kind=kind,
-                    score=scores[p],
-                    components=dict(zip(names, comp_rows[p], strict=True)),
-                    reasons=reasons[p],
-                    distance_km=dists[p],
-                )
-            )
+        # Positional arguments: this loop builds one Match per suggestion (~600,000 a night).
+        for y_id, t_id, s, row, why, km in zip(
+            youth_ids, target_ids, scores, comp_rows, reasons, dists, strict=True
+        ):
+            result[y_id].append(Match(t_id, kind, s, dict(zip(names, row, strict=False)), why, km))
 
     def allowed_pairs(
         self, youths: Sequence[Youth], kind: Literal["opening", "mentor_slot"] = "opening"

@@ -100,7 +100,7 @@ class LabelMatcher:
     def lookup_all(self, texts: Sequence[str], limit: int = 8) -> list[list[int]]:
         """Every target that carries the matched label (ambiguous labels such as
         "maskinoperatør" name several occupations), at most ``limit``, first target first."""
-        self.lookup(texts)
+        self.lookup(texts)  # fills the caches in one batch
         out: list[list[int]] = []
         for text in texts:
             key = fold(text)
@@ -109,19 +109,48 @@ class LabelMatcher:
         return out
 
     def _fuzzy(self, queries: list[str]) -> None:
-        for start in range(0, len(queries), _CDIST_CHUNK):
-            chunk = queries[start : start + _CDIST_CHUNK]
-            scores: npt.NDArray[np.uint8] = process.cdist(
-                chunk,
-                self._choices,
-                scorer=fuzz.ratio,
-                score_cutoff=self.score_cutoff,
-                dtype=np.uint8,
-                workers=2,
-            )
-            best = scores.argmax(axis=1)  # first (lowest label index) on ties: deterministic
-            best_score = scores[np.arange(len(chunk)), best]
-            for query, idx, score in zip(chunk, best.tolist(), best_score.tolist(), strict=True):
-                self._cache[query] = int(self._targets[idx]) if score > 0 else -1
-                if score > 0:
-                    self._cache_label[query] = self._choices[idx]
+        """Best label of each query by rapidfuzz ``ratio``, in batched ``cdist`` calls.
+
+        ``ratio`` is ``100 * (1 - indel / (len_a + len_b))`` and ``indel >= |len_a - len_b|``,
+        so a label can only reach the cutoff if its length is within a factor
+        ``(200 - cutoff) / cutoff`` of the query's; queries are grouped by length and compared
+        with that window of labels only (about a quarter of them).
+        """
+        cutoff = self.score_cutoff
+        widen = (200.0 - cutoff) / max(cutoff, 1e-9)
+        lengths = np.array([len(c) for c in self._choices])
+        by_length = np.argsort(lengths, kind="stable")
+        sorted_lengths = lengths[by_length]
+        groups: dict[int, list[str]] = {}
+        for q in queries:
+            groups.setdefault(len(q), []).append(q)
+        for length, group in sorted(groups.items()):
+            lo = int(np.searchsorted(sorted_lengths, length / widen - 1e-9, side="left"))
+            hi = int(np.searchsorted(sorted_lengths, length * widen + 1e-9, side="right"))
+            window = np.sort(by_length[lo:hi])  # label order kept: ties go to the first label
+            if not len(window):
+                for q in group:
+                    self._cache[q] = -1
+                continue
+            choices = [self._choices[i] for i in window.tolist()]
+            for start in range(0, len(group), _CDIST_CHUNK):
+                chunk = group[start : start + _CDIST_CHUNK]
+                scores: npt.NDArray[np.uint8] = process.cdist(
+                    chunk,
+                    choices,
+                    scorer=fuzz.ratio,
+                    score_cutoff=cutoff,
+                    dtype=np.uint8,
+                    workers=2,
+                )
+                best = scores.argmax(axis=1)
+                best_score = scores[np.arange(len(chunk)), best]
+                for query, pos, score in zip(
+                    chunk, best.tolist(), best_score.tolist(), strict=True
+                ):
+                    if score > 0:
+                        idx = int(window[pos])
+                        self._cache[query] = int(self._targets[idx])
+                        self._cache_label[query] = self._choices[idx]
+                    else:
+                        self._cache[query] = -1

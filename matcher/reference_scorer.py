@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-
-from sklearn.feature_extraction.text import TfidfVectorizer
+from typing import TYPE_CHECKING
 
 from matcher.encode import NO_DATE_EARLY, NO_DATE_LATE, VIA_OCCUPATION, day
 from matcher.engine import MatchEngine
 from matcher.types import MentorSlot, Opening, Youth
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 EARTH_RADIUS_KM = 6371.0088
 

@@ -165,7 +165,7 @@ def generate(
     pool = occupation_pool(taxonomy, pool_size, rng)
     zipf = 1.0 / np.arange(1, len(pool) + 1) ** 0.9
     zipf /= zipf.sum()
-    alt = taxonomy._occ_alt
+    alt = taxonomy.occ_alt_labels
     occ_skills = taxonomy.occ_skills
 
     def occ_text(o: int) -> str:

@@ -88,7 +88,7 @@ class Taxonomy:
         self.occ_isco4: IntArray = np.array(
             [_isco(r.get("isco_code")) for r in occ_rows], dtype=np.int64
         )
-        self._occ_alt: list[list[str]] = [
+        self.occ_alt_labels: list[list[str]] = [
             [a for a in (r.get("alt_labels_da") or "").split("|") if a] for r in occ_rows
         ]
         self._star: list[tuple[str, int]] = []
@@ -165,7 +165,7 @@ class Taxonomy:
         for i, label in enumerate(self.occ_label_da):
             labels.append(label)
             targets.append(i)
-        for i, alts in enumerate(self._occ_alt):
+        for i, alts in enumerate(self.occ_alt_labels):
             labels.extend(alts)
             targets.extend([i] * len(alts))
         for title, i in self._star:

@@ -18,7 +18,7 @@ WISHES = ["lagerarbejder", "kok", "Koekkenmedhjaelper", "ekspedient", "astronaut
 SKILLS = ["gaffeltruck", "rengøring", "stock shelves", "wash the dishes", "jonglering"]
 LANGS = ["da", "en", "ar"]
 SETTINGS = settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -183,7 +183,7 @@ def sequential_two_stage(yi, tj, score, k, cap, n_youth):  # type: ignore[no-unt
     return accepted
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.data())
 def test_allocation_equals_sequential_greedy(data: st.DataObject) -> None:
     n_y = data.draw(st.integers(1, 8))
