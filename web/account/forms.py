@@ -34,12 +34,18 @@ class PasswordForm(FlaskForm):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired(_l("Enter your current password.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
     )
-    new = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password."))])
+    new = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a new password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[
             DataRequired(_l("Repeat the new password.")),
             EqualTo("new", _l("The two passwords are not the same.")),
         ],
+        render_kw={"autocomplete": "new-password"},
     )
