@@ -189,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
         )
         figures = nightly_bench.run(args.scale, server, keep=True)
+        nightly_bench.report(figures)
+        print(flush=True)
         url = figures["database"]
         cleanup = (server, url)
     try:

@@ -37,6 +37,8 @@ class Config:
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/Copenhagen")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Only for load tests on loopback (bench/web_bench.py); never switch off in production.
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
     LOGIN_RATELIMIT = os.environ.get("LOGIN_RATELIMIT", "10 per minute;50 per hour")
     API_RATELIMIT = os.environ.get("API_RATELIMIT", "300 per minute")
 
