@@ -82,7 +82,7 @@ def _wait_until_up(base: str, timeout: float = 60) -> None:
     raise RuntimeError("gunicorn did not come up")
 
 
-def load_test(url: str, users: int = 50, seconds: int = 40) -> dict[str, Any]:
+def load_test(url: str, users: int = 50, seconds: int = 60) -> dict[str, Any]:
     caseworker, company = _bench_users(url)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -149,7 +149,11 @@ def load_test(url: str, users: int = 50, seconds: int = 40) -> dict[str, Any]:
                 rows = {row["Name"]: row for row in csv.DictReader(handle)}
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     return {"users": users, "seconds": seconds, "rows": rows}
 
 
@@ -178,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=["small", "national"], default="national")
     parser.add_argument("--db", default=None, help="an existing populated database URL")
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=40)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--keep", action="store_true", help="keep the database it made")
     args = parser.parse_args(argv)
     url = args.db
     cleanup = None
@@ -196,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report(load_test(url, args.users, args.seconds))
     finally:
-        if cleanup:
+        if cleanup and args.keep:
+            print(f"  database kept: {url}")
+        if cleanup and not args.keep:
             from bench import nightly_bench
 
             nightly_bench.drop_database(*cleanup)

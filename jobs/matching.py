@@ -683,6 +683,10 @@ def run_matching(
         store.store(kind, pairs, existing)
         superseded += _expire_superseded(session, existing, {(y, m.target_id) for y, m in pairs})
     session.flush()
+    if store.counts["new"] > 10_000 and session.get_bind().dialect.name == "postgresql":
+        # Fresh planner statistics after a bulk load; autovacuum would get there later, and
+        # until then the caseworkers' queue is planned for an empty table.
+        session.execute(sa.text("ANALYZE suggestion"))
     stored = time.perf_counter()
     if timings is not None:
         timings.update(load=loaded - clock, rank=ranked - loaded, store=stored - ranked)

@@ -32,22 +32,27 @@ def approved_condition() -> sa.ColumnElement[bool]:
     )
 
 
-def last_approval_subquery() -> sa.Subquery:
+def last_approval_subquery(youth_ids: Select[tuple[int]] | None = None) -> sa.Subquery:
+    query = select(
+        Suggestion.youth_id.label("youth_id"),
+        func.max(Suggestion.decided_at).label("last_approved_at"),
+    )
+    if youth_ids is not None:
+        query = query.where(Suggestion.youth_id.in_(youth_ids))
     return (
-        select(
-            Suggestion.youth_id.label("youth_id"),
-            func.max(Suggestion.decided_at).label("last_approved_at"),
-        )
-        .where(approved_condition())
+        query.where(approved_condition())
         .group_by(Suggestion.youth_id)
         .subquery("last_approval")
     )
 
 
-def new_suggestions_subquery() -> sa.Subquery:
+def new_suggestions_subquery(youth_ids: Select[tuple[int]] | None = None) -> sa.Subquery:
+    query = select(Suggestion.youth_id.label("youth_id"), func.count().label("new_count"))
+    if youth_ids is not None:
+        # Count only the caseload's own suggestions, not the whole country's.
+        query = query.where(Suggestion.youth_id.in_(youth_ids))
     return (
-        select(Suggestion.youth_id.label("youth_id"), func.count().label("new_count"))
-        .where(Suggestion.status == SuggestionStatus.PROPOSED)
+        query.where(Suggestion.status == SuggestionStatus.PROPOSED)
         .group_by(Suggestion.youth_id)
         .subquery("new_suggestions")
     )
@@ -128,8 +133,9 @@ def caseload(
     limit: int = 25,
 ) -> CaseloadPage:
     """One page of the caseload (``scoped`` is :func:`models.scoping.profiles_for`)."""
-    approvals = last_approval_subquery()
-    new = new_suggestions_subquery()
+    own_youth = scoped.with_only_columns(YouthProfile.id)
+    approvals = last_approval_subquery(own_youth)
+    new = new_suggestions_subquery(own_youth)
     since = searching_since(approvals.c.last_approved_at)
     # days >= N  <=>  since.date() <= today - N  <=>  since < midnight after that day
     rapid_cutoff = datetime.combine(
