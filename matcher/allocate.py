@@ -18,7 +18,9 @@ Two stages, so no one is left empty because popular openings filled up (IPS: zer
 
 1. the greedy with ``k = 1``: every youth competes for one seat. A youth is left without a
    suggestion only if every target it could have is full with youth who each have exactly
-   one suggestion (their best available) — taking one away would just empty another youth;
+   one suggestion (their best available) with a better pair there. Holders are not moved
+   to another target with room to make space (no augmenting paths): this is the greedy's
+   fairness order, not a maximum-cardinality matching;
 2. the greedy again over the remaining pairs with the remaining capacities and ``k - 1``.
 
 Guarantees: no target above its cap, no youth above ``k``, deterministic.
