@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -349,6 +350,8 @@ def test_regression_seat_taken_by_better_pair_is_capacity_not_a_bug() -> None:
         s1, s7 = (score_opening(engine, y, os_[1]) for y in (ys[0], ys[2]))
         assert s1 is not None and s7 is not None and s1[0] > s7[0]
         assert_excluded_only_by_capacity(engine, ys, os_, ranked, 1.0)
+        with pytest.raises(AssertionError):  # the check bites: with a second seat free
+            assert_excluded_only_by_capacity(engine, ys, os_, ranked, 2.0)
         # With a second seat, youth 7 gets it: nothing else keeps it out.
         more = MatchEngine(cfg, TAXONOMY).fit([os_[0], replace(os_[1], seats=2)], [])
         assert [m.target_id for m in more.rank(ys, 2)[7]] == [102]
