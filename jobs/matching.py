@@ -612,6 +612,33 @@ def expire_stale(session: Session, today: date) -> int:
     return result.rowcount or 0
 
 
+def _expire_superseded(
+    session: Session,
+    existing: dict[tuple[int, int], tuple[int, SuggestionStatus, float]],
+    ranked: set[tuple[int, int]],
+) -> int:
+    """Undecided suggestions of earlier runs that tonight's allocation no longer picks.
+
+    Without this, waiting proposals would pile up night after night beyond the k per young
+    person and the seat multiple per opening that the allocation guarantees for one run.
+    """
+    stale = [
+        row_id
+        for key, (row_id, status, _score) in existing.items()
+        if row_id and status is _PROPOSED and key not in ranked
+    ]
+    count = 0
+    for start in range(0, len(stale), 5000):
+        result = session.execute(
+            update(Suggestion)
+            .where(Suggestion.id.in_(stale[start : start + 5000]), Suggestion.status == _PROPOSED)
+            .values(status=_EXPIRED, updated_at=datetime.now(LOCAL_TZ))
+            .execution_options(synchronize_session=False)
+        )
+        count += result.rowcount or 0
+    return count
+
+
 def _flatten(ranked: dict[int, list[Match]]) -> list[tuple[int, Match]]:
     return [(youth_id, m) for youth_id, matches in ranked.items() for m in matches]
 
@@ -647,10 +674,14 @@ def run_matching(
 
     store = _Store(session, run)
     expired = expire_stale(session, today)
-    store.store(TargetKind.OPENING, _flatten(ranked_openings), store.existing(TargetKind.OPENING))
-    store.store(
-        TargetKind.MENTOR_SLOT, _flatten(ranked_mentors), store.existing(TargetKind.MENTOR_SLOT)
-    )
+    superseded = 0
+    for kind, pairs in (
+        (TargetKind.OPENING, _flatten(ranked_openings)),
+        (TargetKind.MENTOR_SLOT, _flatten(ranked_mentors)),
+    ):
+        existing = store.existing(kind)
+        store.store(kind, pairs, existing)
+        superseded += _expire_superseded(session, existing, {(y, m.target_id) for y, m in pairs})
     session.flush()
     stored = time.perf_counter()
     if timings is not None:
@@ -667,6 +698,7 @@ def run_matching(
         "unchanged": store.counts["unchanged"],
         "kept_decided": store.counts["kept_decided"],
         "expired": expired,
+        "superseded": superseded,
     }
 
 

@@ -106,7 +106,7 @@ def set_mentor_slot_status(
             offer.status = SuggestionStatus.DECLINED
             offer.responded_by_id = user.id
             offer.responded_at = now
-            offer.response_message = f"slot_{status}"
+            offer.response_message = ""
             caseworker = offer.youth.caseworker
             if caseworker is not None:
                 enqueue(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -159,9 +160,18 @@ def publish_opening(session: Session, user: User, opening: JobOpening) -> JobOpe
 
 
 def unpublish_opening(
-    session: Session, admin: User, opening: JobOpening, reason: str
+    session: Session,
+    admin: User,
+    opening: JobOpening,
+    reason: str,
+    *,
+    compose: Callable[[User], tuple[str, str]] | None = None,
 ) -> JobOpening:
-    """The secretariat takes an opening off the service; the company sees the reason."""
+    """The secretariat takes an opening off the service; the company sees the reason.
+
+    The company's contacts get a mail; ``compose(contact)`` may give its subject and text
+    in the contact's language (the caller knows the translations; models do not).
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("reason", N_("Give the company a reason."))
@@ -179,13 +189,15 @@ def unpublish_opening(
             User.active.is_(True),
         )
     ):
-        enqueue(
+        notification = enqueue(
             session,
             contact,
             "opening.unpublished",
             f"opening:{opening.id}:{utcnow().isoformat()}",
             {"opening_id": opening.id, "reason": opening.unpublished_reason},
         )
+        if notification is not None and compose is not None:
+            notification.subject, notification.body_text = compose(contact)
     return opening
 
 

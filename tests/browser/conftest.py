@@ -15,6 +15,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -34,8 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# WCAG 2.x A and AA (what the public sector must meet), and axe's best practices.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+# WCAG 2.x A and AA: what the Danish public sector must meet (webtilgængelighedsloven).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 375, "height": 740}
 
 
@@ -117,7 +118,7 @@ def seed(session: Session) -> LiveData:
                 youth=profile,
                 target_kind=TargetKind.OPENING,
                 opening=opening,
-                score=round(0.9 - 0.1 * i - 0.05 * j, 2),
+                score=round(0.99 - 0.02 * i - 0.01 * j, 2),  # above what the engine gives
                 distance_km=2.5 + i,
                 engine_version="browser-test",
                 status=SuggestionStatus.PROPOSED,
@@ -154,10 +155,25 @@ class LiveServer:
     data: LiveData
     database_url: str
 
-    def session(self) -> Session:
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session on the live database, for looking at what the pages did."""
         from models.session import make_engine
 
-        return Session(make_engine(self.database_url))
+        engine = make_engine(self.database_url)
+        try:
+            with Session(engine) as session:
+                yield session
+        finally:
+            engine.dispose()
+
+
+def _warm_up_the_engine(session: Session) -> None:
+    """Build the taxonomy and fit the engine once, here, not inside a timed page load."""
+    from jobs.matching import engine_cache, local_date
+    from models.base import utcnow
+
+    engine_cache.fitted(session, local_date(utcnow()))
 
 
 @pytest.fixture(scope="session")
@@ -174,6 +190,7 @@ def live_server(
     with Session(engine) as session:
         data = seed(session)
         session.commit()
+        _warm_up_the_engine(session)
     engine.dispose()
     instance = tmp_path_factory.mktemp("live")
     app = create_app(
@@ -206,10 +223,16 @@ def browser(chromium_path: str) -> Iterator[Any]:
         browser.close()
 
 
+def _timeouts(context: Any) -> None:
+    # Generous: the machine may be busy, and a page that saves a profile runs the engine.
+    context.set_default_timeout(30_000)
+    context.set_default_navigation_timeout(60_000)
+
+
 @pytest.fixture()
 def context(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, locale="da-DK")
-    context.set_default_timeout(10_000)
+    _timeouts(context)
     yield context
     context.close()
 
@@ -229,7 +252,7 @@ def phone_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
         is_mobile=True,
         has_touch=True,
     )
-    context.set_default_timeout(10_000)
+    _timeouts(context)
     yield context.new_page()
     context.close()
 

@@ -242,6 +242,9 @@ def test_unpublish_with_reason_tells_the_company(db, client, admin_user, make_op
     assert opening.unpublished_reason == "Teksten efterspørger alder."
     mail = db.scalars(select(Notification).where(Notification.recipient_id == contact.id)).all()
     assert [m.kind for m in mail] == ["opening.unpublished"]
+    assert mail[0].subject == "Jeres jobopslag »Opslag med problem« er taget af"
+    assert "Teksten efterspørger alder." in mail[0].body_text
+    assert f"/company/openings/{opening.id}/edit" in mail[0].body_text
     assert client.get("/admin/openings/999999/unpublish").status_code == 404
 
 

@@ -149,3 +149,10 @@ def test_card_holds_only_what_partners_may_see(make_youth, make_opening, approve
     for secret in (youth.pseudonym, "2004", "8000", "Fortroligt"):
         assert secret not in flat
     assert anonymous_card(youth, "Anden tekst").pitch == "Anden tekst"
+
+
+def test_autocomplete_script_is_served_as_a_file(client):
+    response = client.get("/static/js/occupation-autocomplete.js")
+    assert response.status_code == 200
+    assert "data-autocomplete-url" in response.text
+    response.close()

@@ -29,6 +29,7 @@ from models.user import User
 from web.admin import bp
 from web.admin.forms import OrganisationForm, PartnershipForm, PasswordResetForm, UserForm
 from web.db import get_db
+from web.i18n import translate_error
 from web.pagination import paginate
 from web.partner_forms import show_error
 from web.security import get_scoped_or_404
@@ -322,7 +323,7 @@ def user_deactivate(user_id: int) -> Response:
         deactivate_account(db, current_user, user)
     except ValidationError as error:
         db.rollback()
-        flash(_(error.message), "error")
+        flash(translate_error(error), "error")
     else:
         db.commit()
         flash(_("The user is deactivated."), "success")

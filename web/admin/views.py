@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from models.notification import Notification
 from models.opening import JobOpening
 from models.operations.openings import unpublish_opening
 from models.scoping import openings_for
+from models.user import User
 from web.admin import bp
 from web.admin.forms import UnpublishForm
 from web.db import get_db
@@ -104,6 +106,28 @@ def openings() -> str:
     return render_template("admin/openings.html", page=page)
 
 
+def _unpublished_mail(contact: User, opening: JobOpening) -> tuple[str, str]:
+    """The mail to a company contact, in the contact's language."""
+    with force_locale(contact.locale):
+        subject = _("Your job opening “%(title)s” was unpublished", title=opening.title)
+        body = "\n\n".join(
+            [
+                _("Hello,"),
+                _(
+                    "The partnership secretariat has taken your job opening “%(title)s” off "
+                    "Ungeløftet Match. The reason:",
+                    title=opening.title,
+                ),
+                opening.unpublished_reason or "",
+                _(
+                    "Change the opening and publish it again here: %(link)s",
+                    link=url_for("company.opening_edit", opening_id=opening.id, _external=True),
+                ),
+            ]
+        )
+    return subject, body + "\n"
+
+
 @bp.route("/openings/<int:opening_id>/unpublish", methods=["GET", "POST"])
 def opening_unpublish(opening_id: int) -> Any:
     db = get_db()
@@ -111,7 +135,13 @@ def opening_unpublish(opening_id: int) -> Any:
     form = UnpublishForm()
     if form.validate_on_submit():
         try:
-            unpublish_opening(db, current_user, opening, form.reason.data or "")
+            unpublish_opening(
+                db,
+                current_user,
+                opening,
+                form.reason.data or "",
+                compose=lambda contact: _unpublished_mail(contact, opening),
+            )
         except ValidationError as error:
             db.rollback()
             show_error(form, error)
