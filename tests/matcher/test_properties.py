@@ -1,13 +1,14 @@
-"""Property tests: caps, k, hard constraints, score range, determinism."""
+"""Property tests: caps, k, hard constraints, score range, maximum coverage, determinism."""
 
 from collections import Counter
-from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from scipy.sparse.csgraph import maximum_flow
 
 from matcher import EngineConfig, MatchEngine, MentorSlot, Opening, Youth
 from matcher.allocate import allocate
@@ -153,9 +154,10 @@ def test_engine_properties(ys, os_, ss, k, exhaustive, multiplier) -> None:  # t
             assert score_opening(engine, y, o) is not None  # every hard constraint holds
             assert (o.start_date or TODAY).year - y.birth_year >= o.min_age
             assert m.reasons and all(r.da and r.en for r in m.reasons)
+    caps_o = {o.id: int(np.ceil(multiplier * o.seats)) for o in os_}
     for tid, n in per_target.items():
-        assert n <= int(np.ceil(multiplier * by_id_o[tid].seats))
-    assert_excluded_only_by_capacity(engine, ys, os_, ranked, multiplier)
+        assert n <= caps_o[tid]
+    assert_max_coverage(engine, ys, ranked, caps_o, "opening", exact=bool(exhaustive))
     # Determinism, also under permuted input.
     again = MatchEngine(cfg, TAXONOMY).fit(list(reversed(os_)), ss).rank(list(reversed(ys)), k)
     assert again == ranked
@@ -169,36 +171,46 @@ def test_engine_properties(ys, os_, ss, k, exhaustive, multiplier) -> None:  # t
             per_slot[m.target_id] += 1
             assert 0.0 <= m.score <= 1.0
             assert score_slot(engine, by_id_y[yid], by_id_s[m.target_id]) is not None
+    caps_s = {s.id: int(np.ceil(multiplier * s.capacity)) for s in ss}
     for sid, n in per_slot.items():
-        assert n <= int(np.ceil(multiplier * by_id_s[sid].capacity))
+        assert n <= caps_s[sid]
+    assert_max_coverage(engine, ys, mentors, caps_s, "mentor_slot", exact=bool(exhaustive))
 
 
-def assert_excluded_only_by_capacity(engine, ys, os_, ranked, multiplier) -> None:  # type: ignore[no-untyped-def]
+def max_b_matching(pairs: set[tuple[int, int]], cap: dict[int, int]) -> int:
+    """Brute force: max flow on source -> youth (1) -> target (cap) -> sink."""
+    ys = sorted({y for y, _ in pairs})
+    ts = sorted({t for _, t in pairs})
+    if not pairs:
+        return 0
+    node_y = {y: 1 + i for i, y in enumerate(ys)}
+    node_t = {t: 1 + len(ys) + i for i, t in enumerate(ts)}
+    sink = 1 + len(ys) + len(ts)
+    edges = [(0, node_y[y], 1) for y in ys]
+    edges += [(node_y[y], node_t[t], 1) for y, t in sorted(pairs)]
+    edges += [(node_t[t], sink, cap[t]) for t in ts]
+    src, dst, c = (np.array(col, dtype=np.int32) for col in zip(*edges, strict=True))
+    graph = sp.csr_matrix((c, (src, dst)), shape=(sink + 1, sink + 1), dtype=np.int32)
+    return int(maximum_flow(graph, 0, sink).flow_value)
+
+
+def assert_max_coverage(engine, ys, ranked, cap, kind, exact) -> None:  # type: ignore[no-untyped-def]
     """Zero exclusion as far as capacity allows (matcher/README.md, "Allocation").
 
-    A youth with an allowed opening is left without suggestion only if every such opening
-    is offered to its full cap of youth who each come before this youth in the greedy
-    order (higher score, ties: lower youth id). Seats are finite, so "everyone with an
-    allowed opening gets one" cannot hold in general (two youth, one seat).
+    The number of youth with at least one suggestion is the maximum b-matching size over the
+    allowed pairs (youth capacity 1, target capacity ``cap``): nobody who could be served in
+    some feasible allocation is left empty because of the greedy order. Exact when every
+    allowed pair is scored (``exact``); with retrieval the engine only sees a subset of the
+    allowed pairs, so the maximum over all of them is an upper bound.
     """
-    holders: dict[int, list[tuple[float, int]]] = {}
-    for yid, matches in ranked.items():
-        for m in matches:
-            holders.setdefault(m.target_id, []).append((m.score, yid))
-    for y in ys:
-        if ranked[y.id]:
-            continue
-        for o in os_:
-            ref = score_opening(engine, y, o)
-            if ref is None:
-                continue
-            s, cap = ref[0], int(np.ceil(multiplier * o.seats))
-            ahead = [
-                h
-                for h in holders.get(o.id, [])
-                if h[0] > s + 1e-9 or (h[0] >= s - 1e-9 and h[1] < y.id)
-            ]
-            assert len(ahead) >= cap, (y, o, s, holders.get(o.id, []))
+    ay, at, _ = engine.allowed_pairs(ys, kind)
+    pairs = set(zip(ay.tolist(), at.tolist(), strict=True))
+    best = max_b_matching(pairs, cap)
+    served = sum(1 for matches in ranked.values() if matches)
+    if exact:
+        assert served == best, (served, best, sorted(pairs), ranked)
+    else:
+        assert served <= best
 
 
 def sequential_two_stage(yi, tj, score, k, cap, n_youth):  # type: ignore[no-untyped-def]
@@ -235,10 +247,17 @@ def test_allocation_equals_sequential_greedy(data: st.DataObject) -> None:
     yi = np.array([p[0] for p in pairs], dtype=np.int64)
     tj = np.array([p[1] for p in pairs], dtype=np.int64)
     score = np.array(scores, dtype=np.float64)
-    got = allocate(yi, tj, score, np.arange(n_y), np.arange(n_t), k, np.array(cap), n_y)
-    assert got.tolist() == sequential_two_stage(yi.tolist(), tj.tolist(), scores, k, cap, n_y)
+    args = (yi, tj, score, np.arange(n_y), np.arange(n_t), k, np.array(cap), n_y)
+    greedy = allocate(*args, augment=False)
+    assert greedy.tolist() == sequential_two_stage(yi.tolist(), tj.tolist(), scores, k, cap, n_y)
+    got = allocate(*args)
+    assert got.tolist() == allocate(*args).tolist()  # deterministic
     assert all(c <= k for c in np.bincount(yi[got], minlength=n_y))
     assert all(np.bincount(tj[got], minlength=n_t) <= np.array(cap))
+    served = set(yi[got].tolist())
+    assert served >= set(yi[greedy].tolist())  # the repair never takes a youth's only pair
+    pair_set = set(zip(yi.tolist(), tj.tolist(), strict=True))
+    assert len(served) == max_b_matching(pair_set, dict(enumerate(cap)))
 
 
 def test_allocation_sequential_finish_gives_same_result(monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -250,13 +269,45 @@ def test_allocation_sequential_finish_gives_same_result(monkeypatch) -> None:  #
     yi, tj = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
     score = rng.random(len(yi)).round(2)
     cap = rng.integers(0, 4, size=n_t)
-    full = allocate(yi, tj, score, np.arange(n_y), np.arange(n_t), 3, cap, n_y)
+    args = (yi, tj, score, np.arange(n_y), np.arange(n_t), 3, cap, n_y)
+    full, repaired = allocate(*args, augment=False), allocate(*args)
     monkeypatch.setattr(alloc, "MAX_ROUNDS", 1)
-    short = allocate(yi, tj, score, np.arange(n_y), np.arange(n_t), 3, cap, n_y)
-    assert full.tolist() == short.tolist()
+    assert allocate(*args, augment=False).tolist() == full.tolist()
+    assert allocate(*args).tolist() == repaired.tolist()
     assert full.tolist() == sequential_two_stage(
         yi.tolist(), tj.tolist(), score.tolist(), 3, cap.tolist(), n_y
     )
+    pair_set = set(zip(yi.tolist(), tj.tolist(), strict=True))
+    best = max_b_matching(pair_set, dict(enumerate(cap.tolist())))
+    assert len(set(yi[repaired].tolist())) == best >= len(set(yi[full].tolist()))
+
+
+def test_allocation_repairs_along_a_long_augmenting_path() -> None:
+    """Youth 3's only target 0 is held by 0, who moves to 1, whose holder moves to 2, ...
+
+    Every target has one seat; the greedy serves youth 0-2 with their best pairs and leaves
+    youth 3 empty. The repair shifts the three holders one step along the chain to the free
+    target 3 (a path through three full targets), so all four youth are served.
+    """
+    pairs = [(0, 0, 0.9), (0, 1, 0.5), (1, 1, 0.9), (1, 2, 0.5), (2, 2, 0.9), (2, 3, 0.1)]
+    pairs += [(3, 0, 0.1)]
+    yi = np.array([p[0] for p in pairs], dtype=np.int64)
+    tj = np.array([p[1] for p in pairs], dtype=np.int64)
+    score = np.array([p[2] for p in pairs])
+    args = (yi, tj, score, np.arange(4), np.arange(4), 1, np.ones(4, dtype=np.int64), 4)
+    greedy = allocate(*args, augment=False)
+    assert sorted(zip(yi[greedy].tolist(), tj[greedy].tolist(), strict=True)) == [
+        (0, 0),
+        (1, 1),
+        (2, 2),
+    ]
+    got = allocate(*args)
+    assert sorted(zip(yi[got].tolist(), tj[got].tolist(), strict=True)) == [
+        (0, 1),
+        (1, 2),
+        (2, 3),
+        (3, 0),
+    ]
 
 
 def _seed_case() -> tuple[list[Youth], list[Opening]]:
@@ -318,14 +369,15 @@ def _seed_case() -> tuple[list[Youth], list[Opening]]:
     return [y1, y4, y7], [o100, o102]
 
 
-def test_regression_seat_taken_by_better_pair_is_capacity_not_a_bug() -> None:
-    """Youth 7's only allowed opening (one seat) goes to youth 1, whose pair scores higher.
+def test_regression_seat_taken_by_better_pair_is_repaired() -> None:
+    """Youth 7's only allowed opening 102 (one seat) went to youth 1, who can use 100.
 
-    The hard constraints agree with the reference (youth 7 at hours 10-10 and youth 4 with
-    max_commute_km 0 at the same postcode are allowed where the reference allows them); the
-    empty list comes from the seat cap, which the old property wrongly counted as exclusion.
+    The greedy gave 102 to youth 1 (the better pair) and left youth 7 empty although opening
+    100 had room for youth 1: a stable but not a maximum allocation. The coverage repair moves
+    youth 1 to 100 and gives 102 to youth 7; all three youth are served, as the max flow says.
     """
     ys, os_ = _seed_case()
+    caps = {100: 3, 102: 1}  # seat_multiplier 1.0
     for exhaustive in (0, 10_000):  # retrieval path and exact path
         cfg = EngineConfig(
             today=TODAY,
@@ -341,20 +393,27 @@ def test_regression_seat_taken_by_better_pair_is_capacity_not_a_bug() -> None:
         }
         assert set(zip(ay.tolist(), ao.tolist(), strict=True)) == reference
         assert reference == {(1, 100), (1, 102), (4, 100), (7, 102)}
+        assert max_b_matching(reference, caps) == 3
         ranked = engine.rank(ys, 2)
         assert {yid: [m.target_id for m in ms] for yid, ms in ranked.items()} == {
-            1: [102, 100],
+            1: [100],
             4: [100],
-            7: [],
+            7: [102],
         }
+        assert_max_coverage(engine, ys, ranked, caps, "opening", exact=True)
         s1, s7 = (score_opening(engine, y, os_[1]) for y in (ys[0], ys[2]))
-        assert s1 is not None and s7 is not None and s1[0] > s7[0]
-        assert_excluded_only_by_capacity(engine, ys, os_, ranked, 1.0)
-        with pytest.raises(AssertionError):  # the check bites: with a second seat free
-            assert_excluded_only_by_capacity(engine, ys, os_, ranked, 2.0)
-        # With a second seat, youth 7 gets it: nothing else keeps it out.
-        more = MatchEngine(cfg, TAXONOMY).fit([os_[0], replace(os_[1], seats=2)], [])
-        assert [m.target_id for m in more.rank(ys, 2)[7]] == [102]
+        assert s1 is not None and s7 is not None and s1[0] > s7[0]  # the greedy's choice
+    # The check bites: the plain greedy (no repair) leaves youth 7 empty.
+    yid, tid, score, _ = engine.score_all(ys)
+    rows_y, yi = np.unique(yid, return_inverse=True)
+    rows_t, tj = np.unique(tid, return_inverse=True)
+    cap = np.array([caps[t] for t in rows_t.tolist()])
+    args = (yi, tj, score, rows_y, rows_t, 2, cap, len(rows_y))
+    greedy = allocate(*args, augment=False)
+    plain = {int(y): sorted(rows_t[tj[greedy & (yi == i)]].tolist()) for i, y in enumerate(rows_y)}
+    assert plain == {1: [100, 102], 4: [100], 7: []}
+    with pytest.raises(AssertionError):
+        assert_max_coverage(engine, ys, plain, caps, "opening", exact=True)
 
 
 def test_regression_zero_commute_and_zero_width_hours_are_allowed() -> None:
