@@ -32,6 +32,8 @@ from web.db import get_db
 from web.i18n import translate_error
 from web.security import get_scoped_or_404
 
+QUEUE_COUNT_CAP = 1000
+
 
 def _queue_query():  # type: ignore[no-untyped-def]
     return suggestions_for(current_user).where(
@@ -48,7 +50,16 @@ def queue() -> tuple[str, int]:
 def render_queue(forms: dict[int, dict[str, object]] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
     db = get_db()
     page = Page.from_request()
-    total = db.scalar(select(func.count()).select_from(_queue_query().subquery())) or 0
+    # Counting a large municipality's whole queue costs more than the page itself; nobody
+    # pages past a thousand suggestions, so the count stops there.
+    total = (
+        db.scalar(
+            select(func.count()).select_from(
+                _queue_query().with_only_columns(Suggestion.id).limit(QUEUE_COUNT_CAP).subquery()
+            )
+        )
+        or 0
+    )
     suggestions = list(
         db.scalars(
             _queue_query()
@@ -87,6 +98,7 @@ def render_queue(forms: dict[int, dict[str, object]] | None = None, status: int 
             rapid_days=rapid_days,
             page=page.with_total(total),
             TargetKind=TargetKind,
+            queue_count_cap=QUEUE_COUNT_CAP,
         ),
         status,
     )
