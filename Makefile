@@ -34,6 +34,8 @@ translations: $(VENV)/.installed
 run: install translations
 	@mkdir -p instance
 	$(BIN)/ungeloeftet setup
+	@# The demo's first night, so the review queue has suggestions (skipped once done today).
+	$(BIN)/ungeloeftet jobs run nightly
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C stops); the scheduler runs beside it"
 	@$(BIN)/ungeloeftet scheduler & pid=$$!; trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/ungeloeftet run --host $(HOST) --port $(PORT)
