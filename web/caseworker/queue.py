@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -122,75 +125,82 @@ def _again(suggestion: Suggestion, name: str, form: object) -> Response | tuple[
     return render_queue(forms=forms, status=422)
 
 
+def _decide(
+    form: FlaskForm,
+    decision: Callable[[], object],
+    error_field: str,
+    done: str,
+    back: Callable[[], Response],
+) -> Response | None:
+    """Run one decision on a valid form and commit once; ``None`` means show the form again.
+
+    A field error is shown beside ``error_field``; a conflict (already answered) is flashed.
+    """
+    if not form.validate_on_submit():
+        return None
+    db = get_db()
+    try:
+        decision()
+    except ValidationError as err:
+        db.rollback()
+        show_domain_error(form, err, error_field)
+        return None
+    except Conflict as err:
+        db.rollback()
+        flash(translate_error(err), "error")
+        return back()
+    db.commit()
+    flash(done, "success")
+    return back()
+
+
 @bp.post("/suggestions/<int:suggestion_id>/approve")
 def approve(suggestion_id: int) -> Response | tuple[str, int]:
-    db = get_db()
     suggestion = _load(suggestion_id)
     form = ApproveForm(prefix=f"s{suggestion.id}")
-    if form.validate_on_submit():
-        try:
-            approve_suggestion(db, current_user, suggestion, form.pitch.data or "")
-        except ValidationError as err:
-            db.rollback()
-            show_domain_error(form, err, "pitch")
-        except Conflict as err:
-            db.rollback()
-            flash(translate_error(err), "error")
-            return _back(suggestion)
-        else:
-            db.commit()
-            flash(_("Approved: the partner is asked now."), "success")
-            return _back(suggestion)
-    return _again(suggestion, "approve", form)
+    answer = _decide(
+        form,
+        lambda: approve_suggestion(get_db(), current_user, suggestion, form.pitch.data or ""),
+        "pitch",
+        _("Approved: the partner is asked now."),
+        lambda: _back(suggestion),
+    )
+    return answer or _again(suggestion, "approve", form)
 
 
 @bp.post("/suggestions/<int:suggestion_id>/reject")
 def reject(suggestion_id: int) -> Response | tuple[str, int]:
-    db = get_db()
     suggestion = _load(suggestion_id)
     form = RejectForm(prefix=f"s{suggestion.id}")
-    if form.validate_on_submit():
-        try:
-            reject_suggestion(
-                db, current_user, suggestion, form.reason_code.data, form.reason.data or ""
-            )
-        except ValidationError as err:
-            db.rollback()
-            show_domain_error(form, err, "reason")
-        except Conflict as err:
-            db.rollback()
-            flash(translate_error(err), "error")
-            return _back(suggestion)
-        else:
-            db.commit()
-            flash(_("Rejected. The reason is recorded."), "success")
-            return _back(suggestion)
-    return _again(suggestion, "reject", form)
+    answer = _decide(
+        form,
+        lambda: reject_suggestion(
+            get_db(), current_user, suggestion, form.reason_code.data, form.reason.data or ""
+        ),
+        "reason",
+        _("Rejected. The reason is recorded."),
+        lambda: _back(suggestion),
+    )
+    return answer or _again(suggestion, "reject", form)
 
 
 @bp.post("/suggestions/<int:suggestion_id>/outcome")
 def outcome(suggestion_id: int) -> Response | tuple[str, int]:
-    db = get_db()
     suggestion = _load(suggestion_id)
     form = OutcomeForm(prefix=f"s{suggestion.id}")
-    if form.validate_on_submit():
-        try:
-            record_outcome(
-                db,
-                current_user,
-                suggestion,
-                Outcome(form.outcome.data),
-                follow_up_on=form.follow_up_on.data,
-            )
-        except ValidationError as err:
-            db.rollback()
-            show_domain_error(form, err, "outcome")
-        except Conflict as err:
-            db.rollback()
-            flash(translate_error(err), "error")
-            return redirect(url_for("caseworker.profile", profile_id=suggestion.youth_id))
-        else:
-            db.commit()
-            flash(_("The outcome is recorded."), "success")
-            return redirect(url_for("caseworker.profile", profile_id=suggestion.youth_id))
-    return render_profile(suggestion.youth, forms={suggestion.id: {"outcome": form}}, status=422)
+    answer = _decide(
+        form,
+        lambda: record_outcome(
+            get_db(),
+            current_user,
+            suggestion,
+            Outcome(form.outcome.data),
+            follow_up_on=form.follow_up_on.data,
+        ),
+        "outcome",
+        _("The outcome is recorded."),
+        lambda: redirect(url_for("caseworker.profile", profile_id=suggestion.youth_id)),
+    )
+    return answer or render_profile(
+        suggestion.youth, forms={suggestion.id: {"outcome": form}}, status=422
+    )
