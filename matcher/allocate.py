@@ -18,16 +18,13 @@ Stages, so no one is left empty who could have been served (IPS: zero exclusion)
 
 1. the greedy with ``k = 1``: every youth competes for one seat, in the greedy's fairness
    order (best pairs first);
-2. **coverage repair** (:func:`_augment`): for each youth still empty that has pairs (best
-   first score first, then youth id), a breadth-first search for an augmenting path
-   ``youth -> full target -> its stage-1 holder -> another target of that holder -> ...``
-   ending at a target with room; the holders along the path shift one step, so the empty
-   youth gets a first suggestion and nobody loses theirs. Berge's theorem: when no youth
-   has an augmenting path left, the number of youth with a first suggestion is the maximum
-   b-matching size (youth 1, target ``cap``). The search is not depth-bounded (a visited set
-   bounds it by the targets); a search that fails marks its targets dead until the next
-   successful one (Kuhn's trick: a failed search leaves the matching unchanged, so those
-   targets still cannot reach room), so failures cost O(pairs) in total between successes;
+2. **coverage repair** (:func:`_augment`): the youth still empty that have pairs get a first
+   pair along augmenting paths ``youth -> full target -> its stage-1 holder -> another target
+   of that holder -> ... -> target with room``; the holders along a path shift one step, so
+   the empty youth gets a first suggestion and nobody loses theirs. All paths at once, as a
+   maximum flow in the residual network of the stage-1 matching (SciPy's Dinic, in C). By
+   Berge's theorem, with no augmenting path left the number of youth with a first suggestion
+   is the maximum b-matching size (youth 1, target ``cap``);
 3. the greedy again over the remaining pairs with the remaining capacities and ``k - 1``.
 
 Guarantees: no target above its cap, no youth above ``k``, the number of youth with at least
@@ -36,10 +33,10 @@ one suggestion is maximum over the pairs given, deterministic.
 
 from __future__ import annotations
 
-from collections import deque
-
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
+from scipy.sparse.csgraph import maximum_flow
 
 from matcher.encode import FloatArray, IntArray
 
@@ -101,7 +98,7 @@ def allocate(
     )
     # _greedy updated room_t in place; _augment too.
     if augment:
-        _augment(yi, tj, rank, by_youth, by_target, first, room_t, n_youth)
+        _augment(yi, tj, first, room_t, n_youth)
     room_y = np.full(n_youth, k - 1, dtype=np.int64)
     second = _greedy(yi, tj, prio, by_youth, by_target, room_y, room_t, ~first)
     return first | second
@@ -155,121 +152,46 @@ def _greedy(
 def _augment(
     yi: IntArray,
     tj: IntArray,
-    rank: IntArray,
-    by_youth: IntArray,
-    by_target: IntArray,
     first: BoolArray,
     room_t: IntArray,
     n_youth: int,
 ) -> None:
     """Give empty youth a first pair along augmenting paths (``first``, ``room_t`` updated).
 
-    Youth hold at most one pair in ``first``. Only youth left empty with pairs start a
-    search, so this is a no-op (two bincounts) when the greedy already served everyone.
-    Neighbours are visited in priority order (pairs of a youth by score; holders of a target
-    by their pair's priority), so the result is deterministic.
+    Youth hold at most one pair in ``first``. The augmenting paths of the stage-1 matching
+    are the source-sink paths of its *residual network*: source -> each empty youth (1) ->
+    target, for every pair not held (1) -> the holder of a held pair, backwards (1) -> ... ->
+    target -> sink (the target's room). A maximum flow there (SciPy's Dinic, in C) is a
+    largest set of augmentations applied at once: a held pair with flow on its backward edge
+    is given up, a pair with flow is taken. Flow conservation keeps every youth at one pair
+    (one unit in, one out) and every target within its room. No-op (two bincounts) when the
+    greedy already served everyone.
     """
     held = np.full(n_youth, -1, dtype=np.int64)
     held[yi[first]] = np.flatnonzero(first)
     has_pairs = np.bincount(yi, minlength=n_youth) > 0
     empty = np.flatnonzero(has_pairs & (held < 0))
-    if not len(empty):
+    if not len(empty) or not bool(np.any(room_t > 0)):
         return
-    # Vectorised pre-filter: a target is "alive" if it has room or a holder with a pair to an
-    # alive target (propagated to a fixed point). A youth with no pair to an alive target has
-    # no augmenting path now, hence none later either (Berge/Kuhn); skip it. If the fixed
-    # point takes too many rounds, no filter (every empty youth is searched).
-    alive = room_t > 0
-    held_first = np.flatnonzero(first)
-    for _ in range(MAX_ROUNDS * 4):
-        youth_alive = np.bincount(yi, weights=alive[tj], minlength=n_youth) > 0
-        grown = alive.copy()
-        grown[tj[held_first[youth_alive[yi[held_first]]]]] = True
-        if bool(np.array_equal(grown, alive)):
-            empty = empty[youth_alive[empty]]
-            break
-        alive = grown
-    if not len(empty):
-        return
-    # Youth rows are grouped in ``by_youth`` (priority order inside); the best pair of a
-    # youth comes first, so ordering roots by its rank is "best first score, then id".
-    y_sorted = yi[by_youth]
-    start = np.searchsorted(y_sorted, np.arange(n_youth + 1))
-    empty = empty[np.argsort(rank[by_youth[start[empty]]], kind="stable")]
-
-    pairs_cache: dict[int, list[int]] = {}
-
-    def pairs_of(y: int) -> list[int]:
-        got = pairs_cache.get(y)
-        if got is None:
-            got = by_youth[start[y] : start[y + 1]].tolist()
-            pairs_cache[y] = got
-        return got
-
-    def prio(q: int) -> int:
-        return int(rank[q])
-
-    def target(p: int) -> int:
-        return int(tj[p])
-
-    t_start = np.searchsorted(tj[by_target], np.arange(len(room_t) + 1))
-    holders_cache: dict[int, list[int]] = {}  # target -> its stage-1 pairs, priority order
-
-    def holders(t: int) -> list[int]:
-        got = holders_cache.get(t)
-        if got is None:
-            rows = by_target[t_start[t] : t_start[t + 1]]
-            got = rows[first[rows]].tolist()
-            holders_cache[t] = got
-        return got
-
-    held_l = held.tolist()
-    room = room_t  # updated in place
-    dead: set[int] = set()
-    for y in empty.tolist():
-        enter: dict[int, int] = {}  # target -> pair by which the path enters it
-        queue: deque[int] = deque()
-        end = -1
-        for p in pairs_of(y):
-            t = target(p)
-            if t in enter or t in dead:
-                continue
-            enter[t] = p
-            if room[t] > 0:
-                end = t
-                break
-            queue.append(t)
-        while end < 0 and queue:
-            t = queue.popleft()
-            for q in holders(t):
-                for p in pairs_of(int(yi[q])):
-                    t2 = target(p)
-                    if t2 in enter or t2 in dead:
-                        continue
-                    enter[t2] = p
-                    if room[t2] > 0:
-                        end = t2
-                        break
-                    queue.append(t2)
-                if end >= 0:
-                    break
-        if end < 0:
-            dead.update(enter)
-            continue
-        dead.clear()
-        room[end] -= 1
-        t = end
-        while True:
-            p = enter[t]
-            who = int(yi[p])
-            old = held_l[who]
-            lst = holders(t)  # read before ``first`` changes (the cache is filled from it)
-            lst.append(p)
-            lst.sort(key=prio)
-            first[p] = True
-            held_l[who] = p
-            if old < 0:
-                break
-            t = target(old)
-            holders(t).remove(old)
-            first[old] = False
+    n_t = len(room_t)
+    source, sink = n_youth + n_t, n_youth + n_t + 1
+    free = np.flatnonzero(~first)
+    taken = np.flatnonzero(first)
+    with_room = np.flatnonzero(room_t > 0)
+    rows = np.concatenate(
+        [np.full(len(empty), source), yi[free], n_youth + tj[taken], n_youth + with_room]
+    )
+    cols = np.concatenate([empty, n_youth + tj[free], yi[taken], np.full(len(with_room), sink)])
+    caps = np.concatenate(
+        [np.ones(len(rows) - len(with_room), dtype=np.int32), room_t[with_room].astype(np.int32)]
+    )
+    graph = sp.csr_matrix((caps, (rows, cols)), shape=(sink + 1, sink + 1))
+    flow = maximum_flow(graph, source, sink, method="dinic").flow.tocoo()
+    used = flow.data > 0
+    n = sink + 1
+    used_keys = np.sort(flow.row[used].astype(np.int64) * n + flow.col[used])
+    give_up = taken[np.isin(yi[taken] + (n_youth + tj[taken]) * n, used_keys)]
+    take = free[np.isin(yi[free] * n + n_youth + tj[free], used_keys)]
+    first[give_up] = False
+    first[take] = True
+    room_t -= np.bincount(tj[take], minlength=n_t) - np.bincount(tj[give_up], minlength=n_t)
