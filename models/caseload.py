@@ -39,11 +39,7 @@ def last_approval_subquery(youth_ids: Select[tuple[int]] | None = None) -> sa.Su
     )
     if youth_ids is not None:
         query = query.where(Suggestion.youth_id.in_(youth_ids))
-    return (
-        query.where(approved_condition())
-        .group_by(Suggestion.youth_id)
-        .subquery("last_approval")
-    )
+    return query.where(approved_condition()).group_by(Suggestion.youth_id).subquery("last_approval")
 
 
 def new_suggestions_subquery(youth_ids: Select[tuple[int]] | None = None) -> sa.Subquery:

@@ -35,12 +35,13 @@ class Suggestion(Base):
         sa.UniqueConstraint("youth_id", "opening_id", name="uq_suggestion_youth_opening"),
         sa.UniqueConstraint("youth_id", "mentor_slot_id", name="uq_suggestion_youth_mentor_slot"),
         sa.Index("ix_suggestion_status_score", "status", "score"),
+        # A youth's suggestions in one status (the review queue, its count, the caseload's
+        # "new suggestions" filter); also serves plain youth_id lookups.
+        sa.Index("ix_suggestion_youth_status", "youth_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    youth_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("youth_profile.id", ondelete="CASCADE"), index=True
-    )
+    youth_id: Mapped[int] = mapped_column(sa.ForeignKey("youth_profile.id", ondelete="CASCADE"))
     target_kind: Mapped[TargetKind] = mapped_column(enum_column(TargetKind, "target_kind"))
     opening_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("job_opening.id", ondelete="CASCADE"), index=True

@@ -32,7 +32,9 @@ class YouthProfile(Base):
             "education_level IN ('none', 'primary', 'upper_secondary', 'vocational', 'higher')",
             name="education_level",
         ),
-        sa.Index("ix_youth_profile_municipality_status", "municipality_code", "status"),
+        # With ``id`` the caseworkers' queries find a municipality's active youth from the
+        # index alone (index-only scan), then their suggestions by youth.
+        sa.Index("ix_youth_profile_municipality_status_id", "municipality_code", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

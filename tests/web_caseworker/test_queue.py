@@ -84,6 +84,38 @@ def test_queue_lists_new_suggestions_best_first_with_reasons(client, queue_setup
     assert "Same occupation as wished" in client.get("/caseworker/queue").text
 
 
+def _form_fields(html: str, action: str) -> dict[str, str]:
+    """Names and values of the inputs, textareas and selects of the form posting to ``action``."""
+    start = html.index(f'action="{action}"')
+    form = html[start : html.index("</form>", start)]
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    fields.update(
+        {name: "" for name in re.findall(r'<(?:textarea|select)[^>]*name="([^"]+)"', form)}
+    )
+    return fields
+
+
+def test_queue_forms_are_each_cards_own_as_the_browser_posts_them(app, client, db, queue_setup):
+    """The decision forms are rendered once per page and given each card's id: the names,
+    labels and actions a browser sees must be the card's own, and posting them must work."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    html = client.get("/caseworker/queue").text
+    s = queue_setup
+    for sug in (s.high, s.mentor, s.low):
+        approve = _form_fields(html, f"/caseworker/suggestions/{sug.id}/approve")
+        assert set(approve) == {f"s{sug.id}-csrf_token", f"s{sug.id}-pitch", "return_to"}
+        reject = _form_fields(html, f"/caseworker/suggestions/{sug.id}/reject")
+        assert {f"s{sug.id}-reason_code", f"s{sug.id}-reason"} <= set(reject)
+        assert f'<label for="s{sug.id}-pitch">' in html
+    assert "SUGGESTION_ID" not in html
+    fields = _form_fields(html, f"/caseworker/suggestions/{s.low.id}/approve")
+    fields[f"s{s.low.id}-pitch"] = "Stabil og nysgerrig."
+    response = client.post(f"/caseworker/suggestions/{s.low.id}/approve", data=fields)
+    assert response.status_code == 302
+    db.refresh(s.low)
+    assert (s.low.status, s.low.pitch) == (SuggestionStatus.APPROVED, "Stabil og nysgerrig.")
+
+
 def test_queue_pagination(app, client, queue_setup):
     app.config["PER_PAGE"] = 2
     first = client.get("/caseworker/queue").text

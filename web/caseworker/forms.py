@@ -172,3 +172,21 @@ class OutcomeForm(FlaskForm):
         _l("Outcome"), choices=[SelectChoice(o.value, OUTCOME[o]) for o in Outcome]
     )
     follow_up_on = LocalDateField(_l("Follow-up date"), validators=[Optional()])
+
+
+# Placeholder for the suggestion id in decision forms rendered once per page (see
+# caseworker/_suggestion.html); each card puts its own id in its place. It must not end in a
+# separator ("-", "_", ...): WTForms then adds "-" itself, as for the real "s<id>" prefix.
+BLANK_ID = "_SUGGESTION_ID"
+
+
+def blank_decision_forms(outcome: bool = False) -> dict[str, FlaskForm]:
+    """Empty approve and reject forms (and outcome, if asked) with the placeholder prefix."""
+    prefix = f"s{BLANK_ID}"
+    forms: dict[str, FlaskForm] = {
+        "approve": ApproveForm(prefix=prefix, formdata=None),
+        "reject": RejectForm(prefix=prefix, formdata=None),
+    }
+    if outcome:
+        forms["outcome"] = OutcomeForm(prefix=prefix, formdata=None)
+    return forms

@@ -31,12 +31,11 @@ from models.user import User
 from models.youth import YouthProfile
 from web.caseworker import bp, matching
 from web.caseworker.forms import (
-    ApproveForm,
+    BLANK_ID,
     NewProfileForm,
-    OutcomeForm,
     ProfileForm,
-    RejectForm,
     StatusForm,
+    blank_decision_forms,
     show_domain_error,
 )
 from web.caseworker.labels import PROFILE_STATUS
@@ -201,15 +200,6 @@ def render_profile(
 ) -> tuple[str, int]:
     suggestions = _suggestions_of(profile)
     forms = forms or {}
-    suggestion_forms = {}
-    for s in suggestions:
-        prefix = f"s{s.id}"
-        suggestion_forms[s.id] = {
-            "approve": ApproveForm(prefix=prefix, formdata=None),
-            "reject": RejectForm(prefix=prefix, formdata=None),
-            "outcome": OutcomeForm(prefix=prefix, formdata=None),
-            **forms.get(s.id, {}),
-        }
     last = last_approval_at(get_db(), [profile.id]).get(profile.id)
     today = utcnow().date()
     days = (
@@ -222,7 +212,9 @@ def render_profile(
             "caseworker/profile.html",
             profile=profile,
             suggestions=suggestions,
-            suggestion_forms=suggestion_forms,
+            suggestion_forms=forms,
+            blank_forms=blank_decision_forms(outcome=True),
+            BLANK_ID=BLANK_ID,
             status_form=forms.get(0, {}).get("status") or StatusForm(formdata=None),
             days=days,
             rapid=days is not None and days >= current_app.config["RAPID_SEARCH_DAYS"],

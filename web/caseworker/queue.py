@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 from werkzeug.wrappers import Response
 
 from models.base import utcnow
@@ -24,11 +24,19 @@ from models.operations.suggestions import (
     record_outcome,
     reject_suggestion,
 )
+from models.organisation import Organisation
 from models.scoping import suggestions_for
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
 from web.caseworker import bp
-from web.caseworker.forms import ApproveForm, OutcomeForm, RejectForm, show_domain_error
+from web.caseworker.forms import (
+    BLANK_ID,
+    ApproveForm,
+    OutcomeForm,
+    RejectForm,
+    blank_decision_forms,
+    show_domain_error,
+)
 from web.caseworker.paging import Page
 from web.caseworker.profiles import render_profile
 from web.db import get_db
@@ -67,9 +75,20 @@ def render_queue(forms: dict[int, dict[str, object]] | None = None, status: int 
         db.scalars(
             _queue_query()
             .options(
-                selectinload(Suggestion.youth),
-                selectinload(Suggestion.opening).selectinload(JobOpening.organisation),
-                selectinload(Suggestion.mentor_slot).selectinload(MentorSlot.organisation),
+                # Only what the cards show: the rest of the rows (skills, descriptions, the
+                # score components) would be read and decoded for nothing.
+                defer(Suggestion.components),
+                selectinload(Suggestion.youth).load_only(
+                    YouthProfile.pseudonym, YouthProfile.status, YouthProfile.active_since
+                ),
+                selectinload(Suggestion.opening)
+                .load_only(JobOpening.title, JobOpening.organisation_id)
+                .selectinload(JobOpening.organisation)
+                .load_only(Organisation.name),
+                selectinload(Suggestion.mentor_slot)
+                .load_only(MentorSlot.title, MentorSlot.organisation_id)
+                .selectinload(MentorSlot.organisation)
+                .load_only(Organisation.name),
             )
             .order_by(Suggestion.score.desc(), Suggestion.id)
             .offset(page.offset)
@@ -83,20 +102,13 @@ def render_queue(forms: dict[int, dict[str, object]] | None = None, status: int 
         s.youth_id: days_without_approved_proposal(s.youth, today, approvals.get(s.youth_id))
         for s in suggestions
     }
-    forms = forms or {}
-    suggestion_forms = {
-        s.id: {
-            "approve": ApproveForm(prefix=f"s{s.id}", formdata=None),
-            "reject": RejectForm(prefix=f"s{s.id}", formdata=None),
-            **forms.get(s.id, {}),
-        }
-        for s in suggestions
-    }
     return (
         render_template(
             "caseworker/queue.html",
             suggestions=suggestions,
-            suggestion_forms=suggestion_forms,
+            suggestion_forms=forms or {},
+            blank_forms=blank_decision_forms(),
+            BLANK_ID=BLANK_ID,
             days=days,
             rapid_days=rapid_days,
             page=page.with_total(total),

@@ -1,0 +1,49 @@
+"""Queue indexes: a municipality's active youth from the index alone, their suggestions by status.
+
+The caseworker's review queue and its count join youth (municipality, status) to suggestion
+(youth, status); with these two indexes both are index scans that stop early, for large and
+small municipalities alike. ix_suggestion_youth_id is replaced (its column leads the new one).
+
+Revision ID: b934ccefc245
+Revises: 16b14e79d947
+Create Date: 2026-11-28 11:15:01.809230
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision: str = "b934ccefc245"
+down_revision: str | None = "16b14e79d947"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("suggestion", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_suggestion_youth_id"))
+        batch_op.create_index("ix_suggestion_youth_status", ["youth_id", "status"], unique=False)
+
+    with op.batch_alter_table("youth_profile", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_youth_profile_municipality_status"))
+        batch_op.create_index(
+            "ix_youth_profile_municipality_status_id",
+            ["municipality_code", "status", "id"],
+            unique=False,
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("youth_profile", schema=None) as batch_op:
+        batch_op.drop_index("ix_youth_profile_municipality_status_id")
+        batch_op.create_index(
+            batch_op.f("ix_youth_profile_municipality_status"),
+            ["municipality_code", "status"],
+            unique=False,
+        )
+
+    with op.batch_alter_table("suggestion", schema=None) as batch_op:
+        batch_op.drop_index("ix_suggestion_youth_status")
+        batch_op.create_index(batch_op.f("ix_suggestion_youth_id"), ["youth_id"], unique=False)
