@@ -21,4 +21,4 @@ USER app
 WORKDIR /var/lib/ungeloeftet
 EXPOSE 8000
 # SECRET_KEY and DATABASE_URL must be given; the app refuses to start without them.
-CMD ["sh", "-c", "ungeloeftet db upgrade && ungeloeftet load-reference && exec gunicorn --bind 0.0.0.0:8000 --workers 4 --access-logfile - 'web:create_app()'"]
+CMD ["sh", "-c", "ungeloeftet db upgrade && ungeloeftet load-reference && exec gunicorn -c python:web.gunicorn_conf --access-logfile - 'web:create_app()'"]

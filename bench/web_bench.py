@@ -4,8 +4,8 @@ Run: ``PYTHONPATH=. python bench/web_bench.py [--scale national|small] [--db URL
 
 1. a PostgreSQL database with the national synthetic population and the suggestions of a
    nightly run (made by bench/nightly_bench.py, or an existing one given with ``--db``);
-2. gunicorn serving the app on a free loopback port (2 workers x 4 threads: the machine has
-   2 cores);
+2. gunicorn serving the app on a free loopback port with the production settings
+   (web/gunicorn_conf.py: sync workers, two per core; ``BENCH_GUNICORN`` adds options);
 3. locust, headless, 50 concurrent users (half caseworkers of København on the review queue,
    half company users on their dashboard; 0.5–1.5 s think time), started two a second (each
    logs in first); the figures are reset when all are running and then cover ``--seconds``;
@@ -103,7 +103,9 @@ def load_test(url: str, users: int = 50, seconds: int = 60) -> dict[str, Any]:
     server = subprocess.Popen(  # noqa: S603 - fixed arguments
         [
             str(bin_dir / "gunicorn"),
-            *os.environ.get("BENCH_GUNICORN", "--workers 2 --threads 4").split(),
+            "-c",
+            "python:web.gunicorn_conf",  # the production settings
+            *os.environ.get("BENCH_GUNICORN", "").split(),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -164,7 +166,7 @@ def report(figures: dict[str, Any]) -> None:
     print(
         f"Web under load: {figures['users']} concurrent users for {figures['seconds']} s, "
         "after all had started and logged in "
-        "(gunicorn 2x4, PostgreSQL, locust on the same 2 cores)"
+        "(gunicorn as in production: web/gunicorn_conf.py; PostgreSQL and locust on the same machine)"
     )
     print(
         f"  {'page':<26} {'requests':>8} {'failures':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"

@@ -34,7 +34,9 @@ class Suggestion(Base):
         sa.CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
         sa.UniqueConstraint("youth_id", "opening_id", name="uq_suggestion_youth_opening"),
         sa.UniqueConstraint("youth_id", "mentor_slot_id", name="uq_suggestion_youth_mentor_slot"),
-        sa.Index("ix_suggestion_status_score", "status", "score"),
+        # The review queue, best first: walked backwards, (score, id) is its order exactly, so
+        # the first page is read without sorting the municipality's suggestions.
+        sa.Index("ix_suggestion_status_score_id", "status", "score", "id"),
         # A youth's suggestions in one status (the review queue, its count, the caseload's
         # "new suggestions" filter); also serves plain youth_id lookups.
         sa.Index("ix_suggestion_youth_status", "youth_id", "status"),

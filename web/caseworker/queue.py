@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload
 from werkzeug.wrappers import Response
 
 from models.base import utcnow
@@ -75,22 +75,23 @@ def render_queue(forms: dict[int, dict[str, object]] | None = None, status: int 
         db.scalars(
             _queue_query()
             .options(
-                # Only what the cards show: the rest of the rows (skills, descriptions, the
-                # score components) would be read and decoded for nothing.
+                # One query (the targets are many-to-one), and only what the cards show: the
+                # rest of the rows (skills, descriptions, score components) would be read
+                # and decoded for nothing.
                 defer(Suggestion.components),
-                selectinload(Suggestion.youth).load_only(
+                contains_eager(Suggestion.youth).load_only(
                     YouthProfile.pseudonym, YouthProfile.status, YouthProfile.active_since
                 ),
-                selectinload(Suggestion.opening)
+                joinedload(Suggestion.opening)
                 .load_only(JobOpening.title, JobOpening.organisation_id)
-                .selectinload(JobOpening.organisation)
+                .joinedload(JobOpening.organisation)
                 .load_only(Organisation.name),
-                selectinload(Suggestion.mentor_slot)
+                joinedload(Suggestion.mentor_slot)
                 .load_only(MentorSlot.title, MentorSlot.organisation_id)
-                .selectinload(MentorSlot.organisation)
+                .joinedload(MentorSlot.organisation)
                 .load_only(Organisation.name),
             )
-            .order_by(Suggestion.score.desc(), Suggestion.id)
+            .order_by(Suggestion.score.desc(), Suggestion.id.desc())
             .offset(page.offset)
             .limit(page.per_page)
         )

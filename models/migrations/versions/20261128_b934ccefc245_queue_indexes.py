@@ -3,6 +3,8 @@
 The caseworker's review queue and its count join youth (municipality, status) to suggestion
 (youth, status); with these two indexes both are index scans that stop early, for large and
 small municipalities alike. ix_suggestion_youth_id is replaced (its column leads the new one).
+The queue's order is (score, id) descending; ix_suggestion_status_score gains ``id`` so that
+a backward index scan yields it without a sort.
 
 Revision ID: b934ccefc245
 Revises: 16b14e79d947
@@ -23,6 +25,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("suggestion", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_suggestion_status_score"))
+        batch_op.create_index("ix_suggestion_status_score_id", ["status", "score", "id"], unique=False)
         batch_op.drop_index(batch_op.f("ix_suggestion_youth_id"))
         batch_op.create_index("ix_suggestion_youth_status", ["youth_id", "status"], unique=False)
 
@@ -46,4 +50,8 @@ def downgrade() -> None:
 
     with op.batch_alter_table("suggestion", schema=None) as batch_op:
         batch_op.drop_index("ix_suggestion_youth_status")
+        batch_op.drop_index("ix_suggestion_status_score_id")
+        batch_op.create_index(
+            batch_op.f("ix_suggestion_status_score"), ["status", "score"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_suggestion_youth_id"), ["youth_id"], unique=False)
