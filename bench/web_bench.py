@@ -166,7 +166,8 @@ def report(figures: dict[str, Any]) -> None:
     print(
         f"Web under load: {figures['users']} concurrent users for {figures['seconds']} s, "
         "after all had started and logged in "
-        "(gunicorn as in production: web/gunicorn_conf.py; PostgreSQL and locust on the same machine)"
+        "(gunicorn as in production, web/gunicorn_conf.py; PostgreSQL and locust on the same "
+        "machine)"
     )
     print(
         f"  {'page':<26} {'requests':>8} {'failures':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
