@@ -40,6 +40,15 @@ class Suggestion(Base):
         # A youth's suggestions in one status (the review queue, its count, the caseload's
         # "new suggestions" filter); also serves plain youth_id lookups.
         sa.Index("ix_suggestion_youth_status", "youth_id", "status"),
+        # Decided suggestions only (a small part of the table): the last approval per youth,
+        # which the caseload sorts by ("days without an approved proposal").
+        sa.Index(
+            "ix_suggestion_decided",
+            "youth_id",
+            "decided_at",
+            postgresql_where=sa.text("decided_at IS NOT NULL"),
+            sqlite_where=sa.text("decided_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
