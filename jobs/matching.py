@@ -21,9 +21,12 @@ cached per process (:func:`models.reference.load_taxonomy`, :class:`EngineCache`
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
+import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,6 +54,7 @@ from models.suggestion import Suggestion
 from models.youth import YouthProfile
 
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
+logger = logging.getLogger(__name__)
 #: Openings proposed per young person and run; mentor slots per young person who needs one.
 OPENINGS_PER_YOUTH = 10
 MENTORS_PER_YOUTH = 3
@@ -271,17 +275,38 @@ def _fingerprint(session: Session, model: Any, condition: sa.ColumnElement[bool]
     return tuple(row)
 
 
-class EngineCache:
-    """Fitted engines by database and day; refitted when openings or slots changed.
+@dataclass
+class _Cached:
+    state: tuple
+    engine: MatchEngine
+    seconds: float  # what building it took
+    built_at: float  # time.monotonic() when it was built
 
-    Building the taxonomy (seconds) happens once per process; fitting (encoding and TF-IDF of
-    all openings) only when the fingerprint of the live openings and slots changed.
+
+class EngineCache:
+    """Fitted engines by database and day; rebuilt when openings, slots or youth changed.
+
+    Building the taxonomy (seconds) happens once per process. Fitting (encoding and TF-IDF of
+    all openings) and the youth index are rebuilt when the fingerprint of what they were
+    built from changed. A rebuild that is cheap (under ``background_after`` seconds last
+    time: a municipality, the tests, the demo) happens at once. An expensive one (about 5 s
+    to fit and 5 s to index at national scale, where every saved opening changes the
+    fingerprint) happens in a background thread while the previous engine keeps answering:
+    saving an opening must not wait ten seconds. Such a rebuild runs at most every
+    ``rebuild_interval`` seconds: it competes with the requests of its process for the
+    interpreter, and the engine it replaces is only a few minutes behind. Callers check what
+    a possibly stale engine proposes against the database (:func:`_live_opening_ids` and
+    friends); openings saved meanwhile reach young people through their own fast path and
+    the nightly run.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, background_after: float = 1.0, rebuild_interval: float = 300.0) -> None:
+        self.background_after = background_after
+        self.rebuild_interval = rebuild_interval
         self._lock = threading.RLock()
-        self._fitted: dict[tuple[str, date], tuple[tuple, MatchEngine]] = {}
-        self._youth_index: dict[tuple[str, date], tuple[tuple, MatchEngine]] = {}
+        self._fitted: dict[tuple[str, date], _Cached] = {}
+        self._youth_index: dict[tuple[str, date], _Cached] = {}
+        self._building: dict[tuple[str, tuple[str, date]], threading.Thread] = {}
 
     @staticmethod
     def _db_key(session: Session) -> str:
@@ -300,39 +325,102 @@ class EngineCache:
             taken,
         )
 
-    def fitted(self, session: Session, today: date) -> MatchEngine:
-        key = (self._db_key(session), today)
-        state = self._state(session, today)
-        with self._lock:
-            cached = self._fitted.get(key)
-            if cached is not None and cached[0] == state:
-                return cached[1]
-        engine = new_engine(today).fit(load_openings(session, today), load_slots(session, today))
-        with self._lock:
-            self._fitted = {k: v for k, v in self._fitted.items() if k[0] != key[0]}
-            self._fitted[key] = (state, engine)
-        return engine
-
-    def with_youth_index(self, session: Session, today: date) -> MatchEngine:
-        """A fitted engine whose youth index holds every active profile."""
-        key = (self._db_key(session), today)
-        state = (
+    def _youth_state(self, session: Session, today: date) -> tuple:
+        return (
             self._state(session, today),
             _fingerprint(session, YouthProfile, _active_youth_filter()),
         )
+
+    def _state_of(self, session: Session, today: date, kind: str) -> tuple:
+        return (
+            self._state(session, today) if kind == "fitted" else self._youth_state(session, today)
+        )
+
+    def fitted(self, session: Session, today: date) -> MatchEngine:
+        return self._get(session, today, "fitted")
+
+    def with_youth_index(self, session: Session, today: date) -> MatchEngine:
+        """A fitted engine whose youth index holds every active profile."""
+        return self._get(session, today, "youth_index")
+
+    def _store(self, kind: str) -> dict[tuple[str, date], _Cached]:
+        return self._fitted if kind == "fitted" else self._youth_index
+
+    def _get(self, session: Session, today: date, kind: str) -> MatchEngine:
+        key = (self._db_key(session), today)
+        state = (
+            self._state(session, today) if kind == "fitted" else self._youth_state(session, today)
+        )
         with self._lock:
-            cached = self._youth_index.get(key)
-            if cached is not None and cached[0] == state:
-                return cached[1]
-        engine = self.fitted(session, today)
-        indexed = new_engine(today)
-        # Share the fitted state; only the youth index differs.
-        indexed.__dict__.update(engine.__dict__)
-        indexed.index_youths(load_youths(session))
+            cached = self._store(kind).get(key)
+        if cached is not None and cached.state == state:
+            return cached.engine
+        bind = session.get_bind()
+        if (
+            cached is not None
+            and cached.seconds >= self.background_after
+            and isinstance(bind, sa.Engine)  # not a test's connection inside a transaction
+        ):
+            if time.monotonic() - cached.built_at >= self.rebuild_interval:
+                self._rebuild_in_background(bind, today, kind, key)
+            return cached.engine
+        return self._build(session, today, kind, key, state)
+
+    def _build(
+        self, session: Session, today: date, kind: str, key: tuple[str, date], state: tuple
+    ) -> MatchEngine:
+        clock = time.perf_counter()
+        if kind == "fitted":
+            engine = new_engine(today).fit(
+                load_openings(session, today), load_slots(session, today)
+            )
+        else:
+            fitted = self.fitted(session, today)
+            engine = new_engine(today)
+            # Share the fitted state; only the youth index differs.
+            engine.__dict__.update(fitted.__dict__)
+            engine.index_youths(load_youths(session))
+        entry = _Cached(state, engine, time.perf_counter() - clock, time.monotonic())
         with self._lock:
-            self._youth_index = {k: v for k, v in self._youth_index.items() if k[0] != key[0]}
-            self._youth_index[key] = (state, indexed)
-        return indexed
+            store = self._store(kind)
+            for other in [k for k in store if k[0] == key[0]]:
+                del store[other]
+            store[key] = entry
+        return engine
+
+    def _rebuild_in_background(
+        self, bind: sa.Engine, today: date, kind: str, key: tuple[str, date]
+    ) -> None:
+        with self._lock:
+            running = self._building.get((kind, key))
+            if running is not None and running.is_alive():
+                return
+            thread = threading.Thread(
+                target=self._rebuild, args=(bind, today, kind, key), daemon=True
+            )
+            self._building[(kind, key)] = thread
+        thread.start()
+
+    def _rebuild(self, bind: sa.Engine, today: date, kind: str, key: tuple[str, date]) -> None:
+        try:
+            with Session(bind) as session:
+                # The state first: a change during the build makes the next caller rebuild.
+                state = self._state_of(session, today, kind)
+                if kind == "youth_index":
+                    # Index on a fresh fit; the caller that noticed the change does not wait.
+                    fitted = self._fitted.get(key)
+                    if fitted is None or fitted.state != state[0]:
+                        self._build(session, today, "fitted", key, state[0])
+                self._build(session, today, kind, key, state)
+        except Exception:  # noqa: BLE001 - a failed rebuild keeps the old engine; logged
+            logger.exception("rebuilding the %s engine in the background failed", kind)
+
+    def wait_for_rebuilds(self, timeout: float = 120.0) -> None:
+        """Block until background rebuilds are done (for the benchmark and tests)."""
+        with self._lock:
+            threads = list(self._building.values())
+        for thread in threads:
+            thread.join(timeout)
 
     def clear(self) -> None:
         with self._lock:
@@ -341,6 +429,18 @@ class EngineCache:
 
 
 engine_cache = EngineCache()
+
+
+def warm_up(session: Session, today: date) -> bool:
+    """Build this process's engine and youth index now (a web worker calls it at start), so
+    that the first opening saved does not wait for it. False when there is nobody to index."""
+    anyone = session.scalar(select(YouthProfile.id).where(_active_youth_filter()).limit(1))
+    if anyone is None:
+        return False
+    engine_cache.with_youth_index(session, today)
+    return True
+
+
 _use_lock = threading.Lock()  # a fitted engine caches encodings: one caller at a time
 
 
@@ -726,6 +826,33 @@ def _suggestions_for(session: Session, touched: list[tuple[str, int, int]]) -> l
     return list(found)
 
 
+def _target_ids(ranked: dict[int, list[Match]]) -> set[int]:
+    return {m.target_id for matches in ranked.values() for m in matches}
+
+
+def _only(ranked: dict[int, list[Match]], keep: set[int]) -> dict[int, list[Match]]:
+    return {y: [m for m in matches if m.target_id in keep] for y, matches in ranked.items()}
+
+
+def _live_opening_ids(session: Session, today: date, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    query = select(JobOpening.id).where(JobOpening.id.in_(ids), _live_opening_filter(today))
+    return set(session.scalars(query))
+
+
+def _live_slot_ids(session: Session, today: date, ids: set[int]) -> set[int]:
+    """Open mentor slots among ``ids`` that still have a free place."""
+    return {s.id for s in load_slots(session, today, MentorSlot.id.in_(ids))} if ids else set()
+
+
+def _active_youth_ids(session: Session, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    query = select(YouthProfile.id).where(YouthProfile.id.in_(ids), _active_youth_filter())
+    return set(session.scalars(query))
+
+
 def refresh_for_profile(session: Session, profile: YouthProfile, now: datetime) -> list[Suggestion]:
     """Suggestions for one new or changed profile (openings, and mentors when needed)."""
     session.flush()
@@ -739,6 +866,9 @@ def refresh_for_profile(session: Session, profile: YouthProfile, now: datetime) 
         ranked = engine.rank(youths, k=OPENINGS_PER_YOUTH)
         seekers = mentor_seekers(session, youths)
         mentors = engine.rank_mentors(seekers, k=MENTORS_PER_YOUTH) if seekers else {}
+    # The engine may be a few seconds behind (see EngineCache): propose only what is live now.
+    ranked = _only(ranked, _live_opening_ids(session, today, _target_ids(ranked)))
+    mentors = _only(mentors, _live_slot_ids(session, today, _target_ids(mentors)))
     store = _Store(session, None)
     store.store(
         TargetKind.OPENING,
@@ -775,6 +905,9 @@ def refresh_for_opening(session: Session, opening: JobOpening, now: datetime) ->
     k = min(MAX_PER_OPENING, math.ceil(engine.config_.seat_multiplier * opening.seats))
     with _use_lock:
         matches = engine.match_opening(opening_from_row(row), k=k)
+    # The youth index may be a few seconds behind (see EngineCache): only who is active now.
+    active = _active_youth_ids(session, [m.target_id for m in matches])
+    matches = [m for m in matches if m.target_id in active]
     pairs = [
         (
             m.target_id,

@@ -21,3 +21,10 @@ threads = 1
 # A request that takes this long is stuck; the worker is replaced.
 timeout = 60
 graceful_timeout = 30
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Each worker builds its matching engine in the background as it starts (web/warmup.py)."""
+    from web.warmup import start_warm_up
+
+    start_warm_up(worker.wsgi)
