@@ -187,6 +187,58 @@ def report(figures: dict[str, Any]) -> None:
         )
 
 
+def fast_paths(url: str, repeat: int = 5) -> dict[str, float]:
+    """Saving an opening or a profile: its suggestions through the fast path, in ms.
+
+    In this process, against the same database: the first call (cold: taxonomy, fit and
+    youth index, what a worker's warm-up does at start), then the median of ``repeat``
+    calls on a warm engine, each after the opening or profile was changed (so the cache's
+    fingerprint changed, as it does when a company saves). Nothing is committed.
+    """
+    from datetime import UTC, datetime
+
+    from jobs.matching import engine_cache, refresh_for_opening, refresh_for_profile
+    from models.enums import OpeningStatus, ProfileStatus
+    from models.youth import YouthProfile
+
+    engine = make_engine(url)
+    figures: dict[str, float] = {}
+    with make_session_factory(engine)() as session:
+        openings = session.scalars(
+            select(JobOpening).where(JobOpening.status == OpeningStatus.OPEN).limit(repeat + 1)
+        ).all()
+        profiles = session.scalars(
+            select(YouthProfile).where(YouthProfile.status == ProfileStatus.ACTIVE).limit(repeat)
+        ).all()
+        now = datetime.now(UTC)
+        clock = time.perf_counter()
+        refresh_for_opening(session, openings[0], now)
+        figures["cold_ms"] = (time.perf_counter() - clock) * 1000
+        times: dict[str, list[float]] = {"opening_ms": [], "profile_ms": []}
+        for opening in openings[1:]:
+            opening.title = opening.title + " (ændret)"
+            clock = time.perf_counter()
+            refresh_for_opening(session, opening, now)
+            times["opening_ms"].append((time.perf_counter() - clock) * 1000)
+        for profile in profiles:
+            profile.max_commute_km = profile.max_commute_km + 1
+            clock = time.perf_counter()
+            refresh_for_profile(session, profile, now)
+            times["profile_ms"].append((time.perf_counter() - clock) * 1000)
+        session.rollback()
+    engine_cache.wait_for_rebuilds()
+    engine.dispose()
+    figures.update({name: sorted(v)[len(v) // 2] for name, v in times.items()})
+    return figures
+
+
+def report_fast_paths(figures: dict[str, float]) -> None:
+    print("Fast path on save (in process, this database; median of 5, each after a change):")
+    print(f"  first call of a process (cold)   {figures['cold_ms']:>8.0f} ms")
+    print(f"  opening saved -> its youth       {figures['opening_ms']:>8.0f} ms")
+    print(f"  profile saved -> its openings    {figures['profile_ms']:>8.0f} ms")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=["small", "national"], default="national")
@@ -210,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         cleanup = (server, url)
     try:
         report(load_test(url, args.users, args.seconds))
+        print(flush=True)
+        report_fast_paths(fast_paths(url))
     finally:
         if cleanup and args.keep:
             print(f"  database kept: {url}")
