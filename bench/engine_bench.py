@@ -225,13 +225,14 @@ def run(scale: str = "small", seed: int = 0, out: Callable[[str], None] = print)
     return figures
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="national")
     parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     run(args.scale, args.seed)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,0 +1,25 @@
+"""`make bench` runs ``python -m bench``: its runner and the engine benchmark at small scale.
+
+(The nightly and web benchmarks need a national PostgreSQL population, gunicorn and locust;
+they are run by ``make bench``, not by the tests.)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.__main__ import main
+
+
+def test_the_runner_runs_the_engine_benchmark_and_prints_its_figures(capsys):
+    assert main(["engine", "--scale", "small"]) == 0
+    out = capsys.readouterr().out
+    assert "===== benchmark: engine (small) =====" in out
+    for figure in ("full_run_s", "match_opening_median_ms", "throughput_ratio", "NDCG@10"):
+        assert figure in out
+
+
+def test_the_runner_refuses_an_unknown_benchmark(capsys):
+    with pytest.raises(SystemExit):
+        main(["engine", "nope"])
+    assert "unknown benchmark(s): nope" in capsys.readouterr().err
