@@ -125,7 +125,7 @@ def host_name() -> str:
 class Claim:
     """The outcome of trying to start a run."""
 
-    run_id: int | None
+    run_id: int | None  # the record made: the run, or the skipped start
     status: str  # "running" (go ahead), "skipped" (locked or done for the day)
     reason: str = ""
 
@@ -150,39 +150,30 @@ def claim_run(
             )
         )
         if done is not None:
-            session.add(
-                JobRun(
-                    name=name,
-                    run_date=run_date,
-                    started_at=now,
-                    finished_at=now,
-                    status="skipped",
-                    host=host_name(),
-                    counts={"reason": "already done for this day"},
-                )
-            )
-            session.commit()
-            return Claim(None, "skipped", "already done for this day")
+            skipped = record_skipped(session, name, run_date, now, "already done for this day")
+            return Claim(skipped.id, "skipped", "already done for this day")
     run = JobRun(name=name, run_date=run_date, started_at=now, status="running", host=host_name())
     session.add(run)
     session.commit()
     return Claim(run.id, "running")
 
 
-def record_skipped(session: Session, name: str, run_date: date, now: datetime, reason: str) -> None:
+def record_skipped(
+    session: Session, name: str, run_date: date, now: datetime, reason: str
+) -> JobRun:
     take_write_lock(session)
-    session.add(
-        JobRun(
-            name=name,
-            run_date=run_date,
-            started_at=now,
-            finished_at=now,
-            status="skipped",
-            host=host_name(),
-            counts={"reason": reason},
-        )
+    skipped = JobRun(
+        name=name,
+        run_date=run_date,
+        started_at=now,
+        finished_at=now,
+        status="skipped",
+        host=host_name(),
+        counts={"reason": reason},
     )
+    session.add(skipped)
     session.commit()
+    return skipped
 
 
 def finish_failed(session: Session, run_id: int, now: datetime, error: BaseException) -> None:
@@ -223,11 +214,14 @@ def run_job(
     with session_scope(source) as session:
         with job_lock(session.get_bind(), name) as locked:
             if not locked:
-                record_skipped(session, name, run_date, now, "another run holds the lock")
-                return _latest(session, name)
+                # This start's own record: the latest row may be the other run's (it can
+                # commit its "running" record after this one).
+                return record_skipped(session, name, run_date, now, "another run holds the lock")
             claim = claim_run(session, name, run_date, now, once_per_day=once_per_day, force=force)
-            if claim.run_id is None:
-                return _latest(session, name)
+            if claim.status == "skipped":
+                skipped = session.get(JobRun, claim.run_id)
+                assert skipped is not None
+                return skipped
             take_write_lock(session)
             run = session.get(JobRun, claim.run_id)
             assert run is not None
@@ -241,11 +235,3 @@ def run_job(
                 finish_failed(session, claim.run_id, datetime.now(now.tzinfo), error)
                 raise
             return run
-
-
-def _latest(session: Session, name: str) -> JobRun:
-    run = session.scalars(
-        select(JobRun).where(JobRun.name == name).order_by(JobRun.id.desc()).limit(1)
-    ).first()
-    assert run is not None
-    return run
