@@ -289,10 +289,10 @@ class EngineCache:
     Building the taxonomy (seconds) happens once per process. Fitting (encoding and TF-IDF of
     all openings) and the youth index are rebuilt when the fingerprint of what they were
     built from changed. A rebuild that is cheap (under ``background_after`` seconds last
-    time: a municipality, the tests, the demo) happens at once. An expensive one (about 5 s
-    to fit and 5 s to index at national scale, where every saved opening changes the
-    fingerprint) happens in a background thread while the previous engine keeps answering:
-    saving an opening must not wait ten seconds. Such a rebuild runs at most every
+    time: a few thousand profiles and openings, the tests, the demo) happens at once. An
+    expensive one (about 5 s to fit and 5 s to index at national scale, where every saved
+    opening changes the fingerprint) happens in a background thread while the previous
+    engine keeps answering: saving an opening must not wait ten seconds. Such a rebuild runs at most every
     ``rebuild_interval`` seconds: it competes with the requests of its process for the
     interpreter, and the engine it replaces is only a few minutes behind. Callers check what
     a possibly stale engine proposes against the database (:func:`_live_opening_ids` and
@@ -300,7 +300,7 @@ class EngineCache:
     the nightly run.
     """
 
-    def __init__(self, background_after: float = 1.0, rebuild_interval: float = 300.0) -> None:
+    def __init__(self, background_after: float = 3.0, rebuild_interval: float = 300.0) -> None:
         self.background_after = background_after
         self.rebuild_interval = rebuild_interval
         self._lock = threading.RLock()
@@ -370,13 +370,13 @@ class EngineCache:
         self, session: Session, today: date, kind: str, key: tuple[str, date], state: tuple
     ) -> MatchEngine:
         load_taxonomy()  # once per process, and not part of what a rebuild costs
+        fitted = self.fitted(session, today) if kind == "youth_index" else None
         clock = time.perf_counter()
-        if kind == "fitted":
+        if fitted is None:
             engine = new_engine(today).fit(
                 load_openings(session, today), load_slots(session, today)
             )
         else:
-            fitted = self.fitted(session, today)
             engine = new_engine(today)
             # Share the fitted state; only the youth index differs.
             engine.__dict__.update(fitted.__dict__)
