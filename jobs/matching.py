@@ -287,17 +287,16 @@ class EngineCache:
     """Fitted engines by database and day; rebuilt when openings, slots or youth changed.
 
     Building the taxonomy (seconds) happens once per process. Fitting (encoding and TF-IDF of
-    all openings) and the youth index are rebuilt when the fingerprint of what they were
-    built from changed. A rebuild that is cheap (under ``background_after`` seconds last
-    time: a few thousand profiles and openings, the tests, the demo) happens at once. An
-    expensive one (about 5 s to fit and 5 s to index at national scale, where every saved
-    opening changes the fingerprint) happens in a background thread while the previous
-    engine keeps answering: saving an opening must not wait ten seconds. Such a rebuild runs at most every
+    all openings) and the youth index are rebuilt when the fingerprint of what they were built
+    from changed. A rebuild that is cheap (under ``background_after`` seconds last time: a few
+    thousand profiles and openings, the tests, the demo) happens at once. An expensive one
+    (about 5 s to fit and 5 s to index at national scale, where every saved opening changes the
+    fingerprint) happens in a background thread while the previous engine keeps answering:
+    saving an opening must not wait ten seconds. Such a rebuild runs at most every
     ``rebuild_interval`` seconds: it competes with the requests of its process for the
-    interpreter, and the engine it replaces is only a few minutes behind. Callers check what
-    a possibly stale engine proposes against the database (:func:`_live_opening_ids` and
-    friends); openings saved meanwhile reach young people through their own fast path and
-    the nightly run.
+    interpreter, and the engine it replaces is only a few minutes behind. Callers check what a
+    possibly stale engine proposes against the database (:func:`_live_opening_ids` and friends);
+    openings saved meanwhile reach young people through their own fast path and the nightly run.
     """
 
     def __init__(self, background_after: float = 3.0, rebuild_interval: float = 300.0) -> None:
