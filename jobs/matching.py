@@ -325,10 +325,9 @@ class EngineCache:
         )
 
     def _youth_state(self, session: Session, today: date) -> tuple:
-        return (
-            self._state(session, today),
-            _fingerprint(session, YouthProfile, _active_youth_filter()),
-        )
+        # Only the youth: a saved opening is scored with the index as it is (its vocabulary
+        # may be a fit behind, which costs nothing but new words' weight).
+        return (_fingerprint(session, YouthProfile, _active_youth_filter()),)
 
     def _state_of(self, session: Session, today: date, kind: str) -> tuple:
         return (
@@ -406,11 +405,6 @@ class EngineCache:
             with Session(bind) as session:
                 # The state first: a change during the build makes the next caller rebuild.
                 state = self._state_of(session, today, kind)
-                if kind == "youth_index":
-                    # Index on a fresh fit; the caller that noticed the change does not wait.
-                    fitted = self._fitted.get(key)
-                    if fitted is None or fitted.state != state[0]:
-                        self._build(session, today, "fitted", key, state[0])
                 self._build(session, today, kind, key, state)
         except Exception:  # noqa: BLE001 - a failed rebuild keeps the old engine; logged
             logger.exception("rebuilding the %s engine in the background failed", kind)
