@@ -39,6 +39,7 @@ from matcher import ENGINE_VERSION, EngineConfig, Match, MatchEngine
 from matcher import MentorSlot as EngineSlot
 from matcher import Opening as EngineOpening
 from matcher import Youth as EngineYouth
+from matcher.blocking import haversine_km
 from models.enums import (
     OpeningStatus,
     ProfileStatus,
@@ -60,6 +61,8 @@ OPENINGS_PER_YOUTH = 10
 MENTORS_PER_YOUTH = 3
 #: At most this many young people are proposed for one opening saved in the web.
 MAX_PER_OPENING = 50
+#: The longest commute a profile may give (youth_profile's CHECK constraint).
+MAX_COMMUTE_KM = 200
 INSERT_BATCH = 5_000
 
 _PROPOSED = SuggestionStatus.PROPOSED
@@ -934,7 +937,10 @@ def refresh_for_mentor_slot(session: Session, slot: MentorSlot, now: datetime) -
     if not slots:
         _expire_where(session, Suggestion.mentor_slot_id == slot.id)
         return []
-    seekers = mentor_seekers(session, load_youths(session, YouthProfile.needs_mentor.is_(True)))
+    seekers = mentor_seekers(
+        session,
+        load_youths(session, YouthProfile.needs_mentor.is_(True), *_within_reach_of(slots[0])),
+    )
     if not seekers:
         return []
     # One slot: the engine's own capacity-aware allocation over the seekers, one match each.
@@ -947,6 +953,40 @@ def refresh_for_mentor_slot(session: Session, slot: MentorSlot, now: datetime) -
     )
     session.flush()
     return _suggestions_for(session, store.touched)
+
+
+REACH_BAND_KM = 5
+
+
+def _within_reach_of(slot: EngineSlot) -> list[sa.ColumnElement[bool]]:
+    """A condition on profiles that keeps everyone a mentor slot can reach, and few others.
+
+    The engine's rule: the distance is within the mentor's ``max_distance_km`` or within the
+    young person's ``max_commute_km``. Postcodes within the mentor's reach qualify as they
+    are; farther ones in 5-km bands, for profiles whose commute reaches the band's near edge
+    (a superset; the engine then applies the exact rule). Saving a slot at national scale
+    then loads and encodes the seekers around it, not all 22,000. No condition when the
+    slot's postcode is unknown (the engine reaches nobody from it anyway).
+    """
+    taxonomy = load_taxonomy()
+    pc = taxonomy.postcode_index.get(slot.postcode)
+    if pc is None:
+        return []
+    lat, lon = taxonomy.pc_lat, taxonomy.pc_lon
+    km = haversine_km(lat[pc], lon[pc], lat, lon)
+    near: list[str] = []
+    bands: dict[int, list[str]] = {}
+    for code, distance in zip(taxonomy.postcodes, km.tolist(), strict=True):
+        if distance <= slot.max_distance_km:
+            near.append(code)
+        elif distance <= MAX_COMMUTE_KM:
+            bands.setdefault(int(distance // REACH_BAND_KM) * REACH_BAND_KM, []).append(code)
+    clauses = [YouthProfile.postcode.in_(near)] if near else []
+    clauses += [
+        sa.and_(YouthProfile.postcode.in_(codes), YouthProfile.max_commute_km >= edge)
+        for edge, codes in sorted(bands.items())
+    ]
+    return [sa.or_(*clauses)] if clauses else [sa.false()]
 
 
 def _expire_where(session: Session, condition: sa.ColumnElement[bool]) -> int:

@@ -17,6 +17,7 @@ from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.openings import set_opening_status
 from models.suggestion import Suggestion
+from models.youth import YouthProfile
 
 NOW = datetime.now(UTC)
 
@@ -141,3 +142,34 @@ def test_empty_populations(db, make_youth, make_opening, make_slot):
     db.expire_all()
     assert refresh_for_profile(db, youth, NOW) == []
     assert run_matching(db, NOW)["new"] == 0
+
+
+def test_a_saved_mentor_slot_loads_only_the_seekers_it_can_reach(
+    db, make_youth, make_slot, monkeypatch
+):
+    """The SQL pre-filter keeps whoever the engine's reach rule allows (the mentor's distance
+    or the young person's commute) and proposes exactly what no pre-filter would."""
+    from jobs import matching
+    from jobs.matching import _within_reach_of, load_slots, load_youths, local_date
+
+    def seeker(postcode: str, commute: int) -> int:
+        youth = make_youth(postcode=postcode, max_commute_km=commute, needs_mentor=True)
+        return youth.id
+
+    near = seeker("2200", 5)  # the slot's own postcode
+    far_long = seeker("8000", 200)  # Aarhus, about 150 km: the commute reaches
+    far_short = seeker("8000", 20)  # neither reaches
+    roskilde_ok = seeker("4000", 40)  # about 30 km: the commute reaches
+    roskilde_short = seeker("4000", 25)  # 30 km > 25 km commute and > 10 km mentor reach
+    slot = make_slot(postcode="2200", max_distance_km=10, capacity=3)
+    engine_slot = load_slots(db, local_date(NOW), MentorSlot.id == slot.id)[0]
+    condition = _within_reach_of(engine_slot)
+    loaded = {y.id for y in load_youths(db, YouthProfile.needs_mentor.is_(True), *condition)}
+    assert loaded == {near, far_long, roskilde_ok}
+    assert not loaded & {far_short, roskilde_short}
+
+    with_filter = {s.youth_id for s in refresh_for_mentor_slot(db, slot, NOW)}
+    # Again without the pre-filter: the same pairs (already stored, so returned as they are).
+    monkeypatch.setattr(matching, "_within_reach_of", lambda _slot: [])
+    without = {s.youth_id for s in refresh_for_mentor_slot(db, slot, NOW)}
+    assert with_filter == without == {near, far_long, roskilde_ok}
