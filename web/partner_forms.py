@@ -1,10 +1,14 @@
-"""Form helpers shared by the company, mentor and admin pages."""
+"""Form helpers shared by the pages: comma lists, and domain errors shown beside their field."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 
 from models.errors import ValidationError
 from web.i18n import translate_error
@@ -20,11 +24,42 @@ def join_list(items: list[str] | None) -> str:
 
 
 def show_error(
-    form: FlaskForm, error: ValidationError, aliases: dict[str, str] | None = None
+    form: FlaskForm,
+    error: ValidationError,
+    aliases: dict[str, str] | None = None,
+    fallback: str | None = None,
 ) -> None:
-    """Put a domain error beside the form field it names (or the first field)."""
+    """Put a domain error beside the form field it names (through ``aliases``), else beside
+    ``fallback``, else beside the first field."""
     name = (aliases or {}).get(error.field, error.field)
-    field: Any = getattr(form, name, None)
+    field: Any = getattr(form, name, None) if name else None
+    if field is None and fallback:
+        field = getattr(form, fallback)
     if field is None:
         field = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
     field.errors = [*list(field.errors or []), translate_error(error)]
+
+
+@dataclass
+class Attempt:
+    ok: bool = False
+
+
+@contextmanager
+def attempt(
+    db: Session,
+    form: FlaskForm,
+    aliases: dict[str, str] | None = None,
+    fallback: str | None = None,
+) -> Iterator[Attempt]:
+    """Run a form's domain operation: ``ok`` afterwards if it went through; on a
+    ``ValidationError`` the transaction is rolled back and the error shown on the form (the
+    page is then shown again with everything typed)."""
+    outcome = Attempt()
+    try:
+        yield outcome
+    except ValidationError as error:
+        db.rollback()
+        show_error(form, error, aliases, fallback)
+    else:
+        outcome.ok = True

@@ -103,7 +103,10 @@ def test_keyboard_reaches_the_main_actions_with_visible_focus(page, live_server,
         " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
     )
     assert style[0] != "none" and style[1] >= 2
-    page.keyboard.press("Enter")
+    # The form posts and redirects back to the same URL: wait for that navigation itself
+    # (waiting for the URL would return at once, before the page is replaced).
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url("**/caseworker/queue")
     assert page.locator(f"#suggestion-{target}").count() == 0
 

@@ -16,6 +16,7 @@ from web.account import bp
 from web.account.forms import PasswordForm, TokenForm
 from web.db import get_db
 from web.i18n import translate_error
+from web.partner_forms import show_error
 from web.security import get_scoped_or_404
 
 
@@ -50,7 +51,7 @@ def create() -> Response:
     try:
         _token, secret = create_token(db, _me(), form.name.data or "", form.days.data or 0)
     except ValidationError as err:
-        getattr(form, err.field, form.name).errors.append(translate_error(err))
+        show_error(form, err, fallback="name")
         return _tokens_page(form, status=422)
     db.commit()
     flash(_("Your token is ready. Copy it now: it is shown only this once."), "info")

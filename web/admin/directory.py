@@ -31,7 +31,7 @@ from web.admin.forms import OrganisationForm, PartnershipForm, PasswordResetForm
 from web.db import get_db
 from web.i18n import translate_error
 from web.pagination import paginate
-from web.partner_forms import show_error
+from web.partner_forms import attempt, show_error
 from web.security import get_scoped_or_404
 
 # --- municipalities and partnerships ------------------------------------------------------
@@ -71,12 +71,9 @@ def partnership_new() -> Any:
         if db.scalar(select(Partnership.id).where(Partnership.name == name)) is not None:
             form.name.errors = [_("A partnership with this name exists.")]
         else:
-            try:
+            with attempt(db, form) as done:
                 partnership = create_partnership(db, name, form.municipalities.data or [])
-            except ValidationError as error:
-                db.rollback()
-                show_error(form, error)
-            else:
+            if done.ok:
                 record_event(db, current_user, "partnership.create", partnership)
                 db.commit()
                 flash(_("The partnership is created."), "success")
@@ -94,14 +91,11 @@ def partnership_edit(partnership_id: int) -> Any:
         form.name.data = partnership.name
         form.municipalities.data = [m.code for m in partnership.municipalities]
     elif form.validate_on_submit():
-        try:
+        with attempt(db, form) as done:
             update_partnership(
                 db, current_user, partnership, form.name.data or "", form.municipalities.data or []
             )
-        except ValidationError as error:
-            db.rollback()
-            show_error(form, error)
-        else:
+        if done.ok:
             db.commit()
             flash(_("The partnership is saved."), "success")
             return redirect(url_for("admin.partnerships"))
@@ -149,25 +143,27 @@ def _chosen_partnerships(form: OrganisationForm) -> list[Partnership]:
     return list(get_db().scalars(select(Partnership).where(Partnership.id.in_(ids))))
 
 
+def _organisation_fields(form: OrganisationForm) -> dict[str, Any]:
+    """What the form says of an organisation, as create and update take it."""
+    return {
+        "name": form.name.data or "",
+        "cvr": (form.cvr.data or "").strip() or None,
+        "postcode": (form.postcode.data or "").strip() or None,
+        "contact_email": (form.contact_email.data or "").strip() or None,
+        "partnerships": _chosen_partnerships(form),
+    }
+
+
 @bp.route("/organisations/new", methods=["GET", "POST"])
 def organisation_new() -> Any:
     form = _organisation_form()
     if form.validate_on_submit():
         db = get_db()
-        try:
+        with attempt(db, form) as done:
             organisation = create_organisation(
-                db,
-                kind=OrganisationKind(form.kind.data),
-                name=form.name.data or "",
-                cvr=(form.cvr.data or "").strip() or None,
-                postcode=(form.postcode.data or "").strip() or None,
-                contact_email=(form.contact_email.data or "").strip() or None,
-                partnerships=_chosen_partnerships(form),
+                db, kind=OrganisationKind(form.kind.data), **_organisation_fields(form)
             )
-        except ValidationError as error:
-            db.rollback()
-            show_error(form, error)
-        else:
+        if done.ok:
             record_event(db, current_user, "organisation.create", organisation)
             db.commit()
             flash(_("The organisation is created."), "success")
@@ -182,21 +178,9 @@ def organisation_edit(organisation_id: int) -> Any:
     organisation = get_scoped_or_404(select(Organisation), Organisation, organisation_id)
     form = _organisation_form(organisation)
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            update_organisation(
-                db,
-                current_user,
-                organisation,
-                name=form.name.data or "",
-                cvr=(form.cvr.data or "").strip() or None,
-                postcode=(form.postcode.data or "").strip() or None,
-                contact_email=(form.contact_email.data or "").strip() or None,
-                partnerships=_chosen_partnerships(form),
-            )
-        except ValidationError as error:
-            db.rollback()
-            show_error(form, error)
-        else:
+        with attempt(db, form) as done:
+            update_organisation(db, current_user, organisation, **_organisation_fields(form))
+        if done.ok:
             db.commit()
             flash(_("The organisation is saved."), "success")
             return redirect(url_for("admin.organisations"))
@@ -267,7 +251,7 @@ def user_new() -> Any:
         organisation = (
             db.get(Organisation, form.organisation.data) if form.organisation.data else None
         )
-        try:
+        with attempt(db, form) as done:
             user = create_user(
                 db,
                 email=form.email.data or "",
@@ -279,10 +263,7 @@ def user_new() -> Any:
                 locale=form.locale.data or "da",
                 phone=(form.phone.data or "").strip() or None,
             )
-        except ValidationError as error:
-            db.rollback()
-            show_error(form, error)
-        else:
+        if done.ok:
             record_event(db, current_user, "user.create", user, role=str(user.role))
             db.commit()
             if typed:

@@ -13,12 +13,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from models.enums import Outcome, ProfileStatus
-from models.errors import ValidationError
 from models.operations.profiles import ProfileInput
 from models.operations.suggestions import REJECT_REASONS
 from models.youth import EDUCATION_LEVELS
 from web.caseworker.labels import EDUCATION, OUTCOME, PROFILE_STATUS, REJECT_REASON
-from web.i18n import translate_error
 
 
 class WholeNumberField(IntegerField):
@@ -55,12 +53,6 @@ def split_list(text: str | None) -> list[str]:
 
 def join_list(items: list[str] | None) -> str:
     return ", ".join(items or [])
-
-
-def show_domain_error(form: FlaskForm, error: ValidationError, fallback: str) -> None:
-    """Put a domain error next to the field it names (or the fallback field)."""
-    field = getattr(form, error.field, None) or getattr(form, fallback)
-    field.errors = [*field.errors, translate_error(error)]
 
 
 LIST_HINT = _l("Separate with commas.")

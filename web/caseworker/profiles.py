@@ -14,7 +14,6 @@ from models.audit import AuditEvent
 from models.base import utcnow
 from models.caseload import SORTS, CaseloadFilters, caseload, last_approval_at
 from models.enums import ProfileStatus, SuggestionStatus, TargetKind
-from models.errors import ValidationError
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.audit import record_event
@@ -36,11 +35,11 @@ from web.caseworker.forms import (
     ProfileForm,
     StatusForm,
     blank_decision_forms,
-    show_domain_error,
 )
 from web.caseworker.labels import PROFILE_STATUS
 from web.caseworker.paging import Page
 from web.db import get_db
+from web.partner_forms import attempt
 from web.security import get_scoped_or_404
 
 
@@ -109,12 +108,9 @@ def new_profile() -> str | Response:
     form = NewProfileForm()
     if form.validate_on_submit():
         db = get_db()
-        try:
+        with attempt(db, form, fallback="birth_year") as done:
             profile = create_profile(db, current_user, form.to_input())
-        except ValidationError as err:
-            db.rollback()
-            show_domain_error(form, err, "birth_year")
-        else:
+        if done.ok:
             db.commit()
             flash(_("Profile %(p)s created.", p=profile.pseudonym), "success")
             _run_fast_path(profile)
@@ -130,12 +126,9 @@ def edit_profile(profile_id: int) -> str | Response | tuple[str, int]:
     profile = get_scoped_or_404(profiles_for(current_user), YouthProfile, profile_id)
     form = ProfileForm()
     if form.validate_on_submit():
-        try:
+        with attempt(db, form, fallback="birth_year") as done:
             update_profile(db, current_user, profile, form.to_input())
-        except ValidationError as err:
-            db.rollback()
-            show_domain_error(form, err, "birth_year")
-        else:
+        if done.ok:
             db.commit()
             flash(_("Profile %(p)s saved.", p=profile.pseudonym), "success")
             _run_fast_path(profile)
@@ -241,7 +234,7 @@ def change_status(profile_id: int) -> Response | tuple[str, int]:
     found = get_scoped_or_404(profiles_for(current_user), YouthProfile, profile_id)
     form = StatusForm()
     if form.validate_on_submit():
-        try:
+        with attempt(db, form, fallback="status") as done:
             set_profile_status(
                 db,
                 current_user,
@@ -249,10 +242,7 @@ def change_status(profile_id: int) -> Response | tuple[str, int]:
                 ProfileStatus(form.status.data),
                 follow_up_on=form.follow_up_on.data,
             )
-        except ValidationError as err:
-            db.rollback()
-            show_domain_error(form, err, "status")
-        else:
+        if done.ok:
             db.commit()
             flash(_("The status is now: %(s)s.", s=_status_label(found.status)), "success")
             return redirect(url_for("caseworker.profile", profile_id=found.id))

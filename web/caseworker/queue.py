@@ -35,12 +35,12 @@ from web.caseworker.forms import (
     OutcomeForm,
     RejectForm,
     blank_decision_forms,
-    show_domain_error,
 )
 from web.caseworker.paging import Page
 from web.caseworker.profiles import render_profile
 from web.db import get_db
 from web.i18n import translate_error
+from web.partner_forms import show_error
 from web.security import get_scoped_or_404
 
 QUEUE_COUNT_CAP = 1000
@@ -156,7 +156,7 @@ def _decide(
         decision()
     except ValidationError as err:
         db.rollback()
-        show_domain_error(form, err, error_field)
+        show_error(form, err, fallback=error_field)
         return None
     except Conflict as err:
         db.rollback()

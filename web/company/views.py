@@ -34,9 +34,12 @@ from web.i18n import translate_error
 from web.mentor.slots import register_slot_routes
 from web.occupations import occupation_index
 from web.pagination import paginate
-from web.partner_forms import join_list, show_error, split_list
+from web.partner_forms import attempt, join_list, show_error, split_list
 from web.refresh import refresh_suggestions
 from web.security import get_scoped_or_404
+
+# The form picks the occupation by label; the domain names its URI.
+OCCUPATION_ALIAS = {"occupation_uri": "occupation"}
 
 register_slot_routes(bp)
 
@@ -181,11 +184,9 @@ def opening_new() -> Any:
         return _render_form(form, None, status=422)
     db = get_db()
     publish = request.form.get("action") == "publish"
-    try:
+    with attempt(db, form, OCCUPATION_ALIAS) as done:
         opening = post_opening(db, current_user, _form_to_input(form, uri), publish=False)
-    except ValidationError as error:
-        db.rollback()
-        show_error(form, error, {"occupation_uri": "occupation"})
+    if not done.ok:
         return _render_form(form, None, status=422)
     return _after_save(opening, publish)
 
@@ -236,7 +237,7 @@ def opening_edit(opening_id: int) -> Any:
         return _render_form(form, opening, error.findings, status=422)
     except ValidationError as error:
         db.rollback()
-        show_error(form, error, {"occupation_uri": "occupation"})
+        show_error(form, error, OCCUPATION_ALIAS)
         return _render_form(form, opening, status=422)
     was_open = opening.status is OpeningStatus.OPEN
     if was_open:

@@ -32,7 +32,7 @@ from web.db import get_db
 from web.i18n import translate_error
 from web.mentor.forms import MentorAnswerForm, MentorSlotForm
 from web.pagination import paginate
-from web.partner_forms import join_list, show_error, split_list
+from web.partner_forms import attempt, join_list, split_list
 from web.refresh import refresh_suggestions
 from web.security import get_scoped_or_404
 
@@ -78,12 +78,9 @@ def slot_new() -> Any:
     form = MentorSlotForm()
     if form.validate_on_submit():
         db = get_db()
-        try:
+        with attempt(db, form) as done:
             slot = create_mentor_slot(db, current_user, _to_input(form))
-        except ValidationError as error:
-            db.rollback()
-            show_error(form, error)
-        else:
+        if done.ok:
             refresh_suggestions(db, slot)
             db.commit()
             flash(_("The mentor slot is saved."), "success")
@@ -99,12 +96,9 @@ def slot_edit(slot_id: int) -> Any:
         _fill(form, slot)
     elif form.validate_on_submit():
         db = get_db()
-        try:
+        with attempt(db, form) as done:
             update_mentor_slot(db, current_user, slot, _to_input(form))
-        except ValidationError as error:
-            db.rollback()
-            show_error(form, error)
-        else:
+        if done.ok:
             refresh_suggestions(db, slot)
             db.commit()
             flash(_("The mentor slot is saved."), "success")
