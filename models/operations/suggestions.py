@@ -7,6 +7,7 @@ every decision records who made it and when.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -109,11 +110,19 @@ def answer_as_company(
     _require(suggestion, SuggestionStatus.APPROVED)
     suggestion.status = SuggestionStatus.INTERESTED if interested else SuggestionStatus.DECLINED
     suggestion.response_message = (message or "").strip()[:2000]
+    return _answered(session, user, suggestion, now or utcnow(), "proposal", interested=interested)
+
+
+def _answered(
+    session: Session, user: User, suggestion: Suggestion, now: datetime, kind: str, **detail: Any
+) -> Suggestion:
+    """Record who answered and when, audit it, and tell the caseworker (``kind``:
+    "proposal" for a company, "mentoring" for a mentor)."""
     suggestion.responded_by_id = user.id
-    suggestion.responded_at = now or utcnow()
+    suggestion.responded_at = now
     session.flush()
-    record_event(session, user, "proposal.answer", suggestion, interested=interested)
-    _tell_caseworker(session, suggestion, "proposal.answered")
+    record_event(session, user, f"{kind}.answer", suggestion, **detail)
+    _tell_caseworker(session, suggestion, f"{kind}.answered")
     return suggestion
 
 
@@ -170,12 +179,7 @@ def answer_as_mentor(
             )
         ):
             other.status = SuggestionStatus.WITHDRAWN
-    suggestion.responded_by_id = mentor.id
-    suggestion.responded_at = now
-    session.flush()
-    record_event(session, mentor, "mentoring.answer", suggestion, accept=accept)
-    _tell_caseworker(session, suggestion, "mentoring.answered")
-    return suggestion
+    return _answered(session, mentor, suggestion, now, "mentoring", accept=accept)
 
 
 def record_outcome(
