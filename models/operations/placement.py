@@ -81,6 +81,15 @@ def places_left(session: Session, slots: Iterable[MentorSlot]) -> dict[int, int]
     return {s.id: max(0, s.capacity - taken.get(s.id, 0)) for s in slots}
 
 
+def targets_left(session: Session, suggestions: list[Suggestion]) -> dict[tuple[str, int], int]:
+    """Seats (openings) and places (mentor slots) left per target on a page: two queries."""
+    openings = {s.opening.id: s.opening for s in suggestions if s.opening is not None}
+    slots = {s.mentor_slot.id: s.mentor_slot for s in suggestions if s.mentor_slot is not None}
+    left = {("opening", k): v for k, v in seats_left(session, openings.values()).items()}
+    left.update({("mentor_slot", k): v for k, v in places_left(session, slots.values()).items()})
+    return left
+
+
 def _end_pending(
     session: Session, where: object, status: SuggestionStatus, reason: str, now: datetime
 ) -> list[Suggestion]:

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from models.enums import Outcome, ProfileStatus, SuggestionStatus
+from web.company.forms import KIND_LABELS
 
 PROFILE_STATUS = {
     ProfileStatus.ACTIVE: _l("Active"),
@@ -89,5 +90,6 @@ def template_globals() -> dict[str, Any]:
         "REJECT_REASON": REJECT_REASON,
         "AUDIT_ACTION": AUDIT_ACTION,
         "END_REASON": END_REASON,
+        "OPENING_KIND": KIND_LABELS,
         "reason_text": reason_text,
     }

@@ -17,6 +17,7 @@ from models.enums import ProfileStatus, SuggestionStatus, TargetKind
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.audit import record_event
+from models.operations.placement import targets_left
 from models.operations.profiles import (
     create_profile,
     days_without_approved_proposal,
@@ -212,6 +213,7 @@ def render_profile(
             days=days,
             rapid=days is not None and days >= current_app.config["RAPID_SEARCH_DAYS"],
             trail=_audit_trail(profile, [s.id for s in suggestions]),
+            target_left=targets_left(get_db(), suggestions),
             TargetKind=TargetKind,
             matching_available=matching.is_available(),
         ),

@@ -16,8 +16,10 @@ from models.base import utcnow
 from models.caseload import last_approval_at
 from models.enums import Outcome, ProfileStatus, SuggestionStatus, TargetKind
 from models.errors import Conflict, ValidationError
+from models.geo import Postcode
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
+from models.operations.placement import targets_left
 from models.operations.profiles import days_without_approved_proposal
 from models.operations.suggestions import (
     approve_suggestion,
@@ -44,6 +46,16 @@ from web.partner_forms import show_error
 from web.security import get_scoped_or_404
 
 QUEUE_COUNT_CAP = 1000
+# What a queue card shows of its target: enough to tell same-named openings apart.
+OPENING_CARD = (
+    JobOpening.title,
+    JobOpening.organisation_id,
+    JobOpening.kind,
+    JobOpening.postcode,
+    JobOpening.start_date,
+    JobOpening.seats,
+)
+SLOT_CARD = (MentorSlot.title, MentorSlot.organisation_id, MentorSlot.postcode, MentorSlot.capacity)
 
 
 def _queue_query():  # type: ignore[no-untyped-def]
@@ -83,13 +95,19 @@ def render_queue(forms: dict[int, dict[str, object]] | None = None, status: int 
                     YouthProfile.pseudonym, YouthProfile.status, YouthProfile.active_since
                 ),
                 joinedload(Suggestion.opening)
-                .load_only(JobOpening.title, JobOpening.organisation_id)
+                .load_only(*OPENING_CARD)
                 .joinedload(JobOpening.organisation)
                 .load_only(Organisation.name),
+                joinedload(Suggestion.opening)
+                .joinedload(JobOpening.postcode_ref)
+                .load_only(Postcode.name),
                 joinedload(Suggestion.mentor_slot)
-                .load_only(MentorSlot.title, MentorSlot.organisation_id)
+                .load_only(*SLOT_CARD)
                 .joinedload(MentorSlot.organisation)
                 .load_only(Organisation.name),
+                joinedload(Suggestion.mentor_slot)
+                .joinedload(MentorSlot.postcode_ref)
+                .load_only(Postcode.name),
             )
             .order_by(Suggestion.score.desc(), Suggestion.id.desc())
             .offset(page.offset)
@@ -98,6 +116,7 @@ def render_queue(forms: dict[int, dict[str, object]] | None = None, status: int 
     )
     today = utcnow().date()
     approvals = last_approval_at(db, list({s.youth_id for s in suggestions}))
+    target_left = targets_left(db, suggestions)
     rapid_days = current_app.config["RAPID_SEARCH_DAYS"]
     days = {
         s.youth_id: days_without_approved_proposal(s.youth, today, approvals.get(s.youth_id))
@@ -115,6 +134,7 @@ def render_queue(forms: dict[int, dict[str, object]] | None = None, status: int 
             page=page.with_total(total),
             TargetKind=TargetKind,
             queue_count_cap=QUEUE_COUNT_CAP,
+            target_left=target_left,
         ),
         status,
     )
