@@ -31,7 +31,7 @@ from web.company import bp
 from web.company.forms import AnswerForm, OpeningForm
 from web.db import get_db
 from web.i18n import translate_error
-from web.mentor.slots import register_slot_routes
+from web.mentor.slots import caseworker_contact, register_slot_routes
 from web.occupations import occupation_index
 from web.pagination import paginate
 from web.partner_forms import attempt, join_list, show_error, split_list
@@ -263,6 +263,7 @@ def opening_detail(opening_id: int) -> str:
         cards=cards,
         occupation_label=occupation_index().label(opening.occupation_uri),
         form=AnswerForm(),
+        caseworker_contact=caseworker_contact,
     )
 
 
@@ -322,9 +323,21 @@ def proposal_answer(suggestion_id: int) -> Response:
     else:
         db.commit()
         if answer == "interested":
-            flash(_("Thank you. The caseworker is told that you are interested."), "success")
+            flash(
+                _(
+                    "Thank you. The caseworker is told that you are interested and calls you; "
+                    "the contact is on the candidate's card."
+                ),
+                "success",
+            )
         else:
             flash(_("Thank you. The caseworker is told that it is not now."), "success")
+    if answer == "interested" and suggestion.status is SuggestionStatus.INTERESTED:
+        # The card now shows what happens next and the caseworker's contact.
+        return redirect(
+            url_for("company.opening_detail", opening_id=suggestion.opening_id)
+            + f"#proposal-{suggestion.id}"
+        )
     return redirect(
         request.form.get("back") == "proposals"
         and url_for("company.proposals")

@@ -125,9 +125,17 @@ def slot_status(slot_id: int) -> Response:
     return redirect(_slots_url())
 
 
+CONTACT_STATUSES = (
+    SuggestionStatus.ACCEPTED,
+    SuggestionStatus.INTERESTED,
+    SuggestionStatus.PLACED,
+)
+
+
 def caseworker_contact(suggestion: Suggestion) -> User | None:
-    """The caseworker to contact; shown only once the mentoring is accepted."""
-    if suggestion.status is not SuggestionStatus.ACCEPTED:
+    """The caseworker's work contact; shown once the mentor accepted or the company said
+    it is interested (and after a placement), never before."""
+    if suggestion.status not in CONTACT_STATUSES:
         return None
     return suggestion.youth.caseworker or suggestion.decided_by
 
