@@ -165,7 +165,7 @@ _DIGEST_PATHS = {
     "digest.caseworker": "/caseworker/",
     "digest.company": "/company/",
     "digest.mentor": "/mentor/",
-    "profile.reconfirm": "/caseworker/",
+    "profile.reconfirm": "/caseworker/?reconfirm=1",  # the profiles to confirm
 }
 
 
