@@ -121,10 +121,23 @@ def _event_context(session: Session, notification: Notification) -> dict[str, An
     return {
         "title": title,
         "pseudonym": suggestion.youth.pseudonym,
-        "positive": suggestion.status in (SuggestionStatus.INTERESTED, SuggestionStatus.ACCEPTED),
+        # Rendered when sent: a placement recorded since then still means the answer was yes.
+        "positive": suggestion.status in _POSITIVE,
         "message": suggestion.response_message or "",
+        "contact": _answered_by(suggestion),
         "path": f"/caseworker/profiles/{suggestion.youth_id}",
     }
+
+
+def _answered_by(suggestion: Suggestion) -> str:
+    """Who answered "interested" or "accepted", as a work contact for the caseworker."""
+    who = suggestion.responded_by
+    if who is None or suggestion.status not in _POSITIVE:
+        return ""
+    return ", ".join(part for part in (who.name, who.email, who.phone or "") if part)
+
+
+_POSITIVE = (SuggestionStatus.INTERESTED, SuggestionStatus.ACCEPTED, SuggestionStatus.PLACED)
 
 
 def _partner_path(notification: Notification, suggestion: Suggestion) -> str:

@@ -107,6 +107,8 @@ def test_every_mail_link_answers_200_for_its_recipient(
     settings = JobSettings(base_url=BASE)
     for note in notes:
         mail = render(db, note, settings)
+        if note.kind == "proposal.answered":  # who to call: the company's work contact
+            assert company.email in mail.text and company.email in mail.html
         paths = set(LINK.findall(mail.text)) | set(LINK.findall(mail.html))
         assert paths, f"{note.kind} to {note.recipient.role}: no link"
         client = app.test_client()

@@ -7,12 +7,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from jobs.digests import due_follow_ups
+from jobs.digests import due_follow_ups, queue_caseworker_digests
 from jobs.mail import render
 from jobs.settings import JobSettings
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.enums import ProfileStatus, Role, SuggestionStatus
+from models.jobrun import JobRun
 from models.notification import Notification
 from models.operations.profiles import set_profile_status
 
@@ -136,3 +137,23 @@ def test_due_follow_ups_go_in_the_digest(db, caseworker, make_youth):
     mail = render(db, note, JobSettings(base_url="https://match.example.dk"))
     assert mail.subject == "1 opfølgning er forfalden"
     assert youth.pseudonym in mail.text and "stadig i job eller uddannelse" in mail.text
+
+
+def test_a_digest_goes_out_for_due_follow_ups_alone(db, caseworker, make_youth):
+    youth = make_youth(caseworker)
+    set_profile_status(db, caseworker, youth, ProfileStatus.PLACED)
+    youth.follow_up_on = utcnow().date()
+    run = JobRun(name="nightly", run_date=utcnow().date())
+    db.add(run)
+    db.flush()
+    assert queue_caseworker_digests(db, run) == 1
+    note = db.scalars(
+        select(Notification).where(
+            Notification.recipient_id == caseworker.id, Notification.kind == "digest.caseworker"
+        )
+    ).one()
+    assert note.payload["new"] == 0
+    assert note.payload["follow_ups"] == [
+        {"pseudonym": youth.pseudonym, "due": utcnow().date().isoformat()}
+    ]
+    assert queue_caseworker_digests(db, run) == 0  # once per run

@@ -100,10 +100,7 @@ def test_a_refused_approval_comes_back_to_its_card_with_the_queue_url(client, db
     # The page's own URL is the queue with its filters (the script puts it in the address bar).
     assert 'data-queue-url="/caseworker/queue?kind=opening&amp;group=1"' in html
     assert "js/queue.js" in html
-    assert (
-        f'action="/caseworker/suggestions/{s.id}/approve?kind=opening&amp;group=1"'
-        in card
-    )
+    assert f'action="/caseworker/suggestions/{s.id}/approve?kind=opening&amp;group=1"' in card
     db.refresh(s)
     assert s.status is SuggestionStatus.PROPOSED
 

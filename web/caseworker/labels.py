@@ -71,6 +71,7 @@ END_REASON = {
     "youth_closed": _l("the profile was closed"),
     "has_mentor": _l("the young person got a mentor"),
     "opening_filled": _l("all seats are filled"),
+    "opening_closed": _l("the opening was closed"),
     "slot_full": _l("the mentor slot is full"),
 }
 

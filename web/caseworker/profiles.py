@@ -275,7 +275,7 @@ def match_now(profile_id: int) -> Response:
 
 @bp.post("/profiles/<int:profile_id>/confirm")
 def confirm(profile_id: int) -> Response:
-    """"Bekræft profil": the young person confirmed that the profile still holds."""
+    """ "Bekræft profil": the young person confirmed that the profile still holds."""
     db = get_db()
     found = get_scoped_or_404(profiles_for(current_user), YouthProfile, profile_id)
     if not FlaskForm().validate_on_submit():
