@@ -206,6 +206,9 @@ def test_placement_closes_the_loop(page, live_server, login, screenshot, check_a
     page.goto(f"/company/openings/{setup['opening_id']}")
     assert page.locator(f"#proposal-{ids['rival_sent']}").count() == 0
     assert page.locator("button[value=interested]").count() == 0
+    page.goto("/company/?q=placeringstest&status=paused")  # the filled opening is paused
+    assert page.locator(f"a[href='/company/openings/{setup['opening_id']}']").count() == 1
+    check_axe(page)
     _logout(page)
 
     # 5. A mentor slot with one place: after one "Sig ja", no more "Sig ja".
@@ -222,6 +225,8 @@ def test_placement_closes_the_loop(page, live_server, login, screenshot, check_a
     screenshot(page, "placement-mentor-full")
     page.goto("/mentor/")
     assert f"/mentor/offers/{ids['offer_2']}" not in page.content()
+    page.goto("/mentor/slots")
+    check_axe(page)
 
 
 def test_a_refused_approval_keeps_the_queue_url_and_focuses_the_message(
