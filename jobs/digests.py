@@ -1,6 +1,7 @@
 """Nightly digests: one mail per recipient and run, not one per suggestion.
 
-* caseworkers: how many new suggestions wait, and the best few (pseudonym and target title);
+* caseworkers: how many new suggestions wait, and the best few (pseudonym and target title),
+  and the placed young people whose follow-up is due (a digest goes out for either);
 * company users: new proposals (approved since the previous nightly run) and how many wait
   for an answer — opening titles and counts only, nothing about the young people;
 * mentors: new offers for their slots — slot titles and counts only.
@@ -12,14 +13,14 @@ queued through :func:`models.operations.outbox.enqueue` with the run in the idem
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.enums import Role, SuggestionStatus, TargetKind
+from models.enums import ProfileStatus, Role, SuggestionStatus, TargetKind
 from models.jobrun import JobRun
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
@@ -64,6 +65,9 @@ def queue_caseworker_digests(session: Session, run: JobRun, best: int = 5) -> in
     ).all()
     counts = {row.caseworker_id: (int(row.new or 0), int(row.waiting)) for row in totals}
     counts = {cw: c for cw, c in counts.items() if c[0] > 0}
+    follow_ups = due_follow_ups(session, run.run_date)
+    for caseworker_id in follow_ups:
+        counts.setdefault(caseworker_id, (0, 0))
     if not counts:
         return 0
     ranked = (
@@ -108,10 +112,30 @@ def queue_caseworker_digests(session: Session, run: JobRun, best: int = 5) -> in
                 for r in best_rows[user_id]
             ],
             "run_date": run.run_date.isoformat(),
+            "follow_ups": follow_ups.get(user_id, []),
         }
         if enqueue(session, user, CASEWORKER_DIGEST, f"run:{run.run_date}", payload, run=run.id):
             queued += 1
     return queued
+
+
+def due_follow_ups(
+    session: Session, today: date, limit: int = 20
+) -> dict[int, list[dict[str, str]]]:
+    """Per caseworker: placed young people whose follow-up is due (IPS), oldest first."""
+    due: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for caseworker_id, pseudonym, follow_up_on in session.execute(
+        select(YouthProfile.caseworker_id, YouthProfile.pseudonym, YouthProfile.follow_up_on)
+        .where(
+            YouthProfile.status == ProfileStatus.PLACED,
+            YouthProfile.follow_up_on <= today,
+            YouthProfile.caseworker_id.is_not(None),
+        )
+        .order_by(YouthProfile.caseworker_id, YouthProfile.follow_up_on, YouthProfile.id)
+    ):
+        if len(due[caseworker_id]) < limit:
+            due[caseworker_id].append({"pseudonym": pseudonym, "due": follow_up_on.isoformat()})
+    return dict(due)
 
 
 def _partner_counts(

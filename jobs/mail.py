@@ -21,8 +21,10 @@ from babel.support import NullTranslations, Translations
 from sqlalchemy.orm import Session
 
 from jobs.settings import JobSettings
-from models.enums import SuggestionStatus, TargetKind
+from models.enums import Role, SuggestionStatus, TargetKind
+from models.mentor_slot import MentorSlot
 from models.notification import Notification
+from models.opening import JobOpening
 from models.suggestion import Suggestion
 
 HERE = Path(__file__).resolve().parent
@@ -67,7 +69,10 @@ def environment(locale: str) -> jinja2.Environment:
 def _subject(kind: str, context: dict[str, Any], locale: str) -> str:
     t = translations(locale)
     n = int(context.get("new", 0))
-    if kind == "digest.caseworker":
+    if kind == "digest.caseworker" and n == 0:
+        n = len(context.get("follow_ups", ()))
+        text = t.ngettext("%(num)s follow-up is due", "%(num)s follow-ups are due", n)
+    elif kind == "digest.caseworker":
         text = t.ngettext(
             "%(num)s new suggestion is waiting", "%(num)s new suggestions are waiting", n
         )
@@ -85,6 +90,10 @@ def _subject(kind: str, context: dict[str, Any], locale: str) -> str:
         text = t.gettext("The company has answered a proposal for %(pseudonym)s")
     elif kind == "mentoring.answered":
         text = t.gettext("The mentor has answered a request for %(pseudonym)s")
+    elif kind == "opening.filled":
+        text = t.gettext("All seats are filled: %(title)s")
+    elif kind == "ad.reported":
+        text = t.gettext("An ad was reported: %(title)s")
     else:
         raise Undeliverable(f"unknown mail kind {kind!r}")
     return text % {"num": n, **context}
@@ -107,14 +116,61 @@ def _event_context(session: Session, notification: Notification) -> dict[str, An
         return {
             "title": title,
             "is_mentoring": is_mentoring,
-            "path": "/mentor/" if is_mentoring else "/company/",
+            "path": _partner_path(notification, suggestion),
         }
     return {
         "title": title,
         "pseudonym": suggestion.youth.pseudonym,
-        "positive": suggestion.status in (SuggestionStatus.INTERESTED, SuggestionStatus.ACCEPTED),
+        # Rendered when sent: a placement recorded since then still means the answer was yes.
+        "positive": suggestion.status in _POSITIVE,
         "message": suggestion.response_message or "",
-        "path": "/caseworker/",
+        "contact": _answered_by(suggestion),
+        "path": f"/caseworker/profiles/{suggestion.youth_id}",
+    }
+
+
+def _answered_by(suggestion: Suggestion) -> str:
+    """Who answered "interested" or "accepted", as a work contact for the caseworker."""
+    who = suggestion.responded_by
+    if who is None or suggestion.status not in _POSITIVE:
+        return ""
+    return ", ".join(part for part in (who.name, who.email, who.phone or "") if part)
+
+
+_POSITIVE = (SuggestionStatus.INTERESTED, SuggestionStatus.ACCEPTED, SuggestionStatus.PLACED)
+
+
+def _partner_path(notification: Notification, suggestion: Suggestion) -> str:
+    """Where a company or a mentor answers: a page the recipient's role may open."""
+    recipient = notification.recipient
+    if suggestion.target_kind is TargetKind.OPENING:
+        return f"/company/openings/{suggestion.opening_id}"
+    if recipient is not None and recipient.role is Role.COMPANY:
+        return f"/company/slots/{suggestion.mentor_slot_id}"  # a workplace mentor slot
+    return f"/mentor/offers/{suggestion.id}"
+
+
+def _ad_context(session: Session, notification: Notification) -> dict[str, Any]:
+    """``opening.filled`` (to the company) and ``ad.reported`` (to the secretariat)."""
+    payload = notification.payload
+    if notification.kind == "opening.filled" or payload.get("target_kind") == "opening":
+        ad: Any = session.get(JobOpening, payload.get("opening_id") or payload.get("target_id"))
+    else:
+        ad = session.get(MentorSlot, payload.get("target_id"))
+    if ad is None:
+        raise Undeliverable("the ad this mail is about no longer exists")
+    if notification.kind == "opening.filled":
+        path = f"/company/openings/{ad.id}"
+    elif isinstance(ad, JobOpening):
+        path = f"/admin/openings/{ad.id}/unpublish"
+    else:
+        path = "/admin/audit?action=ad.report"
+    return {
+        "title": ad.title,
+        "organisation": ad.organisation.name,
+        "expired": int(payload.get("expired", 0)),
+        "reason": payload.get("reason", ""),
+        "path": path,
     }
 
 
@@ -122,8 +178,15 @@ _DIGEST_PATHS = {
     "digest.caseworker": "/caseworker/",
     "digest.company": "/company/",
     "digest.mentor": "/mentor/",
-    "profile.reconfirm": "/caseworker/",
+    "profile.reconfirm": "/caseworker/?reconfirm=1",  # the profiles to confirm
 }
+
+
+def _digest_path(notification: Notification) -> str:
+    recipient = notification.recipient
+    if notification.kind == "digest.mentor" and recipient and recipient.role is Role.COMPANY:
+        return "/company/slots"  # a company's workplace mentor slots: /mentor/ is not theirs
+    return _DIGEST_PATHS[notification.kind]
 
 
 def render(session: Session, notification: Notification, settings: JobSettings) -> RenderedMail:
@@ -135,7 +198,9 @@ def render(session: Session, notification: Notification, settings: JobSettings) 
     locale = notification.locale if notification.locale in LOCALES else "da"
     kind = notification.kind
     if kind in _DIGEST_PATHS:
-        context = dict(notification.payload) | {"path": _DIGEST_PATHS[kind]}
+        context = dict(notification.payload) | {"path": _digest_path(notification)}
+    elif kind in ("opening.filled", "ad.reported"):
+        context = _ad_context(session, notification)
     else:
         context = _event_context(session, notification)
     context["link"] = _link(settings, context["path"])

@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from jobs.distinct_targets import distinct_targets
 from matcher import ENGINE_VERSION, EngineConfig, Match, MatchEngine
 from matcher import MentorSlot as EngineSlot
 from matcher import Opening as EngineOpening
@@ -767,6 +768,9 @@ def run_matching(
     engine = new_engine(today).fit(openings, slots)
     ranked_openings = engine.rank(youths, k=OPENINGS_PER_YOUTH)
     ranked_mentors = engine.rank_mentors(seekers, k=MENTORS_PER_YOUTH) if seekers else {}
+    # One proposal per young person among one organisation's same-named targets.
+    ranked_openings = distinct_targets(session, TargetKind.OPENING, ranked_openings)
+    ranked_mentors = distinct_targets(session, TargetKind.MENTOR_SLOT, ranked_mentors)
     ranked = time.perf_counter()
 
     store = _Store(session, run)
@@ -866,6 +870,8 @@ def refresh_for_profile(session: Session, profile: YouthProfile, now: datetime) 
     # The engine may be a few seconds behind (see EngineCache): propose only what is live now.
     ranked = _only(ranked, _live_opening_ids(session, today, _target_ids(ranked)))
     mentors = _only(mentors, _live_slot_ids(session, today, _target_ids(mentors)))
+    ranked = distinct_targets(session, TargetKind.OPENING, ranked)
+    mentors = distinct_targets(session, TargetKind.MENTOR_SLOT, mentors)
     store = _Store(session, None)
     store.store(
         TargetKind.OPENING,

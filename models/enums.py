@@ -58,17 +58,22 @@ class SuggestionStatus(enum.StrEnum):
     INTERESTED = "interested"  # company answered
     DECLINED = "declined"  # company ("not now") or mentor declined
     ACCEPTED = "accepted"  # mentor accepted
-    WITHDRAWN = "withdrawn"  # another mentor offer was accepted first
+    WITHDRAWN = "withdrawn"  # the young person got a mentor, a placement, or stopped looking
     PLACED = "placed"
     ENDED = "ended"
-    EXPIRED = "expired"  # target closed or filled before a decision
+    EXPIRED = "expired"  # target closed, filled or full before a decision
 
 
 class Outcome(enum.StrEnum):
     JOB = "job"
+    EDUCATION = "education"
     APPRENTICESHIP = "apprenticeship"
     INTERNSHIP = "internship"
     NONE = "none"
+
+
+# Outcomes that end the young person's search: the loop closes (models.operations.placement).
+PLACEMENT_OUTCOMES = (Outcome.JOB, Outcome.EDUCATION, Outcome.APPRENTICESHIP)
 
 
 # Suggestions in these states are still waiting for someone (caseworker, company, mentor).

@@ -92,3 +92,51 @@ def mentor_offers_for(user: User) -> Select[tuple[Suggestion]]:
     if user.role is Role.COMPANY:
         return query.where(MentorSlot.organisation_id == user.organisation_id, *visible)
     return query.where(false())
+
+
+def _partnership_organisations(user: User) -> Select[tuple[int]]:
+    """Organisations in a partnership that the caseworker's municipality belongs to."""
+    from models.organisation import organisation_partnership, partnership_municipality
+
+    return (
+        select(organisation_partnership.c.organisation_id)
+        .join(
+            partnership_municipality,
+            partnership_municipality.c.partnership_id == organisation_partnership.c.partnership_id,
+        )
+        .where(partnership_municipality.c.municipality_code == user.municipality_code)
+    )
+
+
+def _proposed_here(user: User, column: object) -> Select[tuple[int]]:
+    """Targets the engine proposed to the caseworker's municipality's young people."""
+    return (
+        select(column)  # type: ignore[call-overload]
+        .join(YouthProfile, YouthProfile.id == Suggestion.youth_id)
+        .where(YouthProfile.municipality_code == user.municipality_code)
+    )
+
+
+def opening_ads_for(user: User) -> Select[tuple[JobOpening]]:
+    """Openings a caseworker may read in full (read-only): published or once published in
+    their partnership, or proposed to their young people. Others answer 404."""
+    query = select(JobOpening)
+    if user.role is not Role.CASEWORKER:
+        return openings_for(user)
+    return query.where(
+        (
+            JobOpening.organisation_id.in_(_partnership_organisations(user))
+            & (JobOpening.status != OpeningStatus.DRAFT)
+        )
+        | JobOpening.id.in_(_proposed_here(user, Suggestion.opening_id))
+    )
+
+
+def mentor_slot_ads_for(user: User) -> Select[tuple[MentorSlot]]:
+    """Mentor slots a caseworker may read in full (read-only), as :func:`opening_ads_for`."""
+    if user.role is not Role.CASEWORKER:
+        return mentor_slots_for(user)
+    return select(MentorSlot).where(
+        MentorSlot.organisation_id.in_(_partnership_organisations(user))
+        | MentorSlot.id.in_(_proposed_here(user, Suggestion.mentor_slot_id))
+    )

@@ -67,6 +67,8 @@ class YouthProfile(Base):
     active_since: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     reconfirm_requested_at: Mapped[datetime | None]
+    # When a caseworker last confirmed with the young person that the profile still holds.
+    confirmed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -227,7 +227,7 @@ def set_opening_status(
         raise Conflict(N_("This opening is closed."))
     opening.status = status
     if status in CLOSED_STATES:
-        expire_pending_suggestions(session, opening_ids=[opening.id])
+        expire_pending_suggestions(session, opening_ids=[opening.id], reason=f"opening_{status}")
     session.flush()
     record_event(session, user, "opening.status", opening, after=str(status))
     return opening
@@ -238,8 +238,10 @@ def expire_pending_suggestions(
     *,
     opening_ids: list[int] = (),
     mentor_slot_ids: list[int] = (),  # type: ignore[assignment]
+    reason: str | None = None,
 ) -> int:
-    """Undecided suggestions for closed targets become ``expired``; decisions stay."""
+    """Undecided suggestions for closed targets become ``expired`` (with ``reason`` in
+    ``reason_code`` when given); decisions stay."""
     count = 0
     for column, ids in (
         (Suggestion.opening_id, opening_ids),
@@ -249,7 +251,10 @@ def expire_pending_suggestions(
             result = session.execute(
                 update(Suggestion)
                 .where(column.in_(list(ids)), Suggestion.status.in_(PENDING_STATUSES))
-                .values(status=SuggestionStatus.EXPIRED)
+                .values(
+                    status=SuggestionStatus.EXPIRED,
+                    **({"reason_code": reason} if reason else {}),
+                )
                 .execution_options(synchronize_session=False)
             )
             count += result.rowcount or 0

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from models.enums import PENDING_STATUSES, ProfileStatus, SuggestionStatus
-from models.errors import ValidationError
+from models.errors import Conflict, ValidationError
 from models.geo import Postcode
 from models.i18n import N_
 from models.operations.audit import record_event
@@ -163,7 +163,7 @@ def set_profile_status(
         profile.follow_up_on = follow_up_on or date.fromordinal(now.date().toordinal() + 30)
     if status is ProfileStatus.CLOSED:
         profile.closed_at = now
-    if status in (ProfileStatus.CLOSED, ProfileStatus.PAUSED):
+    if status in (ProfileStatus.CLOSED, ProfileStatus.PAUSED, ProfileStatus.PLACED):
         # Nobody should be asked about a young person who is not looking right now.
         for suggestion in session.scalars(
             select(Suggestion).where(
@@ -171,6 +171,7 @@ def set_profile_status(
             )
         ):
             suggestion.status = SuggestionStatus.WITHDRAWN
+            suggestion.reason_code = f"youth_{status}"
     session.flush()
     record_event(
         session, caseworker, "profile.status", profile, before=str(previous), after=str(status)
@@ -200,3 +201,57 @@ def days_without_approved_proposal(
     if last_approved_at is not None and last_approved_at > start:
         start = last_approved_at
     return max(0, (today - start.date()).days)
+
+
+def confirm_profile(
+    session: Session, caseworker: User, profile: YouthProfile, *, now: datetime | None = None
+) -> YouthProfile:
+    """ "Bekræft profil": the young person confirmed the profile still holds; the reminder
+    to reconfirm clears and the date is kept."""
+    now = now or utcnow()
+    profile.confirmed_at = now
+    profile.reconfirm_requested_at = None
+    profile.last_activity_at = now
+    session.flush()
+    record_event(session, caseworker, "profile.confirm", profile)
+    return profile
+
+
+# What a follow-up after a placement found; the first two keep the profile placed.
+FOLLOW_UP_RESULTS = ("still_in_job", "in_education", "searching_again")
+
+
+def record_follow_up(
+    session: Session,
+    caseworker: User,
+    profile: YouthProfile,
+    result: str,
+    next_follow_up_on: date | None = None,
+    *,
+    now: datetime | None = None,
+) -> YouthProfile:
+    """The follow-up after a placement (IPS): still in the job or the education (with an
+    optional next follow-up date), or searching again (the profile is active once more)."""
+    now = now or utcnow()
+    if profile.status is not ProfileStatus.PLACED or profile.follow_up_on is None:
+        raise Conflict(N_("No follow-up is planned for this profile."))
+    if result not in FOLLOW_UP_RESULTS:
+        raise ValidationError("result", N_("Choose what the follow-up found."))
+    if result == "searching_again":
+        profile.status = ProfileStatus.ACTIVE
+        profile.active_since = now
+        profile.follow_up_on = None
+    else:
+        check_follow_up(next_follow_up_on, now.date(), field="next_follow_up_on")
+        profile.follow_up_on = next_follow_up_on
+    profile.last_activity_at = now
+    session.flush()
+    record_event(
+        session,
+        caseworker,
+        "profile.follow_up",
+        profile,
+        result=result,
+        next=next_follow_up_on.isoformat() if next_follow_up_on else None,
+    )
+    return profile

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from models.enums import (
+    OpeningStatus,
     Outcome,
-    ProfileStatus,
     Role,
     SlotStatus,
     SuggestionStatus,
@@ -26,12 +26,14 @@ from models.i18n import N_
 from models.mentor_slot import MentorSlot
 from models.operations.audit import record_event
 from models.operations.outbox import enqueue
+from models.operations.placement import close_if_full, close_the_loop
 from models.operations.profiles import check_follow_up
 from models.session import is_postgres
 from models.suggestion import Suggestion
 from models.user import User
 from models.validation import check_free_text
 
+HAS_MENTOR = "has_mentor"  # why other mentor offers were withdrawn
 REJECT_REASONS = ("not_wanted", "too_far", "wrong_hours", "not_ready_for_this", "other")
 ACTIVE_MENTORING = (SuggestionStatus.ACCEPTED,)
 # An outcome is recorded for a proposal that reached the partner (approved or answered).
@@ -48,6 +50,13 @@ def _require(suggestion: Suggestion, *allowed: SuggestionStatus) -> None:
         raise Conflict(N_("This suggestion was already answered."))
 
 
+def _require_open_target(suggestion: Suggestion) -> None:
+    """Nobody is asked about an opening or a slot that stopped taking young people."""
+    target = suggestion.target
+    if target is not None and target.status not in (OpeningStatus.OPEN, SlotStatus.OPEN):
+        raise Conflict(N_("This opening or mentor slot no longer takes young people."))
+
+
 def approve_suggestion(
     session: Session,
     caseworker: User,
@@ -57,6 +66,7 @@ def approve_suggestion(
     now: datetime | None = None,
 ) -> Suggestion:
     _require(suggestion, SuggestionStatus.PROPOSED)
+    _require_open_target(suggestion)
     now = now or utcnow()
     suggestion.pitch = check_free_text("pitch", pitch)
     suggestion.status = SuggestionStatus.APPROVED
@@ -179,7 +189,11 @@ def answer_as_mentor(
             )
         ):
             other.status = SuggestionStatus.WITHDRAWN
-    return _answered(session, mentor, suggestion, now, "mentoring", accept=accept)
+            other.reason_code = HAS_MENTOR
+    answered = _answered(session, mentor, suggestion, now, "mentoring", accept=accept)
+    if accept:
+        close_if_full(session, mentor, slot, now)  # the last place: no more "Sig ja"
+    return answered
 
 
 def record_outcome(
@@ -199,16 +213,14 @@ def record_outcome(
     check_follow_up(follow_up_on, now.date())
     suggestion.outcome = outcome
     suggestion.outcome_recorded_at = now
-    if outcome is Outcome.NONE:
-        suggestion.status = SuggestionStatus.ENDED
-    else:
-        suggestion.status = SuggestionStatus.PLACED
-        youth = suggestion.youth
-        youth.status = ProfileStatus.PLACED
-        youth.follow_up_on = follow_up_on or date.fromordinal(now.date().toordinal() + 30)
-        youth.last_activity_at = now
+    suggestion.status = (
+        SuggestionStatus.ENDED if outcome is Outcome.NONE else SuggestionStatus.PLACED
+    )
+    suggestion.youth.last_activity_at = now
     session.flush()
     record_event(session, caseworker, "suggestion.outcome", suggestion, outcome=str(outcome))
+    # A job, an education or an apprenticeship ends the search; a placement takes a seat.
+    close_the_loop(session, caseworker, suggestion, outcome, now, follow_up_on)
     return suggestion
 
 

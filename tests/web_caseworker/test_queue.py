@@ -86,7 +86,7 @@ def test_queue_lists_new_suggestions_best_first_with_reasons(client, queue_setup
 
 def _form_fields(html: str, action: str) -> dict[str, str]:
     """Names and values of the inputs, textareas and selects of the form posting to ``action``."""
-    start = html.index(f'action="{action}"')
+    start = html.index(f'action="{action}')  # the action carries the queue's filters
     form = html[start : html.index("</form>", start)]
     fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
     fields.update(

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from models.enums import Outcome, ProfileStatus
-from models.operations.profiles import ProfileInput
+from models.operations.profiles import FOLLOW_UP_RESULTS, ProfileInput
 from models.operations.suggestions import REJECT_REASONS
 from models.youth import EDUCATION_LEVELS
 from web.caseworker.labels import EDUCATION, OUTCOME, PROFILE_STATUS, REJECT_REASON
@@ -138,6 +138,22 @@ class StatusForm(FlaskForm):
         validators=[InputRequired()],
     )
     follow_up_on = LocalDateField(_l("Follow-up date"), validators=[Optional()])
+
+
+FOLLOW_UP_RESULT = {
+    "still_in_job": _l("Still in the job"),
+    "in_education": _l("In education"),
+    "searching_again": _l("Looking again: make the profile active"),
+}
+
+
+class FollowUpForm(FlaskForm):
+    result = SelectField(
+        _l("What did the follow-up find?"),
+        choices=[SelectChoice(code, FOLLOW_UP_RESULT[code]) for code in FOLLOW_UP_RESULTS],
+        validators=[InputRequired(_l("Choose what the follow-up found."))],
+    )
+    next_follow_up_on = LocalDateField(_l("Next follow-up"), validators=[Optional()])
 
 
 class ApproveForm(FlaskForm):

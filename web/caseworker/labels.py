@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from models.enums import Outcome, ProfileStatus, SuggestionStatus
+from web.company.forms import KIND_LABELS
 
 PROFILE_STATUS = {
     ProfileStatus.ACTIVE: _l("Active"),
@@ -29,6 +30,7 @@ SUGGESTION_STATUS = {
 }
 OUTCOME = {
     Outcome.JOB: _l("Job"),
+    Outcome.EDUCATION: _l("Education"),
     Outcome.APPRENTICESHIP: _l("Apprenticeship"),
     Outcome.INTERNSHIP: _l("Internship"),
     Outcome.NONE: _l("Nothing came of it"),
@@ -58,6 +60,19 @@ AUDIT_ACTION = {
     "suggestion.outcome": _l("Outcome recorded"),
     "proposal.answer": _l("Company answered"),
     "mentoring.answer": _l("Mentor answered"),
+    "profile.placed": _l("Placed: other suggestions withdrawn"),
+    "profile.confirm": _l("Profile confirmed"),
+    "profile.follow_up": _l("Follow-up recorded"),
+}
+# Why a suggestion left without a decision (Suggestion.reason_code of withdrawn/expired).
+END_REASON = {
+    "youth_placed": _l("the young person was placed"),
+    "youth_paused": _l("the profile was paused"),
+    "youth_closed": _l("the profile was closed"),
+    "has_mentor": _l("the young person got a mentor"),
+    "opening_filled": _l("all seats are filled"),
+    "opening_closed": _l("the opening was closed"),
+    "slot_full": _l("the mentor slot is full"),
 }
 
 
@@ -75,5 +90,7 @@ def template_globals() -> dict[str, Any]:
         "EDUCATION": EDUCATION,
         "REJECT_REASON": REJECT_REASON,
         "AUDIT_ACTION": AUDIT_ACTION,
+        "END_REASON": END_REASON,
+        "OPENING_KIND": KIND_LABELS,
         "reason_text": reason_text,
     }

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -14,23 +15,29 @@ from models.audit import AuditEvent
 from models.base import utcnow
 from models.caseload import SORTS, CaseloadFilters, caseload, last_approval_at
 from models.enums import ProfileStatus, SuggestionStatus, TargetKind
+from models.errors import Conflict
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.audit import record_event
+from models.operations.placement import targets_left
 from models.operations.profiles import (
+    confirm_profile,
     create_profile,
     days_without_approved_proposal,
     read_profile,
+    record_follow_up,
     set_profile_status,
     update_profile,
 )
 from models.scoping import profiles_for, suggestions_for
 from models.suggestion import Suggestion
+from models.todo import todo_for
 from models.user import User
 from models.youth import YouthProfile
 from web.caseworker import bp, matching
 from web.caseworker.forms import (
     BLANK_ID,
+    FollowUpForm,
     NewProfileForm,
     ProfileForm,
     StatusForm,
@@ -39,6 +46,7 @@ from web.caseworker.forms import (
 from web.caseworker.labels import PROFILE_STATUS
 from web.caseworker.paging import Page
 from web.db import get_db
+from web.i18n import translate_error
 from web.partner_forms import attempt
 from web.security import get_scoped_or_404
 
@@ -81,6 +89,7 @@ def index() -> str:
         filters=filters,
         page_args=args,
         sorts=SORTS,
+        todo=todo_for(get_db(), current_user, utcnow().date()),
     )
 
 
@@ -209,9 +218,12 @@ def render_profile(
             blank_forms=blank_decision_forms(outcome=True),
             BLANK_ID=BLANK_ID,
             status_form=forms.get(0, {}).get("status") or StatusForm(formdata=None),
+            follow_up_form=forms.get(0, {}).get("follow_up") or FollowUpForm(formdata=None),
             days=days,
             rapid=days is not None and days >= current_app.config["RAPID_SEARCH_DAYS"],
             trail=_audit_trail(profile, [s.id for s in suggestions]),
+            target_left=targets_left(get_db(), suggestions),
+            today=today,
             TargetKind=TargetKind,
             matching_available=matching.is_available(),
         ),
@@ -259,3 +271,39 @@ def match_now(profile_id: int) -> Response:
     found = get_scoped_or_404(profiles_for(current_user), YouthProfile, profile_id)
     _run_fast_path(found)
     return redirect(url_for("caseworker.profile", profile_id=found.id))
+
+
+@bp.post("/profiles/<int:profile_id>/confirm")
+def confirm(profile_id: int) -> Response:
+    """ "Bekræft profil": the young person confirmed that the profile still holds."""
+    db = get_db()
+    found = get_scoped_or_404(profiles_for(current_user), YouthProfile, profile_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    confirm_profile(db, current_user, found)
+    db.commit()
+    flash(_("Profile %(p)s is confirmed.", p=found.pseudonym), "success")
+    return redirect(url_for("caseworker.profile", profile_id=found.id))
+
+
+@bp.post("/profiles/<int:profile_id>/follow-up")
+def follow_up(profile_id: int) -> Response | tuple[str, int]:
+    """The follow-up after a placement: still in the job or education, or looking again."""
+    db = get_db()
+    found = get_scoped_or_404(profiles_for(current_user), YouthProfile, profile_id)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        try:
+            with attempt(db, form, fallback="result") as done:
+                record_follow_up(
+                    db, current_user, found, form.result.data, form.next_follow_up_on.data
+                )
+        except Conflict as error:
+            db.rollback()
+            flash(translate_error(error), "error")
+            return redirect(url_for("caseworker.profile", profile_id=found.id))
+        if done.ok:
+            db.commit()
+            flash(_("The follow-up is recorded."), "success")
+            return redirect(url_for("caseworker.profile", profile_id=found.id))
+    return render_profile(found, forms={0: {"follow_up": form}}, status=422)

@@ -12,12 +12,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload
 from werkzeug.wrappers import Response
 
+from models import review_queue
 from models.base import utcnow
 from models.caseload import last_approval_at
 from models.enums import Outcome, ProfileStatus, SuggestionStatus, TargetKind
 from models.errors import Conflict, ValidationError
+from models.geo import Postcode
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
+from models.operations.placement import targets_left
 from models.operations.profiles import days_without_approved_proposal
 from models.operations.suggestions import (
     approve_suggestion,
@@ -25,7 +28,8 @@ from models.operations.suggestions import (
     reject_suggestion,
 )
 from models.organisation import Organisation
-from models.scoping import suggestions_for
+from models.review_queue import QueueFilters
+from models.scoping import profiles_for, suggestions_for
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
 from web.caseworker import bp
@@ -44,6 +48,16 @@ from web.partner_forms import show_error
 from web.security import get_scoped_or_404
 
 QUEUE_COUNT_CAP = 1000
+# What a queue card shows of its target: enough to tell same-named openings apart.
+OPENING_CARD = (
+    JobOpening.title,
+    JobOpening.organisation_id,
+    JobOpening.kind,
+    JobOpening.postcode,
+    JobOpening.start_date,
+    JobOpening.seats,
+)
+SLOT_CARD = (MentorSlot.title, MentorSlot.organisation_id, MentorSlot.postcode, MentorSlot.capacity)
 
 
 def _queue_query():  # type: ignore[no-untyped-def]
@@ -58,23 +72,48 @@ def queue() -> tuple[str, int]:
     return render_queue()
 
 
-def render_queue(forms: dict[int, dict[str, object]] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _filters() -> QueueFilters:
+    return QueueFilters.from_args(request.args)
+
+
+def queue_args() -> dict[str, str]:
+    """The queue's filters and page, kept through a decision and back."""
+    args = _filters().as_args()
+    if request.args.get("page", "").isdigit() and request.args["page"] != "1":
+        args["page"] = request.args["page"]
+    return args
+
+
+def render_queue(  # type: ignore[no-untyped-def]
+    forms: dict[int, dict[str, object]] | None = None,
+    status: int = 200,
+    error_for: Suggestion | None = None,
+):
+    """The queue page; ``error_for`` is the suggestion whose decision was refused (its card
+    shows the message, a summary at the top links to it, and the message gets the focus)."""
     db = get_db()
     page = Page.from_request()
+    filters = _filters()
+    now = utcnow()
+    scoped = review_queue.apply(
+        _queue_query(), filters, now, profiles_for(current_user).with_only_columns(YouthProfile.id)
+    )
     # Counting a large municipality's whole queue costs more than the page itself; nobody
     # pages past a thousand suggestions, so the count stops there.
     total = (
         db.scalar(
             select(func.count()).select_from(
-                _queue_query().with_only_columns(Suggestion.id).limit(QUEUE_COUNT_CAP).subquery()
+                scoped.order_by(None)
+                .with_only_columns(Suggestion.id)
+                .limit(QUEUE_COUNT_CAP)
+                .subquery()
             )
         )
         or 0
     )
     suggestions = list(
         db.scalars(
-            _queue_query()
-            .options(
+            scoped.options(
                 # One query (the targets are many-to-one), and only what the cards show: the
                 # rest of the rows (skills, descriptions, score components) would be read
                 # and decoded for nothing.
@@ -83,26 +122,32 @@ def render_queue(forms: dict[int, dict[str, object]] | None = None, status: int 
                     YouthProfile.pseudonym, YouthProfile.status, YouthProfile.active_since
                 ),
                 joinedload(Suggestion.opening)
-                .load_only(JobOpening.title, JobOpening.organisation_id)
+                .load_only(*OPENING_CARD)
                 .joinedload(JobOpening.organisation)
                 .load_only(Organisation.name),
+                joinedload(Suggestion.opening)
+                .joinedload(JobOpening.postcode_ref)
+                .load_only(Postcode.name),
                 joinedload(Suggestion.mentor_slot)
-                .load_only(MentorSlot.title, MentorSlot.organisation_id)
+                .load_only(*SLOT_CARD)
                 .joinedload(MentorSlot.organisation)
                 .load_only(Organisation.name),
+                joinedload(Suggestion.mentor_slot)
+                .joinedload(MentorSlot.postcode_ref)
+                .load_only(Postcode.name),
             )
-            .order_by(Suggestion.score.desc(), Suggestion.id.desc())
             .offset(page.offset)
             .limit(page.per_page)
         )
     )
-    today = utcnow().date()
+    today = now.date()
     approvals = last_approval_at(db, list({s.youth_id for s in suggestions}))
     rapid_days = current_app.config["RAPID_SEARCH_DAYS"]
     days = {
         s.youth_id: days_without_approved_proposal(s.youth, today, approvals.get(s.youth_id))
         for s in suggestions
     }
+    args = queue_args()
     return (
         render_template(
             "caseworker/queue.html",
@@ -115,9 +160,31 @@ def render_queue(forms: dict[int, dict[str, object]] | None = None, status: int 
             page=page.with_total(total),
             TargetKind=TargetKind,
             queue_count_cap=QUEUE_COUNT_CAP,
+            target_left=targets_left(db, suggestions),
+            filters=filters,
+            queue_args=args,
+            filter_args={k: v for k, v in args.items() if k != "page"},
+            queue_url=url_for("caseworker.queue", **args),
+            error_for=error_for,
+            error_messages=_messages(forms, error_for),
+            bands=review_queue.BANDS,
+            day_choices=review_queue.DAYS,
+            sorts=review_queue.SORTS,
         ),
         status,
     )
+
+
+def _messages(forms: dict[int, dict[str, object]] | None, refused: Suggestion | None) -> list[str]:
+    """The refused card's error messages, for its message box and the summary at the top."""
+    if refused is None or not forms:
+        return []
+    return [
+        str(message)
+        for form in forms.get(refused.id, {}).values()
+        for messages in getattr(form, "errors", {}).values()
+        for message in messages
+    ]
 
 
 def _load(suggestion_id: int) -> Suggestion:
@@ -127,7 +194,7 @@ def _load(suggestion_id: int) -> Suggestion:
 def _back(suggestion: Suggestion) -> Response:
     if request.form.get("return_to") == "profile":
         return redirect(url_for("caseworker.profile", profile_id=suggestion.youth_id))
-    return redirect(url_for("caseworker.queue"))
+    return redirect(url_for("caseworker.queue", **queue_args()))
 
 
 def _again(suggestion: Suggestion, name: str, form: object) -> Response | tuple[str, int]:
@@ -135,7 +202,7 @@ def _again(suggestion: Suggestion, name: str, form: object) -> Response | tuple[
     forms = {suggestion.id: {name: form}}
     if request.form.get("return_to") == "profile":
         return render_profile(suggestion.youth, forms=forms, status=422)
-    return render_queue(forms=forms, status=422)
+    return render_queue(forms=forms, status=422, error_for=suggestion)
 
 
 def _decide(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import format_datetime
 
-from web.caseworker import bp, profiles, queue  # noqa: F401 - registers the routes
+from web.caseworker import ads, bp, profiles, queue  # noqa: F401 - registers the routes
 from web.caseworker.labels import template_globals
 
 

@@ -24,6 +24,7 @@ from models.operations.openings import (
     update_opening,
     wording_findings,
 )
+from models.operations.placement import places_left
 from models.operations.suggestions import answer_as_company
 from models.scoping import mentor_offers_for, mentor_slots_for, openings_for, suggestions_for
 from models.suggestion import Suggestion
@@ -31,7 +32,7 @@ from web.company import bp
 from web.company.forms import AnswerForm, OpeningForm
 from web.db import get_db
 from web.i18n import translate_error
-from web.mentor.slots import register_slot_routes
+from web.mentor.slots import caseworker_contact, register_slot_routes
 from web.occupations import occupation_index
 from web.pagination import paginate
 from web.partner_forms import attempt, join_list, show_error, split_list
@@ -73,7 +74,17 @@ def _pending_counts(opening_ids: list[int]) -> dict[int, int]:
 def index() -> str:
     """Dashboard: the organisation's openings and mentor slots with pending proposals."""
     db = get_db()
-    page = paginate(db, openings_for(current_user).order_by(JobOpening.created_at.desc()))
+    q = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    openings = openings_for(current_user)
+    if q:
+        term = q.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        openings = openings.where(func.lower(JobOpening.title).like(f"%{term}%", escape="!"))
+    if status in {s.value for s in OpeningStatus}:
+        openings = openings.where(JobOpening.status == OpeningStatus(status))
+    else:
+        status = ""
+    page = paginate(db, openings.order_by(JobOpening.created_at.desc()))
     slots = paginate(
         db,
         mentor_slots_for(current_user).order_by(MentorSlot.created_at.desc()),
@@ -97,7 +108,11 @@ def index() -> str:
         slots=slots,
         pending=_pending_counts([o.id for o in page.items]),
         slot_pending=slot_pending,
+        places_left=places_left(db, slots.items),
         pending_total=pending_total or 0,
+        q=q,
+        status=status,
+        list_args={k: v for k, v in (("q", q), ("status", status)) if v},
     )
 
 
@@ -263,6 +278,7 @@ def opening_detail(opening_id: int) -> str:
         cards=cards,
         occupation_label=occupation_index().label(opening.occupation_uri),
         form=AnswerForm(),
+        caseworker_contact=caseworker_contact,
     )
 
 
@@ -322,9 +338,21 @@ def proposal_answer(suggestion_id: int) -> Response:
     else:
         db.commit()
         if answer == "interested":
-            flash(_("Thank you. The caseworker is told that you are interested."), "success")
+            flash(
+                _(
+                    "Thank you. The caseworker is told that you are interested and calls you; "
+                    "the contact is on the candidate's card."
+                ),
+                "success",
+            )
         else:
             flash(_("Thank you. The caseworker is told that it is not now."), "success")
+    if answer == "interested" and suggestion.status is SuggestionStatus.INTERESTED:
+        # The card now shows what happens next and the caseworker's contact.
+        return redirect(
+            url_for("company.opening_detail", opening_id=suggestion.opening_id)
+            + f"#proposal-{suggestion.id}"
+        )
     return redirect(
         request.form.get("back") == "proposals"
         and url_for("company.proposals")

@@ -24,6 +24,7 @@ from models.operations.mentor_slots import (
     set_mentor_slot_status,
     update_mentor_slot,
 )
+from models.operations.placement import places_left
 from models.operations.suggestions import answer_as_mentor
 from models.scoping import mentor_offers_for, mentor_slots_for
 from models.suggestion import Suggestion
@@ -71,7 +72,9 @@ def _slots_url() -> str:
 
 def slots() -> str:
     page = paginate(get_db(), mentor_slots_for(current_user).order_by(MentorSlot.created_at.desc()))
-    return render_template("mentor/slots.html", page=page)
+    return render_template(
+        "mentor/slots.html", page=page, places_left=places_left(get_db(), page.items)
+    )
 
 
 def slot_new() -> Any:
@@ -125,9 +128,17 @@ def slot_status(slot_id: int) -> Response:
     return redirect(_slots_url())
 
 
+CONTACT_STATUSES = (
+    SuggestionStatus.ACCEPTED,
+    SuggestionStatus.INTERESTED,
+    SuggestionStatus.PLACED,
+)
+
+
 def caseworker_contact(suggestion: Suggestion) -> User | None:
-    """The caseworker to contact; shown only once the mentoring is accepted."""
-    if suggestion.status is not SuggestionStatus.ACCEPTED:
+    """The caseworker's work contact; shown once the mentor accepted or the company said
+    it is interested (and after a placement), never before."""
+    if suggestion.status not in CONTACT_STATUSES:
         return None
     return suggestion.youth.caseworker or suggestion.decided_by
 
@@ -143,7 +154,12 @@ def slot_detail(slot_id: int) -> str:
     )
     offers = [(s, anonymous_card(s), caseworker_contact(s)) for s in page.items]
     return render_template(
-        "mentor/slot_detail.html", slot=slot, page=page, offers=offers, form=MentorAnswerForm()
+        "mentor/slot_detail.html",
+        slot=slot,
+        page=page,
+        offers=offers,
+        form=MentorAnswerForm(),
+        places_left=places_left(get_db(), [slot]),
     )
 
 

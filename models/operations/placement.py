@@ -1,0 +1,216 @@
+"""Placement closes the loop: what a hire, a filled opening and a full mentor slot end.
+
+- A young person placed in a job, an education or an apprenticeship stops being proposed:
+  their other undecided suggestions are withdrawn (kept in the history as ``withdrawn``
+  with the reason ``youth_placed``), the profile is marked placed and the follow-up is due
+  in 30 days unless the caseworker chose a date (IPS: support continues after hiring).
+- An opening whose seats are all taken (suggestions ``placed``) is paused; its undecided
+  proposals expire (reason ``opening_filled``) and the company's contacts get a notice.
+- A mentor slot whose places are all taken (offers ``accepted``) is paused; its undecided
+  offers expire (reason ``slot_full``), so no mentor is asked to say yes to a full slot.
+
+Web views, the JSON API and the jobs reach these through
+:func:`models.operations.suggestions.record_outcome` and ``answer_as_mentor``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.enums import (
+    PENDING_STATUSES,
+    PLACEMENT_OUTCOMES,
+    OpeningStatus,
+    Outcome,
+    ProfileStatus,
+    Role,
+    SlotStatus,
+    SuggestionStatus,
+)
+from models.mentor_slot import MentorSlot
+from models.opening import JobOpening
+from models.operations.audit import record_event
+from models.operations.outbox import enqueue
+from models.suggestion import Suggestion
+from models.user import User
+from models.youth import YouthProfile
+
+# Why a suggestion left the queue without anyone deciding on it (``Suggestion.reason_code``).
+YOUTH_PLACED = "youth_placed"
+OPENING_FILLED = "opening_filled"
+SLOT_FULL = "slot_full"
+FOLLOW_UP_DAYS = 30
+
+
+def _counts(session: Session, column: object, ids: Iterable[int], status: SuggestionStatus):
+    ids = list(ids)
+    if not ids:
+        return {}
+    return dict(
+        session.execute(
+            select(column, func.count())  # type: ignore[call-overload]
+            .where(column.in_(ids), Suggestion.status == status)  # type: ignore[attr-defined]
+            .group_by(column)
+        ).all()
+    )
+
+
+def seats_taken(session: Session, opening_ids: Iterable[int]) -> dict[int, int]:
+    """Seats taken per opening: its suggestions that led to a placement (one query)."""
+    return _counts(session, Suggestion.opening_id, opening_ids, SuggestionStatus.PLACED)
+
+
+def places_taken(session: Session, slot_ids: Iterable[int]) -> dict[int, int]:
+    """Places taken per mentor slot: its accepted offers (one query)."""
+    return _counts(session, Suggestion.mentor_slot_id, slot_ids, SuggestionStatus.ACCEPTED)
+
+
+def seats_left(session: Session, openings: Iterable[JobOpening]) -> dict[int, int]:
+    openings = list(openings)
+    taken = seats_taken(session, [o.id for o in openings])
+    return {o.id: max(0, o.seats - taken.get(o.id, 0)) for o in openings}
+
+
+def places_left(session: Session, slots: Iterable[MentorSlot]) -> dict[int, int]:
+    slots = list(slots)
+    taken = places_taken(session, [s.id for s in slots])
+    return {s.id: max(0, s.capacity - taken.get(s.id, 0)) for s in slots}
+
+
+def targets_left(session: Session, suggestions: list[Suggestion]) -> dict[tuple[str, int], int]:
+    """Seats (openings) and places (mentor slots) left per target on a page: two queries."""
+    openings = {s.opening.id: s.opening for s in suggestions if s.opening is not None}
+    slots = {s.mentor_slot.id: s.mentor_slot for s in suggestions if s.mentor_slot is not None}
+    left = {("opening", k): v for k, v in seats_left(session, openings.values()).items()}
+    left.update({("mentor_slot", k): v for k, v in places_left(session, slots.values()).items()})
+    return left
+
+
+def _end_pending(
+    session: Session, where: object, status: SuggestionStatus, reason: str, now: datetime
+) -> list[Suggestion]:
+    """Undecided suggestions matching ``where`` get ``status`` and ``reason``; decisions stay."""
+    ended = list(
+        session.scalars(
+            select(Suggestion).where(where, Suggestion.status.in_(PENDING_STATUSES))  # type: ignore[arg-type]
+        )
+    )
+    for suggestion in ended:
+        suggestion.status = status
+        suggestion.reason_code = reason
+        suggestion.updated_at = now
+    return ended
+
+
+def close_the_loop(
+    session: Session,
+    caseworker: User,
+    suggestion: Suggestion,
+    outcome: Outcome,
+    now: datetime,
+    follow_up_on: date | None = None,
+) -> None:
+    """What a recorded outcome ends. ``suggestion`` is already ``placed`` (or ``ended``)."""
+    if outcome in PLACEMENT_OUTCOMES:
+        place_youth(session, caseworker, suggestion.youth, now, follow_up_on, keep=suggestion.id)
+    if suggestion.status is SuggestionStatus.PLACED and suggestion.opening is not None:
+        close_if_filled(session, caseworker, suggestion.opening, now)
+
+
+def place_youth(
+    session: Session,
+    caseworker: User,
+    youth: YouthProfile,
+    now: datetime,
+    follow_up_on: date | None = None,
+    *,
+    keep: int | None = None,
+) -> list[Suggestion]:
+    """Mark the profile placed, schedule the follow-up, withdraw the other undecided
+    suggestions (``keep`` is the one that led to the placement). Returns the withdrawn."""
+    youth.status = ProfileStatus.PLACED
+    youth.follow_up_on = follow_up_on or now.date() + timedelta(days=FOLLOW_UP_DAYS)
+    youth.last_activity_at = now
+    where = Suggestion.youth_id == youth.id
+    if keep is not None:
+        where = where & (Suggestion.id != keep)  # type: ignore[assignment]
+    withdrawn = _end_pending(session, where, SuggestionStatus.WITHDRAWN, YOUTH_PLACED, now)
+    session.flush()
+    if withdrawn:
+        record_event(
+            session,
+            caseworker,
+            "profile.placed",
+            youth,
+            withdrawn=[s.id for s in withdrawn],
+            reason=YOUTH_PLACED,
+        )
+    return withdrawn
+
+
+def company_contacts(session: Session, organisation_id: int) -> list[User]:
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.organisation_id == organisation_id,
+                User.role == Role.COMPANY,
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def close_if_filled(
+    session: Session, actor: User | None, opening: JobOpening, now: datetime
+) -> bool:
+    """Pause an opening whose seats are all taken, expire its undecided proposals and tell
+    the company. Returns whether it was full."""
+    taken = seats_taken(session, [opening.id]).get(opening.id, 0)
+    if taken < opening.seats:
+        return False
+    if opening.status is OpeningStatus.OPEN:
+        opening.status = OpeningStatus.PAUSED
+    expired = _end_pending(
+        session,
+        Suggestion.opening_id == opening.id,
+        SuggestionStatus.EXPIRED,
+        OPENING_FILLED,
+        now,
+    )
+    session.flush()
+    record_event(
+        session, actor, "opening.filled", opening, seats=opening.seats, expired=len(expired)
+    )
+    for contact in company_contacts(session, opening.organisation_id):
+        enqueue(
+            session,
+            contact,
+            "opening.filled",
+            f"opening:{opening.id}:filled:{now.isoformat()}",
+            {"opening_id": opening.id, "expired": len(expired)},
+        )
+    return True
+
+
+def close_if_full(session: Session, actor: User | None, slot: MentorSlot, now: datetime) -> bool:
+    """Pause a mentor slot whose places are all taken and expire its undecided offers (no
+    "Sig ja" on a full slot). Returns whether it was full."""
+    taken = places_taken(session, [slot.id]).get(slot.id, 0)
+    if taken < slot.capacity:
+        return False
+    if slot.status is SlotStatus.OPEN:
+        slot.status = SlotStatus.PAUSED
+    expired = _end_pending(
+        session, Suggestion.mentor_slot_id == slot.id, SuggestionStatus.EXPIRED, SLOT_FULL, now
+    )
+    session.flush()
+    record_event(
+        session, actor, "mentor_slot.full", slot, capacity=slot.capacity, expired=len(expired)
+    )
+    return True

@@ -1,0 +1,138 @@
+"""The caseworker reads the whole ad from the queue card (read-only, own partnership only),
+tells same-named targets apart on the card, and reports an ad to the secretariat."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models.audit import AuditEvent
+from models.base import utcnow
+from models.enums import OpeningKind, Role
+from models.notification import Notification
+from models.operations.accounts import create_partnership
+
+
+@pytest.fixture()
+def ads(db, caseworker, make_user, make_org, make_youth, make_opening, make_slot, make_suggestion):
+    partnership = create_partnership(db, "Partnerskab København", [101])
+    org = make_org(
+        name="Netto Nørrebro", contact_email="job@netto.example.dk", partnerships=[partnership]
+    )
+    company = make_user(
+        Role.COMPANY, organisation=org, name="Karen Købmand", phone="+45 11 22 33 44"
+    )
+    start = utcnow().date() + timedelta(days=14)
+    first = make_opening(
+        company,
+        title="Kasseassistent",
+        kind=OpeningKind.SMALL_JOB,
+        postcode="2200",
+        seats=2,
+        min_age=16,
+        hours_min=8,
+        hours_max=15,
+        start_date=start,
+        description="Du sidder ved kassen.\n\nVi har fleksible vagter.",
+    )
+    second = make_opening(company, title="Kasseassistent", postcode="2300")
+    draft = make_opening(company, title="Kladde", publish=False)
+    stranger = make_opening(title="Fremmed stilling")  # another company, no partnership
+    slot = make_slot(title="Mentor – kom i gang", postcode="2100", capacity=3)
+    youth = make_youth(caseworker)
+    s1 = make_suggestion(youth, first, score=0.9)
+    s2 = make_suggestion(youth, second, score=0.8)
+    s3 = make_suggestion(youth, slot, score=0.7)
+    db.flush()
+    return locals()
+
+
+def test_cards_tell_same_named_openings_apart_and_link_to_the_ad(client, ads):
+    html = client.get("/caseworker/queue").text
+    first = html[html.index(f'id="suggestion-{ads["s1"].id}"') :]
+    first = first[: first.index("</article>")]
+    second = html[html.index(f'id="suggestion-{ads["s2"].id}"') :]
+    second = second[: second.index("</article>")]
+    assert "København N" in first and "Småjob" in first and "2 pladser tilbage" in first
+    assert ads["start"].strftime("%d") in first or str(ads["start"].day) in first
+    assert "København S" in second and "1 plads tilbage" in second
+    assert f"/caseworker/openings/{ads['first'].id}?back=" in first
+    slot = html[html.index(f'id="suggestion-{ads["s3"].id}"') :]
+    assert "3 pladser tilbage" in slot[: slot.index("</article>")]
+    assert f"/caseworker/mentor-slots/{ads['slot'].id}?back=" in slot
+
+
+def test_the_whole_opening_is_one_click_from_the_card(client, ads):
+    html = client.get("/caseworker/queue").text
+    link = re.search(rf'href="(/caseworker/openings/{ads["first"].id}\?back=[^"]+)"', html).group(1)
+    page = client.get(link.replace("&amp;", "&"))
+    assert page.status_code == 200
+    text = page.text
+    for expected in (
+        "Kasseassistent",
+        "Netto Nørrebro",
+        "Du sidder ved kassen.",
+        "Vi har fleksible vagter.",
+        "Småjob",
+        "8–15",
+        "16 år",
+        "2200 København N",
+        "2 af 2",
+        "job@netto.example.dk",
+        "Karen Købmand",
+        "+45 11 22 33 44",
+    ):
+        assert expected in text, expected
+    assert f'href="/caseworker/queue#suggestion-{ads["s1"].id}"' in text  # back to the card
+    assert "<form" not in text.split("<main")[1].split("report")[0]  # read-only above the report
+    slot_page = client.get(f"/caseworker/mentor-slots/{ads['slot'].id}")
+    assert slot_page.status_code == 200 and "3 af 3" in slot_page.text
+
+
+def test_foreign_and_draft_ads_answer_404(client, ads, make_user, login_as):
+    assert client.get(f"/caseworker/openings/{ads['stranger'].id}").status_code == 404
+    assert client.get(f"/caseworker/openings/{ads['draft'].id}").status_code == 404
+    assert client.get("/caseworker/openings/999999").status_code == 404
+    assert (
+        client.post(
+            f"/caseworker/openings/{ads['stranger'].id}/report", data={"reason": "x"}
+        ).status_code
+        == 404
+    )
+    # A caseworker of another municipality (outside the partnership) sees none of them.
+    client.post("/logout")
+    login_as(make_user(Role.CASEWORKER, municipality_code=751))
+    assert client.get(f"/caseworker/openings/{ads['first'].id}").status_code == 404
+    assert client.get(f"/caseworker/mentor-slots/{ads['slot'].id}").status_code == 404
+
+
+def test_partners_cannot_open_the_caseworker_ad_page(client, ads, login_as):
+    client.post("/logout")
+    login_as(ads["company"])
+    assert client.get(f"/caseworker/openings/{ads['first'].id}").status_code == 403
+
+
+def test_report_an_ad(client, db, ads, make_user):
+    admin = make_user(Role.ADMIN)
+    url = f"/caseworker/openings/{ads['first'].id}/report"
+    refused = client.post(url, data={"reason": " ", "back": "/caseworker/queue"})
+    assert refused.status_code == 422
+    assert 'id="report-reason-error"' in refused.text and 'aria-invalid="true"' in refused.text
+    done = client.post(
+        url, data={"reason": "Kræver dansk som modersmål", "back": "/caseworker/queue"}
+    )
+    assert done.status_code == 302
+    event = db.scalars(select(AuditEvent).where(AuditEvent.action == "ad.report")).one()
+    assert (
+        event.object_id == ads["first"].id
+        and event.details["reason"] == "Kræver dansk som modersmål"
+    )
+    notice = db.scalars(select(Notification).where(Notification.kind == "ad.reported")).one()
+    assert notice.recipient_id == admin.id
+    assert "sekretariat" in client.get(done.headers["Location"]).text
+    # An outside address is never used as the way back.
+    evil = client.get(f"/caseworker/openings/{ads['first'].id}?back=//evil.example")
+    assert "evil.example" not in evil.text.split("<main")[1].split("</a>")[0]
