@@ -20,6 +20,7 @@ from web.auth import bp
 from web.auth.forms import LoginForm
 from web.db import get_db
 from web.extensions import limiter
+from web.redirects import safe_next
 from web.templating import home_url
 
 
@@ -56,7 +57,7 @@ def login() -> str | Response | tuple[str, int]:
             record_login(user, now)
             record_event(db, user, "auth.login", user, ip=request.remote_addr)
             db.commit()
-            return redirect(_safe_next(request.args.get("next")) or home_url())
+            return redirect(safe_next(request.args.get("next")) or home_url())
         record_event(
             db,
             None,
@@ -89,8 +90,3 @@ def logout() -> Response:
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
-
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
