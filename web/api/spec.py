@@ -12,6 +12,7 @@ from flask import Response, current_app, jsonify
 from web.api import bp
 from web.api.routing import OPERATIONS, Operation
 from web.api.schemas import ProblemSchema
+from web.converters import MAX_ID
 
 API_PREFIX = "/api/v1"
 ERROR_STATUSES = {
@@ -46,7 +47,7 @@ def _operation(op: Operation) -> dict[str, Any]:
             "in": "path",
             "name": name,
             "required": True,
-            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
         }
         for name in op.path_params
     ]
