@@ -27,7 +27,7 @@ from models.operations.audit import record_event
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User
-from models.validation import check_hours
+from models.validation import check_hours, check_single_line
 from models.wording import Finding, check_wording
 
 CLOSED_STATES = (OpeningStatus.CLOSED, OpeningStatus.FILLED)
@@ -62,7 +62,7 @@ class OpeningInput:
 
 
 def _clean(session: Session, data: OpeningInput) -> OpeningInput:
-    title = (data.title or "").strip()
+    title = check_single_line("title", data.title)
     if not title:
         raise ValidationError("title", N_("Enter a title."))
     if len(title) > 200:

@@ -89,4 +89,3 @@ def logout() -> Response:
     session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
-
