@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from web.extensions import babel, csrf, limiter, login_manager
     from web.headers import init_security_headers
     from web.i18n import select_locale
+    from web.ratelimit import init_rate_limits
     from web.session_auth import load_user
 
     init_db(app)
@@ -50,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     limiter.init_app(app)
+    init_rate_limits(app)
     init_security_headers(app)
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -19,17 +19,14 @@ from models.operations.audit import record_event
 from web.auth import bp
 from web.auth.forms import LoginForm
 from web.db import get_db
-from web.extensions import limiter
+from web.ratelimit import limit_login_per_account, limit_login_per_address
 from web.redirects import safe_next
 from web.templating import home_url
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATELIMIT"])
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limit_login_per_account
+@limit_login_per_address
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(home_url())
