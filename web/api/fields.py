@@ -12,6 +12,9 @@ from marshmallow import ValidationError, fields, validate
 
 from models.validation import LINE_BREAKS, SINGLE_LINE_PATTERN
 
+# What Text refuses, as a pattern for the description: NUL and lone surrogates.
+STORABLE_PATTERN = "^[^\\x00\\ud800-\\udfff]*$"
+
 
 class Text(fields.String):
     """A string that the database can store: no NUL, no lone surrogates, bounded length."""
@@ -23,7 +26,7 @@ class Text(fields.String):
         kwargs["metadata"] = {
             "maxLength": max_length,
             "minLength": min_length,
-            **({"pattern": SINGLE_LINE_PATTERN} if single_line else {}),
+            "pattern": SINGLE_LINE_PATTERN if single_line else STORABLE_PATTERN,
             **kwargs["metadata"],
         }
         super().__init__(**kwargs)
