@@ -76,9 +76,10 @@ class ConfigError(RuntimeError):
 
 
 def check_production(config: dict[str, Any]) -> None:
-    """Refuse to start in production with development defaults."""
+    """Refuse to start in production with development defaults; cookies only over HTTPS."""
     if config.get("ENV_MODE") != "production":
         return
+    config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
     if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET_KEY:
         raise ConfigError("SECRET_KEY must be set to a real secret in production")
     if len(config["SECRET_KEY"]) < 32:

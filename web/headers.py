@@ -7,7 +7,7 @@ service runs behind HTTPS.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -31,6 +31,11 @@ def init_security_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if production:
             headers.setdefault("Strict-Transport-Security", HSTS)
+        if "Cache-Control" not in headers and (
+            "Authorization" in request.headers or "_user_id" in session
+        ):
+            # A personal page or answer: no shared cache, and no copy after logging out.
+            headers["Cache-Control"] = "no-store"
         if response.status_code == 405 and "Allow" not in headers:
             _add_allow(app, response)
         return response
