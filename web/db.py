@@ -44,10 +44,17 @@ def _close_session(exc: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
     if session is None:
         return
-    if exc is not None or session.in_transaction():
-        # Whatever the view did not commit is not kept.
-        session.rollback()
-    session.close()
+    try:
+        if exc is not None or session.in_transaction():
+            # Whatever the view did not commit is not kept.
+            session.rollback()
+    except DBAPIError as error:
+        # The connection died after the answer was made: its transaction died with it.
+        if not is_disconnect(error):
+            raise
+    finally:
+        with contextlib.suppress(DBAPIError):
+            session.close()
 
 
 def is_disconnect(error: BaseException) -> bool:

@@ -119,6 +119,29 @@ def test_a_read_whose_connection_dies_is_run_again(live):
     assert statuses == [200, 200, 200, 200]
 
 
+def test_a_connection_that_dies_after_the_answer_is_made(live):
+    """Killed between the view's last query and the end of the request (the rollback)."""
+    app, admin, _database = live
+    killed = []
+
+    @app.after_request
+    def _kill_after_the_view(response):
+        if request.path == "/caseworker/" and not killed:
+            pid = get_db().scalar(sa.text("SELECT pg_backend_pid()"))
+            with admin.connect() as conn:
+                conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            time.sleep(0.2)
+            killed.append(pid)
+        return response
+
+    client = app.test_client()
+    login = client.post("/login", data={"email": "cw@example.dk", "password": PASSWORD})
+    assert login.status_code == 302
+    assert client.get("/caseworker/").status_code == 200
+    assert killed
+    assert client.get("/caseworker/").status_code == 200
+
+
 def test_a_write_whose_connection_dies_answers_503_not_500(live):
     app, admin, _database = live
     killed = _kill_during_requests(app, admin, times=[2])
