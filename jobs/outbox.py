@@ -178,10 +178,14 @@ def claim(session: Session, now: datetime, limit: int, worker: str) -> list[int]
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+        # The ids first, locked until the commit below: inside ``IN (...)`` the planner may
+        # run a LIMIT ... SKIP LOCKED subquery more than once and claim more than the batch.
+        chosen = Notification.id.in_(list(session.scalars(due.with_for_update(skip_locked=True))))
+    else:
+        chosen = Notification.id.in_(due.scalar_subquery())
     session.execute(
         update(Notification)
-        .where(Notification.id.in_(due.scalar_subquery()), Notification.status == "pending")
+        .where(chosen, Notification.status == "pending")
         .values(status="sending", claimed_by=worker, claimed_at=now)
         .execution_options(synchronize_session=False)
     )

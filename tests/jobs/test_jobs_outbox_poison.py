@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from jobs.outbox import send_pending
 from models.notification import Notification
@@ -57,3 +57,19 @@ def test_one_poison_mail_is_dead_lettered_and_the_others_are_sent(
     # A later run does not try the dead one again.
     later = datetime.now(UTC) + timedelta(hours=12)
     assert send_pending(population.factory, later, settings)["claimed"] == 0
+
+
+def test_a_claim_takes_at_most_its_batch(population):
+    """The limit holds on PostgreSQL too (a LIMIT ... FOR UPDATE SKIP LOCKED subquery inside
+    IN (...) may be run more than once by the planner and claim more than the batch)."""
+    from jobs.outbox import claim
+
+    ids = _queue(population, 30)
+    with population.factory() as s:
+        for batch in range(5):
+            claimed = claim(s, datetime.now(UTC) + timedelta(seconds=1), 4, f"worker-{batch}")
+            assert len(claimed) == 4, (batch, claimed)
+        left = s.scalar(
+            select(func.count()).select_from(Notification).where(Notification.status == "pending")
+        )
+    assert left == len(ids) - 20
