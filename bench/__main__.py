@@ -1,6 +1,6 @@
-"""Run the benchmarks: ``python -m bench [engine|nightly|web ...] [--scale small|national]``.
+"""Run the benchmarks: ``python -m bench [engine|nightly|web|faults ...] [--scale ...]``.
 
-Each benchmark prints its own figures. The nightly and web benchmarks need PostgreSQL
+Each benchmark prints its own figures. The nightly, web and faults benchmarks need PostgreSQL
 (``BENCH_DATABASE_URL``, default the local server); they are skipped with a note otherwise.
 """
 
@@ -16,6 +16,7 @@ BENCHES = {
     "engine": "bench.engine_bench",
     "nightly": "bench.nightly_bench",
     "web": "bench.web_bench",
+    "faults": "bench.faults_bench",
 }
 
 

@@ -9,6 +9,9 @@
   **permanent** ones (SMTP 5xx, a mail that cannot be built) are dead-lettered (``dead``);
   after ``outbox_max_attempts`` attempts a mail is ``dead`` too. ``attempts`` and
   ``last_error`` record what happened.
+* **One mail, one failure**: anything that goes wrong building or handing over one mail
+  (e.g. a header with a line feed) dead-letters that mail and the run goes on with the next;
+  only database errors end the run (its claims go back to the queue).
 * **Transport**: ``SMTP_URL`` like ``smtp://user:pass@host:port?starttls=1`` (``smtps://``
   for implicit TLS); empty writes ``.eml`` files under ``MAIL_DIR`` (the embedded default).
 
@@ -175,10 +178,14 @@ def claim(session: Session, now: datetime, limit: int, worker: str) -> list[int]
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+        # The ids first, locked until the commit below: inside ``IN (...)`` the planner may
+        # run a LIMIT ... SKIP LOCKED subquery more than once and claim more than the batch.
+        chosen = Notification.id.in_(list(session.scalars(due.with_for_update(skip_locked=True))))
+    else:
+        chosen = Notification.id.in_(due.scalar_subquery())
     session.execute(
         update(Notification)
-        .where(Notification.id.in_(due.scalar_subquery()), Notification.status == "pending")
+        .where(chosen, Notification.status == "pending")
         .values(status="sending", claimed_by=worker, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -204,7 +211,8 @@ def build_message(
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = notification.recipient_email
-    message["Subject"] = subject
+    # A subject is one line: line breaks in a title fold into spaces, never a new header.
+    message["Subject"] = " ".join(subject.split())
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(f"n{notification.id}", domain="ungeloeftet.local")
     message["X-Ungeloeftet-Notification"] = str(notification.id)
@@ -249,9 +257,7 @@ def send_pending(
             for notification_id in ids:
                 _deliver_one(session, notification_id, now, settings, transport, counts)
         finally:
-            close = getattr(transport, "close", None)
-            if close is not None:
-                close()
+            _close_transport(transport)
             # Whatever this worker still holds (an exception above) goes back to the queue.
             session.rollback()
             session.execute(
@@ -262,6 +268,12 @@ def send_pending(
             )
             session.commit()
     return counts.as_dict()
+
+
+def _close_transport(transport: Transport) -> None:
+    close = getattr(transport, "close", None)
+    if close is not None:
+        close()
 
 
 def _deliver_one(
@@ -278,10 +290,25 @@ def _deliver_one(
     attempts = notification.attempts + 1
     values: dict[str, object] = {"attempts": attempts, "claimed_by": None, "claimed_at": None}
     try:
-        mail = render(session, notification, settings)
-        message = build_message(notification, mail.subject, mail.text, mail.html, settings)
+        try:
+            mail = render(session, notification, settings)
+            message = build_message(notification, mail.subject, mail.text, mail.html, settings)
+        except (Undeliverable, sa.exc.SQLAlchemyError):
+            raise
+        except Exception as error:  # noqa: BLE001 - this one mail cannot be built
+            raise Undeliverable(
+                f"cannot build the mail: {type(error).__name__}: {error}"
+            ) from error
         session.rollback()  # no transaction (and no SQLite snapshot) held while talking SMTP
-        transport.send(message)
+        try:
+            transport.send(message)
+        except (TemporaryFailure, PermanentFailure):
+            raise
+        except Exception as error:  # noqa: BLE001 - e.g. a header the transport cannot encode
+            _close_transport(transport)
+            raise PermanentFailure(
+                f"cannot send the mail: {type(error).__name__}: {error}"
+            ) from error
     except (Undeliverable, PermanentFailure) as error:
         values |= {"status": "dead", "last_error": str(error)[:2000]}
         counts.dead += 1

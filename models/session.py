@@ -48,7 +48,36 @@ def _make_sqlite_behave(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
+        conn.info["sqlite_wrote"] = False
         conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(conn: sa.Connection, _c: Any, statement: str, *_args: Any) -> None:
+        # Remembers whether this transaction holds SQLite's write lock (see hold_write_lock).
+        if not statement.lstrip()[:6].upper().startswith(("SELECT", "PRAGMA", "BEGIN")):
+            conn.info["sqlite_wrote"] = True
+
+
+def hold_write_lock(session: Session) -> None:
+    """SQLite: hold the database's write lock before reading what a write depends on.
+
+    A SQLite transaction that has only read cannot become a writer once another writer has
+    committed after its first read: SQLite answers "database is locked" at once, without
+    waiting. So a transaction that has not written yet is ended (nothing is lost: it only
+    read; pending ORM changes are flushed first, which makes it a writer) and a new one
+    starts with a write, which waits (``busy_timeout``) for the other writer and then sees
+    what it committed. PostgreSQL needs none of this (row locks, ``FOR UPDATE``).
+    """
+    if is_postgres(session):
+        return
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    connection = session.connection()
+    if connection.in_transaction() and not connection.info.get("sqlite_wrote", True):
+        session.rollback()
+        connection = session.connection()
+    # A write that changes nothing still takes the lock (like BEGIN IMMEDIATE).
+    connection.exec_driver_sql("UPDATE job_run SET id = id WHERE 1 = 0")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

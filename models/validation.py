@@ -37,6 +37,20 @@ def check_free_text(field: str, text: str | None) -> str:
     return text.strip()
 
 
+# Every character ``str.splitlines`` breaks at: none of them may reach a mail header.
+LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# The same rule as a regular expression (the OpenAPI document states it as a pattern; NUL
+# and lone surrogates, which no text field stores, are excluded too).
+SINGLE_LINE_PATTERN = "^[^\\x00\\r\\n\\x0b\\x0c\\x1c\\x1d\\x1e\\x85\\u2028\\u2029\\ud800-\\udfff]*$"
+
+
+def check_single_line(field: str, text: str | None) -> str:
+    """A title or name is one line: it may become a mail subject (a header)."""
+    if text and any(char in LINE_BREAKS for char in text):
+        raise ValidationError(field, N_("Write it on one line: line breaks are not allowed."))
+    return (text or "").strip()
+
+
 def check_free_texts(field: str, items: list[str] | tuple[str, ...]) -> list[str]:
     return [check_free_text(field, item) for item in items if item and item.strip()]
 

@@ -16,6 +16,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     check_production(app.config)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -24,11 +25,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def register_converters(app: Flask) -> None:
+    from web.converters import register
+
+    register(app.url_map)
+
+
 def register_extensions(app: Flask) -> None:
     from web.db import init_db
     from web.extensions import babel, csrf, limiter, login_manager
     from web.headers import init_security_headers
     from web.i18n import select_locale
+    from web.ratelimit import init_rate_limits
     from web.session_auth import load_user
 
     init_db(app)
@@ -43,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     limiter.init_app(app)
+    init_rate_limits(app)
     init_security_headers(app)
 
 

@@ -39,7 +39,16 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Only for load tests on loopback (bench/web_bench.py); never switch off in production.
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
+    # Per account (the e-mail typed), from any address; and per address, over all accounts
+    # (wider: a municipality's office shares one public address). web/ratelimit.py
     LOGIN_RATELIMIT = os.environ.get("LOGIN_RATELIMIT", "10 per minute;50 per hour")
+    LOGIN_ADDRESS_RATELIMIT = os.environ.get(
+        "LOGIN_ADDRESS_RATELIMIT", "60 per minute;600 per hour"
+    )
+    # Behind a reverse proxy: how many proxies in front set X-Forwarded-For / -Proto
+    # (Werkzeug's ProxyFix). 0 = no proxy: the headers are ignored (README, "Behind a proxy").
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
+    PROXY_FIX_X_PROTO = _int("PROXY_FIX_X_PROTO", 0)
     API_RATELIMIT = os.environ.get("API_RATELIMIT", "300 per minute")
 
     BABEL_DEFAULT_LOCALE = "da"
@@ -67,9 +76,10 @@ class ConfigError(RuntimeError):
 
 
 def check_production(config: dict[str, Any]) -> None:
-    """Refuse to start in production with development defaults."""
+    """Refuse to start in production with development defaults; cookies only over HTTPS."""
     if config.get("ENV_MODE") != "production":
         return
+    config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
     if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET_KEY:
         raise ConfigError("SECRET_KEY must be set to a real secret in production")
     if len(config["SECRET_KEY"]) < 32:

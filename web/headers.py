@@ -7,7 +7,7 @@ service runs behind HTTPS.
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request, session
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -31,4 +31,19 @@ def init_security_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if production:
             headers.setdefault("Strict-Transport-Security", HSTS)
+        if "Cache-Control" not in headers and (
+            "Authorization" in request.headers or "_user_id" in session
+        ):
+            # A personal page or answer: no shared cache, and no copy after logging out.
+            headers["Cache-Control"] = "no-store"
+        if response.status_code == 405 and "Allow" not in headers:
+            _add_allow(app, response)
         return response
+
+
+def _add_allow(app: Flask, response: Response) -> None:
+    """RFC 9110: a 405 names the methods the resource supports (error pages drop Werkzeug's)."""
+    adapter = app.url_map.bind_to_environ(request.environ)
+    methods = adapter.allowed_methods(request.path)
+    if methods:
+        response.headers["Allow"] = ", ".join(sorted(methods))

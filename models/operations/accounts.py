@@ -18,7 +18,7 @@ from models.geo import Municipality, Postcode
 from models.i18n import N_
 from models.organisation import Organisation, Partnership
 from models.user import User
-from models.validation import check_cvr, check_email
+from models.validation import check_cvr, check_email, check_single_line
 
 # argon2id with the library's defaults (RFC 9106 "low memory" profile: t=3, m=64 MiB, p=4).
 _hasher = PasswordHasher()
@@ -90,7 +90,7 @@ def check_password(password: str, field: str = "password", user_inputs: Iterable
 def create_partnership(
     session: Session, name: str, municipality_codes: Iterable[int]
 ) -> Partnership:
-    partnership = Partnership(name=name.strip())
+    partnership = Partnership(name=check_single_line("name", name))
     for code in municipality_codes:
         municipality = session.get(Municipality, code)
         if municipality is None:
@@ -111,7 +111,7 @@ def create_organisation(
     contact_email: str | None = None,
     partnerships: Iterable[Partnership] = (),
 ) -> Organisation:
-    if not name.strip():
+    if not check_single_line("name", name):
         raise ValidationError("name", N_("Enter a name."))
     if kind is OrganisationKind.COMPANY or cvr:
         cvr = check_cvr(cvr)

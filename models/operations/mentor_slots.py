@@ -19,6 +19,7 @@ from models.operations.openings import check_languages, expire_pending_suggestio
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User
+from models.validation import check_single_line
 
 
 @dataclass
@@ -35,7 +36,7 @@ class MentorSlotInput:
 
 
 def _clean(session: Session, data: MentorSlotInput) -> MentorSlotInput:
-    title = (data.title or "").strip()
+    title = check_single_line("title", data.title)
     if not title:
         raise ValidationError("title", N_("Enter a title."))
     if session.get(Postcode, (data.postcode or "").strip()) is None:

@@ -27,7 +27,7 @@ from models.operations.audit import record_event
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User
-from models.validation import check_hours
+from models.validation import check_hours, check_single_line
 from models.wording import Finding, check_wording
 
 CLOSED_STATES = (OpeningStatus.CLOSED, OpeningStatus.FILLED)
@@ -62,14 +62,15 @@ class OpeningInput:
 
 
 def _clean(session: Session, data: OpeningInput) -> OpeningInput:
-    title = (data.title or "").strip()
+    title = check_single_line("title", data.title)
     if not title:
         raise ValidationError("title", N_("Enter a title."))
     if len(title) > 200:
         raise ValidationError("title", N_("The title can have at most 200 characters."))
     if session.get(Postcode, (data.postcode or "").strip()) is None:
         raise ValidationError("postcode", N_("Unknown postcode."))
-    if data.occupation_uri and session.get(Occupation, data.occupation_uri) is None:
+    occupation_uri = (data.occupation_uri or "").strip() or None  # "" means none chosen
+    if occupation_uri and session.get(Occupation, occupation_uri) is None:
         raise ValidationError("occupation_uri", N_("Choose an occupation from the list."))
     check_hours(data.hours_min, data.hours_max)
     if not 1 <= data.seats <= 500:
@@ -83,6 +84,7 @@ def _clean(session: Session, data: OpeningInput) -> OpeningInput:
         **{
             **{f.name: getattr(data, f.name) for f in fields(OpeningInput)},
             "title": title,
+            "occupation_uri": occupation_uri,
             "postcode": data.postcode.strip(),
             "description": (data.description or "").strip(),
             "required_skills": [s.strip() for s in data.required_skills if s.strip()],

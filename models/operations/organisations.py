@@ -19,13 +19,13 @@ from models.operations.audit import record_event
 from models.operations.openings import expire_pending_suggestions
 from models.organisation import Organisation, Partnership
 from models.user import User
-from models.validation import check_cvr, check_email
+from models.validation import check_cvr, check_email, check_single_line
 
 
 def update_partnership(
     session: Session, admin: User, partnership: Partnership, name: str, codes: Iterable[int]
 ) -> Partnership:
-    name = (name or "").strip()
+    name = check_single_line("name", name)
     if not name:
         raise ValidationError("name", N_("Enter a name."))
     clash = session.scalar(
@@ -57,7 +57,7 @@ def update_organisation(
     contact_email: str | None,
     partnerships: Iterable[Partnership],
 ) -> Organisation:
-    if not (name or "").strip():
+    if not check_single_line("name", name):
         raise ValidationError("name", N_("Enter a name."))
     if cvr or organisation.cvr:
         cvr = check_cvr(cvr)

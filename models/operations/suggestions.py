@@ -28,7 +28,7 @@ from models.operations.audit import record_event
 from models.operations.outbox import enqueue
 from models.operations.placement import close_if_full, close_the_loop
 from models.operations.profiles import check_follow_up
-from models.session import is_postgres
+from models.session import hold_write_lock, is_postgres
 from models.suggestion import Suggestion
 from models.user import User
 from models.validation import check_free_text
@@ -147,12 +147,14 @@ def answer_as_mentor(
 ) -> Suggestion:
     """Accept or decline a mentoring offer. Capacity holds under concurrent accepts.
 
-    The slot row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises
-    writers) before counting, so of two racing accepts for the last place the first wins.
+    The slot row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the write
+    lock is taken first, :func:`models.session.hold_write_lock`) before counting, so of two
+    racing accepts for the last place the first wins and the other hears "slot full".
     """
     if not accept and not (reason or "").strip():
         raise ValidationError("reason", N_("Give a reason for declining."))
     now = now or utcnow()
+    hold_write_lock(session)
     slot_query = select(MentorSlot).where(MentorSlot.id == suggestion.mentor_slot_id)
     if is_postgres(session):
         slot_query = slot_query.with_for_update()

@@ -10,20 +10,29 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate
 
+from models.validation import LINE_BREAKS, SINGLE_LINE_PATTERN
+
+# What Text refuses, as a pattern for the description: NUL and lone surrogates.
+STORABLE_PATTERN = "^[^\\x00\\ud800-\\udfff]*$"
+
 
 class Text(fields.String):
     """A string that the database can store: no NUL, no lone surrogates, bounded length."""
 
-    def __init__(self, *, max_length: int, min_length: int = 0, **kwargs: Any) -> None:
+    def __init__(
+        self, *, max_length: int, min_length: int = 0, single_line: bool = False, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("metadata", {})
         kwargs["metadata"] = {
             "maxLength": max_length,
             "minLength": min_length,
+            "pattern": SINGLE_LINE_PATTERN if single_line else STORABLE_PATTERN,
             **kwargs["metadata"],
         }
         super().__init__(**kwargs)
         self.max_length = max_length
         self.min_length = min_length
+        self.single_line = single_line
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         if not isinstance(value, str):
@@ -38,6 +47,8 @@ class Text(fields.String):
             raise ValidationError(_("At most %(n)s characters.", n=self.max_length))
         if len(value.strip()) < self.min_length:
             raise ValidationError(_("Fill in this field."))
+        if self.single_line and any(char in LINE_BREAKS for char in value):
+            raise ValidationError(_("Write it on one line: line breaks are not allowed."))
         return value
 
 

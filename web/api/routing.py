@@ -24,9 +24,6 @@ from web.api.fields import flatten_errors
 from web.api.problems import CONFLICT_TYPE, problem, validation_problem
 from web.i18n import translate_error
 
-# PostgreSQL integers are 32-bit: larger IDs cannot exist, and must not reach the query.
-MAX_ID = 2**31 - 1
-
 
 @dataclass
 class Operation:
@@ -86,8 +83,6 @@ def operation(
                     abort(401)
                 if current_user.role not in roles:
                     abort(403)
-            if any(not 1 <= value <= MAX_ID for value in path.values()):
-                abort(404)
             kwargs: dict[str, Any] = dict(path)
             try:
                 if query is not None:

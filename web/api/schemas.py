@@ -71,7 +71,7 @@ class MeSchema(Schema):
 
 
 class OpeningInSchema(StrictSchema):
-    title = Text(max_length=200, min_length=1, required=True)
+    title = Text(max_length=200, min_length=1, single_line=True, required=True)
     postcode = Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
     description = Text(max_length=5000)
     occupation_uri = Text(max_length=300, allow_none=True)
@@ -94,7 +94,7 @@ class OpeningCreateSchema(OpeningInSchema):
 
 
 class OpeningPatchSchema(OpeningInSchema):
-    title = Text(max_length=200, min_length=1)
+    title = Text(max_length=200, min_length=1, single_line=True)
     postcode = Text(max_length=4, metadata={"pattern": "^[0-9]{4}$"})
 
 
@@ -139,7 +139,7 @@ class OpeningCloseSchema(StrictSchema):
 
 
 class MentorSlotInSchema(StrictSchema):
-    title = Text(max_length=200, min_length=1, required=True)
+    title = Text(max_length=200, min_length=1, single_line=True, required=True)
     postcode = Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
     description = Text(max_length=5000)
     interests = TextList(max_items=50, max_length=200)
@@ -151,7 +151,7 @@ class MentorSlotInSchema(StrictSchema):
 
 
 class MentorSlotPatchSchema(MentorSlotInSchema):
-    title = Text(max_length=200, min_length=1)
+    title = Text(max_length=200, min_length=1, single_line=True)
     postcode = Text(max_length=4, metadata={"pattern": "^[0-9]{4}$"})
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Response, current_app, jsonify
 
+from models.reference import read_postcodes
+from models.validation import MAX_AGE, MIN_AGE
 from web.api import bp
 from web.api.routing import OPERATIONS, Operation
 from web.api.schemas import ProblemSchema
+from web.converters import MAX_ID
 
 API_PREFIX = "/api/v1"
 ERROR_STATUSES = {
@@ -46,7 +50,7 @@ def _operation(op: Operation) -> dict[str, Any]:
             "in": "path",
             "name": name,
             "required": True,
-            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
         }
         for name in op.path_params
     ]
@@ -95,13 +99,68 @@ def build_spec() -> dict[str, Any]:
         paths.setdefault(openapi_path(op.rule), {})[op.method.lower()] = _operation(op)
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    return state_domain_rules(spec.to_dict(), date.today())
+
+
+# Rules the operations enforce (models/operations/) that a field's own schema cannot say.
+CROSS_FIELD_RULES = {
+    "hours_max": "At least `hours_min` (hours per week, 1-37).",
+    "hours_min": "At most `hours_max` (hours per week, 1-37).",
+    "expires": "Not before `start_date`.",
+    "available_until": "Not before `available_from`.",
+    "occupation_uri": (
+        "An ESCO occupation URI the service knows (see /occupations/search); "
+        "empty or null means none."
+    ),
+    "support_notes": "Anonymous: no CPR number, e-mail address or phone number.",
+    "skills": "Anonymous: no CPR number, e-mail address or phone number.",
+    "interests": "Anonymous: no CPR number, e-mail address or phone number.",
+    "languages": "Two- or three-letter ISO 639 codes (e.g. da, en, ar), any case.",
+}
+# models/operations/openings.py check_languages: blank items are dropped, the rest are codes.
+LANGUAGE_PATTERN = "^\\s*([A-Za-z]{2,3}\\s*)?$"
+POSTCODE_RULE = (
+    "A Danish postcode the service knows (its reference list, "
+    "models/reference_data/postcodes.csv); any other answers 422."
+)
+
+
+def state_domain_rules(document: dict[str, Any], today: date) -> dict[str, Any]:
+    """Write the operations' rules into the input schemas (those that refuse extra fields):
+    known postcodes as an enum, the birth years a young person may have this year, and the
+    cross-field rules as descriptions. What the server refuses, the description says."""
+    schemas = document["components"]["schemas"]
+    schemas["Postcode"] = {
+        "type": "string",
+        "description": POSTCODE_RULE,
+        "enum": sorted(row["postcode"] for row in read_postcodes()),
+    }
+    for schema in schemas.values():
+        if schema.get("additionalProperties") is not False:
+            continue
+        properties = schema.get("properties", {})
+        if "postcode" in properties:
+            properties["postcode"] = {"$ref": "#/components/schemas/Postcode"}
+        if "birth_year" in properties:
+            properties["birth_year"] |= {
+                "minimum": today.year - MAX_AGE,
+                "maximum": today.year - MIN_AGE,
+                "description": f"The young person is {MIN_AGE}-{MAX_AGE} years old this year.",
+            }
+        if "languages" in properties:
+            properties["languages"]["items"]["pattern"] = LANGUAGE_PATTERN
+        for name, rule in CROSS_FIELD_RULES.items():
+            if name in properties and "$ref" not in properties[name]:
+                properties[name]["description"] = rule
+    return document
 
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI document (public: it describes, it does not reveal)."""
+    # Cached per year: the birth-year range it states moves on 1 January.
+    year = date.today().year
     cached = current_app.extensions.get("api_openapi")
-    if cached is None:
-        cached = current_app.extensions["api_openapi"] = build_spec()
-    return jsonify(cached)
+    if cached is None or cached[0] != year:
+        cached = current_app.extensions["api_openapi"] = (year, build_spec())
+    return jsonify(cached[1])

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -19,16 +19,14 @@ from models.operations.audit import record_event
 from web.auth import bp
 from web.auth.forms import LoginForm
 from web.db import get_db
-from web.extensions import limiter
+from web.ratelimit import limit_login_per_account, limit_login_per_address
+from web.redirects import safe_next
 from web.templating import home_url
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATELIMIT"])
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limit_login_per_account
+@limit_login_per_address
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(home_url())
@@ -56,7 +54,7 @@ def login() -> str | Response | tuple[str, int]:
             record_login(user, now)
             record_event(db, user, "auth.login", user, ip=request.remote_addr)
             db.commit()
-            return redirect(_safe_next(request.args.get("next")) or home_url())
+            return redirect(safe_next(request.args.get("next")) or home_url())
         record_event(
             db,
             None,
@@ -88,9 +86,3 @@ def logout() -> Response:
     session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
-
-
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None

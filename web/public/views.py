@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from web.db import get_db
 from web.public import bp
+from web.redirects import safe_next
 from web.templating import home_url
 
 
@@ -32,11 +33,7 @@ def set_language() -> Response:
             current_user.locale = locale
             get_db().commit()
         refresh()
-    target = request.form.get("next") or ""
-    # Only local paths: never an open redirect.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or url_for("public.index"))
 
 
 @bp.get("/healthz")
