@@ -44,6 +44,7 @@ import scipy.sparse as sp
 
 from matcher.blocking import PairContext, _openings, _slots
 from matcher.encode import KEY_SHIFT, FloatArray, IntArray
+from matcher.infer import OccupationModel
 
 
 @dataclass
@@ -56,6 +57,8 @@ class ScoringModel:
     target_text: sp.csr_matrix | None
     nice_vacuous: float
     interests_vacuous: float
+    occupation_model: OccupationModel | None = None
+    inferred_with_wish: float = 0.3
 
 
 Component = Callable[[PairContext, ScoringModel], FloatArray]
@@ -73,8 +76,33 @@ def occupation_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
     level = np.maximum(level, np.where(valid & (w4 == t4), l2, 0.0))
     level = np.maximum(level, np.where(valid & (w4 // 10 == t4 // 10), l3, 0.0))
     level = np.maximum(level, np.where(valid & (w4 // 100 == t4 // 100), l4, 0.0))
-    level = np.where(wish >= 0, level, 0.0)
+    level = np.where(wish >= 0, level * ctx.youth.wish_weight[ctx.yi], 0.0)
     out: FloatArray = level.max(axis=1)
+    return out
+
+
+def inferred_occupation(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    """How well the opening's occupation fits the occupations the youth's skills, former jobs
+    and interests point to (:mod:`matcher.infer`): its expected gain relative to the youth's
+    best. For a youth with a wish it counts ``inferred_with_wish`` as much (IPS: the wish
+    first; the skills only order what the wish leaves open)."""
+    y = ctx.youth
+    if model.occupation_model is None or not len(ctx.yi):
+        return np.zeros(len(ctx.yi))
+    occ = _openings(ctx).occ[ctx.tj]
+    gain = model.occupation_model.expected_gain(y.inferred, ctx.yi, occ)
+    best = y.inferred.best_gain[ctx.yi]
+    rel = np.where(best > 0, gain / np.maximum(best, 1e-12), 0.0)
+    has_wish = y.wish_occ[ctx.yi, 0] >= 0
+    out: FloatArray = np.clip(np.where(has_wish, model.inferred_with_wish * rel, rel), 0.0, 1.0)
+    return out
+
+
+def kind_preference(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    """1 when the opening is of a kind the youth prefers (or the youth states none), else 0."""
+    pref = ctx.youth.kind_pref[ctx.yi]
+    kind = _openings(ctx).kind[ctx.tj]
+    out: FloatArray = np.where(pref == 0, 1.0, ((pref >> kind) & 1).astype(np.float64))
     return out
 
 
@@ -193,6 +221,7 @@ def availability_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
 
 OPENING_COMPONENTS: Mapping[str, Component] = {
     "occupation": occupation_fit,
+    "inferred": inferred_occupation,
     "skills_required": skills_required,
     "skills_nice": skills_nice,
     "text": text_similarity,
@@ -200,6 +229,7 @@ OPENING_COMPONENTS: Mapping[str, Component] = {
     "hours": hours_fit,
     "start": start_fit,
     "mentor": mentor_support,
+    "kind": kind_preference,
 }
 
 MENTOR_COMPONENTS: Mapping[str, Component] = {

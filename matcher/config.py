@@ -11,6 +11,8 @@ from types import MappingProxyType
 DEFAULT_OPENING_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {
         "occupation": 0.30,
+        # Occupations inferred from skills, former jobs and interests (matcher/infer.py).
+        "inferred": 0.30,
         "skills_required": 0.20,
         "skills_nice": 0.05,
         "text": 0.15,
@@ -18,6 +20,7 @@ DEFAULT_OPENING_WEIGHTS: Mapping[str, float] = MappingProxyType(
         "hours": 0.05,
         "start": 0.05,
         "mentor": 0.05,
+        "kind": 0.05,
     }
 )
 
@@ -61,6 +64,9 @@ class EngineConfig:
     exhaustive_max_pairs
         Below this many geo-reachable pairs every reachable pair is scored (no retrieval):
         exact for small runs, the single-profile fast path, and tests.
+    inferred_with_wish
+        Share of the ``inferred`` component (occupations inferred from skills) that counts
+        for a youth who has a wish (IPS: the wish first; 1.0 for a youth without one).
     nice_vacuous, interests_vacuous
         Component value when the target lists no nice-to-have skills / the youth or slot lists
         no interests (neutral, neither rewarded nor punished).
@@ -81,6 +87,7 @@ class EngineConfig:
     exhaustive_max_pairs: int = 2_000_000
     nice_vacuous: float = 0.5
     interests_vacuous: float = 0.5
+    inferred_with_wish: float = 0.3
     today: date | None = None
     random_state: int = 0
 
@@ -109,5 +116,7 @@ class EngineConfig:
                 raise ValueError(f"{name} must be >= 0")
         if self.candidates_per_youth < 1:
             raise ValueError("candidates_per_youth must be >= 1")
+        if not 0 <= self.inferred_with_wish <= 1:
+            raise ValueError("inferred_with_wish must lie in [0, 1]")
         if not (0 <= self.nice_vacuous <= 1 and 0 <= self.interests_vacuous <= 1):
             raise ValueError("nice_vacuous and interests_vacuous must lie in [0, 1]")

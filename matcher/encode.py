@@ -30,9 +30,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from matcher.infer import Inferred
 from matcher.normalise import LabelMatcher, fold
 from matcher.taxonomy import Taxonomy
-from matcher.types import MentorSlot, Opening, Youth
+from matcher.types import OPENING_KINDS, MentorSlot, Opening, Youth
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -202,6 +203,15 @@ class YouthArrays:
     skill_vals: FloatArray
     interest_ids: IntArray
     docs: list[str]
+    # Occupations inferred from skills, former jobs and interests (matcher.infer).
+    inferred: Inferred = field(default_factory=lambda: Inferred.empty(0))
+    # Weight of each wished occupation (aligned with wish_occ): 1, or lower for the readings
+    # of an ambiguous wish that the youth's skills support less.
+    wish_weight: FloatArray = field(default_factory=lambda: np.ones((0, 1)))
+    # ESCO skills of each youth (padded), for reasons ("4 of 6").
+    esco_skills: IntArray = field(default_factory=lambda: np.full((0, 1), -1, dtype=np.int64))
+    # Bit i set when the youth prefers OPENING_KINDS[i]; 0 = no preference.
+    kind_pref: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     lang_width: int = 1
     # TF-IDF rows per vectoriser ("opening" / "mentor_slot"), filled by the engine.
     text_cache: dict[str, Any] = field(default_factory=dict)
@@ -221,20 +231,28 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
     n = len(items)
     skills = _flat_lookup([y.skills for y in items], vocab.skill_concepts)
     hits = iter(vocab.wish_hits([t for y in items for t in y.wished_occupations]))  # one batch
-    wishes = [_dedupe([o for _ in y.wished_occupations for o in next(hits)]) for y in items]
+    wish_groups = [[next(hits) for _ in y.wished_occupations] for y in items]
+    wishes = [_dedupe([o for group in groups for o in group]) for groups in wish_groups]
     interests = _flat_lookup([y.interests for y in items], vocab.interests)
+    n_sk = tx.n_skills
+    esco = [[c for c in row if c < n_sk] for row in skills]
+    former = _flat_lookup([y.former_jobs for y in items], vocab.occupations)
+    experience = [
+        sorted({c - n_sk for c in row if n_sk <= c < vocab.text_offset} | set(jobs))
+        for row, jobs in zip(skills, former, strict=True)
+    ]
+    inferred = tx.occupation_model.infer(esco, experience, [y.interests for y in items])
+    wish_occ = _padded(wishes)
 
     key_parts: list[IntArray] = []
     val_parts: list[FloatArray] = []
     occ_skills = tx.occ_skills
     for i, concepts in enumerate(skills):
-        if not concepts:
-            continue
-        arr = np.asarray(concepts, dtype=np.int64)
-        key_parts.append((np.int64(i) << KEY_SHIFT) | arr)
-        val_parts.append(np.ones(len(arr)))
-        occs = arr[(arr >= tx.n_skills) & (arr < vocab.text_offset)] - tx.n_skills
-        for o in occs.tolist():
+        if concepts:
+            arr = np.asarray(concepts, dtype=np.int64)
+            key_parts.append((np.int64(i) << KEY_SHIFT) | arr)
+            val_parts.append(np.ones(len(arr)))
+        for o in experience[i]:
             lo, hi = occ_skills.indptr[o], occ_skills.indptr[o + 1]
             key_parts.append(
                 (np.int64(i) << KEY_SHIFT) | occ_skills.indices[lo:hi].astype(np.int64)
@@ -256,12 +274,57 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
         licence=np.array([y.driving_licence for y in items], dtype=np.bool_),
         needs_mentor=np.array([y.needs_mentor for y in items], dtype=np.bool_),
         avail=np.array([day(y.available_from, NO_DATE_EARLY) for y in items], dtype=np.int64),
-        wish_occ=_padded(wishes),
+        wish_occ=wish_occ,
         skill_keys=keys,
         skill_vals=vals,
         interest_ids=_padded(interests),
-        docs=[" ".join((*y.wished_occupations, *y.skills, *y.interests)) for y in items],
+        docs=[
+            " ".join((*y.wished_occupations, *y.former_jobs, *y.skills, *y.interests))
+            for y in items
+        ],
+        inferred=inferred,
+        wish_weight=_wish_weights(wish_occ, wish_groups, inferred),
+        esco_skills=_padded(esco),
+        kind_pref=np.array([_kind_bits(y.preferred_kinds) for y in items], dtype=np.int64),
     )
+
+
+#: A reading of an ambiguous wish that the youth's skills do not support counts this much.
+AMBIGUOUS_WISH_FLOOR = 0.85
+
+
+def _wish_weights(
+    wish_occ: IntArray, groups: Sequence[Sequence[Sequence[int]]], inferred: Inferred
+) -> FloatArray:
+    """Disambiguate wishes that name several occupations ("maskinoperatør") by the skills:
+    the reading the skills support most keeps 1, the others fall towards the floor."""
+    out = np.ones(wish_occ.shape)
+    for i, row in enumerate(groups):
+        if not any(len(g) > 1 for g in row):
+            continue
+        support = dict(zip(inferred.occ[i].tolist(), inferred.prob[i].tolist(), strict=True))
+        weight: dict[int, float] = {}
+        for g in row:
+            if len(g) < 2:
+                for o in g:
+                    weight[o] = 1.0
+                continue
+            p = np.array([support.get(o, 0.0) for o in g])
+            rel = p / p.max() if p.max() > 0 else np.ones(len(g))
+            for o, r in zip(g, rel.tolist(), strict=True):
+                w = AMBIGUOUS_WISH_FLOOR + (1.0 - AMBIGUOUS_WISH_FLOOR) * r
+                weight[o] = max(weight.get(o, 0.0), w)
+        cols = wish_occ[i]
+        out[i] = [weight.get(int(o), 1.0) if o >= 0 else 1.0 for o in cols.tolist()]
+    return out
+
+
+def _kind_bits(kinds: Sequence[str]) -> int:
+    bits = 0
+    for kind in kinds:
+        if kind in OPENING_KINDS:
+            bits |= 1 << OPENING_KINDS.index(kind)
+    return bits
 
 
 def _no_langs(n: int) -> MaskArray:
@@ -300,6 +363,7 @@ class OpeningArrays:
     mentor: BoolArray
     cap: IntArray
     docs: list[str]
+    kind: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     lang_width: int = 1
 
     def __post_init__(self) -> None:
@@ -342,6 +406,7 @@ def encode_openings(
         docs=[
             " ".join((o.title, o.description, *o.required_skills, *o.nice_skills)) for o in items
         ],
+        kind=np.array([OPENING_KINDS.index(o.kind) for o in items], dtype=np.int64),
     )
 
 

@@ -76,6 +76,7 @@ ISCO4_COLS = 10_000
 RETRIEVAL_TEXT_WEIGHT = 0.3
 RETRIEVAL_SKILL_WEIGHT = 0.3
 RETRIEVAL_MAX_DF = 0.05  # skill concepts in more openings than this do not retrieve
+RETRIEVAL_INFERRED_MIN = 0.05  # inferred occupations worth less than this do not retrieve
 
 
 def _vectorizer(docs: Sequence[str]) -> tuple[TfidfVectorizer | None, sp.csr_matrix | None]:
@@ -373,6 +374,8 @@ class MatchEngine:
             target_text=target_text,
             nice_vacuous=cfg.nice_vacuous,
             interests_vacuous=cfg.interests_vacuous,
+            occupation_model=self.vocab_.taxonomy.occupation_model,
+            inferred_with_wish=cfg.inferred_with_wish,
         )
 
     def reachable_pairs_estimate(
@@ -454,8 +457,10 @@ class MatchEngine:
         n_occ = tx.n_occupations
         if broad:
             t_rows, t_cols, t_vals = _group_cells(target.occ[:, None], isco, 10, n_occ)
-            y_rows, y_cols, y_vals = _group_cells(youth.wish_occ, isco, 10, n_occ)
-            y_vals = y_vals * 0.25
+            w_rows, w_cols, w_vals = _group_cells(youth.wish_occ, isco, 10, n_occ)
+            i_rows, i_cols, i_vals = self._inferred_cells(youth, isco, 10, n_occ)
+            y_rows, y_cols = np.r_[w_rows, i_rows], np.r_[w_cols, i_cols]
+            y_vals = np.r_[w_vals, i_vals] * 0.25
             width = n_occ + ISCO4_COLS
         else:
             base = n_occ + ISCO4_COLS
@@ -473,10 +478,20 @@ class MatchEngine:
             t_vals = np.r_[o_vals, g_vals, np.ones(int(ok.sum()))]
             wo_rows, wo_cols, wo_vals = _occ_cells(youth.wish_occ)
             wg_rows, wg_cols, wg_vals = _group_cells(youth.wish_occ, isco, 1, n_occ)
+            io_rows, io_cols, io_vals = self._inferred_cells(youth, isco, 0, 0)
+            ig_rows, ig_cols, ig_vals = self._inferred_cells(youth, isco, 1, n_occ)
             yk = youth.skill_keys[youth.skill_vals >= 1.0]
-            y_rows = np.r_[wo_rows, wg_rows, yk >> KEY_SHIFT]
-            y_cols = np.r_[wo_cols, wg_cols, base + (yk & ((1 << KEY_SHIFT) - 1))]
-            y_vals = np.r_[wo_vals, 0.5 * wg_vals, np.full(len(yk), RETRIEVAL_SKILL_WEIGHT)]
+            y_rows = np.r_[wo_rows, wg_rows, io_rows, ig_rows, yk >> KEY_SHIFT]
+            y_cols = np.r_[
+                wo_cols, wg_cols, io_cols, ig_cols, base + (yk & ((1 << KEY_SHIFT) - 1))
+            ]
+            y_vals = np.r_[
+                wo_vals,
+                0.5 * wg_vals,
+                io_vals,
+                0.5 * ig_vals,
+                np.full(len(yk), RETRIEVAL_SKILL_WEIGHT),
+            ]
         fy = sp.csr_matrix((y_vals, (y_rows, y_cols)), shape=(len(youth), width))
         ft = sp.csr_matrix((t_vals, (t_rows, t_cols)), shape=(len(target), width))
         y_text = self._youth_text(youth, target)
@@ -485,6 +500,31 @@ class MatchEngine:
             fy = sp.hstack([fy, RETRIEVAL_TEXT_WEIGHT * y_text[:, self.rare_terms_]], format="csr")
             ft = sp.hstack([ft, t_text[:, self.rare_terms_]], format="csr")
         return fy, ft
+
+    def _inferred_cells(
+        self, youth: YouthArrays, isco: IntArray, divisor: int, offset: int
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Retrieval cells for the occupations inferred from skills: the occupation itself
+        (``divisor=0``) or its ISCO group (4-digit code // divisor), valued by its expected
+        gain relative to the youth's best (times ``inferred_with_wish`` for a youth with a
+        wish)."""
+        inf = youth.inferred
+        best = np.maximum(inf.best_gain, 1e-12)[:, None]
+        rel = np.where(inf.occ >= 0, inf.gain / best, 0.0)
+        has_wish = youth.wish_occ[:, 0] >= 0
+        rel = np.where(has_wish[:, None], self.config_.inferred_with_wish * rel, rel)
+        rows, cols = np.nonzero((inf.occ >= 0) & (rel >= RETRIEVAL_INFERRED_MIN))
+        occ = inf.occ[rows, cols]
+        vals = rel[rows, cols]
+        if divisor == 0:
+            return rows.astype(np.int64), occ.astype(np.int64), vals
+        group = isco[occ]
+        has = group >= 0
+        return (
+            rows[has].astype(np.int64),
+            (offset + group[has] // divisor).astype(np.int64),
+            vals[has],
+        )
 
     # -------------------------------------------------------------- fast paths
     def index_youths(self, youths: Sequence[Youth]) -> MatchEngine:
