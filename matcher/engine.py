@@ -373,6 +373,7 @@ class MatchEngine:
             youth_text=youth_text,
             target_text=target_text,
             nice_vacuous=cfg.nice_vacuous,
+            required_vacuous=cfg.required_vacuous,
             interests_vacuous=cfg.interests_vacuous,
             occupation_model=self.vocab_.taxonomy.occupation_model,
             inferred_with_wish=cfg.inferred_with_wish,

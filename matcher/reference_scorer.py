@@ -119,10 +119,17 @@ def _tfidf(vec: TfidfVectorizer, doc: str) -> dict[int, float]:
     return dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
 
 
-def _weighted(weights: dict[str, float], comps: dict[str, float]) -> float:
-    names = [n for n, w in weights.items() if w > 0]
-    total = sum(weights[n] for n in names)
-    return min(max(sum(weights[n] / total * comps[n] for n in names), 0.0), 1.0)
+def _weighted(
+    weights: dict[str, float], comps: dict[str, float], scale: dict[str, float] | None = None
+) -> float:
+    """Weighted mean; ``scale`` multiplies the weight of components that do not fully apply
+    to this youth (no wish, nothing to infer from)."""
+    scale = scale or {}
+    w = {n: weights[n] * scale.get(n, 1.0) for n, v in weights.items() if v > 0}
+    total = sum(w.values())
+    if total <= 0:
+        return 0.0
+    return min(max(sum(w[n] / total * comps[n] for n in w), 0.0), 1.0)
 
 
 def score_opening(
@@ -175,14 +182,20 @@ def score_opening(
     comps["occupation"] = best
     best_gain = max((_gain(engine, top, o) for o, _ in top), default=0.0)
     rel = _gain(engine, top, occ) / best_gain if best_gain > 0 else 0.0
-    comps["inferred"] = min(max(rel * (cfg.inferred_with_wish if wishes else 1.0), 0.0), 1.0)
+    comps["inferred"] = min(max(rel, 0.0), 1.0)
+    scale = {
+        "occupation": 1.0 if wishes else 0.0,
+        "inferred": 0.0 if best_gain <= 0 else (cfg.inferred_with_wish if wishes else 1.0),
+    }
     comps["kind"] = (
         1.0 if not youth.preferred_kinds or opening.kind in youth.preferred_kinds else 0.0
     )
     have = _coverage(engine, youth)
     req = sorted({c for c in vocab.skill_concepts(list(opening.required_skills)) if c >= 0})
     nice = sorted({c for c in vocab.skill_concepts(list(opening.nice_skills)) if c >= 0})
-    comps["skills_required"] = sum(have.get(c, 0.0) for c in req) / len(req) if req else 1.0
+    comps["skills_required"] = (
+        sum(have.get(c, 0.0) for c in req) / len(req) if req else cfg.required_vacuous
+    )
     comps["skills_nice"] = (
         sum(have.get(c, 0.0) for c in nice) / len(nice) if nice else cfg.nice_vacuous
     )
@@ -199,7 +212,7 @@ def score_opening(
     comps["start"] = 1.0 if late <= 0 else min(max(1.0 - late / (tol + 1), 0.0), 1.0)
     comps["mentor"] = (1.0 if opening.mentor_at_workplace else 0.0) if youth.needs_mentor else 1.0
     weights = dict(cfg.opening_weights)
-    return _weighted(weights, comps), {n: comps[n] for n in weights if weights[n] > 0}
+    return _weighted(weights, comps, scale), {n: comps[n] for n in weights if weights[n] > 0}
 
 
 def score_slot(
