@@ -63,7 +63,8 @@ def _posterior(engine: MatchEngine, youth: Youth) -> list[tuple[int, float]]:
     TF-IDF vectors: matcher/infer.py is checked by its own tests)."""
     skills, jobs = _experience(engine, youth)
     inf = engine.vocab_.taxonomy.occupation_model.infer([skills], [jobs], [youth.interests])
-    return [(o, p) for o, p in zip(inf.occ[0].tolist(), inf.prob[0].tolist()) if o >= 0]
+    pairs = zip(inf.occ[0].tolist(), inf.prob[0].tolist(), strict=True)
+    return [(o, p) for o, p in pairs if o >= 0]
 
 
 def _gain(engine: MatchEngine, top: list[tuple[int, float]], occ: int) -> float:
@@ -84,7 +85,9 @@ def _gain(engine: MatchEngine, top: list[tuple[int, float]], occ: int) -> float:
     return total
 
 
-def _wish_weight(engine: MatchEngine, youth: Youth, top: list[tuple[int, float]]) -> dict[int, float]:
+def _wish_weight(
+    engine: MatchEngine, youth: Youth, top: list[tuple[int, float]]
+) -> dict[int, float]:
     """Each wished occupation's weight: 1, or lower for the readings of an ambiguous wish
     that the skills support less (see matcher/encode.py)."""
     from matcher.encode import AMBIGUOUS_WISH_FLOOR
