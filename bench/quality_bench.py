@@ -117,8 +117,10 @@ def skills_baseline(judge: Judge, engine: MatchEngine) -> dict[int, list[int]]:
     """Plain skills → occupation: count of the youth's ESCO skills in each occupation."""
     tx = judge.tx
     vocab = engine.vocab_
-    sets = sp.csr_matrix((np.ones(tx.occ_skills.nnz), tx.occ_skills.indices, tx.occ_skills.indptr),
-                         shape=tx.occ_skills.shape)
+    sets = sp.csr_matrix(
+        (np.ones(tx.occ_skills.nnz), tx.occ_skills.indices, tx.occ_skills.indptr),
+        shape=tx.occ_skills.shape,
+    )
     out: dict[int, list[int]] = {}
     for y in judge.sample:
         concepts = [c for c in vocab.skill_concepts(list(y.skills)) if 0 <= c < tx.n_skills]
@@ -186,9 +188,7 @@ def true_occupation_coverage(
     return served, best
 
 
-def run_variant(
-    noisy: bool, scale: str, seed: int, out: Callable[[str], None]
-) -> dict[str, Any]:
+def run_variant(noisy: bool, scale: str, seed: int, out: Callable[[str], None]) -> dict[str, Any]:
     n_youth, n_openings, n_slots, n_sample = SCALES[scale]
     tx = load_taxonomy()
     t = time.perf_counter()
@@ -240,8 +240,14 @@ def run_variant(
         f"  true occupation served (allocated): {served:,} of the {best:,} the seat caps allow "
         f"= {share:.1%}"
     )
-    return {"variant": name, "results": results, "served": served, "servable": best,
-            "served_share": share, "rank_s": rank_s}
+    return {
+        "variant": name,
+        "results": results,
+        "served": served,
+        "servable": best,
+        "served_share": share,
+        "rank_s": rank_s,
+    }
 
 
 def run(scale: str = "medium", seed: int = 0, out: Callable[[str], None] = print) -> list[Any]:

@@ -69,9 +69,12 @@ def test_roll_up_counts_near_occupations() -> None:
     rows = np.zeros(3, dtype=np.int64)
     gain = model.expected_gain(inf, rows, np.array([2, 3, 4]))
     assert gain[0] > gain[1] > gain[2] >= 0  # same occupation > same group > elsewhere
-    assert gain[1] >= 0.5 * inf.prob[0, 0] * 0 + 0.5 * dict(
-        zip(inf.occ[0].tolist(), inf.prob[0].tolist(), strict=True)
-    )[2] - 1e-9
+    assert (
+        gain[1]
+        >= 0.5 * inf.prob[0, 0] * 0
+        + 0.5 * dict(zip(inf.occ[0].tolist(), inf.prob[0].tolist(), strict=True))[2]
+        - 1e-9
+    )
 
 
 def test_former_job_and_interests_are_evidence() -> None:
