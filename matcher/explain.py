@@ -334,7 +334,8 @@ def mentor_reasons(
         rs: list[Reason] = []
         shared = sorted(set(y_int[yy]) & set(s_int[t]) - {-1})
         if shared:
-            rs.append(reason("interests_shared", ", ".join(interest_labels[i] for i in shared[:3])))
+            names = sorted(interest_labels[i] for i in shared)[:3]
+            rs.append(reason("interests_shared", ", ".join(names)))
         if first[p]:
             rs.append(reason("language_first", y.items[yy].languages[0]))
         else:
