@@ -194,7 +194,8 @@ def interest_overlap(ctx: PairContext, model: ScoringModel) -> FloatArray:
 
 
 def language_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
-    first = (ctx.target.langs[ctx.tj] & ctx.youth.first_lang[ctx.yi]).any(axis=1)
+    w = max(ctx.target.lang_width, ctx.youth.lang_width)
+    first = (ctx.target.langs[ctx.tj, :w] & ctx.youth.first_lang[ctx.yi, :w]).any(axis=1)
     out: FloatArray = np.where(first, 1.0, 0.5)
     return out
 

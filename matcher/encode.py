@@ -574,6 +574,7 @@ def _inferred_rows(sp_: _Splice, old: Inferred, new: Inferred) -> Inferred:
         sp_.rows(old.prob, new.prob, 0.0),
         sp_.rows(old.gain, new.gain, 0.0),
         sp_.rows(old.best_gain, new.best_gain),
+        sp_.rows(old.group, new.group, -1),
     )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from matcher.blocking import PairContext, _openings, _slots
 from matcher.compare import ScoringModel, concept_hits
-from matcher.encode import FloatArray, IntArray, Vocabulary
+from matcher.encode import KEY_SHIFT, FloatArray, IntArray, Vocabulary
 from matcher.types import OPENING_KINDS, Reason
 
 #: code -> (parameter names, Danish template, English template)
@@ -268,33 +268,38 @@ def _inferred_reasons(
     and the inferred fit is high): the skills it uses ("4 of 6"), a former job, or a related
     occupation."""
     tx = vocab.taxonomy
-    model = tx.occupation_model
     o, y = _openings(ctx), ctx.youth
-    out: list[Reason | None] = []
-    occ_l = o.occ.tolist()
-    for p, (t, yy) in enumerate(zip(ctx.tj.tolist(), ctx.yi.tolist(), strict=True)):
-        occ = occ_l[t]
-        if occ < 0 or occ_c[p] > 0 or inf_c[p] < INFERRED_REASON_MIN:
-            out.append(None)
-            continue
-        skills = [s for s in y.esco_skills[yy].tolist() if s >= 0]
-        own = model.supporting_skills(skills, occ)
-        top = y.inferred.occ[yy].tolist()
-        if own:
-            out.append(
-                reason(
-                    "inferred_skills",
-                    tx.occ_label_da[occ],
-                    tx.occ_label_en[occ],
-                    len(own),
-                    len(skills),
-                )
-            )
-        elif occ in top:
-            out.append(reason("inferred_experience", tx.occ_label_da[occ], tx.occ_label_en[occ]))
+    out: list[Reason | None] = [None] * len(ctx.yi)
+    occ = o.occ[ctx.tj]
+    todo = np.flatnonzero((occ >= 0) & (occ_c <= 0) & (inf_c >= INFERRED_REASON_MIN))
+    if not len(todo):
+        return out
+    yi, t_occ = ctx.yi[todo], occ[todo]
+    skills = y.esco_skills[yi]
+    n_skills = (skills >= 0).sum(axis=1)
+    # How many of the youth's skills the occupation uses: one sorted-key look-up per cell.
+    keys = tx.occupation_model.relation_keys
+    query = (t_occ[:, None] << KEY_SHIFT) | np.maximum(skills, 0)
+    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    used = ((keys[pos] == query) & (skills >= 0)).sum(axis=1)
+    top = y.inferred.occ[yi]
+    in_top = (top == t_occ[:, None]).any(axis=1)
+    nearest = np.where(top[:, 0] >= 0, top[:, 0], t_occ)
+    for p, o_, u, n, listed, near in zip(
+        todo.tolist(),
+        t_occ.tolist(),
+        used.tolist(),
+        n_skills.tolist(),
+        in_top.tolist(),
+        nearest.tolist(),
+        strict=True,
+    ):
+        if u:
+            out[p] = reason("inferred_skills", tx.occ_label_da[o_], tx.occ_label_en[o_], u, n)
+        elif listed:
+            out[p] = reason("inferred_experience", tx.occ_label_da[o_], tx.occ_label_en[o_])
         else:
-            near = next((c for c in top if c >= 0), occ)
-            out.append(reason("inferred_group", tx.occ_label_da[near], tx.occ_label_en[near]))
+            out[p] = reason("inferred_group", tx.occ_label_da[near], tx.occ_label_en[near])
     return out
 
 
@@ -323,7 +328,8 @@ def mentor_reasons(
 ) -> list[tuple[Reason, ...]]:
     s, y = _slots(ctx), ctx.youth
     n = len(ctx.yi)
-    first: list[bool] = np.any(s.langs[ctx.tj] & y.first_lang[ctx.yi], axis=1).tolist()
+    w = max(s.lang_width, y.lang_width)
+    first: list[bool] = np.any(s.langs[ctx.tj, :w] & y.first_lang[ctx.yi, :w], axis=1).tolist()
     wait = np.maximum(s.from_day[ctx.tj], ctx.today) - np.maximum(y.avail[ctx.yi], ctx.today)
     tj_l, yi_l, wait_l, dist_l = ctx.tj.tolist(), ctx.yi.tolist(), wait.tolist(), shown_km(ctx.dist)
     y_int, s_int = y.interest_ids.tolist(), s.interest_ids.tolist()

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -60,6 +61,10 @@ from matcher.normalise import LabelMatcher, fold
 if TYPE_CHECKING:
     from matcher.taxonomy import Taxonomy
     from matcher.types import Youth
+
+#: Log-odds this far below a row's best (after the temperature) are under 0.1 % as likely:
+#: nothing they add to an expected gain or to the top list matters.
+PRUNE_NATS = 7.0
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -145,15 +150,16 @@ class Inferred:
     """Top occupations per youth row: padded arrays (``-1`` / ``0.0`` beyond each row's end).
 
     ``occ[i, r]`` is the r-th most likely occupation of row i, ``prob[i, r]`` its posterior
-    probability; ``gain`` holds the rolled-up expected gain of the same occupation (its value
-    as a target); ``best_gain[i]`` the row's largest expected gain over all occupations, the
-    scale the engine normalises by.
+    probability and ``group[i, r]`` its ISCO 4-digit code; ``gain`` holds the rolled-up
+    expected gain of the same occupation (its value as a target); ``best_gain[i]`` the row's
+    largest expected gain, the scale the engine normalises by.
     """
 
     occ: IntArray
     prob: FloatArray
     gain: FloatArray
     best_gain: FloatArray
+    group: IntArray
 
     @staticmethod
     def empty(n: int, width: int = 1) -> Inferred:
@@ -162,7 +168,35 @@ class Inferred:
             np.zeros((n, width)),
             np.zeros((n, width)),
             np.zeros(n),
+            np.full((n, width), -1, dtype=np.int64),
         )
+
+    @cached_property
+    def tables(self) -> tuple[tuple[IntArray, FloatArray], ...]:
+        """Sorted ``row << 40 | code`` keys with summed probability: per occupation, per ISCO
+        4-digit and per 3-digit group (so the expected gain of any pair is three look-ups)."""
+        rows = np.repeat(np.arange(self.occ.shape[0], dtype=np.int64), self.occ.shape[1])
+        out = []
+        for code in (self.occ, self.group, np.where(self.group >= 0, self.group // 10, -1)):
+            flat = code.reshape(-1)
+            ok = flat >= 0
+            keys = (rows[ok] << _SHIFT) | flat[ok]
+            uniq, inverse = np.unique(keys, return_inverse=True)
+            out.append((uniq, np.bincount(inverse, weights=self.prob.reshape(-1)[ok])))
+        return tuple(out)
+
+
+_SHIFT = 40
+
+
+def _look_up(table: tuple[IntArray, FloatArray], rows: IntArray, code: IntArray) -> FloatArray:
+    keys, vals = table
+    if not len(keys):
+        return np.zeros(len(rows))
+    query = (rows << _SHIFT) | np.maximum(code, 0)
+    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    out: FloatArray = np.where((keys[pos] == query) & (code >= 0), vals[pos], 0.0)
+    return out
 
 
 class OccupationModel:
@@ -210,6 +244,9 @@ class OccupationModel:
         self.skill_sets: sp.csr_matrix = sp.csr_matrix(
             (np.ones(len(w.data)), w.indices, w.indptr), shape=w.shape
         )
+        rows = np.repeat(np.arange(self.n_occ, dtype=np.int64), np.diff(w.indptr))
+        #: Sorted ``occupation << 40 | skill`` keys of every relation (vectorised membership).
+        self.relation_keys: IntArray = (rows << _SHIFT) | w.indices.astype(np.int64)
         self.group4 = self._group_index(self.occ_isco4)
         self.group3 = self._group_index(np.where(self.occ_isco4 >= 0, self.occ_isco4 // 10, -1))
         self.interests = self._interest_matcher()
@@ -330,6 +367,7 @@ class OccupationModel:
             np.vstack([p.prob for p in parts]),
             np.vstack([p.gain for p in parts]),
             np.concatenate([p.best_gain for p in parts]),
+            np.vstack([p.group for p in parts]),
         )
 
     def _posterior(self, ll: sp.csr_matrix) -> Inferred:
@@ -350,12 +388,16 @@ class OccupationModel:
         norm = np.bincount(row_of, weights=expo, minlength=n)
         norm += (self.n_occ - counts) * np.exp(-peak)
         prob = expo / norm[row_of]
-        order = np.lexsort((ll.indices, -prob, row_of))  # per row: most likely first
-        rank = np.arange(len(order)) - ll.indptr[row_of[order]]
+        # Only occupations within reach of a row's best can be in its top: sort just those.
+        near = np.flatnonzero(ll.data >= peak[row_of] - PRUNE_NATS)
+        order = near[np.lexsort((ll.indices[near], -prob[near], row_of[near]))]
+        start = np.searchsorted(row_of[order], np.arange(n))
+        rank = np.arange(len(order)) - start[row_of[order]]
         keep = order[rank < top]
         r, c = row_of[keep], rank[rank < top]
         out.occ[r, c] = ll.indices[keep]
         out.prob[r, c] = prob[keep]
+        out.group[r, c] = self.occ_isco4[ll.indices[keep]]
         rows = np.repeat(np.arange(n), top)
         out.gain[:] = self.expected_gain(out, rows, out.occ.reshape(-1)).reshape(n, top)
         out.best_gain[:] = out.gain.max(axis=1)
@@ -364,26 +406,23 @@ class OccupationModel:
     def expected_gain(self, inferred: Inferred, rows: IntArray, occ: IntArray) -> FloatArray:
         """Expected gain of target occupation ``occ[p]`` for youth row ``rows[p]``.
 
-        Computed from the row's top occupations (the rest of the posterior is spread thin):
-        the probability of ``occ`` itself, plus group shares of the top occupations in the same
-        ISCO 4-/3-digit group.
+        From the row's top occupations (the rest of the posterior is spread thin): the
+        probability of ``occ`` itself, plus ``group4_share`` of the others in its ISCO 4-digit
+        group and ``group3_share`` of the others in its 3-digit group —
+        ``(1 − s4)·p(occ) + (s4 − s3)·P(group4) + s3·P(group3)``.
         """
         st = self.settings
-        top_occ = inferred.occ[rows]
-        top_p = inferred.prob[rows]
-        valid = (top_occ >= 0) & (occ[:, None] >= 0)
-        t_isco = np.where(occ >= 0, self.occ_isco4[np.maximum(occ, 0)], -1)[:, None]
-        c_isco = np.where(top_occ >= 0, self.occ_isco4[np.maximum(top_occ, 0)], -2)
-        known = valid & (t_isco >= 0) & (c_isco >= 0)
-        same = valid & (top_occ == occ[:, None])
-        g4 = known & (c_isco == t_isco)
-        g3 = known & (c_isco // 10 == t_isco // 10)
-        weight = np.where(
-            same,
-            1.0,
-            np.where(g4, st.group4_share, np.where(g3, st.group3_share, 0.0)),
+        known = occ >= 0
+        safe = np.maximum(occ, 0)
+        g4 = np.where(known, self.occ_isco4[safe], -1)
+        g3 = np.where(g4 >= 0, g4 // 10, -1)
+        t_occ, t_g4, t_g3 = inferred.tables
+        own = _look_up(t_occ, rows, np.where(known, occ, -1))
+        out: FloatArray = (
+            (1.0 - st.group4_share) * own
+            + (st.group4_share - st.group3_share) * _look_up(t_g4, rows, g4)
+            + st.group3_share * _look_up(t_g3, rows, g3)
         )
-        out: FloatArray = (weight * top_p).sum(axis=1)
         return out
 
     def supporting_skills(self, skills: Sequence[int], occ: int) -> list[int]:
