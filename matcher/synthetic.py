@@ -15,10 +15,19 @@ Occupations. A pool of occupations that young people without education typically
 major groups 4, 5, 7, 8, 9 and a few 3s) with Danish labels, drawn with Zipf-like weights so
 some are common (warehouse, shop, kitchen, cleaning) and many are rare.
 
-Noise. Wished occupations are written as the Danish preferred label, an alternative label or a
-Jobnet title; 15 % get a typo, 30 % write æ/ø/å as ae/oe/aa, some are upper case, 10 % are
-missing. Skills are the project Danish label where one exists or the English ESCO label, with
-typos; some youth write a former occupation as a skill ("lagerarbejde").
+Wishes and skills. 35 % of the youth name no wish (``no_wish_share``): their skills, former
+jobs and interests are all there is. Wished occupations are written as the Danish preferred
+label, an alternative label or a Jobnet title (10 % as an ESCO URI); 15 % get a typo, 30 % write
+æ/ø/å as ae/oe/aa, some are upper case; 30 % add a second wish from the same ISCO group.
+Every youth has 2–6 skills of the true occupation (essential three times in four, else
+optional), written as the project Danish label where one exists or the English ESCO label,
+10 % with a typo; 15 % write a former job as a skill ("lagerarbejde"), 10 % fill in the
+former-jobs field; 20 % prefer some kinds of opening. Interests are drawn at random (no
+signal: the engine's interest map must not hurt).
+
+The *noisy* variant (``noisy=True``): a quarter of a youth's skills come from a neighbouring
+occupation (same ISCO 3-digit group), 35 % of skills have a typo, and 30 % write a former job
+as a skill — half of them a neighbour's.
 
 Ground truth. Each youth has a true occupation (``truth[youth_id]``, an ESCO URI); an opening
 is relevant to the youth when it is for that occupation (grade 1.0) or the same ISCO 4-digit
