@@ -115,9 +115,9 @@ def new_profile() -> str | Response:
             flash(_("Profile %(p)s created.", p=profile.pseudonym), "success")
             _run_fast_path(profile)
             return redirect(url_for("caseworker.profile", profile_id=profile.id))
-    return render_template("caseworker/profile_form.html", form=form, profile=None), (
-        422 if form.errors else 200
-    )
+    return render_template(
+        "caseworker/profile_form.html", form=form.with_autocomplete(), profile=None
+    ), (422 if form.errors else 200)
 
 
 @bp.route("/profiles/<int:profile_id>/edit", methods=["GET", "POST"])
@@ -127,7 +127,7 @@ def edit_profile(profile_id: int) -> str | Response | tuple[str, int]:
     form = ProfileForm()
     if form.validate_on_submit():
         with attempt(db, form, fallback="birth_year") as done:
-            update_profile(db, current_user, profile, form.to_input())
+            update_profile(db, current_user, profile, form.to_input(profile))
         if done.ok:
             db.commit()
             flash(_("Profile %(p)s saved.", p=profile.pseudonym), "success")
@@ -137,9 +137,9 @@ def edit_profile(profile_id: int) -> str | Response | tuple[str, int]:
         form.fill_from(profile)
         read_profile(db, current_user, profile)
         db.commit()
-    return render_template("caseworker/profile_form.html", form=form, profile=profile), (
-        422 if form.errors else 200
-    )
+    return render_template(
+        "caseworker/profile_form.html", form=form.with_autocomplete(), profile=profile
+    ), (422 if form.errors else 200)
 
 
 def _suggestions_of(profile: YouthProfile) -> list[Suggestion]:
