@@ -112,7 +112,8 @@ def test_form_records_former_jobs_and_kinds_and_shows_them(client, db, caseworke
     assert "Småjob (få timer), Uddannelsesplads" in page  # the opening kinds' own labels
     form = client.get(f"/caseworker/profiles/{profile.id}/edit").text
     checked = re.findall(
-        r'<input checked id="preferred_kinds-\d" name="preferred_kinds" type="checkbox" value="(\w+)"',
+        r'<input checked id="preferred_kinds-\d" name="preferred_kinds" '
+        r'type="checkbox" value="(\w+)"',
         form,
     )
     assert checked == ["small_job", "education"]
