@@ -3,6 +3,7 @@ occupations with their reasons; one click adds one as a wish; the page in Englis
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -13,17 +14,22 @@ pytestmark = pytest.mark.browser
 MOVER = "http://data.europa.eu/esco/occupation/c84a055d-00fe-4789-a054-f4a62914ff6e"
 
 
-def _profile_without_wish(live_server) -> tuple[int, str]:
-    from models.operations.profiles import ProfileInput, create_profile
+@pytest.fixture()
+def profile_without_wish(live_server) -> Iterator[int]:
+    """A profile with skills and a former job but no wish; closed afterwards, so that it
+    competes with no other test's young person for the seats of the live database."""
+    from models.enums import ProfileStatus
+    from models.operations.profiles import ProfileInput, create_profile, set_profile_status
     from models.user import User
+    from models.youth import YouthProfile
+
+    def caseworker(session):
+        return session.scalars(select(User).where(User.email == live_server.data.caseworker)).one()
 
     with live_server.session() as session:
-        caseworker = session.scalars(
-            select(User).where(User.email == live_server.data.caseworker)
-        ).one()
         profile = create_profile(
             session,
-            caseworker,
+            caseworker(session),
             ProfileInput(
                 birth_year=date.today().year - 19,
                 postcode="2200",
@@ -33,13 +39,18 @@ def _profile_without_wish(live_server) -> tuple[int, str]:
             ),
         )
         session.commit()
-        return profile.id, profile.pseudonym
+        profile_id = profile.id
+    yield profile_id
+    with live_server.session() as session:
+        profile = session.get(YouthProfile, profile_id)
+        set_profile_status(session, caseworker(session), profile, ProfileStatus.CLOSED)
+        session.commit()
 
 
 def test_caseworker_adds_a_possible_occupation_as_wish(
-    page, live_server, login, screenshot, check_axe
+    page, live_server, login, screenshot, check_axe, profile_without_wish
 ):
-    profile_id, _pseudonym = _profile_without_wish(live_server)
+    profile_id = profile_without_wish
     login(page, live_server.data.caseworker)
     page.goto(f"/caseworker/profiles/{profile_id}")
 
@@ -89,8 +100,10 @@ def test_caseworker_adds_a_possible_occupation_as_wish(
     page.get_by_role("button", name="Dansk").click()
 
 
-def test_profile_form_offers_occupations_for_wishes(page, live_server, login, check_axe):
-    profile_id, _pseudonym = _profile_without_wish(live_server)
+def test_profile_form_offers_occupations_for_wishes(
+    page, live_server, login, check_axe, profile_without_wish
+):
+    profile_id = profile_without_wish
     login(page, live_server.data.caseworker)
     page.goto(f"/caseworker/profiles/{profile_id}/edit")
     wishes = page.get_by_label("Ønskede job")
