@@ -91,6 +91,8 @@ _YOUTH_COLUMNS = (
     YouthProfile.driving_licence,
     YouthProfile.needs_mentor,
     YouthProfile.available_from,
+    YouthProfile.former_jobs,
+    YouthProfile.preferred_kinds,
 )
 _OPENING_COLUMNS = (
     JobOpening.id,
@@ -146,6 +148,8 @@ def youth_from_row(row: Any) -> EngineYouth:
         needs_mentor=bool(row.needs_mentor),
         available_from=row.available_from,
         status="active",
+        former_jobs=_texts(row.former_jobs),
+        preferred_kinds=_texts(row.preferred_kinds),
     )
 
 
