@@ -341,6 +341,9 @@ def load_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
                 skills=rng.sample(SKILLS, rng.randint(1, 4)),
                 interests=rng.sample(INTERESTS, rng.randint(1, 3)),
                 wished_occupations=[w[0] for w in wished],
+                # Every fifth young person has done the first wish before and prefers some kinds.
+                former_jobs=[wished[0][0]] if i % 5 == 0 else [],
+                preferred_kinds=["job", "small_job"] if i % 5 == 0 else [],
                 hours_min=rng.choice([5, 10, 15, 20]),
                 hours_max=rng.choice([25, 30, 37]),
                 languages=rng.choice(LANGS),

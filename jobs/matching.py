@@ -92,6 +92,8 @@ _YOUTH_COLUMNS = (
     YouthProfile.driving_licence,
     YouthProfile.needs_mentor,
     YouthProfile.available_from,
+    YouthProfile.former_jobs,
+    YouthProfile.preferred_kinds,
 )
 _OPENING_COLUMNS = (
     JobOpening.id,
@@ -147,6 +149,8 @@ def youth_from_row(row: Any) -> EngineYouth:
         needs_mentor=bool(row.needs_mentor),
         available_from=row.available_from,
         status="active",
+        former_jobs=_texts(row.former_jobs),
+        preferred_kinds=_texts(row.preferred_kinds),
     )
 
 

@@ -87,12 +87,15 @@ class GeoIndex:
         if self.tree is None or radius_km <= self._radius:
             return
         ind = self.tree.query_radius(self._points, r=radius_km / EARTH_RADIUS_KM)
-        self._neigh = []
+        neigh: list[tuple[IntArray, FloatArray]] = []
         for pc, idx in enumerate(ind):
             idx = idx.astype(np.int64)
             d = self.table[pc, idx]
             order = np.lexsort((idx, d))
-            self._neigh.append((idx[order], d[order]))
+            neigh.append((idx[order], d[order]))
+        # A memo shared by engines and threads: publish the whole list, then its radius, so
+        # a concurrent reader sees either the old lists or complete new ones.
+        self._neigh = neigh
         self._radius = radius_km
 
     def within(self, pc: int, radius_km: float) -> tuple[IntArray, FloatArray]:

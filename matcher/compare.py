@@ -13,7 +13,7 @@ occupation
 skills_required, skills_nice
     Mean coverage of the opening's skills: 1 if the youth has the skill (or the same free
     text), 0.5 / 0.25 if it is an essential / optional skill of an occupation the youth has
-    worked in. No required skills -> 1 (nothing missing); no nice-to-have -> ``nice_vacuous``.
+    worked in. No required skills -> ``required_vacuous``; no nice-to-have -> ``nice_vacuous``.
 text
     Cosine of TF-IDF vectors: opening title + description + skills vs. the youth's wishes,
     skills and interests.
@@ -43,7 +43,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from matcher.blocking import PairContext, _openings, _slots
-from matcher.encode import KEY_SHIFT, FloatArray, IntArray
+from matcher.encode import KEY_SHIFT, FloatArray, IntArray, OpeningArrays, YouthArrays
+from matcher.infer import OccupationModel
 
 
 @dataclass
@@ -56,6 +57,9 @@ class ScoringModel:
     target_text: sp.csr_matrix | None
     nice_vacuous: float
     interests_vacuous: float
+    required_vacuous: float = 1.0
+    occupation_model: OccupationModel | None = None
+    inferred_with_wish: float = 0.3
 
 
 Component = Callable[[PairContext, ScoringModel], FloatArray]
@@ -73,8 +77,32 @@ def occupation_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
     level = np.maximum(level, np.where(valid & (w4 == t4), l2, 0.0))
     level = np.maximum(level, np.where(valid & (w4 // 10 == t4 // 10), l3, 0.0))
     level = np.maximum(level, np.where(valid & (w4 // 100 == t4 // 100), l4, 0.0))
-    level = np.where(wish >= 0, level, 0.0)
+    level = np.where(wish >= 0, level * ctx.youth.wish_weight[ctx.yi], 0.0)
     out: FloatArray = level.max(axis=1)
+    return out
+
+
+def inferred_occupation(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    """How well the opening's occupation fits the occupations the youth's skills, former jobs
+    and interests point to (:mod:`matcher.infer`): its expected gain relative to the youth's
+    best. Its weight is scaled per youth (:data:`WEIGHT_SCALES`): ``inferred_with_wish`` for a
+    youth with a wish (IPS: the wish first; the skills only order what the wish leaves
+    open), 0 for a youth with nothing to infer from."""
+    y = ctx.youth
+    if model.occupation_model is None or not len(ctx.yi):
+        return np.zeros(len(ctx.yi))
+    occ = _openings(ctx).occ[ctx.tj]
+    gain = model.occupation_model.expected_gain(y.inferred, ctx.yi, occ)
+    best = y.inferred.best_gain[ctx.yi]
+    out: FloatArray = np.clip(np.where(best > 0, gain / np.maximum(best, 1e-12), 0.0), 0.0, 1.0)
+    return out
+
+
+def kind_preference(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    """1 when the opening is of a kind the youth prefers (or the youth states none), else 0."""
+    pref = ctx.youth.kind_pref[ctx.yi]
+    kind = _openings(ctx).kind[ctx.tj]
+    out: FloatArray = np.where(pref == 0, 1.0, ((pref >> kind) & 1).astype(np.float64))
     return out
 
 
@@ -94,7 +122,7 @@ def skills_required(ctx: PairContext, model: ScoringModel) -> FloatArray:
     o = _openings(ctx)
     n = o.n_req[ctx.tj]
     covered = concept_hits(ctx, o.req[ctx.tj]).sum(axis=1)
-    out: FloatArray = np.where(n > 0, covered / np.maximum(n, 1), 1.0)
+    out: FloatArray = np.where(n > 0, covered / np.maximum(n, 1), model.required_vacuous)
     return out
 
 
@@ -166,7 +194,8 @@ def interest_overlap(ctx: PairContext, model: ScoringModel) -> FloatArray:
 
 
 def language_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
-    first = (ctx.target.langs[ctx.tj] & ctx.youth.first_lang[ctx.yi]).any(axis=1)
+    w = max(ctx.target.lang_width, ctx.youth.lang_width)
+    first = (ctx.target.langs[ctx.tj, :w] & ctx.youth.first_lang[ctx.yi, :w]).any(axis=1)
     out: FloatArray = np.where(first, 1.0, 0.5)
     return out
 
@@ -193,6 +222,7 @@ def availability_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
 
 OPENING_COMPONENTS: Mapping[str, Component] = {
     "occupation": occupation_fit,
+    "inferred": inferred_occupation,
     "skills_required": skills_required,
     "skills_nice": skills_nice,
     "text": text_similarity,
@@ -200,6 +230,7 @@ OPENING_COMPONENTS: Mapping[str, Component] = {
     "hours": hours_fit,
     "start": start_fit,
     "mentor": mentor_support,
+    "kind": kind_preference,
 }
 
 MENTOR_COMPONENTS: Mapping[str, Component] = {
@@ -212,6 +243,28 @@ MENTOR_COMPONENTS: Mapping[str, Component] = {
 }
 
 
+def _has_wish(youth: YouthArrays, model: ScoringModel) -> FloatArray:
+    out: FloatArray = (youth.wish_occ[:, 0] >= 0).astype(np.float64)
+    return out
+
+
+def _inferred_scale(youth: YouthArrays, model: ScoringModel) -> FloatArray:
+    has_wish = youth.wish_occ[:, 0] >= 0
+    out: FloatArray = np.where(
+        youth.inferred.best_gain > 0, np.where(has_wish, model.inferred_with_wish, 1.0), 0.0
+    )
+    return out
+
+
+#: Per-youth multipliers of a component's weight: a component that does not apply to a youth
+#: (no wish: "occupation"; nothing to infer from: "inferred") leaves the weighted mean, so a
+#: youth without a wish competes for openings on equal terms with one who has a wish.
+WEIGHT_SCALES: Mapping[str, Callable[[YouthArrays, ScoringModel], FloatArray]] = {
+    "occupation": _has_wish,
+    "inferred": _inferred_scale,
+}
+
+
 def score_pairs(
     ctx: PairContext,
     model: ScoringModel,
@@ -219,9 +272,9 @@ def score_pairs(
     weights: Mapping[str, float],
     chunk: int = 250_000,
 ) -> tuple[FloatArray, dict[str, FloatArray]]:
-    """Weighted mean of the weighted components for every pair, in chunks of pairs."""
+    """Weighted mean of the components for every pair, in chunks of pairs; a component's
+    weight is scaled per youth by :data:`WEIGHT_SCALES` (the mean over what applies)."""
     names = [name for name in registry if weights.get(name, 0.0) > 0]
-    total = float(sum(weights[name] for name in names))
     n = len(ctx.yi)
     comps = {name: np.zeros(n) for name in names}
     for start in range(0, n, chunk):
@@ -232,6 +285,13 @@ def score_pairs(
         for name in names:
             comps[name][sl] = registry[name](sub, model)
     score = np.zeros(n)
+    total = np.zeros(n)
+    scaled = isinstance(ctx.target, OpeningArrays)
     for name in names:
-        score += (weights[name] / total) * comps[name]
+        w = np.full(n, weights[name])
+        if scaled and name in WEIGHT_SCALES:
+            w = w * WEIGHT_SCALES[name](ctx.youth, model)[ctx.yi]
+        score += w * comps[name]
+        total += w
+    score = np.where(total > 0, score / np.maximum(total, 1e-12), 0.0)
     return np.clip(score, 0.0, 1.0), comps

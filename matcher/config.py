@@ -10,14 +10,19 @@ from types import MappingProxyType
 #: Weights of the opening components (see matcher/README.md). Normalised by their sum.
 DEFAULT_OPENING_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {
-        "occupation": 0.30,
-        "skills_required": 0.20,
+        # What the youth wishes (IPS: first) and what their skills, former jobs and interests
+        # point to (matcher/infer.py; a youth with a wish counts it inferred_with_wish as much).
+        "occupation": 0.35,
+        "inferred": 0.35,
+        # The rest orders openings of equal occupational fit.
+        "skills_required": 0.10,
         "skills_nice": 0.05,
-        "text": 0.15,
-        "distance": 0.15,
+        "text": 0.05,
+        "distance": 0.10,
         "hours": 0.05,
         "start": 0.05,
         "mentor": 0.05,
+        "kind": 0.05,
     }
 )
 
@@ -61,8 +66,12 @@ class EngineConfig:
     exhaustive_max_pairs
         Below this many geo-reachable pairs every reachable pair is scored (no retrieval):
         exact for small runs, the single-profile fast path, and tests.
-    nice_vacuous, interests_vacuous
-        Component value when the target lists no nice-to-have skills / the youth or slot lists
+    inferred_with_wish
+        Share of the ``inferred`` component (occupations inferred from skills) that counts
+        for a youth who has a wish (IPS: the wish first; 1.0 for a youth without one).
+    required_vacuous, nice_vacuous, interests_vacuous
+        Component value when the opening lists no required skills / no nice-to-have skills /
+        the youth or slot lists
         no interests (neutral, neither rewarded nor punished).
     today
         Reference date for expiry, age and availability; ``None`` = ``date.today()`` at fit.
@@ -79,8 +88,10 @@ class EngineConfig:
     candidates_per_youth: int = 30
     fallback_candidates: int = 30
     exhaustive_max_pairs: int = 2_000_000
+    required_vacuous: float = 0.5
     nice_vacuous: float = 0.5
     interests_vacuous: float = 0.5
+    inferred_with_wish: float = 0.3
     today: date | None = None
     random_state: int = 0
 
@@ -109,5 +120,10 @@ class EngineConfig:
                 raise ValueError(f"{name} must be >= 0")
         if self.candidates_per_youth < 1:
             raise ValueError("candidates_per_youth must be >= 1")
-        if not (0 <= self.nice_vacuous <= 1 and 0 <= self.interests_vacuous <= 1):
-            raise ValueError("nice_vacuous and interests_vacuous must lie in [0, 1]")
+        if not 0 <= self.inferred_with_wish <= 1:
+            raise ValueError("inferred_with_wish must lie in [0, 1]")
+        vacuous = (self.required_vacuous, self.nice_vacuous, self.interests_vacuous)
+        if not all(0 <= v <= 1 for v in vacuous):
+            raise ValueError(
+                "required_vacuous, nice_vacuous and interests_vacuous must lie in [0, 1]"
+            )

@@ -22,17 +22,21 @@ coverage value, so coverage of any block of pairs is one ``np.searchsorted``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
+from matcher.infer import Inferred
 from matcher.normalise import LabelMatcher, fold
 from matcher.taxonomy import Taxonomy
-from matcher.types import MentorSlot, Opening, Youth
+from matcher.types import OPENING_KINDS, MentorSlot, Opening, Youth
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -40,7 +44,6 @@ BoolArray = npt.NDArray[np.bool_]
 MaskArray = npt.NDArray[np.uint64]
 
 KEY_SHIFT = 40
-LANG_WORDS = 4  # 256 language codes; ISO 639-1 has 184
 NO_DATE_EARLY = 0  # "available now"
 NO_DATE_LATE = 10**7  # "no start date / no end date" (day numbers are ~7.4e5)
 VIA_OCCUPATION = 0.5
@@ -58,43 +61,90 @@ def day(value: date | None, missing: int) -> int:
     return value.toordinal() if value is not None else missing
 
 
-class Vocabulary:
-    """Shared, growing vocabularies of one engine: languages, free-text concepts, interests."""
+#: Languages spoken in Denmark's partnerships get the first 64 bits (one word: the usual case);
+#: every other two-letter ISO 639-1 code has a fixed bit after them.
+COMMON_LANGUAGES = (
+    "da", "en", "de", "sv", "no", "is", "fo", "kl", "ar", "so", "tr", "pl", "uk", "ru", "fa",
+    "ps", "ur", "ro", "bg", "lt", "lv", "et", "fi", "es", "fr", "it", "pt", "nl", "ku", "ti",
+    "am", "sq", "bs", "hr", "sr", "hu", "cs", "sk", "el", "vi", "th", "zh", "ta", "hi", "pa",
+    "bn", "tl", "sw", "ne",
+)  # fmt: skip
+_COMMON_BIT = {code: i for i, code in enumerate(COMMON_LANGUAGES)}
+LANG_WORDS = 1 + (26 * 26 + 63) // 64  # 64 common + 676 two-letter codes
+#: Free-text concepts are hashed into this many ids (no growing dictionary: the engine stays
+#: read-only after fit, and equal text gets the same id in every engine and process).
+TEXT_SPACE = 1 << 38
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+
+def language_bit(code: str) -> int:
+    """The fixed bit of an ISO 639-1 code ("da", "ar"...; "ar-SA" counts as "ar"); -1 if the
+    code is not two letters."""
+    key = code.strip().lower().split("-")[0].split("_")[0]
+    if key in _COMMON_BIT:
+        return _COMMON_BIT[key]
+    if len(key) != 2 or not ("a" <= key[0] <= "z" and "a" <= key[1] <= "z"):
+        return -1
+    return 64 + (ord(key[0]) - 97) * 26 + (ord(key[1]) - 97)
+
+
+@lru_cache(maxsize=4096)
+def lang_mask(codes: tuple[str, ...]) -> MaskArray:
+    """Bit mask of language codes (see :func:`language_bit`); read-only array."""
+    mask = np.zeros(LANG_WORDS, dtype=np.uint64)
+    for code in codes:
+        bit = language_bit(code)
+        if bit >= 0:
+            mask[bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
+    mask.flags.writeable = False
+    return mask
+
+
+def text_concept_id(folded: str, offset: int) -> int:
+    """Concept id of free text that maps to no ESCO skill or occupation (stable hash)."""
+    digest = hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest()
+    return offset + int.from_bytes(digest, "big") % TEXT_SPACE
+
+
+class Vocabulary:
+    """What an engine maps text onto: the taxonomy and the interests its mentor slots offer.
+
+    Read-only once made (ranking never changes it): languages have fixed bits, free-text
+    concepts hashed ids; ``interest_labels`` are the folded interests of the slots, in id order
+    (a new slot's new interests are appended, so earlier ids stay valid).
+    """
+
+    def __init__(
+        self, taxonomy: Taxonomy, interest_labels: Sequence[str] = (), cutoff: float | None = None
+    ) -> None:
         self.taxonomy = taxonomy
-        self.languages: dict[str, int] = {}
-        self.texts: dict[str, int] = {}
-        self.interest_matcher: LabelMatcher | None = None
-        self._masks: dict[tuple[str, ...], MaskArray] = {}
+        self.interest_labels: tuple[str, ...] = tuple(interest_labels)
+        self.interest_matcher: LabelMatcher | None = (
+            LabelMatcher(
+                list(self.interest_labels),
+                list(range(len(self.interest_labels))),
+                taxonomy.skill_cutoff if cutoff is None else cutoff,
+            )
+            if self.interest_labels
+            else None
+        )
+
+    def with_interests(self, texts: Sequence[str]) -> Vocabulary:
+        """This vocabulary with the new folded interests among ``texts`` appended (or itself)."""
+        known = set(self.interest_labels)
+        new = sorted({fold(t) for t in texts} - known - {""})
+        if not new:
+            return self
+        return Vocabulary(self.taxonomy, (*self.interest_labels, *new))
 
     @property
     def text_offset(self) -> int:
         return self.taxonomy.n_skills + self.taxonomy.n_occupations
 
     def lang_mask(self, codes: Sequence[str]) -> MaskArray:
-        key = tuple(codes)
-        cached = self._masks.get(key)
-        if cached is not None:
-            return cached
-        mask = self._lang_mask(codes)
-        self._masks[key] = mask
-        return mask
-
-    def _lang_mask(self, codes: Sequence[str]) -> MaskArray:
-        mask = np.zeros(LANG_WORDS, dtype=np.uint64)
-        for code in codes:
-            key = code.strip().lower()
-            if not key:
-                continue
-            idx = self.languages.setdefault(key, len(self.languages))
-            if idx >= 64 * LANG_WORDS:
-                raise ValueError(f"more than {64 * LANG_WORDS} distinct language codes")
-            mask[idx // 64] |= np.uint64(1) << np.uint64(idx % 64)
-        return mask
+        return lang_mask(tuple(codes))
 
     def text_concept(self, folded: str) -> int:
-        return self.text_offset + self.texts.setdefault(folded, len(self.texts))
+        return text_concept_id(folded, self.text_offset)
 
     def skill_concepts(self, texts: Sequence[str]) -> list[int]:
         """Concept id of each skill text (ESCO skill, ESCO occupation, or free text); -1 empty."""
@@ -202,8 +252,20 @@ class YouthArrays:
     skill_vals: FloatArray
     interest_ids: IntArray
     docs: list[str]
+    # Occupations inferred from skills, former jobs and interests (matcher.infer).
+    inferred: Inferred = field(default_factory=lambda: Inferred.empty(0))
+    # Weight of each wished occupation (aligned with wish_occ): 1, or lower for the readings
+    # of an ambiguous wish that the youth's skills support less.
+    wish_weight: FloatArray = field(default_factory=lambda: np.ones((0, 1)))
+    # ESCO skills of each youth (padded), for reasons ("4 of 6").
+    esco_skills: IntArray = field(default_factory=lambda: np.full((0, 1), -1, dtype=np.int64))
+    # Bit i set when the youth prefers OPENING_KINDS[i]; 0 = no preference.
+    kind_pref: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # The interest labels interest_ids refer to (the vocabulary's, when encoded).
+    interest_labels: tuple[str, ...] = ()
     lang_width: int = 1
-    # TF-IDF rows per vectoriser ("opening" / "mentor_slot"), filled by the engine.
+    # TF-IDF rows per target kind ("opening" / "mentor_slot"): (vectoriser, rows), filled by
+    # the engine on first use (idempotent: the same vectoriser always gives the same rows).
     text_cache: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -221,20 +283,28 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
     n = len(items)
     skills = _flat_lookup([y.skills for y in items], vocab.skill_concepts)
     hits = iter(vocab.wish_hits([t for y in items for t in y.wished_occupations]))  # one batch
-    wishes = [_dedupe([o for _ in y.wished_occupations for o in next(hits)]) for y in items]
+    wish_groups = [[next(hits) for _ in y.wished_occupations] for y in items]
+    wishes = [_dedupe([o for group in groups for o in group]) for groups in wish_groups]
     interests = _flat_lookup([y.interests for y in items], vocab.interests)
+    n_sk = tx.n_skills
+    esco = [[c for c in row if c < n_sk] for row in skills]
+    former = _flat_lookup([y.former_jobs for y in items], vocab.occupations)
+    experience = [
+        sorted({c - n_sk for c in row if n_sk <= c < vocab.text_offset} | set(jobs))
+        for row, jobs in zip(skills, former, strict=True)
+    ]
+    inferred = tx.occupation_model.infer(esco, experience, [y.interests for y in items])
+    wish_occ = _padded(wishes)
 
     key_parts: list[IntArray] = []
     val_parts: list[FloatArray] = []
     occ_skills = tx.occ_skills
     for i, concepts in enumerate(skills):
-        if not concepts:
-            continue
-        arr = np.asarray(concepts, dtype=np.int64)
-        key_parts.append((np.int64(i) << KEY_SHIFT) | arr)
-        val_parts.append(np.ones(len(arr)))
-        occs = arr[(arr >= tx.n_skills) & (arr < vocab.text_offset)] - tx.n_skills
-        for o in occs.tolist():
+        if concepts:
+            arr = np.asarray(concepts, dtype=np.int64)
+            key_parts.append((np.int64(i) << KEY_SHIFT) | arr)
+            val_parts.append(np.ones(len(arr)))
+        for o in experience[i]:
             lo, hi = occ_skills.indptr[o], occ_skills.indptr[o + 1]
             key_parts.append(
                 (np.int64(i) << KEY_SHIFT) | occ_skills.indices[lo:hi].astype(np.int64)
@@ -256,12 +326,58 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
         licence=np.array([y.driving_licence for y in items], dtype=np.bool_),
         needs_mentor=np.array([y.needs_mentor for y in items], dtype=np.bool_),
         avail=np.array([day(y.available_from, NO_DATE_EARLY) for y in items], dtype=np.int64),
-        wish_occ=_padded(wishes),
+        wish_occ=wish_occ,
         skill_keys=keys,
         skill_vals=vals,
         interest_ids=_padded(interests),
-        docs=[" ".join((*y.wished_occupations, *y.skills, *y.interests)) for y in items],
+        docs=[
+            " ".join((*y.wished_occupations, *y.former_jobs, *y.skills, *y.interests))
+            for y in items
+        ],
+        inferred=inferred,
+        wish_weight=_wish_weights(wish_occ, wish_groups, inferred),
+        esco_skills=_padded(esco),
+        kind_pref=np.array([_kind_bits(y.preferred_kinds) for y in items], dtype=np.int64),
+        interest_labels=vocab.interest_labels,
     )
+
+
+#: A reading of an ambiguous wish that the youth's skills do not support counts this much.
+AMBIGUOUS_WISH_FLOOR = 0.85
+
+
+def _wish_weights(
+    wish_occ: IntArray, groups: Sequence[Sequence[Sequence[int]]], inferred: Inferred
+) -> FloatArray:
+    """Disambiguate wishes that name several occupations ("maskinoperatør") by the skills:
+    the reading the skills support most keeps 1, the others fall towards the floor."""
+    out = np.ones(wish_occ.shape)
+    for i, row in enumerate(groups):
+        if not any(len(g) > 1 for g in row):
+            continue
+        support = dict(zip(inferred.occ[i].tolist(), inferred.prob[i].tolist(), strict=True))
+        weight: dict[int, float] = {}
+        for g in row:
+            if len(g) < 2:
+                for o in g:
+                    weight[o] = 1.0
+                continue
+            p = np.array([support.get(o, 0.0) for o in g])
+            rel = p / p.max() if p.max() > 0 else np.ones(len(g))
+            for o, r in zip(g, rel.tolist(), strict=True):
+                w = AMBIGUOUS_WISH_FLOOR + (1.0 - AMBIGUOUS_WISH_FLOOR) * r
+                weight[o] = max(weight.get(o, 0.0), w)
+        cols = wish_occ[i]
+        out[i] = [weight.get(int(o), 1.0) if o >= 0 else 1.0 for o in cols.tolist()]
+    return out
+
+
+def _kind_bits(kinds: Sequence[str]) -> int:
+    bits = 0
+    for kind in kinds:
+        if kind in OPENING_KINDS:
+            bits |= 1 << OPENING_KINDS.index(kind)
+    return bits
 
 
 def _no_langs(n: int) -> MaskArray:
@@ -300,6 +416,7 @@ class OpeningArrays:
     mentor: BoolArray
     cap: IntArray
     docs: list[str]
+    kind: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     lang_width: int = 1
 
     def __post_init__(self) -> None:
@@ -342,6 +459,7 @@ def encode_openings(
         docs=[
             " ".join((o.title, o.description, *o.required_skills, *o.nice_skills)) for o in items
         ],
+        kind=np.array([OPENING_KINDS.index(o.kind) for o in items], dtype=np.int64),
     )
 
 
@@ -392,7 +510,182 @@ def encode_slots(
     )
 
 
-def interest_matcher(slots: Sequence[MentorSlot], cutoff: float) -> LabelMatcher:
-    """Fuzzy matcher onto the folded interests that mentor slots offer (ids by sorted text)."""
-    labels = sorted({fold(t) for s in slots for t in s.interests} - {""})
-    return LabelMatcher(labels, list(range(len(labels))), cutoff)
+def slot_interest_labels(slots: Sequence[MentorSlot]) -> list[str]:
+    """The folded interests mentor slots offer, sorted (the ids of a freshly fitted engine)."""
+    return sorted({fold(t) for s in slots for t in s.interests} - {""})
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+@dataclass(frozen=True)
+class _Splice:
+    """Where the rows of ``old`` (minus removed ids) and ``new`` go, in id order."""
+
+    keep: BoolArray
+    order: IntArray  # combined row (kept old rows, then new rows) of each final row
+    old_to_final: IntArray  # final row of each old row (-1: removed)
+    new_to_final: IntArray
+
+    @staticmethod
+    def make(old_ids: IntArray, removed: IntArray, new_ids: IntArray) -> _Splice:
+        keep = ~np.isin(old_ids, removed)
+        ids = np.concatenate([old_ids[keep], new_ids])
+        order = np.argsort(ids, kind="stable")
+        final = np.empty(len(order), dtype=np.int64)
+        final[order] = np.arange(len(order), dtype=np.int64)
+        n_keep = int(keep.sum())
+        old_to_final = np.full(len(old_ids), -1, dtype=np.int64)
+        old_to_final[keep] = final[:n_keep]
+        return _Splice(keep, order, old_to_final, final[n_keep:])
+
+    def rows(self, old: Any, new: Any, fill: float = -1) -> Any:
+        """Rows of ``old`` kept and ``new`` added, in id order (2-D: padded to one width)."""
+        if isinstance(old, list):
+            both = [x for x, k in zip(old, self.keep.tolist(), strict=True) if k] + list(new)
+            return [both[i] for i in self.order.tolist()]
+        if old.ndim == 2 and old.shape[1] != new.shape[1]:
+            width = max(old.shape[1], new.shape[1])
+            old, new = _pad(old, width, fill), _pad(new, width, fill)
+        return np.concatenate([old[self.keep], new])[self.order]
+
+    def padded(self, old: IntArray, new: IntArray) -> IntArray:
+        """Rows of a ``-1``-padded array, as narrow as its longest row (as encoding makes it)."""
+        out: IntArray = self.rows(old, new, -1)
+        used = np.flatnonzero((out >= 0).any(axis=0))
+        width = int(used.max()) + 1 if len(used) else 1
+        return out[:, :width]
+
+    def matrix(self, old: sp.csr_matrix | None, new: sp.csr_matrix | None) -> Any:
+        if old is None or new is None:
+            return None
+        return sp.csr_matrix(sp.vstack([old[self.keep], new], format="csr")[self.order])
+
+
+def _pad(a: Any, width: int, fill: float) -> Any:
+    out = np.full((a.shape[0], width), fill, dtype=a.dtype)
+    out[:, : a.shape[1]] = a
+    return out
+
+
+def _inferred_rows(sp_: _Splice, old: Inferred, new: Inferred) -> Inferred:
+    return Inferred(
+        sp_.rows(old.occ, new.occ, -1),
+        sp_.rows(old.prob, new.prob, 0.0),
+        sp_.rows(old.gain, new.gain, 0.0),
+        sp_.rows(old.best_gain, new.best_gain),
+        sp_.rows(old.group, new.group, -1),
+    )
+
+
+def splice_youths(
+    old: YouthArrays, removed: IntArray, new: YouthArrays, texts: dict[str, Any]
+) -> YouthArrays:
+    """``old`` without the youth ``removed`` and with ``new`` (encoded with the same
+    vocabulary), in id order — what :func:`encode_youths` gives for the resulting population.
+    ``texts`` maps each cached text kind of ``old`` to the new rows' TF-IDF matrix."""
+    if old.interest_labels != new.interest_labels:
+        raise ValueError("youth encoded with different interest vocabularies")
+    at = _Splice.make(old.ids, removed, new.ids)
+    # Skill keys: rows renumbered; both parts stay sorted, so a stable sort only merges runs.
+    mask = (1 << KEY_SHIFT) - 1
+    old_rows = at.old_to_final[old.skill_keys >> KEY_SHIFT]
+    alive = old_rows >= 0
+    keys = np.concatenate(
+        [
+            (old_rows[alive] << KEY_SHIFT) | (old.skill_keys[alive] & mask),
+            (at.new_to_final[new.skill_keys >> KEY_SHIFT] << KEY_SHIFT) | (new.skill_keys & mask),
+        ]
+    )
+    vals = np.concatenate([old.skill_vals[alive], new.skill_vals])
+    by_key = np.argsort(keys, kind="stable")
+    wish_occ = at.padded(old.wish_occ, new.wish_occ)
+    wish_weight = at.rows(old.wish_weight, new.wish_weight, 1.0)[:, : wish_occ.shape[1]]
+    text_cache: dict[str, Any] = {}
+    for kind, (vec, rows) in old.text_cache.items():
+        if kind in texts:
+            text_cache[kind] = (vec, at.matrix(rows, texts[kind]))
+    return YouthArrays(
+        items=at.rows(old.items, new.items),
+        ids=at.rows(old.ids, new.ids),
+        pc=at.rows(old.pc, new.pc),
+        commute=at.rows(old.commute, new.commute),
+        birth_year=at.rows(old.birth_year, new.birth_year),
+        hours_min=at.rows(old.hours_min, new.hours_min),
+        hours_max=at.rows(old.hours_max, new.hours_max),
+        langs=at.rows(old.langs, new.langs),
+        first_lang=at.rows(old.first_lang, new.first_lang),
+        licence=at.rows(old.licence, new.licence),
+        needs_mentor=at.rows(old.needs_mentor, new.needs_mentor),
+        avail=at.rows(old.avail, new.avail),
+        wish_occ=wish_occ,
+        skill_keys=keys[by_key],
+        skill_vals=vals[by_key],
+        interest_ids=at.padded(old.interest_ids, new.interest_ids),
+        docs=at.rows(old.docs, new.docs),
+        inferred=_inferred_rows(at, old.inferred, new.inferred),
+        wish_weight=wish_weight,
+        esco_skills=at.padded(old.esco_skills, new.esco_skills),
+        kind_pref=at.rows(old.kind_pref, new.kind_pref),
+        interest_labels=old.interest_labels,
+        text_cache=text_cache,
+    )
+
+
+def splice_openings(
+    old: OpeningArrays,
+    removed: IntArray,
+    new: OpeningArrays,
+    old_text: sp.csr_matrix | None,
+    new_text: sp.csr_matrix | None,
+) -> tuple[OpeningArrays, sp.csr_matrix | None]:
+    """``old`` without ``removed`` ids and with ``new``, in id order, and the TF-IDF rows."""
+    at = _Splice.make(old.ids, removed, new.ids)
+    out = OpeningArrays(
+        items=at.rows(old.items, new.items),
+        ids=at.rows(old.ids, new.ids),
+        pc=at.rows(old.pc, new.pc),
+        occ=at.rows(old.occ, new.occ),
+        req=at.padded(old.req, new.req),
+        n_req=at.rows(old.n_req, new.n_req),
+        nice=at.padded(old.nice, new.nice),
+        n_nice=at.rows(old.n_nice, new.n_nice),
+        hours_min=at.rows(old.hours_min, new.hours_min),
+        hours_max=at.rows(old.hours_max, new.hours_max),
+        min_age=at.rows(old.min_age, new.min_age),
+        start_year=at.rows(old.start_year, new.start_year),
+        start=at.rows(old.start, new.start),
+        licence=at.rows(old.licence, new.licence),
+        langs=at.rows(old.langs, new.langs),
+        mentor=at.rows(old.mentor, new.mentor),
+        cap=at.rows(old.cap, new.cap),
+        docs=at.rows(old.docs, new.docs),
+        kind=at.rows(old.kind, new.kind),
+    )
+    return out, at.matrix(old_text, new_text)
+
+
+def splice_slots(
+    old: SlotArrays,
+    removed: IntArray,
+    new: SlotArrays,
+    old_text: sp.csr_matrix | None,
+    new_text: sp.csr_matrix | None,
+) -> tuple[SlotArrays, sp.csr_matrix | None]:
+    """``old`` without ``removed`` ids and with ``new``, in id order, and the TF-IDF rows."""
+    at = _Splice.make(old.ids, removed, new.ids)
+    out = SlotArrays(
+        items=at.rows(old.items, new.items),
+        ids=at.rows(old.ids, new.ids),
+        pc=at.rows(old.pc, new.pc),
+        max_dist=at.rows(old.max_dist, new.max_dist),
+        capacity=at.rows(old.capacity, new.capacity),
+        cap=at.rows(old.cap, new.cap),
+        from_day=at.rows(old.from_day, new.from_day),
+        until_day=at.rows(old.until_day, new.until_day),
+        langs=at.rows(old.langs, new.langs),
+        interest_ids=at.padded(old.interest_ids, new.interest_ids),
+        n_interests=at.rows(old.n_interests, new.n_interests),
+        docs=at.rows(old.docs, new.docs),
+    )
+    return out, at.matrix(old_text, new_text)

@@ -18,9 +18,11 @@ Single-item fast paths are not allocated against the rest of the population; the
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -53,11 +55,16 @@ from matcher.encode import (
     SlotArrays,
     Vocabulary,
     YouthArrays,
+    _flat_lookup,
+    _padded,
     check_unique_ids,
     encode_openings,
     encode_slots,
     encode_youths,
-    interest_matcher,
+    slot_interest_labels,
+    splice_openings,
+    splice_slots,
+    splice_youths,
 )
 from matcher.explain import mentor_reasons, opening_reasons
 from matcher.normalise import fold
@@ -76,6 +83,7 @@ ISCO4_COLS = 10_000
 RETRIEVAL_TEXT_WEIGHT = 0.3
 RETRIEVAL_SKILL_WEIGHT = 0.3
 RETRIEVAL_MAX_DF = 0.05  # skill concepts in more openings than this do not retrieve
+RETRIEVAL_INFERRED_MIN = 0.05  # inferred occupations worth less than this do not retrieve
 
 
 def _vectorizer(docs: Sequence[str]) -> tuple[TfidfVectorizer | None, sp.csr_matrix | None]:
@@ -130,9 +138,17 @@ class MatchEngine:
 
     # ------------------------------------------------------------------ fit
     def fit(
-        self, openings: Sequence[Opening] = (), mentor_slots: Sequence[MentorSlot] = ()
+        self,
+        openings: Sequence[Opening] = (),
+        mentor_slots: Sequence[MentorSlot] = (),
+        text_from: MatchEngine | None = None,
     ) -> MatchEngine:
-        """Index openings and mentor slots; returns ``self``."""
+        """Index openings and mentor slots; returns ``self``.
+
+        ``text_from``: reuse that fitted engine's TF-IDF vocabularies instead of fitting new
+        ones (what :meth:`with_openings` keeps; used to check incremental updates against a
+        fresh fit).
+        """
         if self.taxonomy is None:
             raise ValueError("MatchEngine needs a Taxonomy (e.g. models.reference.load_taxonomy())")
         cfg = self.config or EngineConfig()
@@ -147,9 +163,7 @@ class MatchEngine:
                 raise ValueError(f"fit expects MentorSlot objects, got {type(s).__name__}")
         check_unique_ids("opening", [o.id for o in openings])
         check_unique_ids("mentor slot", [s.id for s in mentor_slots])
-        self.vocab_ = Vocabulary(self.taxonomy)
-        self.interest_labels_ = sorted({fold(t) for s in mentor_slots for t in s.interests} - {""})
-        self.vocab_.interest_matcher = interest_matcher(mentor_slots, self.taxonomy.skill_cutoff)
+        self.vocab_ = Vocabulary(self.taxonomy, slot_interest_labels(mentor_slots))
         self.geo_ = GeoIndex(self.taxonomy)
         live_openings = [o for o in openings if self._opening_live(o)]
         live_slots = [s for s in mentor_slots if self._slot_live(s)]
@@ -157,8 +171,21 @@ class MatchEngine:
             live_openings, self.vocab_, self.today_, cfg.seat_multiplier
         )
         self.slots_ = encode_slots(live_slots, self.vocab_, cfg.seat_multiplier)
-        self.opening_vec_, self.opening_text_ = _vectorizer(self.openings_.docs)
-        self.slot_vec_, self.slot_text_ = _vectorizer(self.slots_.docs)
+        if text_from is None:
+            self.opening_vec_, self.opening_text_ = _vectorizer(self.openings_.docs)
+            self.slot_vec_, self.slot_text_ = _vectorizer(self.slots_.docs)
+        else:
+            text_from._check_fitted()
+            self.opening_vec_ = text_from.opening_vec_
+            self.slot_vec_ = text_from.slot_vec_
+            self.opening_text_ = _transform(self.opening_vec_, self.openings_.docs)
+            self.slot_text_ = _transform(self.slot_vec_, self.slots_.docs)
+        self._derive()
+        self.youth_index_: YouthArrays | None = None
+        return self
+
+    def _derive(self) -> None:
+        """Figures that follow from the indexed targets (after fit and every update)."""
         self.rare_terms_: IntArray | None = None
         if self.opening_text_ is not None:
             df = np.bincount(self.opening_text_.indices, minlength=self.opening_text_.shape[1])
@@ -167,8 +194,10 @@ class MatchEngine:
             [int(i) for i in self.openings_.ids[self.openings_.pc < 0]]
             + [int(i) for i in self.slots_.ids[self.slots_.pc < 0]]
         )
-        self.youth_index_: YouthArrays | None = None
-        return self
+
+    @property
+    def interest_labels_(self) -> tuple[str, ...]:
+        return self.vocab_.interest_labels
 
     def _opening_live(self, o: Opening) -> bool:
         return o.status == "open" and (o.expires is None or o.expires >= self.today_)
@@ -185,30 +214,48 @@ class MatchEngine:
             raise ValueError("MatchEngine is not fitted: call fit(openings, mentor_slots) first")
 
     # ------------------------------------------------------------------ rank
-    def rank(self, youths: Sequence[Youth], k: int = 10) -> dict[int, list[Match]]:
-        """Up to ``k`` openings per youth id (every id given appears, maybe with [])."""
+    def rank(
+        self, youths: Sequence[Youth] | YouthArrays, k: int = 10
+    ) -> dict[int, list[Match]]:
+        """Up to ``k`` openings per youth id (every id given appears, maybe with []).
+
+        ``youths``: profiles, or a youth index from :meth:`index` (the nightly run indexes the
+        population once for ``rank`` and ``rank_mentors``); inactive youth get ``[]``.
+        """
         return self._rank(youths, k, "opening")
 
-    def rank_mentors(self, youths: Sequence[Youth], k: int = 3) -> dict[int, list[Match]]:
+    def rank_mentors(
+        self, youths: Sequence[Youth] | YouthArrays, k: int = 3
+    ) -> dict[int, list[Match]]:
         """Up to ``k`` mentor slots per youth id (every id given appears, maybe with [])."""
         return self._rank(youths, k, "mentor_slot")
 
-    def _rank(
-        self, youths: Sequence[Youth], k: int, kind: Literal["opening", "mentor_slot"]
-    ) -> dict[int, list[Match]]:
+    def index(self, youths: Sequence[Youth]) -> YouthArrays:
+        """The active youth encoded for this engine's vocabulary: a value to pass to
+        :meth:`rank`, :meth:`rank_mentors` and :meth:`match_opening` and to update with
+        :meth:`with_youths`. The engine is not changed."""
         self._check_fitted()
-        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise ValueError(f"k must be an int >= 1, got {k!r}")
         for y in youths:
             if not isinstance(y, Youth):
                 raise ValueError(f"rank expects Youth objects, got {type(y).__name__}")
         check_unique_ids("youth", [y.id for y in youths])
-        result: dict[int, list[Match]] = {y.id: [] for y in sorted(youths, key=lambda y: y.id)}
-        active = [y for y in youths if y.status == "active"]
+        return encode_youths([y for y in youths if y.status == "active"], self.vocab_)
+
+    def _rank(
+        self, youths: Sequence[Youth] | YouthArrays, k: int, kind: Literal["opening", "mentor_slot"]
+    ) -> dict[int, list[Match]]:
+        self._check_fitted()
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be an int >= 1, got {k!r}")
+        if isinstance(youths, YouthArrays):
+            youth = self._current(youths)
+            result: dict[int, list[Match]] = {int(i): [] for i in youth.ids.tolist()}
+        else:
+            youth = self.index(youths)
+            result = {y.id: [] for y in sorted(youths, key=lambda y: y.id)}
         target: OpeningArrays | SlotArrays = self.openings_ if kind == "opening" else self.slots_
-        if not active or not len(target):
+        if not len(youth) or not len(target):
             return result
-        youth = self._encode_youths(active)
         yi, tj = self._candidates(youth, target, k)
         if not len(yi):
             return result
@@ -284,10 +331,8 @@ class MatchEngine:
         audits, tests and small populations; the pair count grows with the product of sizes.
         """
         self._check_fitted()
-        check_unique_ids("youth", [y.id for y in youths])
         target: OpeningArrays | SlotArrays = self.openings_ if kind == "opening" else self.slots_
-        active = [y for y in youths if y.status == "active"]
-        youth = self._encode_youths(active)
+        youth = self.index(youths)
         rows = np.arange(len(youth), dtype=np.int64)
         yi, tj = nearest_pairs(
             self.geo_,
@@ -305,17 +350,19 @@ class MatchEngine:
         return youth.ids[yi], target.ids[tj], score, comps
 
     # ------------------------------------------------------------ internals
-    def _encode_youths(self, active: list[Youth]) -> YouthArrays:
-        """Encode, reusing the last encoding when the same youth are ranked again
-        (``rank`` then ``rank_mentors`` in one nightly run)."""
-        key = tuple(active)
-        cached = getattr(self, "_youth_cache", None)
-        if cached is not None and cached[0] == key:
-            encoded: YouthArrays = cached[1]
-            return encoded
-        encoded = encode_youths(active, self.vocab_)
-        self._youth_cache = (key, encoded)
-        return encoded
+    def _current(self, youth: YouthArrays) -> YouthArrays:
+        """An index whose interests were encoded with fewer slot interests than this engine
+        has (slots added since) gets its interest ids anew (a new value; the index given is
+        not changed)."""
+        if youth.interest_labels == self.vocab_.interest_labels:
+            return youth
+        ids = _flat_lookup([y.interests for y in youth.items], self.vocab_.interests)
+        return dataclasses.replace(
+            youth,
+            interest_ids=_padded(ids),
+            interest_labels=self.vocab_.interest_labels,
+            text_cache=dict(youth.text_cache),
+        )
 
     def _registry(
         self, kind: Literal["opening", "mentor_slot"]
@@ -345,11 +392,14 @@ class MatchEngine:
         self, youth: YouthArrays, target: OpeningArrays | SlotArrays
     ) -> sp.csr_matrix | None:
         kind = "opening" if isinstance(target, OpeningArrays) else "mentor_slot"
-        if kind not in youth.text_cache:
-            vec = self.opening_vec_ if kind == "opening" else self.slot_vec_
-            youth.text_cache[kind] = _transform(vec, youth.docs)
-        out: sp.csr_matrix | None = youth.text_cache[kind]
-        return out
+        vec = self.opening_vec_ if kind == "opening" else self.slot_vec_
+        cached = youth.text_cache.get(kind)
+        if cached is not None and cached[0] is vec:
+            out: sp.csr_matrix | None = cached[1]
+            return out
+        rows = _transform(vec, youth.docs)
+        youth.text_cache[kind] = (vec, rows)  # a memo: the same vectoriser gives the same rows
+        return rows
 
     def _model(
         self,
@@ -372,7 +422,10 @@ class MatchEngine:
             youth_text=youth_text,
             target_text=target_text,
             nice_vacuous=cfg.nice_vacuous,
+            required_vacuous=cfg.required_vacuous,
             interests_vacuous=cfg.interests_vacuous,
+            occupation_model=self.vocab_.taxonomy.occupation_model,
+            inferred_with_wish=cfg.inferred_with_wish,
         )
 
     def reachable_pairs_estimate(
@@ -454,29 +507,46 @@ class MatchEngine:
         n_occ = tx.n_occupations
         if broad:
             t_rows, t_cols, t_vals = _group_cells(target.occ[:, None], isco, 10, n_occ)
-            y_rows, y_cols, y_vals = _group_cells(youth.wish_occ, isco, 10, n_occ)
-            y_vals = y_vals * 0.25
+            w_rows, w_cols, w_vals = _group_cells(youth.wish_occ, isco, 10, n_occ)
+            i_rows, i_cols, i_vals = self._inferred_cells(youth, isco, 10, n_occ)
+            y_rows, y_cols = np.r_[w_rows, i_rows], np.r_[w_cols, i_cols]
+            y_vals = np.r_[w_vals, i_vals] * 0.25
             width = n_occ + ISCO4_COLS
         else:
             base = n_occ + ISCO4_COLS
-            width = base + self.vocab_.text_offset + len(self.vocab_.texts)
             o_rows, o_cols, o_vals = _occ_cells(target.occ[:, None])
             g_rows, g_cols, g_vals = _group_cells(target.occ[:, None], isco, 1, n_occ)
             req_r, req_c = np.nonzero(target.req >= 0)
             nice_r, nice_c = np.nonzero(target.nice >= 0)
             concepts = np.r_[target.req[req_r, req_c], target.nice[nice_r, nice_c]]
             c_rows = np.r_[req_r, nice_r]
-            df = np.bincount(concepts, minlength=width - base)
-            ok = ~(df > RETRIEVAL_MAX_DF * max(len(target), 1))[concepts]
+            # Concept columns: the concepts openings list, numbered compactly (free-text
+            # concepts are hashed into a large id space).
+            known, column = np.unique(concepts, return_inverse=True)
+            df = np.bincount(column, minlength=len(known))
+            ok = ~(df > RETRIEVAL_MAX_DF * max(len(target), 1))[column]
+            width = base + len(known)
             t_rows = np.r_[o_rows, g_rows, c_rows[ok]]
-            t_cols = np.r_[o_cols, g_cols, base + concepts[ok]]
+            t_cols = np.r_[o_cols, g_cols, base + column[ok]]
             t_vals = np.r_[o_vals, g_vals, np.ones(int(ok.sum()))]
             wo_rows, wo_cols, wo_vals = _occ_cells(youth.wish_occ)
             wg_rows, wg_cols, wg_vals = _group_cells(youth.wish_occ, isco, 1, n_occ)
+            io_rows, io_cols, io_vals = self._inferred_cells(youth, isco, 0, 0)
+            ig_rows, ig_cols, ig_vals = self._inferred_cells(youth, isco, 1, n_occ)
             yk = youth.skill_keys[youth.skill_vals >= 1.0]
-            y_rows = np.r_[wo_rows, wg_rows, yk >> KEY_SHIFT]
-            y_cols = np.r_[wo_cols, wg_cols, base + (yk & ((1 << KEY_SHIFT) - 1))]
-            y_vals = np.r_[wo_vals, 0.5 * wg_vals, np.full(len(yk), RETRIEVAL_SKILL_WEIGHT)]
+            yc = yk & ((1 << KEY_SHIFT) - 1)
+            pos = np.minimum(np.searchsorted(known, yc), max(len(known) - 1, 0))
+            listed = (known[pos] == yc) if len(known) else np.zeros(len(yc), dtype=np.bool_)
+            yk, pos = yk[listed], pos[listed]
+            y_rows = np.r_[wo_rows, wg_rows, io_rows, ig_rows, yk >> KEY_SHIFT]
+            y_cols = np.r_[wo_cols, wg_cols, io_cols, ig_cols, base + pos]
+            y_vals = np.r_[
+                wo_vals,
+                0.5 * wg_vals,
+                io_vals,
+                0.5 * ig_vals,
+                np.full(len(yk), RETRIEVAL_SKILL_WEIGHT),
+            ]
         fy = sp.csr_matrix((y_vals, (y_rows, y_cols)), shape=(len(youth), width))
         ft = sp.csr_matrix((t_vals, (t_rows, t_cols)), shape=(len(target), width))
         y_text = self._youth_text(youth, target)
@@ -486,26 +556,52 @@ class MatchEngine:
             ft = sp.hstack([ft, t_text[:, self.rare_terms_]], format="csr")
         return fy, ft
 
+    def _inferred_cells(
+        self, youth: YouthArrays, isco: IntArray, divisor: int, offset: int
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Retrieval cells for the occupations inferred from skills: the occupation itself
+        (``divisor=0``) or its ISCO group (4-digit code // divisor), valued by its expected
+        gain relative to the youth's best (times ``inferred_with_wish`` for a youth with a
+        wish)."""
+        inf = youth.inferred
+        best = np.maximum(inf.best_gain, 1e-12)[:, None]
+        rel = np.where(inf.occ >= 0, inf.gain / best, 0.0)
+        has_wish = youth.wish_occ[:, 0] >= 0
+        rel = np.where(has_wish[:, None], self.config_.inferred_with_wish * rel, rel)
+        rows, cols = np.nonzero((inf.occ >= 0) & (rel >= RETRIEVAL_INFERRED_MIN))
+        occ = inf.occ[rows, cols]
+        vals = rel[rows, cols]
+        if divisor == 0:
+            return rows.astype(np.int64), occ.astype(np.int64), vals
+        group = isco[occ]
+        has = group >= 0
+        return (
+            rows[has].astype(np.int64),
+            (offset + group[has] // divisor).astype(np.int64),
+            vals[has],
+        )
+
     # -------------------------------------------------------------- fast paths
     def index_youths(self, youths: Sequence[Youth]) -> MatchEngine:
-        """Encode the youth population once for :meth:`match_opening`; returns ``self``."""
-        self._check_fitted()
-        check_unique_ids("youth", [y.id for y in youths])
-        active = [y for y in youths if y.status == "active"]
-        self.youth_index_ = encode_youths(active, self.vocab_)
-        self.youth_index_text_ = _transform(self.opening_vec_, self.youth_index_.docs)
+        """Keep ``self.index(youths)`` as ``youth_index_`` for :meth:`match_opening` without an
+        index argument; returns ``self``. (The one method that changes a fitted engine, for
+        callers that hold one engine per population; prefer :meth:`index`.)"""
+        self.youth_index_ = self.index(youths)
         return self
 
-    def match_opening(self, opening: Opening, k: int = 10) -> list[Match]:
-        """The best ``k`` indexed youth for one new or changed opening (no allocation)."""
+    def match_opening(
+        self, opening: Opening, k: int = 10, index: YouthArrays | None = None
+    ) -> list[Match]:
+        """The best ``k`` youth of ``index`` (default: ``youth_index_``) for one new or changed
+        opening (no allocation)."""
         self._check_fitted()
-        if self.youth_index_ is None:
-            raise ValueError("call index_youths(youths) before match_opening")
+        youth = index if index is not None else self.youth_index_
+        if youth is None:
+            raise ValueError("give a youth index (engine.index(youths)) to match_opening")
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise ValueError(f"k must be an int >= 1, got {k!r}")
         if not self._opening_live(opening):
             return []
-        youth = self.youth_index_
         target = encode_openings([opening], self.vocab_, self.today_, self.config_.seat_multiplier)
         yi = np.arange(len(youth), dtype=np.int64)
         yi = yi[self.geo_.distance(youth.pc, np.full(len(youth), target.pc[0])) <= youth.commute]
@@ -515,7 +611,10 @@ class MatchEngine:
         if not len(ctx.yi):
             return []
         model = self._model(
-            youth, target, self.youth_index_text_, _transform(self.opening_vec_, target.docs)
+            youth,
+            target,
+            self._youth_text(youth, self.openings_),
+            _transform(self.opening_vec_, target.docs),
         )
         score, comps = score_pairs(
             ctx, model, OPENING_COMPONENTS, dict(self.config_.opening_weights)
@@ -537,6 +636,65 @@ class MatchEngine:
             )
             for p in range(len(order))
         ]
+
+    # ------------------------------------------------------------ incremental updates
+    def with_openings(
+        self, upserts: Sequence[Opening] = (), removed: Sequence[int] = ()
+    ) -> MatchEngine:
+        """A new engine with ``upserts`` added or changed and the ids ``removed`` gone (an
+        opening that is no longer open counts as removed). This engine is not changed; the
+        two share everything else (vocabularies, geography, TF-IDF vocabulary). The result
+        ranks exactly as ``fit`` on the resulting openings with ``text_from=self``."""
+        self._check_fitted()
+        check_unique_ids("opening", [o.id for o in upserts])
+        new = copy.copy(self)
+        live = [o for o in upserts if self._opening_live(o)]
+        enc = encode_openings(live, self.vocab_, self.today_, self.config_.seat_multiplier)
+        gone = np.array([*removed, *(o.id for o in upserts)], dtype=np.int64)
+        new.openings_, new.opening_text_ = splice_openings(
+            self.openings_,
+            gone,
+            enc,
+            self.opening_text_,
+            _transform(self.opening_vec_, enc.docs),
+        )
+        new._derive()
+        return new
+
+    def with_slots(
+        self, upserts: Sequence[MentorSlot] = (), removed: Sequence[int] = ()
+    ) -> MatchEngine:
+        """Like :meth:`with_openings`, for mentor slots. New interests of the slots are
+        appended to the vocabulary (earlier interest ids stay valid; a youth index made
+        before gets its interest ids anew when ranked)."""
+        self._check_fitted()
+        check_unique_ids("mentor slot", [s.id for s in upserts])
+        new = copy.copy(self)
+        new.vocab_ = self.vocab_.with_interests([t for s in upserts for t in s.interests])
+        live = [s for s in upserts if self._slot_live(s)]
+        enc = encode_slots(live, new.vocab_, self.config_.seat_multiplier)
+        gone = np.array([*removed, *(s.id for s in upserts)], dtype=np.int64)
+        new.slots_, new.slot_text_ = splice_slots(
+            self.slots_, gone, enc, self.slot_text_, _transform(self.slot_vec_, enc.docs)
+        )
+        new._derive()
+        return new
+
+    def with_youths(
+        self, index: YouthArrays, upserts: Sequence[Youth] = (), removed: Sequence[int] = ()
+    ) -> YouthArrays:
+        """``index`` with ``upserts`` added or changed and the ids ``removed`` gone (a youth
+        who is no longer active counts as removed): equal to ``index`` of the resulting
+        population. Neither the index given nor the engine is changed."""
+        self._check_fitted()
+        index = self._current(index)
+        check_unique_ids("youth", [y.id for y in upserts])
+        enc = encode_youths([y for y in upserts if y.status == "active"], self.vocab_)
+        texts: dict[str, Any] = {}
+        for kind, (vec, _) in index.text_cache.items():
+            texts[kind] = _transform(vec, enc.docs)
+        gone = np.array([*removed, *(y.id for y in upserts)], dtype=np.int64)
+        return splice_youths(index, gone, enc, texts)
 
 
 def _occ_cells(occ: IntArray) -> tuple[IntArray, IntArray, FloatArray]:

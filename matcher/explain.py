@@ -14,8 +14,8 @@ import numpy as np
 
 from matcher.blocking import PairContext, _openings, _slots
 from matcher.compare import ScoringModel, concept_hits
-from matcher.encode import FloatArray, IntArray, Vocabulary
-from matcher.types import Reason
+from matcher.encode import KEY_SHIFT, FloatArray, IntArray, Vocabulary
+from matcher.types import OPENING_KINDS, Reason
 
 #: code -> (parameter names, Danish template, English template)
 TEMPLATES: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -33,6 +33,31 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], str, str]] = {
         ("wish_da", "wish_en"),
         "Inden for samme fagområde som ønsket om {wish_da}",
         "In the same occupational field as the wish to work as {wish_en}",
+    ),
+    "inferred_skills": (
+        ("occupation_da", "occupation_en", "matched", "total"),
+        "Kompetencerne bruges som {occupation_da} ({matched} af {total})",
+        "The skills are used as {occupation_en} ({matched} of {total})",
+    ),
+    "inferred_experience": (
+        ("occupation_da", "occupation_en"),
+        "Erfaring fra et tidligere job peger på {occupation_da}",
+        "Experience from a former job points to {occupation_en}",
+    ),
+    "inferred_group": (
+        ("occupation_da", "occupation_en"),
+        "Beslægtet med det, kompetencerne peger på ({occupation_da})",
+        "Related to what the skills point to ({occupation_en})",
+    ),
+    "kind_preferred": (
+        ("kind_da", "kind_en"),
+        "Den slags, den unge foretrækker ({kind_da})",
+        "The kind the young person prefers ({kind_en})",
+    ),
+    "kind_other": (
+        ("kind_da", "kind_en"),
+        "Ikke den slags, den unge foretrækker ({kind_da})",
+        "Not the kind the young person prefers ({kind_en})",
     ),
     "skills_required": (
         ("covered", "total"),
@@ -119,6 +144,19 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], str, str]] = {
 }
 
 
+#: Opening kinds in the reasons' words (matcher.types.OPENING_KINDS).
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    "job": ("job", "job"),
+    "apprenticeship": ("læreplads", "apprenticeship"),
+    "internship": ("praktik", "internship"),
+    "wage_subsidy": ("løntilskud", "wage subsidy"),
+    "small_job": ("småjob", "small job"),
+    "education": ("uddannelsesplads", "education place"),
+}
+#: The inferred component from which an inferred occupation is named as a reason.
+INFERRED_REASON_MIN = 0.5
+
+
 @lru_cache(maxsize=100_000)
 def reason(code: str, *values: object) -> Reason:
     names, da, en = TEMPLATES[code]
@@ -147,6 +185,10 @@ def opening_reasons(
     partial = ((req_hits > 0) & (req_hits < 1.0)).sum(axis=1)
     nice_full = (concept_hits(ctx, o.nice[ctx.tj]) >= 1.0).sum(axis=1)
     text_c = comps.get("text", zero)
+    inf_c = comps.get("inferred", zero)
+    inferred = _inferred_reasons(ctx, vocab, occ_c, inf_c)
+    kind_l = o.kind.tolist()
+    pref_l = y.kind_pref.tolist()
     start_late = np.maximum(y.avail[ctx.yi], ctx.today) - np.maximum(o.start[ctx.tj], ctx.today)
     levels = model.levels
     # Plain lists: indexing NumPy scalars one by one is several times slower.
@@ -181,6 +223,8 @@ def opening_reasons(
             )
         elif level > 0:
             rs.append(reason("occupation_field", tx.occ_label_da[wish], tx.occ_label_en[wish]))
+        if inferred[p] is not None:
+            rs.append(inferred[p])  # type: ignore[arg-type]
         n_req = n_req_l[t]
         if n_req:
             rs.append(reason("skills_required", full_l[p], n_req))
@@ -192,8 +236,18 @@ def opening_reasons(
             rs.append(reason("skills_nice", nice_l[p], n_nice_l[t]))
         if text_l[p] >= 0.2:
             rs.append(reason("text_similar"))
-        if level == 0 and full_l[p] == 0 and partial_l[p] == 0 and text_l[p] < 0.05:
+        if (
+            level == 0
+            and inferred[p] is None
+            and full_l[p] == 0
+            and partial_l[p] == 0
+            and text_l[p] < 0.05
+        ):
             rs.append(reason("nearby_only"))
+        if pref_l[yy]:
+            kind = OPENING_KINDS[kind_l[t]]
+            code = "kind_preferred" if (pref_l[yy] >> kind_l[t]) & 1 else "kind_other"
+            rs.append(reason(code, *KIND_WORDS[kind]))
         rs.append(reason("distance", dist_l[p], y_commute[yy]))
         lo = max(y_lo[yy], o_lo[t])
         hi = min(y_hi[yy], o_hi[t])
@@ -204,6 +258,48 @@ def opening_reasons(
         if y_needs[yy]:
             rs.append(reason("mentor_at_work" if o_mentor[t] else "mentor_missing"))
         out.append(tuple(rs))
+    return out
+
+
+def _inferred_reasons(
+    ctx: PairContext, vocab: Vocabulary, occ_c: FloatArray, inf_c: FloatArray
+) -> list[Reason | None]:
+    """Why an opening fits what the youth's skills point to (only when no wish explains it
+    and the inferred fit is high): the skills it uses ("4 of 6"), a former job, or a related
+    occupation."""
+    tx = vocab.taxonomy
+    o, y = _openings(ctx), ctx.youth
+    out: list[Reason | None] = [None] * len(ctx.yi)
+    occ = o.occ[ctx.tj]
+    todo = np.flatnonzero((occ >= 0) & (occ_c <= 0) & (inf_c >= INFERRED_REASON_MIN))
+    if not len(todo):
+        return out
+    yi, t_occ = ctx.yi[todo], occ[todo]
+    skills = y.esco_skills[yi]
+    n_skills = (skills >= 0).sum(axis=1)
+    # How many of the youth's skills the occupation uses: one sorted-key look-up per cell.
+    keys = tx.occupation_model.relation_keys
+    query = (t_occ[:, None] << KEY_SHIFT) | np.maximum(skills, 0)
+    pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
+    used = ((keys[pos] == query) & (skills >= 0)).sum(axis=1)
+    top = y.inferred.occ[yi]
+    in_top = (top == t_occ[:, None]).any(axis=1)
+    nearest = np.where(top[:, 0] >= 0, top[:, 0], t_occ)
+    for p, o_, u, n, listed, near in zip(
+        todo.tolist(),
+        t_occ.tolist(),
+        used.tolist(),
+        n_skills.tolist(),
+        in_top.tolist(),
+        nearest.tolist(),
+        strict=True,
+    ):
+        if u:
+            out[p] = reason("inferred_skills", tx.occ_label_da[o_], tx.occ_label_en[o_], u, n)
+        elif listed:
+            out[p] = reason("inferred_experience", tx.occ_label_da[o_], tx.occ_label_en[o_])
+        else:
+            out[p] = reason("inferred_group", tx.occ_label_da[near], tx.occ_label_en[near])
     return out
 
 
@@ -232,7 +328,8 @@ def mentor_reasons(
 ) -> list[tuple[Reason, ...]]:
     s, y = _slots(ctx), ctx.youth
     n = len(ctx.yi)
-    first: list[bool] = np.any(s.langs[ctx.tj] & y.first_lang[ctx.yi], axis=1).tolist()
+    w = max(s.lang_width, y.lang_width)
+    first: list[bool] = np.any(s.langs[ctx.tj, :w] & y.first_lang[ctx.yi, :w], axis=1).tolist()
     wait = np.maximum(s.from_day[ctx.tj], ctx.today) - np.maximum(y.avail[ctx.yi], ctx.today)
     tj_l, yi_l, wait_l, dist_l = ctx.tj.tolist(), ctx.yi.tolist(), wait.tolist(), shown_km(ctx.dist)
     y_int, s_int = y.interest_ids.tolist(), s.interest_ids.tolist()
@@ -243,7 +340,8 @@ def mentor_reasons(
         rs: list[Reason] = []
         shared = sorted(set(y_int[yy]) & set(s_int[t]) - {-1})
         if shared:
-            rs.append(reason("interests_shared", ", ".join(interest_labels[i] for i in shared[:3])))
+            names = sorted(interest_labels[i] for i in shared)[:3]
+            rs.append(reason("interests_shared", ", ".join(names)))
         if first[p]:
             rs.append(reason("language_first", y.items[yy].languages[0]))
         else:

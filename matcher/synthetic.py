@@ -15,10 +15,19 @@ Occupations. A pool of occupations that young people without education typically
 major groups 4, 5, 7, 8, 9 and a few 3s) with Danish labels, drawn with Zipf-like weights so
 some are common (warehouse, shop, kitchen, cleaning) and many are rare.
 
-Noise. Wished occupations are written as the Danish preferred label, an alternative label or a
-Jobnet title; 15 % get a typo, 30 % write æ/ø/å as ae/oe/aa, some are upper case, 10 % are
-missing. Skills are the project Danish label where one exists or the English ESCO label, with
-typos; some youth write a former occupation as a skill ("lagerarbejde").
+Wishes and skills. 35 % of the youth name no wish (``no_wish_share``): their skills, former
+jobs and interests are all there is. Wished occupations are written as the Danish preferred
+label, an alternative label or a Jobnet title (10 % as an ESCO URI); 15 % get a typo, 30 % write
+æ/ø/å as ae/oe/aa, some are upper case; 30 % add a second wish from the same ISCO group.
+Every youth has 2–6 skills of the true occupation (essential three times in four, else
+optional), written as the project Danish label where one exists or the English ESCO label,
+10 % with a typo; 15 % write a former job as a skill ("lagerarbejde"), 10 % fill in the
+former-jobs field; 20 % prefer some kinds of opening. Interests are drawn at random (no
+signal: the engine's interest map must not hurt).
+
+The *noisy* variant (``noisy=True``): a quarter of a youth's skills come from a neighbouring
+occupation (same ISCO 3-digit group), 35 % of skills have a typo, and 30 % write a former job
+as a skill — half of them a neighbour's.
 
 Ground truth. Each youth has a true occupation (``truth[youth_id]``, an ESCO URI); an opening
 is relevant to the youth when it is for that occupation (grade 1.0) or the same ISCO 4-digit
@@ -69,6 +78,7 @@ INTERESTS = (
     "sang",
     "cykling",
 )
+OPENING_KIND_CHOICES = ("job", "apprenticeship", "internship", "small_job", "education")
 OTHER_LANGUAGES = ("ar", "tr", "so", "pl", "uk", "fa", "ur", "ro", "de")
 DESCRIPTIONS = (
     "Vi søger en {label} til et travlt team. Du bliver oplært af erfarne kolleger.",
@@ -155,8 +165,18 @@ def generate(
     today: date | None = None,
     municipalities: tuple[str, ...] | None = None,
     pool_size: int = 400,
+    no_wish_share: float = 0.35,
+    noisy: bool = False,
 ) -> SyntheticPopulation:
-    """A reproducible population; ``municipalities`` restricts places to those codes."""
+    """A reproducible population; ``municipalities`` restricts places to those codes.
+
+    ``no_wish_share`` of the youth name no wished occupation (their skills, former jobs and
+    interests are all the engine has). ``noisy=True`` is the harder variant: a quarter of a
+    youth's skills come from a neighbouring occupation, typos are common (35 %) and more youth
+    write a former job (theirs or a neighbour's) as a skill.
+    """
+    if not 0.0 <= no_wish_share <= 1.0:
+        raise ValueError("no_wish_share must lie in [0, 1]")
     if min(n_youth, n_openings, n_slots) < 0:
         raise ValueError("population sizes must be >= 0")
     rng = np.random.default_rng(random_state)
@@ -191,10 +211,38 @@ def generate(
         g = taxonomy.occ_isco4[o]
         same_group.setdefault(int(g), np.flatnonzero(taxonomy.occ_isco4 == g))
 
+    def neighbour(o: int) -> int:
+        """Another occupation of the same ISCO 3-digit group (2-digit when alone)."""
+        isco = taxonomy.occ_isco4
+        for div in (10, 100):
+            near = np.flatnonzero((isco // div == isco[o] // div) & (isco >= 0))
+            near = near[near != o]
+            if len(near):
+                return int(rng.choice(near))
+        return o
+
+    def youth_skills(o: int, n: int) -> list[int]:
+        """n distinct skills of occupation o (essential 3 in 4); in the noisy variant a
+        quarter of them come from a neighbouring occupation."""
+        ess, opt = skills_of(o, True), skills_of(o, False)
+        out: list[int] = []
+        for _ in range(n):
+            if noisy and rng.random() < 0.25:
+                nb = neighbour(o)
+                lo, hi = occ_skills.indptr[nb], occ_skills.indptr[nb + 1]
+                if hi > lo:
+                    out.append(int(occ_skills.indices[int(rng.integers(lo, hi))]))
+                    continue
+            src = ess if (len(ess) and rng.random() < 0.75) or not len(opt) else opt
+            if len(src):
+                out.append(int(rng.choice(src)))
+        return list(dict.fromkeys(out))
+
     youths: list[Youth] = []
     truth: dict[int, str] = {}
     pcs = rng.choice(len(pc_p), size=n_youth, p=pc_p)
     true_occ = pool[rng.choice(len(pool), size=n_youth, p=zipf)]
+    skill_typo = 0.35 if noisy else 0.1
     for i in range(n_youth):
         o = int(true_occ[i])
         yid = 100_000 + i
@@ -202,22 +250,34 @@ def generate(
         age = int(np.clip(rng.normal(21, 3.5), 15, 29))
         wishes: list[str] = []
         r = rng.random()
-        if r < 0.85:
-            wishes.append(_noisy(occ_text(o), rng))
-        elif r < 0.9:
-            wishes.append(taxonomy.occ_uris[o])
-        if rng.random() < 0.3:
-            group = same_group[int(taxonomy.occ_isco4[o])]
-            wishes.append(_noisy(occ_text(int(rng.choice(group))), rng))
-        ess = skills_of(o, True)
-        n_sk = int(rng.integers(0, 5))
+        if r >= no_wish_share:
+            if rng.random() < 0.9:
+                wishes.append(_noisy(occ_text(o), rng))
+            else:
+                wishes.append(taxonomy.occ_uris[o])
+            if rng.random() < 0.3:
+                group = same_group[int(taxonomy.occ_isco4[o])]
+                wishes.append(_noisy(occ_text(int(rng.choice(group))), rng))
         skills = [
-            _noisy(skill_text(int(s)), rng, 0.1)
-            for s in rng.choice(ess, size=min(n_sk, len(ess)), replace=False)
+            _noisy(skill_text(int(s)), rng, skill_typo)
+            for s in youth_skills(o, int(rng.integers(2, 7)))
         ]
-        if rng.random() < 0.15:
-            former = taxonomy.occ_label_da[o]  # a former job written as a skill: "lagerarbejde"
+        former_jobs: list[str] = []
+        if rng.random() < (0.3 if noisy else 0.15):
+            # A former job written as a skill ("lagerarbejde"): the true occupation or a
+            # neighbour (noisy variant).
+            job = neighbour(o) if noisy and rng.random() < 0.5 else o
+            former = taxonomy.occ_label_da[job]
             skills.append(former[:-1] if former.endswith("er") else former)
+        if rng.random() < 0.1:
+            former_jobs.append(_noisy(occ_text(neighbour(o) if rng.random() < 0.3 else o), rng))
+        kinds: tuple[str, ...] = ()
+        if rng.random() < 0.2:
+            kinds = tuple(
+                sorted(
+                    {str(k) for k in rng.choice(OPENING_KIND_CHOICES, size=int(rng.integers(1, 3)))}
+                )
+            )
         langs = ["da"] if rng.random() < 0.88 else [str(rng.choice(OTHER_LANGUAGES))]
         if rng.random() < 0.6:
             langs.append("en")
@@ -248,6 +308,8 @@ def generate(
                 status=str(
                     rng.choice(["active", "paused", "placed", "closed"], p=[0.92, 0.04, 0.03, 0.01])
                 ),
+                former_jobs=tuple(former_jobs),
+                preferred_kinds=kinds,
             )
         )
 
@@ -280,8 +342,15 @@ def generate(
                 occupation_uri=taxonomy.occ_uris[o] if rng.random() < 0.7 else None,
                 kind=str(
                     rng.choice(
-                        ["job", "apprenticeship", "internship", "wage_subsidy", "small_job"],
-                        p=[0.5, 0.15, 0.15, 0.1, 0.1],
+                        [
+                            "job",
+                            "apprenticeship",
+                            "internship",
+                            "wage_subsidy",
+                            "small_job",
+                            "education",
+                        ],
+                        p=[0.47, 0.15, 0.15, 0.1, 0.08, 0.05],
                     )
                 ),
                 required_skills=tuple(req),

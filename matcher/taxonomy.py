@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from matcher.infer import OccupationModel
 from matcher.normalise import LabelMatcher
 from matcher.skill_labels_da import PROJECT_SKILL_LABELS_DA
 
@@ -182,6 +183,11 @@ class Taxonomy:
         labels = [label for label, _ in self._skill_da] + self.skill_label_en
         targets = [i for _, i in self._skill_da] + list(range(len(self.skill_label_en)))
         return LabelMatcher(labels, targets, self.skill_cutoff)
+
+    @cached_property
+    def occupation_model(self) -> OccupationModel:
+        """The occupation–skill model that infers occupations from skills (built once)."""
+        return OccupationModel(self.occ_skills, self.occ_isco4)
 
     def occupation_label(self, idx: int, locale: str) -> str:
         return self.occ_label_en[idx] if locale == "en" else self.occ_label_da[idx]

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 YOUTH_STATUSES = ("active", "paused", "placed", "closed")
 OPENING_STATUSES = ("draft", "open", "filled", "closed")
-OPENING_KINDS = ("job", "apprenticeship", "internship", "wage_subsidy", "small_job")
+OPENING_KINDS = ("job", "apprenticeship", "internship", "wage_subsidy", "small_job", "education")
 SLOT_STATUSES = ("open", "full", "closed")
 
 MAX_HOURS = 80.0
@@ -70,6 +70,10 @@ class Youth:
     needs_mentor: bool = False
     available_from: date | None = None
     status: str = "active"
+    #: Former jobs (free text or ESCO URIs): experience the engine infers occupations from.
+    former_jobs: tuple[str, ...] = ()
+    #: Kinds of opening the youth prefers (a soft preference; empty = no preference).
+    preferred_kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_id("Youth", self.id)
@@ -79,15 +83,25 @@ class Youth:
             raise ValueError(f"Youth {self.id}: postcode must be a str, got {self.postcode!r}")
         _check_km("Youth", self.id, "max_commute_km", self.max_commute_km)
         _check_hours("Youth", self.id, self.hours_min, self.hours_max)
-        for name in ("skills", "interests", "wished_occupations", "languages"):
+        for name in (
+            "skills",
+            "interests",
+            "wished_occupations",
+            "languages",
+            "former_jobs",
+            "preferred_kinds",
+        ):
             _check_text_tuple("Youth", name, getattr(self, name))
+        unknown = sorted(set(self.preferred_kinds) - set(OPENING_KINDS))
+        if unknown:
+            raise ValueError(f"Youth {self.id}: preferred_kinds {unknown} not in {OPENING_KINDS}")
         if self.status not in YOUTH_STATUSES:
             raise ValueError(f"Youth {self.id}: status {self.status!r} not in {YOUTH_STATUSES}")
 
 
 @dataclass(frozen=True, slots=True)
 class Opening:
-    """A job opening (job, apprenticeship, internship, wage subsidy or small job)."""
+    """An opening: job, apprenticeship, internship, wage subsidy, small job or education place."""
 
     id: int
     title: str

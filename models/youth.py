@@ -13,11 +13,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, enum_column, utcnow
-from models.enums import ProfileStatus
+from models.enums import OpeningKind, ProfileStatus
 from models.geo import Municipality, Postcode
 from models.user import User
 
 EDUCATION_LEVELS = ("none", "primary", "upper_secondary", "vocational", "higher")
+# The kinds of opening a young person may prefer: every opening kind, and education places
+# (the engine's matcher.types.OPENING_KINDS) even before openings of that kind exist here.
+PREFERRED_KINDS: tuple[str, ...] = tuple(
+    dict.fromkeys([*(k.value for k in OpeningKind), "education"])
+)
 
 
 class YouthProfile(Base):
@@ -51,6 +56,11 @@ class YouthProfile(Base):
     interests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # Free text as the young person said it and/or ESCO occupation URIs picked from the list.
     wished_occupations: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Former jobs as said (free text) or ESCO occupation URIs: experience the engine infers
+    # possible occupations from (matcher.infer).
+    former_jobs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Kinds of opening the young person prefers (PREFERRED_KINDS; empty = no preference).
+    preferred_kinds: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     hours_min: Mapped[int] = mapped_column(default=10)
     hours_max: Mapped[int] = mapped_column(default=37)
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: ["da"])

@@ -23,3 +23,20 @@ def test_the_runner_refuses_an_unknown_benchmark(capsys):
     with pytest.raises(SystemExit):
         main(["engine", "nope"])
     assert "unknown benchmark(s): nope" in capsys.readouterr().err
+
+
+def test_the_quality_benchmark_prints_both_variants_and_the_baselines(capsys):
+    from bench.quality_bench import run
+
+    results = run("small", seed=3, out=print)
+    out = capsys.readouterr().out
+    for line in ("variant standard", "variant noisy", "skills->occupation", "fuzzy title"):
+        assert line in out
+    assert "true occupation served (allocated)" in out
+    for variant in results:
+        res = variant["results"]
+        # The engine ranks youth without a wish at least as well as the plain baseline, and
+        # far better than chance; every youth who can be served in their occupation mostly is.
+        assert res["engine (no caps)"]["no_wish"][0] >= res["skills->occupation"]["no_wish"][0]
+        assert res["engine (no caps)"]["all"][0] > 2 * res["random"]["all"][0]
+        assert variant["served_share"] >= 0.9

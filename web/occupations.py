@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 from rapidfuzz import fuzz, process
@@ -97,6 +97,16 @@ class OccupationIndex:
     def label(self, uri: str | None) -> str:
         return self.labels.get(uri or "", "")
 
+    def kept(self, items: list[str], uris: list[str]) -> list[str]:
+        """Typed items with the label of one of ``uris`` (occupations stored by URI, shown by
+        label in a form: :meth:`shown`) given back as that URI; other text stays as typed."""
+        by_label = {normalise(self.labels[u]): u for u in uris if u in self.labels}
+        return [by_label.get(normalise(item), item) for item in items]
+
+    def shown(self, items: list[str]) -> list[str]:
+        """The other way round: URIs as their labels, for a form field."""
+        return [self.labels.get(item, item) for item in items]
+
 
 _index: OccupationIndex | None = None
 _lock = threading.Lock()
@@ -113,6 +123,19 @@ def occupation_index(session: Session | None = None) -> OccupationIndex:
                 )
                 _index = OccupationIndex([tuple(r) for r in rows])  # type: ignore[misc]
     return _index
+
+
+def autocomplete(list_id: str, *, multiple: bool = False) -> dict[str, str]:
+    """The attributes that give an input the occupation autocomplete (a ``<datalist>`` with
+    ``list_id`` must be on the page; static/js/occupation-autocomplete.js fills it)."""
+    attrs = {
+        "list": list_id,
+        "data-autocomplete-url": url_for("occupations.search"),
+        "autocomplete": "off",
+    }
+    if multiple:  # a comma-separated list: the last item is looked up
+        attrs["data-autocomplete-multiple"] = ""
+    return attrs
 
 
 @bp.get("/occupations/search")

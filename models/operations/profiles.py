@@ -15,15 +15,17 @@ from models.enums import PENDING_STATUSES, ProfileStatus, SuggestionStatus
 from models.errors import Conflict, ValidationError
 from models.geo import Postcode
 from models.i18n import N_
+from models.occupation import Occupation
 from models.operations.audit import record_event
 from models.suggestion import Suggestion
 from models.user import User
 from models.validation import check_birth_year, check_free_text, check_free_texts, check_hours
-from models.youth import EDUCATION_LEVELS, YouthProfile
+from models.youth import EDUCATION_LEVELS, PREFERRED_KINDS, YouthProfile
 
 # Crockford's base32 without I, L, O, U: no look-alike characters, no accidental words.
 _PSEUDONYM_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
+ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
 
 
 def new_pseudonym() -> str:
@@ -49,6 +51,28 @@ class ProfileInput:
     needs_mentor: bool = False
     available_from: date | None = None
     support_notes: str = ""
+    former_jobs: list[str] = field(default_factory=list)
+    preferred_kinds: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, profile: YouthProfile) -> ProfileInput:
+        """What a profile holds now (to change one part of it through the same rules)."""
+        return cls(**{f.name: getattr(profile, f.name) for f in fields(cls)})
+
+
+def _occupation_texts(session: Session, name: str, items: list[str]) -> list[str]:
+    """Wishes and former jobs: free text through the identifier guard; an ESCO occupation URI
+    (picked from the list) as it is, if it is one (its UUID digits are no phone number)."""
+    texts = [item.strip() for item in items if item and item.strip()]
+    uris = {text for text in texts if text.startswith(ESCO_OCCUPATION)}
+    known = (
+        set(session.scalars(select(Occupation.uri).where(Occupation.uri.in_(uris))))
+        if uris
+        else set()
+    )
+    if uris - known:
+        raise ValidationError(name, N_("Unknown occupation."))
+    return [text if text in known else check_free_text(name, text) for text in texts]
 
 
 def _clean(session: Session, data: ProfileInput, today: date, *, new: bool) -> ProfileInput:
@@ -66,6 +90,9 @@ def _clean(session: Session, data: ProfileInput, today: date, *, new: bool) -> P
         raise ValidationError(
             "languages", N_("Give languages as two-letter codes, e.g. da, en, ar.")
         )
+    kinds = [str(kind).strip() for kind in data.preferred_kinds if str(kind).strip()]
+    if any(kind not in PREFERRED_KINDS for kind in kinds):
+        raise ValidationError("preferred_kinds", N_("Choose the preferred kinds from the list."))
     return ProfileInput(
         birth_year=data.birth_year,
         postcode=data.postcode.strip(),
@@ -73,7 +100,9 @@ def _clean(session: Session, data: ProfileInput, today: date, *, new: bool) -> P
         education_level=data.education_level,
         skills=check_free_texts("skills", data.skills),
         interests=check_free_texts("interests", data.interests),
-        wished_occupations=check_free_texts("wished_occupations", data.wished_occupations),
+        wished_occupations=_occupation_texts(
+            session, "wished_occupations", data.wished_occupations
+        ),
         hours_min=data.hours_min,
         hours_max=data.hours_max,
         languages=sorted(set(languages)),
@@ -81,6 +110,8 @@ def _clean(session: Session, data: ProfileInput, today: date, *, new: bool) -> P
         needs_mentor=bool(data.needs_mentor),
         available_from=data.available_from,
         support_notes=check_free_text("support_notes", data.support_notes),
+        former_jobs=_occupation_texts(session, "former_jobs", data.former_jobs),
+        preferred_kinds=[kind for kind in PREFERRED_KINDS if kind in kinds],
     )
 
 
@@ -130,6 +161,27 @@ def update_profile(
     session.flush()
     record_event(session, caseworker, "profile.update", profile, fields=changed)
     return profile
+
+
+def add_wished_occupation(
+    session: Session,
+    caseworker: User,
+    profile: YouthProfile,
+    occupation_uri: str,
+    *,
+    now: datetime | None = None,
+) -> bool:
+    """Add an ESCO occupation (by URI, which the engine takes as is) to the profile's wishes,
+    e.g. one of its possible occupations after talking it through with the young person.
+    A profile change like any other (same rules, audited); False if it was a wish already."""
+    if session.get(Occupation, occupation_uri) is None:
+        raise ValidationError("occupation", N_("Unknown occupation."))
+    if occupation_uri in profile.wished_occupations:
+        return False
+    data = ProfileInput.of(profile)
+    data.wished_occupations = [*profile.wished_occupations, occupation_uri]
+    update_profile(session, caseworker, profile, data, now=now)
+    return True
 
 
 def read_profile(session: Session, user: User, profile: YouthProfile) -> YouthProfile:

@@ -237,3 +237,27 @@ def test_huge_ids_and_unknown_paths_answer_404_problems(api, world, token_for):
         response = api("GET", path, token)
         assert response.status_code == 404, path
         assert response.mimetype == "application/problem+json"
+
+
+def test_profile_former_jobs_and_preferred_kinds_through_the_api(api, world, token_for):
+    token = token_for(world.users["caseworker"])
+    body = {
+        "birth_year": utcnow().year - 18,
+        "postcode": "2200",
+        "former_jobs": ["opvasker"],
+        "preferred_kinds": ["education", "job"],
+    }
+    created = api("POST", "/profiles", token, json=body)
+    assert created.status_code == 201
+    assert created.json["former_jobs"] == ["opvasker"]
+    assert created.json["preferred_kinds"] == ["job", "education"]
+    profile_id = created.json["id"]
+    patched = api("PATCH", f"/profiles/{profile_id}", token, json={"preferred_kinds": ["boss"]})
+    assert patched.status_code == 422
+    assert patched.json["errors"]["preferred_kinds"] == "Vælg de foretrukne typer fra listen."
+    patched = api(
+        "PATCH", f"/profiles/{profile_id}", token, json={"former_jobs": ["ring 12 34 56 78"]}
+    )
+    assert patched.status_code == 422 and "former_jobs" in patched.json["errors"]
+    patched = api("PATCH", f"/profiles/{profile_id}", token, json={"preferred_kinds": []})
+    assert patched.json["preferred_kinds"] == [] and patched.json["former_jobs"] == ["opvasker"]

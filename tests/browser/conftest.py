@@ -176,6 +176,22 @@ def _warm_up_the_engine(session: Session) -> None:
     engine_cache.fitted(session, local_date(utcnow()))
 
 
+@contextmanager
+def _engine_rebuilt_at_once() -> Iterator[None]:
+    """The pages must see what a test has just saved (an opening, a profile): the engine cache
+    rebuilds at once instead of in the background. On a busy machine a fit of the demo data
+    takes over ``background_after`` (3 s), and the cache would then keep answering with the
+    engine it has for ``rebuild_interval`` (5 min), without the opening a test just posted."""
+    from jobs.matching import engine_cache
+
+    before = engine_cache.background_after
+    engine_cache.background_after = float("inf")
+    try:
+        yield
+    finally:
+        engine_cache.background_after = before
+
+
 @pytest.fixture(scope="session")
 def live_server(
     chromium_path: str, database_factory: Any, tmp_path_factory: pytest.TempPathFactory
@@ -204,7 +220,8 @@ def live_server(
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", data, database_url)
+    with _engine_rebuilt_at_once():
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", data, database_url)
     server.shutdown()
     thread.join(timeout=10)
     app.extensions["db_engine"].dispose()

@@ -121,7 +121,7 @@ def test_bad_calls_raise_clear_errors(
         MatchEngine(taxonomy=tiny_taxonomy).rank([y], 3)
     with pytest.raises(ValueError, match="needs a Taxonomy"):
         MatchEngine().fit([])
-    with pytest.raises(ValueError, match="index_youths"):
+    with pytest.raises(ValueError, match="youth index"):
         engine.match_opening(make_opening(), 3)
 
 

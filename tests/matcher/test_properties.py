@@ -332,7 +332,7 @@ def _seed_case() -> tuple[list[Youth], list[Opening]]:
         id=7,
         birth_year=2000,
         postcode="4000",
-        max_commute_km=60.0,
+        max_commute_km=30.0,
         skills=("wash the dishes", "gaffeltruck", "rengøring"),
         wished_occupations=("Koekkenmedhjaelper",),
         hours_min=10.0,

@@ -29,7 +29,14 @@ CASEWORKERS = (Role.CASEWORKER,)
 def _input(body: dict[str, Any], base: ProfileInput | None = None) -> ProfileInput:
     values = {f.name: getattr(base, f.name) for f in fields(ProfileInput)} if base else {}
     values.update(body)
-    for name in ("skills", "interests", "wished_occupations", "languages"):
+    for name in (
+        "skills",
+        "interests",
+        "wished_occupations",
+        "languages",
+        "former_jobs",
+        "preferred_kinds",
+    ):
         if name in values and values[name] is None:
             values[name] = []
     if values.get("support_notes") is None and "support_notes" in values:

@@ -14,7 +14,7 @@ from models.enums import (
     TargetKind,
 )
 from models.operations.suggestions import REJECT_REASONS
-from models.youth import EDUCATION_LEVELS
+from models.youth import EDUCATION_LEVELS, PREFERRED_KINDS
 from web.api.fields import Boolean, Choice, Date, Integer, QueryInteger, Text, TextList
 
 MAX_PER_PAGE = 100
@@ -191,6 +191,13 @@ class ProfileInSchema(StrictSchema):
     skills = TextList(max_items=50, max_length=200)
     interests = TextList(max_items=50, max_length=200)
     wished_occupations = TextList(max_items=20, max_length=300)
+    former_jobs = TextList(max_items=20, max_length=300)
+    # Checked by the profile operation (a clear message per kind); listed for the document.
+    preferred_kinds = TextList(
+        max_items=len(PREFERRED_KINDS),
+        max_length=20,
+        metadata={"description": "Any of: " + ", ".join(PREFERRED_KINDS)},
+    )
     hours_min = Integer(minimum=1, maximum=37)
     hours_max = Integer(minimum=1, maximum=37)
     languages = TextList(max_items=20, max_length=3)
@@ -217,6 +224,10 @@ class ProfileSchema(Schema):
     skills = fields.List(fields.String(), required=True)
     interests = fields.List(fields.String(), required=True)
     wished_occupations = fields.List(fields.String(), required=True)
+    former_jobs = fields.List(fields.String(), required=True)
+    preferred_kinds = fields.List(
+        fields.String(metadata={"enum": list(PREFERRED_KINDS)}), required=True
+    )
     hours_min = fields.Integer(required=True)
     hours_max = fields.Integer(required=True)
     languages = fields.List(fields.String(), required=True)

@@ -8,15 +8,25 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput
 
 from models.enums import Outcome, ProfileStatus
 from models.operations.profiles import FOLLOW_UP_RESULTS, ProfileInput
 from models.operations.suggestions import REJECT_REASONS
-from models.youth import EDUCATION_LEVELS
-from web.caseworker.labels import EDUCATION, OUTCOME, PROFILE_STATUS, REJECT_REASON
+from models.youth import EDUCATION_LEVELS, PREFERRED_KINDS
+from web.caseworker.labels import EDUCATION, OUTCOME, PREFERRED_KIND, PROFILE_STATUS, REJECT_REASON
+from web.occupations import autocomplete, occupation_index
 
 
 class WholeNumberField(IntegerField):
@@ -76,6 +86,13 @@ class ProfileForm(FlaskForm):
     skills = StringField(_l("Skills"))
     interests = StringField(_l("Interests"))
     wished_occupations = StringField(_l("Wished occupations"))
+    former_jobs = StringField(_l("Former jobs"))
+    preferred_kinds = SelectMultipleField(
+        _l("Preferred kinds"),
+        choices=[SelectChoice(kind, PREFERRED_KIND[kind]) for kind in PREFERRED_KINDS],
+        option_widget=CheckboxInput(),
+        validate_choice=False,  # the operation says which kinds exist, in the user's language
+    )
     hours_min = WholeNumberField(
         _l("Hours per week, minimum"),
         default=10,
@@ -95,7 +112,20 @@ class ProfileForm(FlaskForm):
         validators=[Length(max=4000)],
     )
 
-    def to_input(self) -> ProfileInput:
+    def with_autocomplete(self) -> ProfileForm:
+        """Wished occupations and former jobs get the ESCO occupation autocomplete."""
+        for name in ("wished_occupations", "former_jobs"):
+            getattr(self, name).render_kw = autocomplete(f"{name}-options", multiple=True)
+        return self
+
+    def to_input(self, profile: Any = None) -> ProfileInput:
+        """The form's input; occupations the profile holds by URI stay URIs."""
+        index = occupation_index()
+
+        def occupations(name: str) -> list[str]:
+            stored = list(getattr(profile, name)) if profile is not None else []
+            return index.kept(split_list(getattr(self, name).data), stored)
+
         return ProfileInput(
             birth_year=self.birth_year.data,
             postcode=(self.postcode.data or "").strip(),
@@ -103,7 +133,9 @@ class ProfileForm(FlaskForm):
             education_level=self.education_level.data,
             skills=split_list(self.skills.data),
             interests=split_list(self.interests.data),
-            wished_occupations=split_list(self.wished_occupations.data),
+            wished_occupations=occupations("wished_occupations"),
+            former_jobs=occupations("former_jobs"),
+            preferred_kinds=list(self.preferred_kinds.data or []),
             hours_min=self.hours_min.data,
             hours_max=self.hours_max.data,
             languages=split_list(self.languages.data),
@@ -116,8 +148,11 @@ class ProfileForm(FlaskForm):
     def fill_from(self, profile: Any) -> None:
         for name in ("birth_year", "postcode", "max_commute_km", "education_level"):
             getattr(self, name).data = getattr(profile, name)
-        for name in ("skills", "interests", "wished_occupations", "languages"):
+        for name in ("skills", "interests", "languages"):
             getattr(self, name).data = join_list(getattr(profile, name))
+        for name in ("wished_occupations", "former_jobs"):
+            getattr(self, name).data = join_list(occupation_index().shown(getattr(profile, name)))
+        self.preferred_kinds.data = list(profile.preferred_kinds)
         for name in ("hours_min", "hours_max", "driving_licence", "needs_mentor"):
             getattr(self, name).data = getattr(profile, name)
         self.available_from.data = profile.available_from

@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from models.enums import Outcome, ProfileStatus, SuggestionStatus
+from models.youth import PREFERRED_KINDS
 from web.company.forms import KIND_LABELS
 
 PROFILE_STATUS = {
@@ -35,6 +36,8 @@ OUTCOME = {
     Outcome.INTERNSHIP: _l("Internship"),
     Outcome.NONE: _l("Nothing came of it"),
 }
+# The opening kinds' own labels; an education place before openings of that kind exist.
+PREFERRED_KIND = {kind: KIND_LABELS.get(kind, _l("Education place")) for kind in PREFERRED_KINDS}
 EDUCATION = {
     "none": _l("No completed education"),
     "primary": _l("Primary school (folkeskole)"),
@@ -88,6 +91,7 @@ def template_globals() -> dict[str, Any]:
         "SUGGESTION_STATUS": SUGGESTION_STATUS,
         "OUTCOME": OUTCOME,
         "EDUCATION": EDUCATION,
+        "PREFERRED_KIND": PREFERRED_KIND,
         "REJECT_REASON": REJECT_REASON,
         "AUDIT_ACTION": AUDIT_ACTION,
         "END_REASON": END_REASON,

@@ -15,12 +15,13 @@ from models.audit import AuditEvent
 from models.base import utcnow
 from models.caseload import SORTS, CaseloadFilters, caseload, last_approval_at
 from models.enums import ProfileStatus, SuggestionStatus, TargetKind
-from models.errors import Conflict
+from models.errors import Conflict, ValidationError
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.audit import record_event
 from models.operations.placement import targets_left
 from models.operations.profiles import (
+    add_wished_occupation,
     confirm_profile,
     create_profile,
     days_without_approved_proposal,
@@ -45,6 +46,7 @@ from web.caseworker.forms import (
 )
 from web.caseworker.labels import PROFILE_STATUS
 from web.caseworker.paging import Page
+from web.caseworker.possible import possible_for, understood_wishes
 from web.db import get_db
 from web.i18n import translate_error
 from web.partner_forms import attempt
@@ -124,9 +126,9 @@ def new_profile() -> str | Response:
             flash(_("Profile %(p)s created.", p=profile.pseudonym), "success")
             _run_fast_path(profile)
             return redirect(url_for("caseworker.profile", profile_id=profile.id))
-    return render_template("caseworker/profile_form.html", form=form, profile=None), (
-        422 if form.errors else 200
-    )
+    return render_template(
+        "caseworker/profile_form.html", form=form.with_autocomplete(), profile=None
+    ), (422 if form.errors else 200)
 
 
 @bp.route("/profiles/<int:profile_id>/edit", methods=["GET", "POST"])
@@ -136,7 +138,7 @@ def edit_profile(profile_id: int) -> str | Response | tuple[str, int]:
     form = ProfileForm()
     if form.validate_on_submit():
         with attempt(db, form, fallback="birth_year") as done:
-            update_profile(db, current_user, profile, form.to_input())
+            update_profile(db, current_user, profile, form.to_input(profile))
         if done.ok:
             db.commit()
             flash(_("Profile %(p)s saved.", p=profile.pseudonym), "success")
@@ -146,9 +148,9 @@ def edit_profile(profile_id: int) -> str | Response | tuple[str, int]:
         form.fill_from(profile)
         read_profile(db, current_user, profile)
         db.commit()
-    return render_template("caseworker/profile_form.html", form=form, profile=profile), (
-        422 if form.errors else 200
-    )
+    return render_template(
+        "caseworker/profile_form.html", form=form.with_autocomplete(), profile=profile
+    ), (422 if form.errors else 200)
 
 
 def _suggestions_of(profile: YouthProfile) -> list[Suggestion]:
@@ -226,6 +228,8 @@ def render_profile(
             today=today,
             TargetKind=TargetKind,
             matching_available=matching.is_available(),
+            possible=possible_for(profile),
+            wishes=understood_wishes(profile),
         ),
         status,
     )
@@ -307,3 +311,24 @@ def follow_up(profile_id: int) -> Response | tuple[str, int]:
             flash(_("The follow-up is recorded."), "success")
             return redirect(url_for("caseworker.profile", profile_id=found.id))
     return render_profile(found, forms={0: {"follow_up": form}}, status=422)
+
+@bp.post("/profiles/<int:profile_id>/wishes")
+def add_wish(profile_id: int) -> Response:
+    """ "Add as wish": one of the possible occupations becomes a wish (by its ESCO URI),
+    after the caseworker has talked it through with the young person."""
+    db = get_db()
+    found = get_scoped_or_404(profiles_for(current_user), YouthProfile, profile_id)
+    try:
+        added = add_wished_occupation(db, current_user, found, request.form.get("occupation", ""))
+    except ValidationError as error:
+        db.rollback()
+        flash(translate_error(error), "error")
+        return redirect(url_for("caseworker.profile", profile_id=found.id))
+    db.commit()
+    if added:
+        wish = understood_wishes(found)[-1]
+        flash(_("%(occupation)s added as a wish.", occupation=wish.text), "success")
+        _run_fast_path(found)
+    else:
+        flash(_("This occupation is already a wish."), "info")
+    return redirect(url_for("caseworker.profile", profile_id=found.id))

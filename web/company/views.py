@@ -33,7 +33,7 @@ from web.company.forms import AnswerForm, OpeningForm
 from web.db import get_db
 from web.i18n import translate_error
 from web.mentor.slots import caseworker_contact, register_slot_routes
-from web.occupations import occupation_index
+from web.occupations import autocomplete, occupation_index
 from web.pagination import paginate
 from web.partner_forms import attempt, join_list, show_error, split_list
 from web.refresh import refresh_suggestions
@@ -170,11 +170,7 @@ def _resolve_occupation(form: OpeningForm) -> str | None:
 def _render_form(
     form: OpeningForm, opening: JobOpening | None, findings: Any = (), status: int = 200
 ):
-    form.occupation.render_kw = {
-        "list": "occupation-options",
-        "data-autocomplete-url": url_for("occupations.search"),
-        "autocomplete": "off",
-    }
+    form.occupation.render_kw = autocomplete("occupation-options")
     return (
         render_template("company/opening_form.html", form=form, opening=opening, findings=findings),
         status,

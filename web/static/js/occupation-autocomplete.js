@@ -1,6 +1,8 @@
 // Occupation autocomplete: fills the <datalist> of every input[data-autocomplete-url] with
 // the server's fuzzy matches. Without JavaScript the form still works: the server resolves
 // the typed label. No inline script, so a strict Content-Security-Policy can apply.
+// With data-autocomplete-multiple the input holds a comma-separated list: the last item is
+// looked up, and an option keeps the items before it.
 (function () {
   "use strict";
 
@@ -13,14 +15,27 @@
     var timer = null;
     var lastQuery = "";
     var controller = null;
+    var multiple = input.hasAttribute("data-autocomplete-multiple");
+
+    function cut() {
+      // Where the item being typed starts ("lag" in "bager, lag").
+      return multiple ? input.value.lastIndexOf(",") + 1 : 0;
+    }
+
+    function head() {
+      // The items before the one being typed, as an option repeats them ("bager, ").
+      var at = cut();
+      return at > 0 ? input.value.slice(0, at).trim() + " " : "";
+    }
 
     function fill(hits) {
+      var before = head();
       while (list.firstChild) {
         list.removeChild(list.firstChild);
       }
       hits.forEach(function (hit) {
         var option = document.createElement("option");
-        option.value = hit.label;
+        option.value = before + hit.label;
         if (hit.matched && hit.matched !== hit.label) {
           option.label = hit.label + " (" + hit.matched + ")";
         }
@@ -29,7 +44,7 @@
     }
 
     function lookUp() {
-      var query = input.value.trim();
+      var query = input.value.slice(cut()).trim();
       if (query.length < 2 || query === lastQuery) {
         return;
       }
