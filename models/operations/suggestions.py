@@ -26,7 +26,7 @@ from models.i18n import N_
 from models.mentor_slot import MentorSlot
 from models.operations.audit import record_event
 from models.operations.outbox import enqueue
-from models.operations.placement import close_if_full, close_the_loop
+from models.operations.placement import SLOT_FULL, close_if_full, close_the_loop
 from models.operations.profiles import check_follow_up
 from models.session import hold_write_lock, is_postgres
 from models.suggestion import Suggestion
@@ -160,6 +160,9 @@ def answer_as_mentor(
         slot_query = slot_query.with_for_update()
     slot = session.execute(slot_query).scalar_one()
     session.refresh(suggestion)
+    if accept and suggestion.reason_code == SLOT_FULL:
+        # The offer expired because another young person took the last place meanwhile.
+        raise Conflict(N_("This mentor slot is full."))
     _require(suggestion, SuggestionStatus.APPROVED)
     if not accept:
         suggestion.status = SuggestionStatus.DECLINED
