@@ -22,9 +22,11 @@ from models.enums import (
     TargetKind,
 )
 from models.errors import Conflict, ValidationError
+from models.figure_event import FigureKind
 from models.i18n import N_
 from models.mentor_slot import MentorSlot
 from models.operations.audit import record_event
+from models.operations.figures import record_first_approval, record_for_suggestion
 from models.operations.outbox import enqueue
 from models.operations.profiles import check_follow_up
 from models.session import is_postgres
@@ -64,6 +66,14 @@ def approve_suggestion(
     suggestion.decided_at = now
     suggestion.youth.last_activity_at = now
     session.flush()
+    record_first_approval(session, suggestion, now)
+    record_for_suggestion(
+        session,
+        FigureKind.SUGGESTION_APPROVED,
+        suggestion,
+        detail=str(suggestion.target_kind),
+        now=now,
+    )
     record_event(session, caseworker, "suggestion.approve", suggestion)
     for partner in _partner_users(session, suggestion):
         enqueue(
@@ -121,6 +131,10 @@ def _answered(
     suggestion.responded_by_id = user.id
     suggestion.responded_at = now
     session.flush()
+    figure = FigureKind.COMPANY_ANSWERED if kind == "proposal" else FigureKind.MENTOR_ANSWERED
+    record_for_suggestion(session, figure, suggestion, detail=str(suggestion.status), now=now)
+    if suggestion.status is SuggestionStatus.ACCEPTED:
+        record_for_suggestion(session, FigureKind.MENTOR_ASSIGNED, suggestion, now=now)
     record_event(session, user, f"{kind}.answer", suggestion, **detail)
     _tell_caseworker(session, suggestion, f"{kind}.answered")
     return suggestion
@@ -207,6 +221,13 @@ def record_outcome(
         youth.status = ProfileStatus.PLACED
         youth.follow_up_on = follow_up_on or date.fromordinal(now.date().toordinal() + 30)
         youth.last_activity_at = now
+        record_for_suggestion(
+            session,
+            FigureKind.PLACED_EDUCATION if outcome is Outcome.EDUCATION else FigureKind.PLACED_JOB,
+            suggestion,
+            detail=str(outcome),
+            now=now,
+        )
     session.flush()
     record_event(session, caseworker, "suggestion.outcome", suggestion, outcome=str(outcome))
     return suggestion

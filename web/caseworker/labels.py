@@ -31,6 +31,7 @@ OUTCOME = {
     Outcome.JOB: _l("Job"),
     Outcome.APPRENTICESHIP: _l("Apprenticeship"),
     Outcome.INTERNSHIP: _l("Internship"),
+    Outcome.EDUCATION: _l("Started education"),
     Outcome.NONE: _l("Nothing came of it"),
 }
 EDUCATION = {

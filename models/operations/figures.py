@@ -1,0 +1,211 @@
+"""Recording figure events: the one function operations call at each countable moment.
+
+:func:`record_figure` writes one :class:`~models.figure_event.FigureEvent` (no personal
+data; see models/figure_event.py). Operations call it in their own transaction, so a
+rolled-back change leaves no count behind. Suggestions, which the matching job inserts in
+bulk, are counted by :func:`sweep_suggestions` (the nightly run and retention call it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.enums import OpeningKind, SuggestionStatus, TargetKind
+from models.figure_event import FigureCursor, FigureEvent, FigureKind
+from models.geo import Postcode
+from models.mentor_slot import MentorSlot
+from models.opening import JobOpening
+from models.organisation import organisation_partnership, partnership_municipality
+from models.suggestion import Suggestion
+from models.youth import YouthProfile
+
+# Decided states that followed a caseworker's approval (the proposal reached the partner).
+APPROVED_OR_LATER = (
+    SuggestionStatus.APPROVED,
+    SuggestionStatus.INTERESTED,
+    SuggestionStatus.DECLINED,
+    SuggestionStatus.ACCEPTED,
+    SuggestionStatus.PLACED,
+    SuggestionStatus.ENDED,
+    SuggestionStatus.WITHDRAWN,
+    SuggestionStatus.EXPIRED,
+)
+
+
+def partnership_of(
+    session: Session, municipality_code: int | None, organisation_id: int | None = None
+) -> int | None:
+    """The partnership an event belongs to: the organisation's partnership that covers the
+    municipality, else the municipality's, else the organisation's (lowest id wins)."""
+    pm = partnership_municipality.c
+    op = organisation_partnership.c
+    by_place = select(pm.partnership_id).where(pm.municipality_code == municipality_code)
+    by_org = select(op.partnership_id).where(op.organisation_id == organisation_id)
+    for query in (
+        by_place.where(pm.partnership_id.in_(by_org)) if organisation_id else None,
+        by_place if municipality_code is not None else None,
+        by_org if organisation_id else None,
+    ):
+        if query is not None:
+            found = session.scalar(query.order_by(sa.text("1")).limit(1))
+            if found is not None:
+                return int(found)
+    return None
+
+
+def record_figure(
+    session: Session,
+    kind: FigureKind,
+    *,
+    municipality_code: int | None = None,
+    organisation_id: int | None = None,
+    partnership_id: int | None = None,
+    opening_kind: OpeningKind | str | None = None,
+    detail: str | None = None,
+    days: int | None = None,
+    amount: int = 1,
+    now: datetime | None = None,
+) -> FigureEvent:
+    """Count one moment. Give the municipality (and the organisation for partner events);
+    the partnership is looked up unless given. Never pass anything about a person."""
+    now = now or utcnow()
+    if partnership_id is None:
+        partnership_id = partnership_of(session, municipality_code, organisation_id)
+    event = FigureEvent(
+        kind=str(kind),
+        day=now.date(),
+        at=now,
+        partnership_id=partnership_id,
+        municipality_code=municipality_code,
+        opening_kind=str(opening_kind) if opening_kind is not None else None,
+        detail=detail,
+        days=days,
+        amount=amount,
+    )
+    session.add(event)
+    return event
+
+
+def municipality_of_postcode(session: Session, postcode: str | None) -> int | None:
+    if not postcode:
+        return None
+    return session.scalar(select(Postcode.municipality_code).where(Postcode.code == postcode))
+
+
+def record_for_opening(
+    session: Session, kind: FigureKind, opening: JobOpening, **kw: object
+) -> FigureEvent:
+    return record_figure(
+        session,
+        kind,
+        municipality_code=municipality_of_postcode(session, opening.postcode),
+        organisation_id=opening.organisation_id,
+        opening_kind=opening.kind,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def record_for_slot(
+    session: Session, kind: FigureKind, slot: MentorSlot, **kw: object
+) -> FigureEvent:
+    return record_figure(
+        session,
+        kind,
+        municipality_code=municipality_of_postcode(session, slot.postcode),
+        organisation_id=slot.organisation_id,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def record_for_suggestion(
+    session: Session, kind: FigureKind, suggestion: Suggestion, **kw: object
+) -> FigureEvent:
+    """An event about a proposal: counted where the young person's municipality is."""
+    target = suggestion.opening or suggestion.mentor_slot
+    return record_figure(
+        session,
+        kind,
+        municipality_code=suggestion.youth.municipality_code,
+        organisation_id=target.organisation_id if target is not None else None,
+        opening_kind=suggestion.opening.kind if suggestion.opening is not None else None,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def record_first_approval(session: Session, suggestion: Suggestion, now: datetime) -> None:
+    """The IPS "rapid search" figure: days from profile creation to the first approval."""
+    earlier = session.scalar(
+        select(Suggestion.id)
+        .where(
+            Suggestion.youth_id == suggestion.youth_id,
+            Suggestion.id != suggestion.id,
+            Suggestion.decided_at.is_not(None),
+            Suggestion.status.in_(APPROVED_OR_LATER),
+        )
+        .limit(1)
+    )
+    if earlier is None:
+        days = max(0, (now - suggestion.youth.created_at).days)
+        record_for_suggestion(session, FigureKind.FIRST_APPROVAL, suggestion, days=days, now=now)
+
+
+SUGGESTION_CURSOR = "suggestion"
+
+
+def sweep_suggestions(session: Session, now: datetime | None = None) -> int:
+    """Count suggestions stored since the last sweep, one event per municipality, target
+    kind, opening kind and day (aggregated in SQL). Returns how many were counted."""
+    cursor = session.get(FigureCursor, SUGGESTION_CURSOR)
+    if cursor is None:
+        cursor = FigureCursor(name=SUGGESTION_CURSOR, last_id=0)
+        session.add(cursor)
+    top = session.scalar(select(func.max(Suggestion.id))) or 0
+    if top <= cursor.last_id:
+        return 0
+    rows = session.execute(
+        select(
+            YouthProfile.municipality_code,
+            Suggestion.target_kind,
+            JobOpening.kind,
+            JobOpening.organisation_id,
+            MentorSlot.organisation_id,
+            func.count(),
+        )
+        .select_from(Suggestion)
+        .join(YouthProfile, YouthProfile.id == Suggestion.youth_id)
+        .outerjoin(JobOpening, JobOpening.id == Suggestion.opening_id)
+        .outerjoin(MentorSlot, MentorSlot.id == Suggestion.mentor_slot_id)
+        .where(Suggestion.id > cursor.last_id, Suggestion.id <= top)
+        .group_by(
+            YouthProfile.municipality_code,
+            Suggestion.target_kind,
+            JobOpening.kind,
+            JobOpening.organisation_id,
+            MentorSlot.organisation_id,
+        )
+    ).all()
+    counted = 0
+    partnerships: dict[tuple[int, int | None], int | None] = {}
+    for code, target_kind, opening_kind, opening_org, slot_org, n in rows:
+        org = opening_org if target_kind == TargetKind.OPENING else slot_org
+        if (code, org) not in partnerships:
+            partnerships[(code, org)] = partnership_of(session, code, org)
+        record_figure(
+            session,
+            FigureKind.SUGGESTION_MADE,
+            municipality_code=code,
+            partnership_id=partnerships[(code, org)],
+            opening_kind=opening_kind,
+            detail=str(target_kind),
+            amount=n,
+            now=now,
+        )
+        counted += n
+    cursor.last_id = top
+    session.flush()
+    return counted
