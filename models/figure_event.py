@@ -57,9 +57,9 @@ class FigureEvent(Base):
 
 
 class FigureCursor(Base):
-    """How far a sweep has counted a table that others fill in bulk (e.g. suggestions)."""
+    """Until when a sweep has counted a table that others fill in bulk (e.g. suggestions)."""
 
     __tablename__ = "figure_cursor"
 
     name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    last_id: Mapped[int] = mapped_column(default=0)
+    swept_until: Mapped[datetime | None]

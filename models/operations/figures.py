@@ -8,7 +8,7 @@ bulk, are counted by :func:`sweep_suggestions` (the nightly run and retention ca
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from models.geo import Postcode
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.organisation import organisation_partnership, partnership_municipality
+from models.session import is_postgres
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
 
@@ -155,47 +156,58 @@ def record_first_approval(session: Session, suggestion: Suggestion, now: datetim
 
 
 SUGGESTION_CURSOR = "suggestion"
+# Suggestions are counted once they are this old: every transaction that stores them (the
+# nightly run included) has committed by then, so a window is never swept while rows that
+# belong in it are still invisible, and windows never overlap: each is counted exactly once.
+SWEEP_MARGIN = timedelta(hours=1)
 
 
-def sweep_suggestions(session: Session, now: datetime | None = None) -> int:
-    """Count suggestions stored since the last sweep, one event per municipality, target
-    kind, opening kind and day (aggregated in SQL). Returns how many were counted."""
-    cursor = session.get(FigureCursor, SUGGESTION_CURSOR)
+def sweep_suggestions(
+    session: Session, now: datetime | None = None, *, margin: timedelta = SWEEP_MARGIN
+) -> int:
+    """Count the suggestions stored in the window since the last sweep (up to ``now -
+    margin``): one event per municipality, target kind, opening kind and day, aggregated in
+    SQL. The nightly run and retention call it. Returns how many were counted."""
+    now = now or utcnow()
+    until = now - margin
+    query = select(FigureCursor).where(FigureCursor.name == SUGGESTION_CURSOR)
+    if is_postgres(session):
+        query = query.with_for_update()  # two sweeps at once: the second waits
+    cursor = session.scalar(query)
     if cursor is None:
-        cursor = FigureCursor(name=SUGGESTION_CURSOR, last_id=0)
+        cursor = FigureCursor(name=SUGGESTION_CURSOR, swept_until=None)
         session.add(cursor)
-    top = session.scalar(select(func.max(Suggestion.id))) or 0
-    if top <= cursor.last_id:
+    since = cursor.swept_until
+    if since is not None and since >= until:
         return 0
+    day = func.date(Suggestion.created_at).label("day")
+    window = [Suggestion.created_at < until]
+    if since is not None:
+        window.append(Suggestion.created_at >= since)
+    group = (
+        YouthProfile.municipality_code,
+        Suggestion.target_kind,
+        JobOpening.kind,
+        JobOpening.organisation_id,
+        MentorSlot.organisation_id,
+        day,
+    )
     rows = session.execute(
-        select(
-            YouthProfile.municipality_code,
-            Suggestion.target_kind,
-            JobOpening.kind,
-            JobOpening.organisation_id,
-            MentorSlot.organisation_id,
-            func.count(),
-        )
+        select(*group, func.count())
         .select_from(Suggestion)
         .join(YouthProfile, YouthProfile.id == Suggestion.youth_id)
         .outerjoin(JobOpening, JobOpening.id == Suggestion.opening_id)
         .outerjoin(MentorSlot, MentorSlot.id == Suggestion.mentor_slot_id)
-        .where(Suggestion.id > cursor.last_id, Suggestion.id <= top)
-        .group_by(
-            YouthProfile.municipality_code,
-            Suggestion.target_kind,
-            JobOpening.kind,
-            JobOpening.organisation_id,
-            MentorSlot.organisation_id,
-        )
+        .where(*window)
+        .group_by(*group)
     ).all()
     counted = 0
     partnerships: dict[tuple[int, int | None], int | None] = {}
-    for code, target_kind, opening_kind, opening_org, slot_org, n in rows:
+    for code, target_kind, opening_kind, opening_org, slot_org, on, n in rows:
         org = opening_org if target_kind == TargetKind.OPENING else slot_org
         if (code, org) not in partnerships:
             partnerships[(code, org)] = partnership_of(session, code, org)
-        record_figure(
+        event = record_figure(
             session,
             FigureKind.SUGGESTION_MADE,
             municipality_code=code,
@@ -205,7 +217,8 @@ def sweep_suggestions(session: Session, now: datetime | None = None) -> int:
             amount=n,
             now=now,
         )
+        event.day = on if isinstance(on, date) else date.fromisoformat(str(on)[:10])
         counted += n
-    cursor.last_id = top
+    cursor.swept_until = until
     session.flush()
     return counted

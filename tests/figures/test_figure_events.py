@@ -44,7 +44,7 @@ def _scenario(db, make_user, make_org, make_youth, make_opening, make_slot, make
     suggestions = [make_suggestion(y, job) for y in youths[:6]]
     suggestions.append(make_suggestion(youths[6], school))
     offer = make_suggestion(youths[0], slot)
-    sweep_suggestions(db)
+    sweep_suggestions(db, utcnow() + timedelta(hours=2))
     for s in suggestions:
         approve_suggestion(db, caseworker, s)
     approve_suggestion(db, caseworker, offer)
@@ -179,8 +179,27 @@ def test_sweep_counts_each_suggestion_once(db, make_youth, make_opening, make_su
     youth = make_youth()
     opening = make_opening()
     make_suggestion(youth, opening)
-    assert sweep_suggestions(db) == 1
-    assert sweep_suggestions(db) == 0
+    assert sweep_suggestions(db) == 0  # too fresh: its transaction may not have committed
+    later = utcnow() + timedelta(hours=2)
+    assert sweep_suggestions(db, later) == 1
+    assert sweep_suggestions(db, later) == 0
+    assert sweep_suggestions(db, later + timedelta(days=1)) == 0
+    made = db.scalar(
+        select(func.sum(FigureEvent.amount)).where(
+            FigureEvent.kind == FigureKind.SUGGESTION_MADE.value
+        )
+    )
+    assert made == 1
+
+
+def test_retention_counts_suggestions_before_it_erases_them(
+    db, make_youth, make_opening, make_suggestion
+):
+    youth = make_youth()
+    make_suggestion(youth, make_opening())
+    retention_work(db, None, datetime.now(UTC) + timedelta(days=3 * 365), JobSettings())
+    gone = select(func.count()).select_from(YouthProfile).where(YouthProfile.id == youth.id)
+    assert db.scalar(gone) == 0
     made = db.scalar(
         select(func.sum(FigureEvent.amount)).where(
             FigureEvent.kind == FigureKind.SUGGESTION_MADE.value

@@ -12,12 +12,12 @@ import sys
 import pygal
 from pygal.style import Style
 
+from models.figures import Chart
+
 # pygal adds an import hook for its optional map plugins (pygal.maps.*) that only has the
 # legacy find_module: every later import then warns (an error under the test settings).
 # No map plugin is used here, so the hook goes.
 sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
-
-from models.figures import Chart
 
 # Colours with at least 3:1 contrast to white, told apart by more than hue alone.
 PALETTE = ("#1f5f99", "#b8520a", "#2d7a3a", "#7b3f98", "#a3231f", "#4d4d4d", "#00707a")
