@@ -17,7 +17,7 @@ from models.enums import (
     SuggestionStatus,
     TargetKind,
 )
-from models.figure_event import FigureCursor, FigureEvent, FigureKind
+from models.figure_event import FigureCursor, FigureDay, FigureEvent, FigureKind
 from models.geo import Municipality, Postcode
 from models.jobrun import JobRun
 from models.mentor_slot import MentorSlot
@@ -36,6 +36,7 @@ __all__ = [
     "AuditEvent",
     "ContactPerson",
     "FigureCursor",
+    "FigureDay",
     "FigureEvent",
     "FigureKind",
     "InspirationNote",

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.enums import OpeningKind
-from models.figure_event import FigureEvent, FigureKind
+from models.figure_event import FLOW_KINDS, FigureCursor, FigureDay, FigureEvent, FigureKind
 from models.geo import Municipality
 
 # --- figures over time, from the event table (models/figure_event.py) ----------------------
@@ -67,9 +67,10 @@ def bucket_of(day: date, grain: str) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _bucket_sql(session: Session, grain: str) -> sa.ColumnElement[Any]:
-    """The first day of an event's week (Monday) or month, computed by the database."""
-    day = FigureEvent.day
+def _bucket_sql(session: Session, grain: str, day: Any) -> sa.ColumnElement[Any]:
+    """The first day of a row's week (Monday) or month, computed by the database."""
+    if grain == "day":
+        return day
     if session.get_bind().dialect.name == "postgresql":
         return sa.cast(func.date_trunc(grain, day), sa.Date)
     if grain == "month":
@@ -77,6 +78,81 @@ def _bucket_sql(session: Session, grain: str) -> sa.ColumnElement[Any]:
     # SQLite: strftime('%w') is 0 for Sunday; back up to Monday.
     shift = (sa.cast(func.strftime("%w", day), sa.Integer) + 6) % 7
     return func.date(day, sa.literal("-") + sa.cast(shift, sa.String) + sa.literal(" days"))
+
+
+ROLLUP_CURSOR = "rollup"
+
+
+def rolled_up_until(session: Session) -> date | None:
+    """The last day whose events are in figure_day (None: nothing rolled up yet)."""
+    until = session.scalar(
+        select(FigureCursor.swept_until).where(FigureCursor.name == ROLLUP_CURSOR)
+    )
+    return until.date() if until is not None else None
+
+
+def _grouped(
+    session: Session,
+    scope: Scope | None,
+    start: date,
+    end: date,
+    kinds: list[str],
+    by: str,
+) -> list[tuple[Any, str, str | None, str | None, int | None, int, int]]:
+    """Sums of the events of ``kinds`` in a scope (None: per municipality) and period, by
+    ``by`` (a grain: week, month, day; or "municipality"):
+    ``(by, kind, opening kind, detail, days, sum of amounts, number of events)``.
+
+    Whole days rolled up in figure_day are read from there, the days after from
+    figure_event; both are grouped by the database."""
+    rows: list[tuple[Any, str, str | None, str | None, int | None, int, int]] = []
+    rolled = rolled_up_until(session)
+    if rolled is not None and start <= rolled:
+        level = scope.level if scope is not None else "municipality"
+        dim = (
+            FigureDay.scope_id if by == "municipality" else _bucket_sql(session, by, FigureDay.day)
+        )
+        where = [
+            FigureDay.level == level,
+            FigureDay.kind.in_(kinds),
+            FigureDay.day >= start,
+            FigureDay.day <= min(end, rolled),
+        ]
+        if scope is not None:
+            where.append(FigureDay.scope_id == (scope.id or 0))
+        columns = (dim, FigureDay.kind, FigureDay.opening_kind, FigureDay.detail, FigureDay.days)
+        rows += session.execute(
+            select(*columns, func.sum(FigureDay.amount), func.sum(FigureDay.events))
+            .where(*where)
+            .group_by(*columns)
+        ).all()
+        start = rolled + timedelta(days=1)
+    if start <= end:
+        dim = (
+            FigureEvent.municipality_code
+            if by == "municipality"
+            else _bucket_sql(session, by, FigureEvent.day)
+        )
+        where = [FigureEvent.kind.in_(kinds), FigureEvent.day >= start, FigureEvent.day <= end]
+        where.append(
+            scope.condition() if scope is not None else FigureEvent.municipality_code.is_not(None)
+        )
+        columns = (
+            dim,
+            FigureEvent.kind,
+            FigureEvent.opening_kind,
+            FigureEvent.detail,
+            FigureEvent.days,
+        )
+        rows += session.execute(
+            select(*columns, func.sum(FigureEvent.amount), func.count())
+            .where(*where)
+            .group_by(*columns)
+        ).all()
+    return [
+        (dim_value, kind, ok, detail, days, int(amount or 0), int(n or 0))
+        for dim_value, kind, ok, detail, days, amount, n in rows
+    ]
 
 
 def _as_date(value: Any) -> date:
@@ -108,6 +184,7 @@ CHARTS: dict[str, tuple[Line, ...]] = {
         Line("mentor_places", FigureKind.SLOT_POSTED),
     ),
     "youth": (
+        Line("youth_active", FigureKind.YOUTH_ACTIVE),
         Line("profiles_created", FigureKind.PROFILE_CREATED),
         Line("profiles_activated", FigureKind.PROFILE_ACTIVATED),
     ),
@@ -161,37 +238,47 @@ def _suppress(value: int | None) -> int | None:
 
 
 def figure_charts(
-    session: Session, scope: Scope, period: Period, *, suppress: bool = False
+    session: Session,
+    scope: Scope,
+    period: Period,
+    *,
+    suppress: bool = False,
+    only: tuple[str, ...] | None = None,
 ) -> dict[str, Chart]:
-    """Every chart of a scope and period, from two grouped queries over figure_event."""
-    bucket = _bucket_sql(session, period.grain).label("bucket")
-    where = (scope.condition(), FigureEvent.day >= period.start, FigureEvent.day <= period.end)
+    """The charts of a scope and period (``only`` some of them), from grouped queries over
+    figure_day and figure_event: one for the counted kinds and the days to a first
+    approval, one for the daily snapshots of active young people."""
+    chosen = {key: CHARTS[key] for key in (only or tuple(CHARTS))}
+    kinds = {line.kind for lines in chosen.values() for line in lines}
     # (kind, bucket) -> [(opening kind, detail, sum)]: few entries each, read per line.
     sums: dict[tuple[str, date], list[tuple[str | None, str | None, int]]] = defaultdict(list)
-    for kind, opening_kind, detail, when, total in session.execute(
-        select(
-            FigureEvent.kind,
-            FigureEvent.opening_kind,
-            FigureEvent.detail,
-            bucket,
-            func.sum(FigureEvent.amount),
-        )
-        .where(*where, FigureEvent.kind != FigureKind.FIRST_APPROVAL.value)
-        .group_by(FigureEvent.kind, FigureEvent.opening_kind, FigureEvent.detail, bucket)
-    ):
-        sums[(kind, _as_date(when))].append((opening_kind, detail, int(total or 0)))
     # Days to the first approval: a histogram per bucket; medians are read from it.
-    histograms: dict[date, dict[int, int]] = defaultdict(dict)
-    for when, days, n in session.execute(
-        select(bucket, FigureEvent.days, func.count())
-        .where(*where, FigureEvent.kind == FigureKind.FIRST_APPROVAL.value)
-        .group_by(bucket, FigureEvent.days)
-    ):
-        histograms[_as_date(when)][int(days or 0)] = int(n)
+    histograms: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    counted = [k.value for k in kinds if k is not FigureKind.YOUTH_ACTIVE]
+    if counted:
+        for when, kind, opening_kind, detail, days, amount, n in _grouped(
+            session, scope, period.start, period.end, counted, period.grain
+        ):
+            if kind == FigureKind.FIRST_APPROVAL.value:
+                histograms[_as_date(when)][int(days or 0)] += n
+            else:
+                sums[(kind, _as_date(when))].append((opening_kind, detail, amount))
+    # Active young people: a stock, read from the last snapshot day of each bucket.
+    per_day: dict[date, int] = defaultdict(int)
+    if FigureKind.YOUTH_ACTIVE in kinds:
+        for day, *_rest, amount, _n in _grouped(
+            session, scope, period.start, period.end, [FigureKind.YOUTH_ACTIVE.value], "day"
+        ):
+            per_day[_as_date(day)] += amount
+    stock: dict[date, tuple[date, int]] = {}
+    for day, total in per_day.items():
+        first = bucket_of(day, period.grain)
+        if first not in stock or stock[first][0] < day:
+            stock[first] = (day, total)
 
     buckets = period.buckets()
     charts: dict[str, Chart] = {}
-    for key, lines in CHARTS.items():
+    for key, lines in chosen.items():
         values: dict[str, list[int | None]] = {}
         totals: dict[str, int | None] = {}
         for line in lines:
@@ -202,6 +289,11 @@ def figure_charts(
                     for days, n in histogram.items():
                         overall[days] += n
                 totals[line.key] = _median(overall)
+                continue
+            if line.kind is FigureKind.YOUTH_ACTIVE:
+                values[line.key] = [stock[b][1] if b in stock else 0 for b in buckets]
+                latest = max(stock.values(), default=None)
+                totals[line.key] = latest[1] if latest else 0  # at the end of the period
                 continue
             per_bucket = [_line_sum(line, sums.get((line.kind.value, b), ())) for b in buckets]
             values[line.key] = list(per_bucket)
@@ -240,37 +332,15 @@ def _median(histogram: dict[int, int]) -> int | None:
 def municipality_totals(
     session: Session, period: Period, *, suppress: bool = False
 ) -> list[tuple[int, str, dict[str, int | None]]]:
-    """Per municipality, the period's totals of each line (one grouped query)."""
-    lines = [
-        line
-        for chart in CHARTS.values()
-        for line in chart
-        if line.kind is not FigureKind.FIRST_APPROVAL
-    ]
+    """Per municipality, the period's totals of each line (grouped by the database)."""
+    lines = [line for chart in CHARTS.values() for line in chart if line.kind in FLOW_KINDS]
     sums: dict[int, dict[str, list[tuple[str | None, str | None, int]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for code, kind, opening_kind, detail, total in session.execute(
-        select(
-            FigureEvent.municipality_code,
-            FigureEvent.kind,
-            FigureEvent.opening_kind,
-            FigureEvent.detail,
-            func.sum(FigureEvent.amount),
-        )
-        .where(
-            FigureEvent.municipality_code.is_not(None),
-            FigureEvent.day >= period.start,
-            FigureEvent.day <= period.end,
-        )
-        .group_by(
-            FigureEvent.municipality_code,
-            FigureEvent.kind,
-            FigureEvent.opening_kind,
-            FigureEvent.detail,
-        )
+    for code, kind, opening_kind, detail, _days, amount, _n in _grouped(
+        session, None, period.start, period.end, [k.value for k in FLOW_KINDS], "municipality"
     ):
-        sums[code][kind].append((opening_kind, detail, int(total or 0)))
+        sums[int(code)][kind].append((opening_kind, detail, amount))
     names = dict(
         session.execute(
             select(Municipality.code, Municipality.name).where(Municipality.code.in_(sums))

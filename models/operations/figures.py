@@ -8,15 +8,16 @@ bulk, are counted by :func:`sweep_suggestions` (the nightly run and retention ca
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
-from models.enums import OpeningKind, SuggestionStatus, TargetKind
-from models.figure_event import FigureCursor, FigureEvent, FigureKind
+from models.enums import OpeningKind, ProfileStatus, SuggestionStatus, TargetKind
+from models.figure_event import FigureCursor, FigureDay, FigureEvent, FigureKind
+from models.figures import ROLLUP_CURSOR
 from models.geo import Postcode
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
@@ -155,6 +156,48 @@ def record_first_approval(session: Session, suggestion: Suggestion, now: datetim
         record_for_suggestion(session, FigureKind.FIRST_APPROVAL, suggestion, days=days, now=now)
 
 
+FOLLOW_UP_AFTER = (30, 90)
+
+
+def record_follow_up(
+    session: Session,
+    municipality_code: int,
+    after_days: int,
+    still_placed: bool,
+    *,
+    now: datetime | None = None,
+) -> FigureEvent:
+    """A 30- or 90-day follow-up after a placement: still in the job or education, or not.
+    (For the follow-up operation; the figures chart the details "30:placed" etc.)"""
+    if after_days not in FOLLOW_UP_AFTER:
+        raise ValueError(f"follow-ups are counted after {FOLLOW_UP_AFTER} days")
+    detail = f"{after_days}:{'placed' if still_placed else 'not_placed'}"
+    return record_figure(
+        session, FigureKind.FOLLOW_UP, municipality_code=municipality_code, detail=detail, now=now
+    )
+
+
+def record_active_youth(session: Session, now: datetime | None = None) -> int:
+    """The nightly snapshot of active young people per municipality (once a day)."""
+    now = now or utcnow()
+    exists = session.scalar(
+        select(FigureEvent.id)
+        .where(FigureEvent.kind == FigureKind.YOUTH_ACTIVE.value, FigureEvent.day == now.date())
+        .limit(1)
+    )
+    if exists is not None:
+        return 0
+    rows = session.execute(
+        select(YouthProfile.municipality_code, func.count())
+        .where(YouthProfile.status == ProfileStatus.ACTIVE)
+        .group_by(YouthProfile.municipality_code)
+    ).all()
+    for code, n in rows:
+        record_figure(session, FigureKind.YOUTH_ACTIVE, municipality_code=code, amount=n, now=now)
+    session.flush()
+    return len(rows)
+
+
 SUGGESTION_CURSOR = "suggestion"
 # Suggestions are counted once they are this old: every transaction that stores them (the
 # nightly run included) has committed by then, so a window is never swept while rows that
@@ -222,3 +265,80 @@ def sweep_suggestions(
     cursor.swept_until = until
     session.flush()
     return counted
+
+
+def roll_up_figures(session: Session, now: datetime | None = None) -> int:
+    """Add the finished days to figure_day, in SQL (INSERT ... SELECT ... GROUP BY).
+
+    A day is finished when it is over and the suggestion sweep has counted past its end
+    (suggestions are the one kind written later, with the day they were made). Returns
+    how many days were rolled up. Events stay where they are.
+    """
+    now = now or utcnow()
+    query = select(FigureCursor).where(FigureCursor.name == ROLLUP_CURSOR)
+    if is_postgres(session):
+        query = query.with_for_update()
+    cursor = session.scalar(query)
+    swept = session.scalar(
+        select(FigureCursor.swept_until).where(FigureCursor.name == SUGGESTION_CURSOR)
+    )
+    if swept is None:
+        return 0  # suggestions were never counted: their days are not finished
+    last = min(now.date(), swept.date()) - timedelta(days=1)
+    if cursor is None:
+        first = session.scalar(select(func.min(FigureEvent.day)))
+        cursor = FigureCursor(name=ROLLUP_CURSOR, swept_until=None)
+        session.add(cursor)
+    else:
+        first = cursor.swept_until.date() + timedelta(days=1) if cursor.swept_until else None
+    if first is None or first > last:
+        return 0
+    for level, column in (
+        ("nation", None),
+        ("partnership", FigureEvent.partnership_id),
+        ("municipality", FigureEvent.municipality_code),
+    ):
+        group = (
+            FigureEvent.day,
+            FigureEvent.kind,
+            FigureEvent.opening_kind,
+            FigureEvent.detail,
+            FigureEvent.days,
+            *((column,) if column is not None else ()),
+        )
+        source = (
+            select(
+                FigureEvent.day,
+                sa.literal_column(f"'{level}'"),  # constants of this code, not input
+                column if column is not None else sa.literal_column("0"),
+                FigureEvent.kind,
+                FigureEvent.opening_kind,
+                FigureEvent.detail,
+                FigureEvent.days,
+                func.sum(FigureEvent.amount),
+                func.count(),
+            )
+            .where(FigureEvent.day >= first, FigureEvent.day <= last)
+            .group_by(*group)
+        )
+        if column is not None:
+            source = source.where(column.is_not(None))
+        session.execute(
+            sa.insert(FigureDay).from_select(
+                [
+                    "day",
+                    "level",
+                    "scope_id",
+                    "kind",
+                    "opening_kind",
+                    "detail",
+                    "days",
+                    "amount",
+                    "events",
+                ],
+                source,
+            )
+        )
+    cursor.swept_until = datetime.combine(last, time(), tzinfo=UTC)
+    session.flush()
+    return (last - first).days + 1

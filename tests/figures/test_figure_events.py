@@ -13,11 +13,16 @@ from jobs.settings import JobSettings
 from models.base import utcnow
 from models.enums import OpeningKind, Outcome, ProfileStatus, Role, SuggestionStatus
 from models.figure_event import FigureEvent, FigureKind
-from models.figures import Period, Scope, figure_charts, municipality_totals
+from models.figures import Period, Scope, figure_charts, municipality_totals, rolled_up_until
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.accounts import create_partnership
-from models.operations.figures import sweep_suggestions
+from models.operations.figures import (
+    record_active_youth,
+    record_follow_up,
+    roll_up_figures,
+    sweep_suggestions,
+)
 from models.operations.profiles import set_profile_status
 from models.operations.suggestions import (
     answer_as_company,
@@ -138,6 +143,14 @@ def test_chart_numbers_equal_sql_counts_and_survive_erasure(
         # Seven young people had their first approval the day their profile was made.
         assert numbers["median_days_to_first_approval"] == 0
 
+    # The nightly roll-up moves finished days to figure_day: the same numbers.
+    later_day = utcnow() + timedelta(days=2)
+    sweep_suggestions(db, later_day)
+    assert roll_up_figures(db, later_day) > 0
+    assert rolled_up_until(db) == later_day.date() - timedelta(days=1)
+    assert roll_up_figures(db, later_day) == 0  # a day is rolled up once
+    for scope in scopes:
+        assert _chart_numbers(db, scope) == before[scope.key]
     # Retention a long time later erases every profile and suggestion; the figures stay.
     later = datetime.now(UTC) + timedelta(days=3 * 365)
     retention_work(db, None, later, JobSettings())
@@ -206,3 +219,18 @@ def test_retention_counts_suggestions_before_it_erases_them(
         )
     )
     assert made == 1
+
+
+def test_active_youth_snapshot_and_follow_ups_are_charted(db, make_user, make_youth):
+    caseworker = make_user(Role.CASEWORKER, municipality_code=101)
+    youths = [make_youth(caseworker) for _ in range(3)]
+    set_profile_status(db, caseworker, youths[2], ProfileStatus.PAUSED)
+    assert record_active_youth(db) == 1  # one municipality
+    assert record_active_youth(db) == 0  # once a day
+    record_follow_up(db, 101, 30, still_placed=True)
+    record_follow_up(db, 101, 90, still_placed=False)
+    db.execute(sa.delete(YouthProfile))
+    numbers = _chart_numbers(db, Scope("municipality", 101))
+    assert numbers["youth_active"] == 2
+    assert numbers["follow_up_30_placed"] == 1 and numbers["follow_up_90_not_placed"] == 1
+    assert numbers["follow_up_30_not_placed"] == 0

@@ -9,7 +9,7 @@ from web.company.forms import KIND_LABELS
 
 CHART_TITLES = {
     "posted": _l("Openings and places posted, by kind"),
-    "youth": _l("Young people who started searching"),
+    "youth": _l("Young people: active, new and active again"),
     "suggestions": _l("Suggestions and approvals"),
     "answers": _l("Answers from companies and mentors"),
     "placements": _l("Placements in a job and in education"),
@@ -21,6 +21,7 @@ CHART_TITLES = {
 LINE_LABELS = {
     **{f"opening_{k.value}": KIND_LABELS[k] for k in OpeningKind},
     "mentor_places": _l("Mentor places"),
+    "youth_active": _l("Active young people"),
     "profiles_created": _l("New profiles"),
     "profiles_activated": _l("Active again or new"),
     "suggestions": _l("Suggestions"),

@@ -159,7 +159,9 @@ def chart_svg(name: str) -> Response:
     if name not in CHARTS:
         abort(404)
     req = read_request()
-    chart = _charts(req)[name]
+    chart = figure_charts(get_db(), req.scope, req.period, suppress=req.suppress, only=(name,))[
+        name
+    ]
     labels = {line.key: str(LINE_LABELS[line.key]) for line in chart.lines}
     x_labels = [
         format_date(b, "MMM y") if req.period.grain == "month" else format_date(b, "d/M")

@@ -1,7 +1,8 @@
 """Partnerships for everyone, a national secretariat, education places, figures that survive erasure.
 
 figure_event holds one row per countable moment with no personal data and no foreign keys
-(retention and erasure never touch it); figure_cursor tells until when bulk-inserted
+(retention and erasure never touch it); figure_day rolls finished days up per nation,
+partnership and municipality so that a national year reads a few thousand rows; figure_cursor tells until when bulk-inserted
 suggestions were counted. contact_person, partnership_invitation and inspiration_note serve
 the partnership pages. The role "secretariat", the opening kind and the outcome "education"
 join their CHECK constraints (role's column grows to 11 characters).
@@ -48,6 +49,27 @@ def upgrade() -> None:
     sa.Column('swept_until', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_figure_cursor'))
     )
+    op.create_table(
+        "figure_day",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("level", sa.String(length=12), nullable=False),
+        sa.Column("scope_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("opening_kind", sa.String(length=20), nullable=True),
+        sa.Column("detail", sa.String(length=30), nullable=True),
+        sa.Column("days", sa.Integer(), nullable=True),
+        sa.Column("amount", sa.Integer(), nullable=False),
+        sa.Column("events", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_figure_day")),
+    )
+    with op.batch_alter_table("figure_day", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_figure_day_scope_kind_day",
+            ["level", "scope_id", "kind", "day"],
+            postgresql_include=["opening_kind", "detail", "days", "amount", "events"],
+        )
+
     op.create_table('figure_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=30), nullable=False),
@@ -63,9 +85,20 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_figure_event'))
     )
     with op.batch_alter_table('figure_event', schema=None) as batch_op:
-        batch_op.create_index('ix_figure_event_kind_day', ['kind', 'day'], unique=False)
-        batch_op.create_index('ix_figure_event_municipality_kind_day', ['municipality_code', 'kind', 'day'], unique=False)
-        batch_op.create_index('ix_figure_event_partnership_kind_day', ['partnership_id', 'kind', 'day'], unique=False)
+        carried = ["opening_kind", "detail", "amount", "days", "municipality_code"]
+        batch_op.create_index(
+            "ix_figure_event_kind_day", ["kind", "day"], postgresql_include=carried
+        )
+        batch_op.create_index(
+            "ix_figure_event_municipality_kind_day",
+            ["municipality_code", "kind", "day"],
+            postgresql_include=carried[:-1],
+        )
+        batch_op.create_index(
+            "ix_figure_event_partnership_kind_day",
+            ["partnership_id", "kind", "day"],
+            postgresql_include=carried[:-1],
+        )
 
     op.create_table('contact_person',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -154,5 +187,8 @@ def downgrade() -> None:
         batch_op.drop_index('ix_figure_event_kind_day')
 
     op.drop_table('figure_event')
+    with op.batch_alter_table("figure_day", schema=None) as batch_op:
+        batch_op.drop_index("ix_figure_day_scope_kind_day")
+    op.drop_table("figure_day")
     op.drop_table('figure_cursor')
     # ### end Alembic commands ###
