@@ -204,7 +204,15 @@ def live_server(
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    # The journeys save an opening and expect the fast path to see it at once. On a busy
+    # machine the first fit can take over the cache's background threshold (3 s), after
+    # which every rebuild would go to the background, at most every 5 minutes.
+    from jobs.matching import engine_cache
+
+    background_after = engine_cache.background_after
+    engine_cache.background_after = float("inf")
     yield LiveServer(f"http://127.0.0.1:{server.server_port}", data, database_url)
+    engine_cache.background_after = background_after
     server.shutdown()
     thread.join(timeout=10)
     app.extensions["db_engine"].dispose()

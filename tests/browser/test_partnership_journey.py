@@ -163,18 +163,27 @@ def test_partnership_journey(browser, page, live_server, login, check_axe, scree
     page.get_by_role("button", name="Opret profil").click()
     page.wait_for_url("**/caseworker/profiles/*")
     profile_url = page.url
-    card = page.locator(f"article:has(h3:has-text('{SCHOOL}'))")
-    if card.count() == 0:
-        page.get_by_role("button", name="Find match nu").click()
-        page.wait_for_url(profile_url)
+    pseudonym = page.locator("h1").inner_text().split()[-1]
     from models.suggestion import Suggestion
+    from models.youth import YouthProfile
 
-    with live_server.session() as session:
-        suggestion_id = session.scalar(
-            select(Suggestion.id)
-            .where(Suggestion.opening_id == opening_id)
-            .order_by(Suggestion.id.desc())
-        )
+    def ours():
+        with live_server.session() as session:
+            return session.scalar(
+                select(Suggestion.id)
+                .join(YouthProfile, YouthProfile.id == Suggestion.youth_id)
+                .where(Suggestion.opening_id == opening_id, YouthProfile.pseudonym == pseudonym)
+            )
+
+    # Under load the fast path answers from the engine it has while a fresh one is fitted in
+    # the background (jobs/matching.py); ask again until the new place is in it.
+    for _attempt in range(8):
+        if ours() is not None:
+            break
+        page.wait_for_timeout(5_000)
+        page.get_by_role("button", name="Find match nu").click()  # the fast path, by hand
+        page.wait_for_url(profile_url)
+    suggestion_id = ours()
     assert suggestion_id, "the education place was not suggested"
     card = page.locator(f"#suggestion-{suggestion_id}")
     card.get_by_label("Præsentation til virksomheden eller mentoren").fill(
@@ -196,7 +205,6 @@ def test_partnership_journey(browser, page, live_server, login, check_axe, scree
     after = _total(page, "placed_education")
     assert after == before + 1
     from models.enums import Outcome
-    from models.youth import YouthProfile
 
     with live_server.session() as session:
         counted = session.scalar(
