@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SECRETARIAT = "sekretariat@demo.ungeloeftet.dk"
+SECRETARIAT = "sekretariat@demo.ungeloeftet.dk"  # jobs/demo.py
 CONTACT = "Kirsten Kontaktperson"
 NOTE = "Virksomhedsbesøg med den unge virker"
 SCHOOL = "FGU Basis – produktionsspor, E2E"
