@@ -21,11 +21,13 @@ from models.operations.accounts import create_organisation, create_partnership, 
 from models.operations.mentor_slots import MentorSlotInput, create_mentor_slot
 from models.operations.openings import OpeningInput, post_opening
 from models.operations.profiles import ProfileInput, create_profile
+from models.partnership_info import ContactPerson
 from models.user import User
 from models.validation import CVR_WEIGHTS
 
 DEMO_PASSWORD = "demo-adgang-2026"  # noqa: S105 - printed for the demo on purpose
 ADMIN_EMAIL = "admin@demo.ungeloeftet.dk"
+SECRETARIAT_EMAIL = "sekretariat@demo.ungeloeftet.dk"
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,7 @@ def load_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
         DemoLogin("caseworker", "sagsbehandler.kbh@demo.ungeloeftet.dk", DEMO_PASSWORD),
         DemoLogin("company", "kontakt@nordlys-logistik.demo.dk", DEMO_PASSWORD),
         DemoLogin("mentor", "mentor1@demo.ungeloeftet.dk", DEMO_PASSWORD),
+        DemoLogin("secretariat", SECRETARIAT_EMAIL, DEMO_PASSWORD),
     ]
     if session.scalar(select(User.id).where(User.email == ADMIN_EMAIL)) is not None:
         return logins
@@ -213,10 +216,27 @@ def load_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
         session, email=ADMIN_EMAIL, password=DEMO_PASSWORD, role=Role.ADMIN, name="Sekretariatet"
     )
 
+    create_user(
+        session,
+        email=SECRETARIAT_EMAIL,
+        password=DEMO_PASSWORD,
+        role=Role.SECRETARIAT,
+        name="Det nationale sekretariat",
+    )
     partnerships = {}
     caseworkers: dict[int, User] = {}
     for code, (pname, _postcodes, slug) in CITIES.items():
         partnerships[code] = create_partnership(session, pname, [code])
+        session.add(
+            ContactPerson(
+                partnership_id=partnerships[code].id,
+                municipality_code=code,
+                name=f"Kontaktperson {slug.title()}",
+                title="Ungekoordinator",
+                email=f"kontakt.{slug}@demo.ungeloeftet.dk",
+                phone="70 10 20 40",
+            )
+        )
         caseworkers[code] = create_user(
             session,
             email=f"sagsbehandler.{slug}@demo.ungeloeftet.dk",

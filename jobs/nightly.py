@@ -18,6 +18,7 @@ from jobs.matching import local_date, run_matching
 from jobs.runs import SessionSource, last_succeeded, run_job
 from jobs.settings import JobSettings
 from models.jobrun import JobRun
+from models.operations.figures import record_active_youth, roll_up_figures, sweep_suggestions
 
 NAME = "nightly"
 
@@ -31,6 +32,9 @@ def nightly_work(
 ) -> dict[str, Any]:
     timings: dict[str, float] = {}
     counts: dict[str, Any] = dict(run_matching(session, now, run, timings=timings))
+    counts["figures_suggestions"] = sweep_suggestions(session, now)
+    counts["figures_active_youth"] = record_active_youth(session, now)
+    counts["figures_rolled_up"] = roll_up_figures(session, now)
     checkpoint("stored")
     clock = time.perf_counter()
     previous = last_succeeded(session, NAME, before_id=run.id)

@@ -28,6 +28,7 @@ from models.enums import ProfileStatus
 from models.jobrun import JobRun
 from models.notification import Notification
 from models.operations.audit import record_event
+from models.operations.figures import sweep_suggestions
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User
@@ -86,6 +87,8 @@ def reconfirm_work(
 def retention_work(
     session: Session, run: JobRun, now: datetime, settings: JobSettings
 ) -> dict[str, Any]:
+    # Suggestions not counted yet are counted before any is erased (figures outlive them).
+    sweep_suggestions(session, now)
     cutoff = now - timedelta(days=settings.retention_days)
     closed_long_ago = sa.and_(
         YouthProfile.status == ProfileStatus.CLOSED,

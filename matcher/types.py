@@ -20,7 +20,14 @@ from typing import Any, Literal
 
 YOUTH_STATUSES = ("active", "paused", "placed", "closed")
 OPENING_STATUSES = ("draft", "open", "filled", "closed")
-OPENING_KINDS = ("job", "apprenticeship", "internship", "wage_subsidy", "small_job", "education")
+OPENING_KINDS = (
+    "job",
+    "apprenticeship",
+    "internship",
+    "wage_subsidy",
+    "small_job",
+    "education",
+)
 SLOT_STATUSES = ("open", "full", "closed")
 
 MAX_HOURS = 80.0

@@ -17,6 +17,7 @@ from models.enums import (
     SuggestionStatus,
     TargetKind,
 )
+from models.figure_event import FigureCursor, FigureDay, FigureEvent, FigureKind
 from models.geo import Municipality, Postcode
 from models.jobrun import JobRun
 from models.mentor_slot import MentorSlot
@@ -24,6 +25,7 @@ from models.notification import Notification
 from models.occupation import IscoGroup, Occupation
 from models.opening import JobOpening
 from models.organisation import Organisation, Partnership
+from models.partnership_info import ContactPerson, InspirationNote, PartnershipInvitation
 from models.suggestion import Suggestion
 from models.token import ApiToken
 from models.user import User
@@ -32,6 +34,12 @@ from models.youth import YouthProfile
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "ContactPerson",
+    "FigureCursor",
+    "FigureDay",
+    "FigureEvent",
+    "FigureKind",
+    "InspirationNote",
     "Base",
     "IscoGroup",
     "JobOpening",
@@ -46,6 +54,7 @@ __all__ = [
     "OrganisationKind",
     "Outcome",
     "Partnership",
+    "PartnershipInvitation",
     "Postcode",
     "ProfileStatus",
     "Role",

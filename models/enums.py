@@ -10,6 +10,8 @@ class Role(enum.StrEnum):
     CASEWORKER = "caseworker"
     COMPANY = "company"
     MENTOR = "mentor"
+    # National: every partnership's figures and contact persons, never a profile or a card.
+    SECRETARIAT = "secretariat"
 
 
 class OrganisationKind(enum.StrEnum):
@@ -30,6 +32,8 @@ class OpeningKind(enum.StrEnum):
     INTERNSHIP = "internship"
     WAGE_SUBSIDY = "wage_subsidy"
     SMALL_JOB = "small_job"
+    # An education place (FGU, EUD-forløb, production school) posted by a partnership member.
+    EDUCATION = "education"
 
 
 class OpeningStatus(enum.StrEnum):
@@ -66,7 +70,7 @@ class SuggestionStatus(enum.StrEnum):
 
 class Outcome(enum.StrEnum):
     JOB = "job"
-    EDUCATION = "education"
+    EDUCATION = "education"  # started education: counted apart from jobs
     APPRENTICESHIP = "apprenticeship"
     INTERNSHIP = "internship"
     NONE = "none"

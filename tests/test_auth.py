@@ -15,6 +15,7 @@ START_PAGES = {
     Role.CASEWORKER: "/caseworker/",
     Role.COMPANY: "/company/",
     Role.MENTOR: "/mentor/",
+    Role.SECRETARIAT: "/secretariat/",
 }
 
 

@@ -13,7 +13,13 @@ def _count(db, model, *where):
 
 def test_demo_is_complete_and_idempotent(db, app):
     logins = load_demo(db)
-    assert {login.role for login in logins} == {"admin", "caseworker", "company", "mentor"}
+    assert {login.role for login in logins} == {
+        "admin",
+        "caseworker",
+        "company",
+        "mentor",
+        "secretariat",
+    }
     counts = {
         "partnerships": _count(db, Partnership),
         "companies": _count(db, Organisation, Organisation.kind == OrganisationKind.COMPANY),
@@ -38,6 +44,7 @@ def test_demo_is_complete_and_idempotent(db, app):
         "caseworker": "/caseworker/",
         "company": "/company/",
         "mentor": "/mentor/",
+        "secretariat": "/secretariat/",
     }
     for login in logins:
         # Demo users have the real (expensive) hash of the demo password.

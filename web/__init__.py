@@ -76,7 +76,20 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(caseworker_bp, url_prefix="/caseworker")
     app.register_blueprint(mentor_bp, url_prefix="/mentor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    register_partnership_blueprints(app)
     register_api_blueprints(app)
+
+
+def register_partnership_blueprints(app: Flask) -> None:
+    from web.figures import bp as figures_bp
+    from web.partnership import bp as partnership_bp
+    from web.partnership import invitation_bp
+    from web.secretariat import bp as secretariat_bp
+
+    app.register_blueprint(figures_bp, url_prefix="/figures")
+    app.register_blueprint(partnership_bp, url_prefix="/partnership")
+    app.register_blueprint(invitation_bp)
+    app.register_blueprint(secretariat_bp, url_prefix="/secretariat")
 
 
 def register_api_blueprints(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, url_for
-from flask_babel import format_date, get_locale, get_translations
+from flask_babel import format_date, format_decimal, get_locale, get_translations
 from flask_login import current_user
 
 from models.enums import Role
@@ -15,6 +15,7 @@ HOME_ENDPOINTS = {
     Role.CASEWORKER: "caseworker.index",
     Role.COMPANY: "company.index",
     Role.MENTOR: "mentor.index",
+    Role.SECRETARIAT: "secretariat.index",
 }
 
 
@@ -57,3 +58,36 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.globals.update(home_url=home_url, get_locale=get_locale, Role=Role)
     app.jinja_env.filters["date"] = lambda d: format_date(d) if d else ""
+    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.globals.update(
+        user_partnerships=user_partnerships,
+        latest_notes=notes_for_start,
+        # Partnership users' start pages show the secretariat's inspiration notes.
+        START_PAGES=frozenset(
+            e for role, e in HOME_ENDPOINTS.items() if role is not Role.SECRETARIAT
+        ),
+    )
+
+
+def user_partnerships() -> list[Any]:
+    """The partnerships of the logged-in user, shown in every page's header (once per request)."""
+    if not (current_user and current_user.is_authenticated):
+        return []
+    if "user_partnerships" not in g:
+        from models.operations.partnerships import partnerships_query
+        from web.db import get_db
+
+        query = partnerships_query(current_user)
+        if current_user.role in (Role.ADMIN, Role.SECRETARIAT):
+            g.user_partnerships = []  # national roles: every partnership, named on its pages
+        else:
+            g.user_partnerships = list(get_db().scalars(query))
+    return list(g.user_partnerships)
+
+
+def notes_for_start() -> list[Any]:
+    """The secretariat's latest inspiration notes, for the start pages."""
+    from models.operations.partnerships import latest_notes
+    from web.db import get_db
+
+    return latest_notes(get_db())

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 from models.base import utcnow
 from models.enums import SlotStatus, SuggestionStatus
 from models.errors import ValidationError
+from models.figure_event import FigureKind
 from models.geo import Postcode
 from models.i18n import N_
 from models.mentor_slot import MentorSlot
 from models.operations.audit import record_event
+from models.operations.figures import record_for_slot
 from models.operations.openings import check_languages, expire_pending_suggestions
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
@@ -71,6 +73,7 @@ def create_mentor_slot(
     )
     session.add(slot)
     session.flush()
+    record_for_slot(session, FigureKind.SLOT_POSTED, slot, amount=slot.capacity)
     record_event(session, user, "mentor_slot.create", slot)
     return slot
 

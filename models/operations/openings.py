@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from models.audit import AuditEvent
 from models.base import utcnow
 from models.enums import (
     PENDING_STATUSES,
@@ -19,11 +20,13 @@ from models.enums import (
     SuggestionStatus,
 )
 from models.errors import Conflict, ValidationError
+from models.figure_event import FigureKind
 from models.geo import Postcode
 from models.i18n import N_
 from models.occupation import Occupation
 from models.opening import JobOpening
 from models.operations.audit import record_event
+from models.operations.figures import record_for_opening
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User
@@ -157,8 +160,26 @@ def publish_opening(session: Session, user: User, opening: JobOpening) -> JobOpe
     opening.status = OpeningStatus.OPEN
     opening.unpublished_reason = None
     session.flush()
+    if not _published_before(session, opening):
+        record_for_opening(session, FigureKind.OPENING_POSTED, opening, amount=opening.seats)
     record_event(session, user, "opening.publish", opening)
     return opening
+
+
+def _published_before(session: Session, opening: JobOpening) -> bool:
+    """Whether the opening was published before (it is counted as posted once)."""
+    return (
+        session.scalar(
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.object_type == "JobOpening",
+                AuditEvent.object_id == opening.id,
+                AuditEvent.action == "opening.publish",
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def unpublish_opening(

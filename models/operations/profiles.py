@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 from models.base import utcnow
 from models.enums import PENDING_STATUSES, ProfileStatus, SuggestionStatus
 from models.errors import Conflict, ValidationError
+from models.figure_event import FigureKind
 from models.geo import Postcode
 from models.i18n import N_
 from models.occupation import Occupation
 from models.operations.audit import record_event
+from models.operations.figures import record_figure
 from models.suggestion import Suggestion
 from models.user import User
 from models.validation import check_birth_year, check_free_text, check_free_texts, check_hours
@@ -136,6 +138,8 @@ def create_profile(
     )
     session.add(profile)
     session.flush()
+    for kind in (FigureKind.PROFILE_CREATED, FigureKind.PROFILE_ACTIVATED):
+        record_figure(session, kind, municipality_code=profile.municipality_code, now=now)
     record_event(session, caseworker, "profile.create", profile)
     return profile
 
@@ -210,6 +214,12 @@ def set_profile_status(
     if status is ProfileStatus.ACTIVE:
         profile.active_since = now
         profile.closed_at = None
+        record_figure(
+            session,
+            FigureKind.PROFILE_ACTIVATED,
+            municipality_code=profile.municipality_code,
+            now=now,
+        )
     if status is ProfileStatus.PLACED:
         # IPS: support continues after hiring; the caseworker keeps a follow-up date.
         profile.follow_up_on = follow_up_on or date.fromordinal(now.date().toordinal() + 30)

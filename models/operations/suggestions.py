@@ -22,9 +22,11 @@ from models.enums import (
     TargetKind,
 )
 from models.errors import Conflict, ValidationError
+from models.figure_event import FigureKind
 from models.i18n import N_
 from models.mentor_slot import MentorSlot
 from models.operations.audit import record_event
+from models.operations.figures import record_first_approval, record_for_suggestion
 from models.operations.outbox import enqueue
 from models.operations.placement import SLOT_FULL, close_if_full, close_the_loop
 from models.operations.profiles import check_follow_up
@@ -74,6 +76,14 @@ def approve_suggestion(
     suggestion.decided_at = now
     suggestion.youth.last_activity_at = now
     session.flush()
+    record_first_approval(session, suggestion, now)
+    record_for_suggestion(
+        session,
+        FigureKind.SUGGESTION_APPROVED,
+        suggestion,
+        detail=str(suggestion.target_kind),
+        now=now,
+    )
     record_event(session, caseworker, "suggestion.approve", suggestion)
     for partner in _partner_users(session, suggestion):
         enqueue(
@@ -131,6 +141,10 @@ def _answered(
     suggestion.responded_by_id = user.id
     suggestion.responded_at = now
     session.flush()
+    figure = FigureKind.COMPANY_ANSWERED if kind == "proposal" else FigureKind.MENTOR_ANSWERED
+    record_for_suggestion(session, figure, suggestion, detail=str(suggestion.status), now=now)
+    if suggestion.status is SuggestionStatus.ACCEPTED:
+        record_for_suggestion(session, FigureKind.MENTOR_ASSIGNED, suggestion, now=now)
     record_event(session, user, f"{kind}.answer", suggestion, **detail)
     _tell_caseworker(session, suggestion, f"{kind}.answered")
     return suggestion
@@ -222,6 +236,14 @@ def record_outcome(
         SuggestionStatus.ENDED if outcome is Outcome.NONE else SuggestionStatus.PLACED
     )
     suggestion.youth.last_activity_at = now
+    if outcome is not Outcome.NONE:
+        record_for_suggestion(
+            session,
+            FigureKind.PLACED_EDUCATION if outcome is Outcome.EDUCATION else FigureKind.PLACED_JOB,
+            suggestion,
+            detail=str(outcome),
+            now=now,
+        )
     session.flush()
     record_event(session, caseworker, "suggestion.outcome", suggestion, outcome=str(outcome))
     # A job, an education or an apprenticeship ends the search; a placement takes a seat.

@@ -9,10 +9,11 @@ from datetime import date
 from sqlalchemy import select
 
 from models.audit import AuditEvent
-from models.enums import OpeningStatus, OrganisationKind, Role, SuggestionStatus
+from models.enums import OpeningStatus, OrganisationKind, Role
 from models.jobrun import JobRun
 from models.notification import Notification
 from models.operations.accounts import verify_password
+from models.operations.suggestions import approve_suggestion
 from models.organisation import Organisation, Partnership
 from models.user import User
 
@@ -176,27 +177,27 @@ def test_users_and_organisations_lists_are_searchable(client, admin_user, make_u
 def test_figures_and_csv(
     db, client, admin_user, make_youth, make_opening, make_suggestion, make_user
 ):
+    """The start page charts the figure events; the CSV export suppresses counts under 5."""
     caseworker = make_user(Role.CASEWORKER, municipality_code=101)
-    youth = make_youth(caseworker, support_notes="Aldrig i tal")
-    make_youth(caseworker)
+    youths = [make_youth(caseworker, support_notes="Aldrig i tal") for _ in range(6)]
     opening = make_opening(postcode="2200")
-    make_suggestion(youth, opening, status=SuggestionStatus.PLACED, decided_by_id=caseworker.id)
+    approve_suggestion(db, caseworker, make_suggestion(youths[0], opening))
     page = client.get("/admin/")
     assert page.status_code == 200
     assert "København" in page.text
-    assert youth.pseudonym not in page.text
+    assert youths[0].pseudonym not in page.text
+    assert 'src="/figures/chart/placements.svg' in page.text
     response = client.get("/admin/figures.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:3] == ["Kommunekode", "Kommune", "Aktive profiler"]
+    assert rows[0][:3] == ["Kommunekode", "Kommune", "Nye profiler"]
     kbh = next(r for r in rows if r[0] == "101")
     header = rows[0]
-    assert kbh[header.index("Aktive profiler")] == "2"
-    assert kbh[header.index("Opslag, der er slået op")] == "1"
-    assert kbh[header.index("Forslag")] == "1"
-    assert kbh[header.index("Godkendt af sagsbehandlere")] == "1"
-    assert kbh[header.index("Ansættelser")] == "1"
-    assert youth.pseudonym not in response.data.decode()
+    assert kbh[header.index("Nye profiler")] == "6"
+    assert kbh[header.index("Job")] == "<5"  # one opening: suppressed in an export
+    assert kbh[header.index("Godkendt af sagsbehandlere")] == "<5"
+    assert kbh[header.index("Startet på uddannelse")] == "0"
+    assert youths[0].pseudonym not in response.data.decode()
 
 
 def test_job_runs_and_failed_notifications(db, client, admin_user):

@@ -58,6 +58,7 @@ class UserForm(FlaskForm):
             SelectChoice(Role.COMPANY.value, _l("Company contact")),
             SelectChoice(Role.MENTOR.value, _l("Mentor")),
             SelectChoice(Role.ADMIN.value, _l("Partnership secretariat")),
+            SelectChoice(Role.SECRETARIAT.value, _l("National secretariat")),
         ],
     )
     municipality = SelectField(

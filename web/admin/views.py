@@ -1,4 +1,4 @@
-"""The secretariat's figures, operations and opening oversight (aggregates, never a profile)."""
+"""The admin's figures, operations and opening oversight (aggregates, never a profile)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from models.enums import OpeningStatus
 from models.errors import Conflict, ValidationError
-from models.figures import COLUMNS, municipality_figures
+from models.figures import Scope, municipality_totals
 from models.jobrun import JobRun
 from models.notification import Notification
 from models.opening import JobOpening
@@ -24,30 +24,33 @@ from models.user import User
 from web.admin import bp
 from web.admin.forms import UnpublishForm
 from web.db import get_db
+from web.figures.labels import LINE_LABELS
+from web.figures.views import read_request, render_figures
 from web.i18n import translate_error
 from web.pagination import Page
 from web.pagination import paginate as paginate_query
 from web.partner_forms import show_error
 from web.security import get_scoped_or_404
 
-
-def column_labels() -> dict[str, str]:
-    return {
-        "profiles_active": _("Active profiles"),
-        "profiles_paused": _("Paused profiles"),
-        "profiles_placed": _("Placed profiles"),
-        "profiles_closed": _("Closed profiles"),
-        "openings_open": _("Published openings"),
-        "suggestions": _("Suggestions"),
-        "approvals": _("Approved by caseworkers"),
-        "placements": _("Placements"),
-    }
+TABLE_LINES = (
+    "profiles_created",
+    "opening_job",
+    "opening_education",
+    "mentor_places",
+    "suggestions",
+    "approvals",
+    "placed_job",
+    "placed_education",
+    "mentor_assignments",
+)
 
 
 @bp.get("/")
 def index() -> str:
-    """Figures per municipality: aggregates only, never a profile."""
-    rows = municipality_figures(get_db())
+    """Charts for the nation (or a chosen scope) and the period's totals per municipality,
+    all counted from the figure events (aggregates only, never a profile)."""
+    req = read_request(default=Scope("nation"))
+    rows = municipality_totals(get_db(), req.period)
     per_page = 25
     number = max(1, request.args.get("page", 1, type=int) or 1)
     page = Page(
@@ -56,20 +59,28 @@ def index() -> str:
         per_page=per_page,
         total=len(rows),
     )
-    totals = {key: sum(row[key] for row in rows) for key in COLUMNS}
-    return render_template(
-        "admin/index.html", page=page, columns=COLUMNS, labels=column_labels(), totals=totals
+    totals = {key: sum(row[2][key] or 0 for row in rows) for key in TABLE_LINES}
+    return render_figures(
+        "admin/index.html",
+        req,
+        form_endpoint="admin.index",
+        page=page,
+        columns=TABLE_LINES,
+        totals=totals,
     )
 
 
 @bp.get("/figures.csv")
 def figures_csv() -> Response:
-    labels = column_labels()
+    """The period's totals per municipality; counts under 5 are suppressed (an export)."""
+    req = read_request(default=Scope("nation"))
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Municipality code"), _("Municipality"), *(labels[c] for c in COLUMNS)])
-    for row in municipality_figures(get_db()):
-        writer.writerow([row.code, row.name, *(row[c] for c in COLUMNS)])
+    writer.writerow(
+        [_("Municipality code"), _("Municipality"), *(str(LINE_LABELS[c]) for c in TABLE_LINES)]
+    )
+    for code, name, row in municipality_totals(get_db(), req.period, suppress=True):
+        writer.writerow([code, name, *("<5" if row[c] is None else row[c] for c in TABLE_LINES)])
     # A byte-order mark so that spreadsheet programs read æ, ø and å correctly.
     return Response(
         "\ufeff" + buffer.getvalue(),

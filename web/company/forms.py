@@ -23,6 +23,7 @@ KIND_LABELS = {
     OpeningKind.INTERNSHIP: _l("Internship"),
     OpeningKind.WAGE_SUBSIDY: _l("Wage subsidy job"),
     OpeningKind.SMALL_JOB: _l("Small job (few hours)"),
+    OpeningKind.EDUCATION: _l("Education place (FGU, EUD-forløb, production school)"),
 }
 
 

@@ -1,0 +1,344 @@
+"""Recording figure events: the one function operations call at each countable moment.
+
+:func:`record_figure` writes one :class:`~models.figure_event.FigureEvent` (no personal
+data; see models/figure_event.py). Operations call it in their own transaction, so a
+rolled-back change leaves no count behind. Suggestions, which the matching job inserts in
+bulk, are counted by :func:`sweep_suggestions` (the nightly run and retention call it).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.enums import OpeningKind, ProfileStatus, SuggestionStatus, TargetKind
+from models.figure_event import FigureCursor, FigureDay, FigureEvent, FigureKind
+from models.figures import ROLLUP_CURSOR
+from models.geo import Postcode
+from models.mentor_slot import MentorSlot
+from models.opening import JobOpening
+from models.organisation import organisation_partnership, partnership_municipality
+from models.session import is_postgres
+from models.suggestion import Suggestion
+from models.youth import YouthProfile
+
+# Decided states that followed a caseworker's approval (the proposal reached the partner).
+APPROVED_OR_LATER = (
+    SuggestionStatus.APPROVED,
+    SuggestionStatus.INTERESTED,
+    SuggestionStatus.DECLINED,
+    SuggestionStatus.ACCEPTED,
+    SuggestionStatus.PLACED,
+    SuggestionStatus.ENDED,
+    SuggestionStatus.WITHDRAWN,
+    SuggestionStatus.EXPIRED,
+)
+
+
+def partnership_of(
+    session: Session, municipality_code: int | None, organisation_id: int | None = None
+) -> int | None:
+    """The partnership an event belongs to: the organisation's partnership that covers the
+    municipality, else the municipality's, else the organisation's (lowest id wins)."""
+    pm = partnership_municipality.c
+    op = organisation_partnership.c
+    by_place = select(pm.partnership_id).where(pm.municipality_code == municipality_code)
+    by_org = select(op.partnership_id).where(op.organisation_id == organisation_id)
+    for query in (
+        by_place.where(pm.partnership_id.in_(by_org)) if organisation_id else None,
+        by_place if municipality_code is not None else None,
+        by_org if organisation_id else None,
+    ):
+        if query is not None:
+            found = session.scalar(query.order_by(sa.text("1")).limit(1))
+            if found is not None:
+                return int(found)
+    return None
+
+
+def record_figure(
+    session: Session,
+    kind: FigureKind,
+    *,
+    municipality_code: int | None = None,
+    organisation_id: int | None = None,
+    partnership_id: int | None = None,
+    opening_kind: OpeningKind | str | None = None,
+    detail: str | None = None,
+    days: int | None = None,
+    amount: int = 1,
+    now: datetime | None = None,
+) -> FigureEvent:
+    """Count one moment. Give the municipality (and the organisation for partner events);
+    the partnership is looked up unless given. Never pass anything about a person."""
+    now = now or utcnow()
+    if partnership_id is None:
+        partnership_id = partnership_of(session, municipality_code, organisation_id)
+    event = FigureEvent(
+        kind=str(kind),
+        day=now.date(),
+        at=now,
+        partnership_id=partnership_id,
+        municipality_code=municipality_code,
+        opening_kind=str(opening_kind) if opening_kind is not None else None,
+        detail=detail,
+        days=days,
+        amount=amount,
+    )
+    session.add(event)
+    return event
+
+
+def municipality_of_postcode(session: Session, postcode: str | None) -> int | None:
+    if not postcode:
+        return None
+    return session.scalar(select(Postcode.municipality_code).where(Postcode.code == postcode))
+
+
+def record_for_opening(
+    session: Session, kind: FigureKind, opening: JobOpening, **kw: object
+) -> FigureEvent:
+    return record_figure(
+        session,
+        kind,
+        municipality_code=municipality_of_postcode(session, opening.postcode),
+        organisation_id=opening.organisation_id,
+        opening_kind=opening.kind,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def record_for_slot(
+    session: Session, kind: FigureKind, slot: MentorSlot, **kw: object
+) -> FigureEvent:
+    return record_figure(
+        session,
+        kind,
+        municipality_code=municipality_of_postcode(session, slot.postcode),
+        organisation_id=slot.organisation_id,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def record_for_suggestion(
+    session: Session, kind: FigureKind, suggestion: Suggestion, **kw: object
+) -> FigureEvent:
+    """An event about a proposal: counted where the young person's municipality is."""
+    target = suggestion.opening or suggestion.mentor_slot
+    return record_figure(
+        session,
+        kind,
+        municipality_code=suggestion.youth.municipality_code,
+        organisation_id=target.organisation_id if target is not None else None,
+        opening_kind=suggestion.opening.kind if suggestion.opening is not None else None,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def record_first_approval(session: Session, suggestion: Suggestion, now: datetime) -> None:
+    """The IPS "rapid search" figure: days from profile creation to the first approval."""
+    earlier = session.scalar(
+        select(Suggestion.id)
+        .where(
+            Suggestion.youth_id == suggestion.youth_id,
+            Suggestion.id != suggestion.id,
+            Suggestion.decided_at.is_not(None),
+            Suggestion.status.in_(APPROVED_OR_LATER),
+        )
+        .limit(1)
+    )
+    if earlier is None:
+        days = max(0, (now - suggestion.youth.created_at).days)
+        record_for_suggestion(session, FigureKind.FIRST_APPROVAL, suggestion, days=days, now=now)
+
+
+FOLLOW_UP_AFTER = (30, 90)
+
+
+def record_follow_up(
+    session: Session,
+    municipality_code: int,
+    after_days: int,
+    still_placed: bool,
+    *,
+    now: datetime | None = None,
+) -> FigureEvent:
+    """A 30- or 90-day follow-up after a placement: still in the job or education, or not.
+    (For the follow-up operation; the figures chart the details "30:placed" etc.)"""
+    if after_days not in FOLLOW_UP_AFTER:
+        raise ValueError(f"follow-ups are counted after {FOLLOW_UP_AFTER} days")
+    detail = f"{after_days}:{'placed' if still_placed else 'not_placed'}"
+    return record_figure(
+        session, FigureKind.FOLLOW_UP, municipality_code=municipality_code, detail=detail, now=now
+    )
+
+
+def record_active_youth(session: Session, now: datetime | None = None) -> int:
+    """The nightly snapshot of active young people per municipality (once a day)."""
+    now = now or utcnow()
+    exists = session.scalar(
+        select(FigureEvent.id)
+        .where(FigureEvent.kind == FigureKind.YOUTH_ACTIVE.value, FigureEvent.day == now.date())
+        .limit(1)
+    )
+    if exists is not None:
+        return 0
+    rows = session.execute(
+        select(YouthProfile.municipality_code, func.count())
+        .where(YouthProfile.status == ProfileStatus.ACTIVE)
+        .group_by(YouthProfile.municipality_code)
+    ).all()
+    for code, n in rows:
+        record_figure(session, FigureKind.YOUTH_ACTIVE, municipality_code=code, amount=n, now=now)
+    session.flush()
+    return len(rows)
+
+
+SUGGESTION_CURSOR = "suggestion"
+# Suggestions are counted once they are this old: every transaction that stores them (the
+# nightly run included) has committed by then, so a window is never swept while rows that
+# belong in it are still invisible, and windows never overlap: each is counted exactly once.
+SWEEP_MARGIN = timedelta(hours=1)
+
+
+def sweep_suggestions(
+    session: Session, now: datetime | None = None, *, margin: timedelta = SWEEP_MARGIN
+) -> int:
+    """Count the suggestions stored in the window since the last sweep (up to ``now -
+    margin``): one event per municipality, target kind, opening kind and day, aggregated in
+    SQL. The nightly run and retention call it. Returns how many were counted."""
+    now = now or utcnow()
+    until = now - margin
+    query = select(FigureCursor).where(FigureCursor.name == SUGGESTION_CURSOR)
+    if is_postgres(session):
+        query = query.with_for_update()  # two sweeps at once: the second waits
+    cursor = session.scalar(query)
+    if cursor is None:
+        cursor = FigureCursor(name=SUGGESTION_CURSOR, swept_until=None)
+        session.add(cursor)
+    since = cursor.swept_until
+    if since is not None and since >= until:
+        return 0
+    day = func.date(Suggestion.created_at).label("day")
+    window = [Suggestion.created_at < until]
+    if since is not None:
+        window.append(Suggestion.created_at >= since)
+    group = (
+        YouthProfile.municipality_code,
+        Suggestion.target_kind,
+        JobOpening.kind,
+        JobOpening.organisation_id,
+        MentorSlot.organisation_id,
+        day,
+    )
+    rows = session.execute(
+        select(*group, func.count())
+        .select_from(Suggestion)
+        .join(YouthProfile, YouthProfile.id == Suggestion.youth_id)
+        .outerjoin(JobOpening, JobOpening.id == Suggestion.opening_id)
+        .outerjoin(MentorSlot, MentorSlot.id == Suggestion.mentor_slot_id)
+        .where(*window)
+        .group_by(*group)
+    ).all()
+    counted = 0
+    partnerships: dict[tuple[int, int | None], int | None] = {}
+    for code, target_kind, opening_kind, opening_org, slot_org, on, n in rows:
+        org = opening_org if target_kind == TargetKind.OPENING else slot_org
+        if (code, org) not in partnerships:
+            partnerships[(code, org)] = partnership_of(session, code, org)
+        event = record_figure(
+            session,
+            FigureKind.SUGGESTION_MADE,
+            municipality_code=code,
+            partnership_id=partnerships[(code, org)],
+            opening_kind=opening_kind,
+            detail=str(target_kind),
+            amount=n,
+            now=now,
+        )
+        event.day = on if isinstance(on, date) else date.fromisoformat(str(on)[:10])
+        counted += n
+    cursor.swept_until = until
+    session.flush()
+    return counted
+
+
+def roll_up_figures(session: Session, now: datetime | None = None) -> int:
+    """Add the finished days to figure_day, in SQL (INSERT ... SELECT ... GROUP BY).
+
+    A day is finished when it is over and the suggestion sweep has counted past its end
+    (suggestions are the one kind written later, with the day they were made). Returns
+    how many days were rolled up. Events stay where they are.
+    """
+    now = now or utcnow()
+    query = select(FigureCursor).where(FigureCursor.name == ROLLUP_CURSOR)
+    if is_postgres(session):
+        query = query.with_for_update()
+    cursor = session.scalar(query)
+    swept = session.scalar(
+        select(FigureCursor.swept_until).where(FigureCursor.name == SUGGESTION_CURSOR)
+    )
+    if swept is None:
+        return 0  # suggestions were never counted: their days are not finished
+    last = min(now.date(), swept.date()) - timedelta(days=1)
+    if cursor is None:
+        first = session.scalar(select(func.min(FigureEvent.day)))
+        cursor = FigureCursor(name=ROLLUP_CURSOR, swept_until=None)
+        session.add(cursor)
+    else:
+        first = cursor.swept_until.date() + timedelta(days=1) if cursor.swept_until else None
+    if first is None or first > last:
+        return 0
+    for level, column in (
+        ("nation", None),
+        ("partnership", FigureEvent.partnership_id),
+        ("municipality", FigureEvent.municipality_code),
+    ):
+        group = (
+            FigureEvent.day,
+            FigureEvent.kind,
+            FigureEvent.opening_kind,
+            FigureEvent.detail,
+            FigureEvent.days,
+            *((column,) if column is not None else ()),
+        )
+        source = (
+            select(
+                FigureEvent.day,
+                sa.literal_column(f"'{level}'"),  # constants of this code, not input
+                column if column is not None else sa.literal_column("0"),
+                FigureEvent.kind,
+                FigureEvent.opening_kind,
+                FigureEvent.detail,
+                FigureEvent.days,
+                func.sum(FigureEvent.amount),
+                func.count(),
+            )
+            .where(FigureEvent.day >= first, FigureEvent.day <= last)
+            .group_by(*group)
+        )
+        if column is not None:
+            source = source.where(column.is_not(None))
+        session.execute(
+            sa.insert(FigureDay).from_select(
+                [
+                    "day",
+                    "level",
+                    "scope_id",
+                    "kind",
+                    "opening_kind",
+                    "detail",
+                    "days",
+                    "amount",
+                    "events",
+                ],
+                source,
+            )
+        )
+    cursor.swept_until = datetime.combine(last, time(), tzinfo=UTC)
+    session.flush()
+    return (last - first).days + 1

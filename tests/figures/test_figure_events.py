@@ -1,0 +1,236 @@
+"""Figures come from the event table: they equal independent SQL counts of the source rows,
+and they stay the same after retention and erasure removed every profile and suggestion."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+
+from jobs.retention import retention_work
+from jobs.settings import JobSettings
+from models.base import utcnow
+from models.enums import OpeningKind, Outcome, ProfileStatus, Role, SuggestionStatus
+from models.figure_event import FigureEvent, FigureKind
+from models.figures import Period, Scope, figure_charts, municipality_totals, rolled_up_until
+from models.mentor_slot import MentorSlot
+from models.opening import JobOpening
+from models.operations.accounts import create_partnership
+from models.operations.figures import (
+    record_active_youth,
+    record_follow_up,
+    roll_up_figures,
+    sweep_suggestions,
+)
+from models.operations.profiles import set_profile_status
+from models.operations.suggestions import (
+    answer_as_company,
+    answer_as_mentor,
+    approve_suggestion,
+    record_outcome,
+)
+from models.suggestion import Suggestion
+from models.youth import YouthProfile
+
+PERSONAL = ("youth", "pseudonym", "user", "name", "email", "caseworker")
+
+
+def _scenario(db, make_user, make_org, make_youth, make_opening, make_slot, make_suggestion):
+    partnership = create_partnership(db, "Tal-partnerskab", [101])
+    org = make_org(partnerships=[partnership])
+    company = make_user(Role.COMPANY, organisation=org)
+    caseworker = make_user(Role.CASEWORKER, municipality_code=101)
+    mentor = make_user(Role.MENTOR)
+    job = make_opening(company, postcode="2200", seats=3)
+    school = make_opening(company, postcode="2200", kind=OpeningKind.EDUCATION, title="FGU-plads")
+    slot = make_slot(mentor, postcode="2200", capacity=2)
+    youths = [make_youth(caseworker) for _ in range(7)]
+    suggestions = [make_suggestion(y, job) for y in youths[:6]]
+    suggestions.append(make_suggestion(youths[6], school))
+    offer = make_suggestion(youths[0], slot)
+    sweep_suggestions(db, utcnow() + timedelta(hours=2))
+    for s in suggestions:
+        approve_suggestion(db, caseworker, s)
+    approve_suggestion(db, caseworker, offer)
+    for s in suggestions[:5]:
+        answer_as_company(db, company, s, interested=True)
+    answer_as_company(db, company, suggestions[5], interested=False)
+    answer_as_mentor(db, mentor, offer, accept=True)
+    for s in suggestions[:4]:
+        record_outcome(db, caseworker, s, Outcome.JOB)
+    record_outcome(db, caseworker, suggestions[6], Outcome.EDUCATION)
+    set_profile_status(db, caseworker, youths[5], ProfileStatus.PAUSED)
+    set_profile_status(db, caseworker, youths[5], ProfileStatus.ACTIVE)
+    db.flush()
+    return partnership, caseworker
+
+
+def _independent_counts(db) -> dict[str, int]:
+    """Counted straight from the source tables, without models/figures.py."""
+
+    def count(query):
+        return db.scalar(query) or 0
+
+    placed = (
+        select(func.count())
+        .select_from(Suggestion)
+        .where(Suggestion.status == SuggestionStatus.PLACED)
+    )
+    return {
+        "opening_job": count(
+            select(func.sum(JobOpening.seats)).where(JobOpening.kind == OpeningKind.JOB)
+        ),
+        "opening_education": count(
+            select(func.count())
+            .select_from(JobOpening)
+            .where(JobOpening.kind == OpeningKind.EDUCATION)
+        ),
+        "mentor_places": count(select(func.sum(MentorSlot.capacity))),
+        "profiles_created": count(select(func.count()).select_from(YouthProfile)),
+        "suggestions": count(select(func.count()).select_from(Suggestion)),
+        "approvals": count(
+            select(func.count())
+            .select_from(Suggestion)
+            .where(Suggestion.decided_by_id.is_not(None))
+        ),
+        "company_interested": count(
+            select(func.count())
+            .select_from(Suggestion)
+            .where(
+                Suggestion.opening_id.is_not(None),
+                Suggestion.responded_at.is_not(None),
+                Suggestion.status != SuggestionStatus.DECLINED,
+            )
+        ),
+        "company_declined": count(
+            select(func.count())
+            .select_from(Suggestion)
+            .where(Suggestion.status == SuggestionStatus.DECLINED)
+        ),
+        "mentor_assignments": count(
+            select(func.count())
+            .select_from(Suggestion)
+            .where(Suggestion.status == SuggestionStatus.ACCEPTED)
+        ),
+        "placed_job": count(placed.where(Suggestion.outcome == Outcome.JOB)),
+        "placed_education": count(placed.where(Suggestion.outcome == Outcome.EDUCATION)),
+    }
+
+
+def _chart_numbers(db, scope: Scope) -> dict[str, int | None]:
+    today = utcnow().date()
+    charts = figure_charts(db, scope, Period(today - timedelta(days=30), today, "week"))
+    return {key: value for chart in charts.values() for key, value in chart.totals.items()}
+
+
+def test_chart_numbers_equal_sql_counts_and_survive_erasure(
+    db, make_user, make_org, make_youth, make_opening, make_slot, make_suggestion
+):
+    partnership, _ = _scenario(
+        db, make_user, make_org, make_youth, make_opening, make_slot, make_suggestion
+    )
+    expected = _independent_counts(db)
+    assert expected["placed_education"] == 1 and expected["placed_job"] == 4
+    scopes = [Scope("nation"), Scope("partnership", partnership.id), Scope("municipality", 101)]
+    before = {scope.key: _chart_numbers(db, scope) for scope in scopes}
+    for scope in scopes:
+        numbers = before[scope.key]
+        for key, value in expected.items():
+            assert numbers[key] == value, (scope, key, numbers[key], value)
+        assert numbers["profiles_activated"] == expected["profiles_created"] + 1
+        assert numbers["mentor_accepted"] == 1
+        # Seven young people had their first approval the day their profile was made.
+        assert numbers["median_days_to_first_approval"] == 0
+
+    # The nightly roll-up moves finished days to figure_day: the same numbers.
+    later_day = utcnow() + timedelta(days=2)
+    sweep_suggestions(db, later_day)
+    assert roll_up_figures(db, later_day) > 0
+    assert rolled_up_until(db) == later_day.date() - timedelta(days=1)
+    assert roll_up_figures(db, later_day) == 0  # a day is rolled up once
+    for scope in scopes:
+        assert _chart_numbers(db, scope) == before[scope.key]
+    # Retention a long time later erases every profile and suggestion; the figures stay.
+    later = datetime.now(UTC) + timedelta(days=3 * 365)
+    retention_work(db, None, later, JobSettings())
+    db.execute(sa.delete(Suggestion))
+    db.execute(sa.delete(YouthProfile))
+    db.flush()
+    assert db.scalar(select(func.count()).select_from(YouthProfile)) == 0
+    for scope in scopes:
+        assert _chart_numbers(db, scope) == before[scope.key]
+    rows = municipality_totals(db, Period(utcnow().date() - timedelta(days=30), utcnow().date()))
+    assert [r for r in rows if r[0] == 101][0][2]["placed_education"] == 1
+
+
+def test_event_rows_hold_no_personal_data(db):
+    columns = {c.name for c in FigureEvent.__table__.columns}
+    assert not [c for c in columns if any(word in c for word in PERSONAL)]
+    assert not FigureEvent.__table__.foreign_keys
+
+
+def test_counts_under_five_are_suppressed(
+    db, make_user, make_org, make_youth, make_opening, make_slot, make_suggestion
+):
+    _scenario(db, make_user, make_org, make_youth, make_opening, make_slot, make_suggestion)
+    today = utcnow().date()
+    charts = figure_charts(
+        db, Scope("municipality", 101), Period(today - timedelta(days=30), today), suppress=True
+    )
+    totals = {k: v for chart in charts.values() for k, v in chart.totals.items()}
+    assert totals["placed_education"] is None  # 1
+    assert totals["placed_job"] is None  # 4
+    assert totals["suggestions"] == 8
+    assert totals["opening_wage_subsidy"] == 0  # nothing is not a small count
+    assert all(
+        v is None or v == 0 or v >= 5 for vs in charts["placements"].values.values() for v in vs
+    )
+
+
+def test_sweep_counts_each_suggestion_once(db, make_youth, make_opening, make_suggestion):
+    youth = make_youth()
+    opening = make_opening()
+    make_suggestion(youth, opening)
+    assert sweep_suggestions(db) == 0  # too fresh: its transaction may not have committed
+    later = utcnow() + timedelta(hours=2)
+    assert sweep_suggestions(db, later) == 1
+    assert sweep_suggestions(db, later) == 0
+    assert sweep_suggestions(db, later + timedelta(days=1)) == 0
+    made = db.scalar(
+        select(func.sum(FigureEvent.amount)).where(
+            FigureEvent.kind == FigureKind.SUGGESTION_MADE.value
+        )
+    )
+    assert made == 1
+
+
+def test_retention_counts_suggestions_before_it_erases_them(
+    db, make_youth, make_opening, make_suggestion
+):
+    youth = make_youth()
+    make_suggestion(youth, make_opening())
+    retention_work(db, None, datetime.now(UTC) + timedelta(days=3 * 365), JobSettings())
+    gone = select(func.count()).select_from(YouthProfile).where(YouthProfile.id == youth.id)
+    assert db.scalar(gone) == 0
+    made = db.scalar(
+        select(func.sum(FigureEvent.amount)).where(
+            FigureEvent.kind == FigureKind.SUGGESTION_MADE.value
+        )
+    )
+    assert made == 1
+
+
+def test_active_youth_snapshot_and_follow_ups_are_charted(db, make_user, make_youth):
+    caseworker = make_user(Role.CASEWORKER, municipality_code=101)
+    youths = [make_youth(caseworker) for _ in range(3)]
+    set_profile_status(db, caseworker, youths[2], ProfileStatus.PAUSED)
+    assert record_active_youth(db) == 1  # one municipality
+    assert record_active_youth(db) == 0  # once a day
+    record_follow_up(db, 101, 30, still_placed=True)
+    record_follow_up(db, 101, 90, still_placed=False)
+    db.execute(sa.delete(YouthProfile))
+    numbers = _chart_numbers(db, Scope("municipality", 101))
+    assert numbers["youth_active"] == 2
+    assert numbers["follow_up_30_placed"] == 1 and numbers["follow_up_90_not_placed"] == 1
+    assert numbers["follow_up_30_not_placed"] == 0

@@ -1,0 +1,49 @@
+"""National charts, contact persons and inspiration notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from models.figures import Scope
+from models.operations.partnerships import Attachment, contact_persons, publish_note
+from web.db import get_db
+from web.figures.views import read_request, render_figures
+from web.partner_forms import attempt
+from web.partnership.forms import NoteForm
+from web.secretariat import bp
+
+
+@bp.get("/")
+def index() -> str:
+    req = read_request(default=Scope("nation"))
+    return render_figures(
+        "secretariat/index.html",
+        req,
+        form_endpoint="secretariat.index",
+        contacts=contact_persons(get_db()),
+    )
+
+
+@bp.route("/notes/new", methods=["GET", "POST"])
+def note_new() -> Any:
+    form = NoteForm()
+    if form.validate_on_submit():
+        db = get_db()
+        upload = form.attachment.data
+        attachment = None
+        if upload is not None and getattr(upload, "filename", ""):
+            attachment = Attachment(
+                upload.filename, upload.mimetype or "", upload.read(5 * 1024 * 1024 + 1)
+            )
+        with attempt(db, form) as done:
+            publish_note(db, current_user, form.title.data or "", form.body.data or "", attachment)
+        if done.ok:
+            db.commit()
+            flash(_("The note is published on the partnerships' start pages."), "success")
+            return redirect(url_for("partnership.notes"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("secretariat/note_form.html", form=form), status
