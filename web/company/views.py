@@ -316,7 +316,7 @@ def proposal_answer(suggestion_id: int) -> Response:
         answer_as_company(
             db, current_user, suggestion, answer == "interested", form.message.data or ""
         )
-    except Conflict as error:
+    except (Conflict, ValidationError) as error:
         db.rollback()
         flash(translate_error(error), "error")
     else:
