@@ -14,8 +14,13 @@ from models.errors import ValidationError
 from models.geo import Postcode
 from models.i18n import N_
 from models.mentor_slot import MentorSlot
+from models.operations.ad_reviews import ad_findings, hold_if_flagged, justified
 from models.operations.audit import record_event
-from models.operations.openings import check_languages, expire_pending_suggestions
+from models.operations.openings import (
+    DiscriminatingWording,
+    check_languages,
+    expire_pending_suggestions,
+)
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User
@@ -71,6 +76,9 @@ def create_mentor_slot(
     session.add(slot)
     session.flush()
     record_event(session, user, "mentor_slot.create", slot)
+    if hold_if_flagged(session, user, slot) is not None:
+        slot.status = SlotStatus.PAUSED  # held for an admin's review (ad_reviews)
+        session.flush()
     return slot
 
 
@@ -80,6 +88,10 @@ def update_mentor_slot(
     clean = _clean(session, data)
     for f in fields(MentorSlotInput):
         setattr(slot, f.name, getattr(clean, f.name))
+    if slot.status is SlotStatus.OPEN and not justified(slot):
+        findings = ad_findings(slot)
+        if findings:
+            raise DiscriminatingWording(findings)
     session.flush()
     record_event(session, user, "mentor_slot.update", slot)
     return slot
@@ -94,6 +106,8 @@ def set_mentor_slot_status(
     declined and their caseworkers are told; suggestions no caseworker approved expire.
     """
     previous = slot.status
+    if status is SlotStatus.OPEN and hold_if_flagged(session, user, slot) is not None:
+        return slot  # held for an admin's review (ad_reviews); stays as it was
     slot.status = status
     if status is not SlotStatus.OPEN:
         now = utcnow()

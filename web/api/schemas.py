@@ -118,6 +118,13 @@ class OpeningSchema(Schema):
     start_date = fields.Date(allow_none=True)
     expires = fields.Date(allow_none=True)
     status = fields.String(required=True, metadata={"enum": [str(s) for s in OpeningStatus]})
+    held_for_review = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "The wording may discriminate: the opening stays unpublished until "
+            "a partnership admin has reviewed it."
+        },
+    )
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
 
@@ -169,6 +176,13 @@ class MentorSlotSchema(Schema):
     available_from = fields.Date(allow_none=True)
     available_until = fields.Date(allow_none=True)
     status = fields.String(required=True, metadata={"enum": [str(s) for s in SlotStatus]})
+    held_for_review = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "The wording may discriminate: the slot stays paused until a "
+            "partnership admin has reviewed it."
+        },
+    )
     created_at = fields.DateTime(required=True)
 
 

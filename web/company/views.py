@@ -35,6 +35,7 @@ from web.mentor.slots import register_slot_routes
 from web.occupations import occupation_index
 from web.pagination import paginate
 from web.partner_forms import attempt, join_list, show_error, split_list
+from web.privacy.reviews import flash_held
 from web.refresh import refresh_suggestions
 from web.security import get_scoped_or_404
 
@@ -194,14 +195,10 @@ def opening_new() -> Any:
 def _after_save(opening: JobOpening, publish: bool) -> Response:
     db = get_db()
     if publish:
-        try:
-            publish_opening(db, current_user, opening)
-        except DiscriminatingWording:
+        publish_opening(db, current_user, opening)
+        if opening.held_for_review:
             db.commit()  # kept as a draft with everything typed; the edit page says what to change
-            flash(
-                _("The opening was saved as a draft but not published. Change the marked wording."),
-                "error",
-            )
+            flash_held(opening)
             return redirect(url_for("company.opening_edit", opening_id=opening.id))
         refresh_suggestions(db, opening)
         db.commit()
@@ -275,14 +272,14 @@ def opening_status(opening_id: int) -> Response:
         abort(400)
     try:
         set_opening_status(db, current_user, opening, status)
-    except DiscriminatingWording:
-        db.rollback()
-        flash(_("The opening was not published. Change the marked wording."), "error")
-        return redirect(url_for("company.opening_edit", opening_id=opening.id))
     except Conflict as error:
         db.rollback()
         flash(translate_error(error), "error")
         return redirect(url_for("company.opening_detail", opening_id=opening.id))
+    if opening.held_for_review:
+        db.commit()
+        flash_held(opening)
+        return redirect(url_for("company.opening_edit", opening_id=opening.id))
     refresh_suggestions(db, opening)
     db.commit()
     flash(_("The status of the opening is changed."), "success")

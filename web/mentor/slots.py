@@ -33,6 +33,7 @@ from web.i18n import translate_error
 from web.mentor.forms import MentorAnswerForm, MentorSlotForm
 from web.pagination import paginate
 from web.partner_forms import attempt, join_list, split_list
+from web.privacy.reviews import flash_held
 from web.refresh import refresh_suggestions
 from web.security import get_scoped_or_404
 
@@ -83,7 +84,10 @@ def slot_new() -> Any:
         if done.ok:
             refresh_suggestions(db, slot)
             db.commit()
-            flash(_("The mentor slot is saved."), "success")
+            if slot.held_for_review:
+                flash_held(slot)
+            else:
+                flash(_("The mentor slot is saved."), "success")
             return redirect(_slots_url())
     status = 422 if request.method == "POST" else 200
     return render_template("mentor/slot_form.html", form=form, slot=None), status
@@ -116,7 +120,9 @@ def slot_status(slot_id: int) -> Response:
     set_mentor_slot_status(db, current_user, slot, status)
     refresh_suggestions(db, slot)
     db.commit()
-    if status is SlotStatus.OPEN:
+    if slot.held_for_review:
+        flash_held(slot)
+    elif status is SlotStatus.OPEN:
         flash(_("The mentor slot is open."), "success")
     elif status is SlotStatus.PAUSED:
         flash(_("The mentor slot is paused. Offers you had not answered were declined."), "success")

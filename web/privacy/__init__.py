@@ -1,0 +1,9 @@
+"""Privacy and equal treatment in the web: ads held for review, caseworkers' reports, and the
+data rights of a young person (export, erasure). Routes carry their full paths; each view
+says which role may use it."""
+
+from flask import Blueprint
+
+bp = Blueprint("privacy", __name__)
+
+from web.privacy import data_rights, reviews  # noqa: E402,F401

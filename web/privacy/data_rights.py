@@ -1,0 +1,1 @@
+"""A young person's data rights: export everything stored about a pseudonym, erase on request."""
