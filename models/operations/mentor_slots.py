@@ -13,12 +13,12 @@ from models.enums import SlotStatus, SuggestionStatus
 from models.errors import ValidationError
 from models.geo import Postcode
 from models.i18n import N_
+from models.languages import check_languages
 from models.mentor_slot import MentorSlot
 from models.operations.ad_reviews import ad_findings, hold_if_flagged, justified
 from models.operations.audit import record_event
 from models.operations.openings import (
     DiscriminatingWording,
-    check_languages,
     expire_pending_suggestions,
 )
 from models.operations.outbox import enqueue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -21,6 +20,7 @@ from models.enums import (
 from models.errors import Conflict, ValidationError
 from models.geo import Postcode
 from models.i18n import N_
+from models.languages import check_languages
 from models.occupation import Occupation
 from models.opening import JobOpening
 from models.operations.ad_reviews import ad_findings, hold_if_flagged, justified
@@ -32,14 +32,6 @@ from models.validation import check_hours
 from models.wording import Finding
 
 CLOSED_STATES = (OpeningStatus.CLOSED, OpeningStatus.FILLED)
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
-
-
-def check_languages(languages: list[str], field: str = "languages") -> list[str]:
-    codes = sorted({x.strip().lower() for x in languages if x.strip()})
-    if any(not _LANGUAGE.fullmatch(code) for code in codes):
-        raise ValidationError(field, N_("Give languages as two-letter codes, e.g. da, en, ar."))
-    return codes
 
 
 @dataclass

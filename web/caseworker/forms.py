@@ -17,6 +17,7 @@ from models.operations.profiles import ProfileInput
 from models.operations.suggestions import REJECT_REASONS
 from models.youth import EDUCATION_LEVELS
 from web.caseworker.labels import EDUCATION, OUTCOME, PROFILE_STATUS, REJECT_REASON
+from web.languages import LanguageField
 
 
 class WholeNumberField(IntegerField):
@@ -86,7 +87,7 @@ class ProfileForm(FlaskForm):
         default=37,
         validators=[InputRequired(_l("Enter the hours."))],
     )
-    languages = StringField(_l("Languages"), default="da")
+    languages = LanguageField(_l("Languages"), default=["da"])
     driving_licence = BooleanField(_l("Has a driving licence"))
     needs_mentor = BooleanField(_l("Would like a mentor"))
     available_from = LocalDateField(_l("Available from"), validators=[Optional()])
@@ -106,7 +107,7 @@ class ProfileForm(FlaskForm):
             wished_occupations=split_list(self.wished_occupations.data),
             hours_min=self.hours_min.data,
             hours_max=self.hours_max.data,
-            languages=split_list(self.languages.data),
+            languages=list(self.languages.data or []),
             driving_licence=bool(self.driving_licence.data),
             needs_mentor=bool(self.needs_mentor.data),
             available_from=self.available_from.data,
@@ -116,8 +117,9 @@ class ProfileForm(FlaskForm):
     def fill_from(self, profile: Any) -> None:
         for name in ("birth_year", "postcode", "max_commute_km", "education_level"):
             getattr(self, name).data = getattr(profile, name)
-        for name in ("skills", "interests", "wished_occupations", "languages"):
+        for name in ("skills", "interests", "wished_occupations"):
             getattr(self, name).data = join_list(getattr(profile, name))
+        self.languages.data = list(profile.languages)
         for name in ("hours_min", "hours_max", "driving_licence", "needs_mentor"):
             getattr(self, name).data = getattr(profile, name)
         self.available_from.data = profile.available_from

@@ -116,7 +116,7 @@ def _form_to_input(form: OpeningForm, occupation_uri: str | None) -> OpeningInpu
         seats=form.seats.data or 0,
         min_age=form.min_age.data or 0,
         driving_licence_required=bool(form.driving_licence_required.data),
-        languages=split_list(form.languages.data),
+        languages=list(form.languages.data or []),
         mentor_at_workplace=bool(form.mentor_at_workplace.data),
         start_date=form.start_date.data,
         expires=form.expires.data,
@@ -136,7 +136,7 @@ def _fill_form(form: OpeningForm, opening: JobOpening) -> None:
     form.seats.data = opening.seats
     form.min_age.data = opening.min_age
     form.driving_licence_required.data = opening.driving_licence_required
-    form.languages.data = join_list(opening.languages)
+    form.languages.data = list(opening.languages)
     form.mentor_at_workplace.data = opening.mentor_at_workplace
     form.start_date.data = opening.start_date
     form.expires.data = opening.expires

@@ -46,7 +46,7 @@ def _to_input(form: MentorSlotForm) -> MentorSlotInput:
         postcode=form.postcode.data or "",
         description=form.description.data or "",
         interests=split_list(form.interests.data),
-        languages=split_list(form.languages.data),
+        languages=list(form.languages.data or []),
         max_distance_km=form.max_distance_km.data or 0,
         capacity=form.capacity.data or 0,
         available_from=form.available_from.data,
@@ -58,7 +58,7 @@ def _fill(form: MentorSlotForm, slot: MentorSlot) -> None:
     form.title.data = slot.title
     form.description.data = slot.description
     form.interests.data = join_list(slot.interests)
-    form.languages.data = join_list(slot.languages)
+    form.languages.data = list(slot.languages)
     form.postcode.data = slot.postcode
     form.max_distance_km.data = slot.max_distance_km
     form.capacity.data = slot.capacity
