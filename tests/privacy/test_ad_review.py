@@ -56,6 +56,8 @@ def test_company_is_told_in_danish_and_admin_publishes_with_justification(
         select(JobOpening).where(JobOpening.organisation_id == company.organisation_id)
     ).one()
     assert opening.status is OpeningStatus.DRAFT
+    detail = client.get(f"/company/openings/{opening.id}")
+    assert "En partnerskabsadministrator gennemgår formuleringen" in detail.text
 
     client.post("/logout")
     login_as(make_user(Role.ADMIN))
