@@ -80,9 +80,14 @@ def justified(ad: Ad) -> bool:
 def hold_if_flagged(session: Session, user: User, ad: Ad) -> AdReview | None:
     """Before publishing: hold a flagged ad for review (returns the hold), or ``None``."""
     findings = ad_findings(ad)
-    if not findings or justified(ad):
-        return None
     review = pending_hold(ad)
+    if not findings or justified(ad):
+        if review is not None:  # the author changed the wording: nothing left to review
+            review.status = DISMISSED
+            review.decided_at = utcnow()
+            review.justification = "The author changed the wording."
+            record_event(session, user, "ad.review_withdrawn", ad, review_id=review.id)
+        return None
     if review is None:
         review = AdReview(kind=FLAGGED, status=PENDING, created_by_id=user.id)
         if isinstance(ad, JobOpening):

@@ -13,7 +13,12 @@ from models.enums import OpeningStatus, Role, SlotStatus
 from models.errors import Conflict
 from models.opening import JobOpening
 from models.operations.ad_reviews import publish_with_justification, report_ad
-from models.operations.openings import DiscriminatingWording, OpeningInput, update_opening
+from models.operations.openings import (
+    DiscriminatingWording,
+    OpeningInput,
+    publish_opening,
+    update_opening,
+)
 from tests.web_partner.test_company import opening_form
 
 
@@ -173,3 +178,16 @@ def test_api_create_returns_the_held_opening(db, api, make_user, token_for):
     assert response.status_code == 201, response.text
     assert response.json["status"] == "draft"
     assert response.json["held_for_review"] is True
+
+
+def test_changing_the_wording_withdraws_the_hold(db, make_user, make_opening):
+    company = make_user(Role.COMPANY)
+    opening = make_opening(company, description="Kun mænd.")
+    assert opening.held_for_review
+    fields = {k: getattr(opening, k) for k in OpeningInput.__dataclass_fields__}
+    update_opening(
+        db, company, opening, OpeningInput(**{**fields, "description": "Alle er velkomne."})
+    )
+    publish_opening(db, company, opening)
+    assert opening.status is OpeningStatus.OPEN and not opening.held_for_review
+    assert opening.reviews[0].status == "dismissed"
