@@ -11,7 +11,7 @@ from email import message_from_bytes
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from jobs.outbox import send_pending
 from jobs.settings import JobSettings
@@ -220,3 +220,32 @@ def test_partners_see_the_card_fields_only(
         assert "zebrapasning" in outputs[where] and "kvastbinding" in outputs[where], where
     assert "Mødestabil, god til lager." in outputs["company opening page"]
     assert db.get(Suggestion, rejected.id).status is SuggestionStatus.REJECTED
+
+
+def test_text_stored_before_the_guard_never_reaches_a_partner(
+    db, client, api, token_for, make_user, make_youth, make_opening, make_suggestion, login_as
+):
+    """Defence in depth: rows written before the guard existed (or past it) are filtered on
+    the card itself."""
+    youth = make_youth(interests=["fodbold"])
+    company = make_user(Role.COMPANY)
+    opening = make_opening(company)
+    suggestion = make_suggestion(youth, opening, status=SuggestionStatus.APPROVED)
+    db.execute(
+        update(YouthProfile)
+        .where(YouthProfile.id == youth.id)
+        .values(interests=["fodbold", "Mads Jensen fra Valby", "Instagram @madsj03"])
+    )
+    db.execute(
+        update(Suggestion)
+        .where(Suggestion.id == suggestion.id)
+        .values(pitch="Mads bor på Valby Langgade 112")
+    )
+    db.expire_all()
+    item = api("GET", f"/proposals/{suggestion.id}", token_for(company)).json
+    assert item["card"]["interests"] == ["fodbold"] and item["card"]["pitch"] == ""
+    login_as(company)
+    page = client.get(f"/company/openings/{opening.id}").text
+    assert "fodbold" in page
+    for secret in ("Mads Jensen", "@madsj03", "Valby Langgade"):
+        assert secret not in page
