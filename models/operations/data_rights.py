@@ -29,6 +29,7 @@ from models.audit import AuditEvent
 from models.enums import Role
 from models.errors import Conflict
 from models.i18n import N_
+from models.identifiers import find_identifiers
 from models.notification import Notification
 from models.operations.audit import record_event
 from models.suggestion import Suggestion
@@ -285,3 +286,38 @@ def erase_profile(
     event.object_type, event.object_id = "YouthProfile", profile_id
     session.flush()
     return counts
+
+
+def stored_identifiers(session: Session) -> list[tuple[str, str, list[str]]]:
+    """(pseudonym, field, kinds) for stored text that the identifier guard would refuse now:
+    text saved before the guard, for caseworkers to correct. The text itself is not returned."""
+    found = []
+    rows = session.execute(
+        select(
+            YouthProfile.pseudonym,
+            YouthProfile.skills,
+            YouthProfile.interests,
+            YouthProfile.wished_occupations,
+            YouthProfile.support_notes,
+        )
+        .order_by(YouthProfile.id)
+        .execution_options(yield_per=1000)
+    )
+    for pseudonym, *texts in rows:
+        for field, value in zip(
+            ("skills", "interests", "wished_occupations", "support_notes"), texts, strict=True
+        ):
+            items = [value] if isinstance(value, str) else list(value or ())
+            kinds = sorted({i.kind for item in items for i in find_identifiers(item)})
+            if kinds:
+                found.append((pseudonym, field, kinds))
+    for pseudonym, suggestion_id, pitch in session.execute(
+        select(YouthProfile.pseudonym, Suggestion.id, Suggestion.pitch)
+        .join(Suggestion.youth)
+        .where(Suggestion.pitch.is_not(None))
+        .execution_options(yield_per=1000)
+    ):
+        kinds = sorted({i.kind for i in find_identifiers(pitch)})
+        if kinds:
+            found.append((pseudonym, f"pitch of suggestion {suggestion_id}", kinds))
+    return found

@@ -181,3 +181,23 @@ def test_retention_deletes_the_mail_files_it_reports_deleted(
     assert counts["mails_deleted"] == counts["mail_files_deleted"] == len(old)
     files = sorted(p.name for p in (tmp_path / "mail").iterdir())
     assert files == [f"{recent}.eml"]
+
+
+def test_scan_lists_stored_text_with_identifiers_without_the_text(
+    db, runner, make_youth, make_opening, make_suggestion
+):
+    youth = make_youth(interests=["fodbold"])
+    clean = make_youth(interests=["musik"])
+    make_suggestion(youth, make_opening(), pitch="Ring til Mads Jensen")
+    db.execute(
+        update(YouthProfile)
+        .where(YouthProfile.id == youth.id)
+        .values(interests=["fodbold", "Instagram @madsj03"])
+    )
+    db.flush()
+    result = runner.invoke(args=["privacy", "scan"])
+    assert result.exit_code == 0, result.output
+    assert f"{youth.pseudonym}\tinterests\tsocial" in result.output
+    assert f"{youth.pseudonym}\tpitch of suggestion" in result.output
+    assert clean.pseudonym not in result.output
+    assert "@madsj03" not in result.output and "Mads Jensen" not in result.output

@@ -9,4 +9,4 @@ from web.languages import language_list
 bp = Blueprint("privacy", __name__)
 bp.add_app_template_filter(language_list, "language_list")
 
-from web.privacy import data_rights, reviews  # noqa: E402,F401
+from web.privacy import cli, data_rights, reviews  # noqa: E402,F401
