@@ -146,9 +146,9 @@ _BIRTH_DAY_MONTH = re.compile(
     rf"(?:{_DAY}\.?\s*{_MONTH}|{_DAY}\s?[./]\s?(?:0?[1-9]|1[0-2])\b|{_MONTH}\s+{_DAY}\b)",
     re.IGNORECASE,
 )
-# Birth years of the people this service is for and their families: older dates are history,
-# newer ones are start dates and deadlines.
-BIRTH_YEARS_BACK = (10, 70)
+# Birth years of the people this service is for (15–29; from 13 years back) and their families:
+# older dates are history, newer ones are start dates and deadlines.
+BIRTH_YEARS_BACK = (13, 70)
 
 # --- addresses --------------------------------------------------------------------------------
 
