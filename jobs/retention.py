@@ -7,13 +7,15 @@
   erased with their suggestions; the run keeps only totals that identify no one
   (``JobRun.counts``). Audit events older than ``audit_retention_days`` (at least 183 days:
   decisions are kept six months) are deleted, younger ones kept. Sent or dead mails older
-  than :data:`MAIL_LOG_DAYS` are deleted too (digests name pseudonyms).
+  than :data:`MAIL_LOG_DAYS` are deleted too (digests name pseudonyms), and so are the mails
+  about erased profiles' suggestions, each with the ``.eml`` file the file transport wrote.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +30,7 @@ from models.enums import ProfileStatus
 from models.jobrun import JobRun
 from models.notification import Notification
 from models.operations.audit import record_event
+from models.operations.data_rights import delete_mails
 from models.operations.figures import sweep_suggestions
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
@@ -104,8 +107,22 @@ def retention_work(
     for row in doomed:
         by_status[str(row.status)] += 1
     suggestions = 0
+    mail_dir = Path(settings.mail_dir) if not settings.smtp_url else None
+    mails_deleted = mail_files_deleted = 0
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
+        about = select(Suggestion.id).where(Suggestion.youth_id.in_(chunk))
+        rows, files = delete_mails(
+            session,
+            session.scalars(
+                select(Notification.id).where(
+                    Notification.payload["suggestion_id"].as_integer().in_(about)
+                )
+            ).all(),
+            mail_dir,
+        )
+        mails_deleted += rows
+        mail_files_deleted += files
         suggestions += (
             session.execute(
                 delete(Suggestion)
@@ -128,23 +145,25 @@ def retention_work(
         ).rowcount
         or 0
     )
-    mails_deleted = (
-        session.execute(
-            delete(Notification)
-            .where(
+    rows, files = delete_mails(
+        session,
+        session.scalars(
+            select(Notification.id).where(
                 Notification.status.in_(("sent", "dead")),
                 Notification.created_at < now - timedelta(days=MAIL_LOG_DAYS),
             )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        or 0
+        ).all(),
+        mail_dir,
     )
+    mails_deleted += rows
+    mail_files_deleted += files
     counts = {
         "profiles_erased": len(ids),
         "profiles_erased_by_status": dict(sorted(by_status.items())),
         "suggestions_erased": suggestions,
         "audit_events_deleted": audit_deleted,
         "mails_deleted": mails_deleted,
+        "mail_files_deleted": mail_files_deleted,
     }
     if ids:
         record_event(session, None, "retention.erase", None, **counts)

@@ -4,6 +4,7 @@ Importing this package registers every entity on ``Base.metadata``; it opens no
 connection and creates no engine (see :mod:`models.session`).
 """
 
+from models.ad_review import AdReview
 from models.audit import AuditEvent
 from models.base import Base, utcnow
 from models.enums import (
@@ -32,6 +33,7 @@ from models.user import User
 from models.youth import YouthProfile
 
 __all__ = [
+    "AdReview",
     "ApiToken",
     "AuditEvent",
     "ContactPerson",

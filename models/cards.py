@@ -4,6 +4,10 @@ Built in this one place and used by the company and mentor pages, the mails and 
 It carries an age band (never the birth year), the municipality (never the postcode),
 skills, interests, availability, languages, driving licence and the caseworker's pitch —
 never the pseudonym, the support notes or anything else from the profile.
+
+Free text is checked for identifiers when it is stored (models/validation.py); the card checks
+again (models/identifiers.py), so text stored before the guard, or past it, never reaches a
+partner: an item with an identifier is left off, a pitch with one is withheld.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from models.identifiers import find_identifiers
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
 
@@ -48,6 +53,10 @@ class AnonymousCard:
         return data
 
 
+def _without_identifiers(items: Any) -> tuple[str, ...]:
+    return tuple(item for item in items or () if not find_identifiers(item))
+
+
 def anonymous_card(
     suggestion_or_profile: Suggestion | YouthProfile,
     pitch: str | None = None,
@@ -65,12 +74,12 @@ def anonymous_card(
     return AnonymousCard(
         age_band=age_band(profile.birth_year, today),
         municipality=profile.municipality.name,
-        skills=tuple(profile.skills or ()),
-        interests=tuple(profile.interests or ()),
+        skills=_without_identifiers(profile.skills),
+        interests=_without_identifiers(profile.interests),
         available_from=profile.available_from,
         hours_min=profile.hours_min,
         hours_max=profile.hours_max,
         languages=tuple(profile.languages or ()),
         driving_licence=bool(profile.driving_licence),
-        pitch=(pitch or "").strip(),
+        pitch="" if find_identifiers(pitch) else (pitch or "").strip(),
     )

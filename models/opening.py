@@ -63,5 +63,10 @@ class JobOpening(Base):
     occupation: Mapped[Occupation | None] = relationship()
     postcode_ref: Mapped[Postcode] = relationship()
 
+    @property
+    def held_for_review(self) -> bool:
+        """Flagged wording waits for a partnership admin (models/ad_review.py)."""
+        return any(r.kind == "flagged" and r.status == "pending" for r in self.reviews)  # type: ignore[attr-defined]
+
     def __repr__(self) -> str:
         return f"<JobOpening {self.id} {self.title!r}>"

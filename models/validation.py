@@ -1,7 +1,8 @@
 """Input rules shared by forms, the API, the CLI and the jobs.
 
-Free text about young people must not carry obvious identifiers (DESIGN.md §5): CPR numbers,
-e-mail addresses and phone numbers are refused with a clear message.
+Free text about young people must not carry identifiers (DESIGN.md §5): CPR numbers, e-mail
+addresses, phone numbers, names, addresses, dates of birth, social-media handles and licence
+plates are refused with a clear message (:mod:`models.identifiers`, docs/PRIVACY_GUARD.md).
 """
 
 from __future__ import annotations
@@ -13,27 +14,26 @@ from email_validator import EmailNotValidError, validate_email
 
 from models.errors import ValidationError
 from models.i18n import N_
-
-# DDMMYY-SSSS with optional dash/space; day 01–31, month 01–12.
-_CPR = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-# Danish numbers: 8 digits, optionally +45/0045 and grouped in 2s or 4s.
-_PHONE = re.compile(r"(?<![\d])(?:(?:\+|00)45[\s-]?)?(?:\d{2}[\s-]?){3}\d{2}(?![\d])")
+from models.identifiers import REPEATS_FOUND, find_identifiers
 
 MIN_AGE, MAX_AGE = 15, 29
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 
 
 def check_free_text(field: str, text: str | None) -> str:
-    """Refuse obvious personal identifiers in free text about a young person."""
+    """Refuse personal identifiers in free text about a young person (or sent to a partner).
+
+    What is looked for, and what is deliberately let through, is :mod:`models.identifiers`;
+    the message names the kind found and, except for CPR, e-mail and phone, the text.
+    """
     if not text:
         return ""
-    if _CPR.search(text):
-        raise ValidationError(field, N_("Remove the CPR number: profiles are anonymous."))
-    if _EMAIL.search(text):
-        raise ValidationError(field, N_("Remove the e-mail address: profiles are anonymous."))
-    if _PHONE.search(text):
-        raise ValidationError(field, N_("Remove the phone number: profiles are anonymous."))
+    found = find_identifiers(text)
+    if found:
+        first = found[0]
+        if first.kind in REPEATS_FOUND:
+            raise ValidationError(field, first.message, found=first.found)
+        raise ValidationError(field, first.message)
     return text.strip()
 
 

@@ -23,6 +23,15 @@ AGE, GENDER, ETHNICITY, RELIGION, DISABILITY = (
     "religion",
     "disability",
 )
+# Further grounds: pregnancy and marital or family status (ligebehandlingsloven), sexual
+# orientation, political opinion and social origin (forskelsbehandlingsloven).
+PREGNANCY, MARITAL, ORIENTATION, POLITICAL, SOCIAL = (
+    "pregnancy",
+    "marital",
+    "orientation",
+    "political",
+    "social",
+)
 
 EXPLANATIONS = {
     AGE: N_(
@@ -42,6 +51,19 @@ EXPLANATIONS = {
         "Do not exclude people with a disability or an illness. Describe the physical or "
         "practical demands of the tasks instead."
     ),
+    PREGNANCY: N_(
+        "Do not ask about pregnancy, maternity leave or plans to have children: it is gender "
+        "discrimination."
+    ),
+    MARITAL: N_("Do not ask for or exclude a marital status, children or family obligations."),
+    ORIENTATION: N_("Do not ask for or exclude a sexual orientation or gender identity."),
+    POLITICAL: N_(
+        "Do not ask for or exclude a political opinion, a party or membership of a union."
+    ),
+    SOCIAL: N_(
+        "Do not exclude people by where they live, their background or their benefits. "
+        "Describe the tasks instead."
+    ),
 }
 
 CATEGORY_LABELS = {
@@ -50,6 +72,11 @@ CATEGORY_LABELS = {
     ETHNICITY: N_("Ethnic origin or nationality"),
     RELIGION: N_("Religion or belief"),
     DISABILITY: N_("Disability or health"),
+    PREGNANCY: N_("Pregnancy or maternity"),
+    MARITAL: N_("Marital or family status"),
+    ORIENTATION: N_("Sexual orientation"),
+    POLITICAL: N_("Political opinion or association"),
+    SOCIAL: N_("Social origin"),
 }
 
 _NUM = r"\d{2}"
@@ -61,7 +88,11 @@ _YEARS = r"(?:år(?:ig|ige)?|years?(?:[- ]old)?|yrs?)"
 _RULES: dict[str, tuple[str, ...]] = {
     AGE: (
         rf"\bmax(?:imum|\.)?\s*(?:alder\s*)?{_NUM}\s*{_YEARS}",
-        rf"\b(?:maks|maksimalt|højst|max\.?)\s*(?:alder\s*)?{_NUM}{_NOT_A_UNIT}",
+        rf"\b(?:maks\.?|maksimalt|højst|max\.?)\s*(?:alder\s*)?{_NUM}{_NOT_A_UNIT}",
+        rf"\b(?:maks\.?|maksimalt|højst|max\.?|at most|no more than)\s+(?:være|be)\s+{_NUM}\b",
+        r"\bmax(?:imum|\.)?\s*(?:age|alder)\b",
+        rf"\b(?:være|be|aged?|alder)\s+(?:mellem|between)\s+{_NUM}\s+(?:og|and)\s+{_NUM}\b",
+        r"\b(?:for|too)\s+(?:gammel|gamle|old)\b",
         rf"\b(?:under|below|younger than|yngre end|ikke over|ikke ældre end|no older than|"
         rf"not older than|not over|op til|up to)\s*{_CEILING}\s*{_YEARS}",
         rf"\b(?:under|younger than|yngre end|ikke ældre end|no older than|not older than)"
@@ -127,6 +158,127 @@ _RULES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Who is asked for or excluded: a group named after a frame ("ingen kvinder", "du skal være
+# ung", "vi foretrækker en mand") or before one ("kvinder kan ikke søge", "young people only").
+_NEG = (
+    r"ingen|no|ikke|not|uden|without|never|aldrig|ikke for|not for|ikke egnet (?:for|til)|"
+    r"not suitable for|unsuitable for|vi ansætter ikke|we do not hire|we don't hire|"
+    r"må ikke være|must not be|må ikke have|must not have"
+)
+_POS = (
+    r"kun|only|skal være|must be|should be|bør være|you must be|gerne|helst|preferably|"
+    r"foretrækker|prefer|prefers|søger|seeking|looking for|ansætter|hiring|"
+    r"passer (?:bedst )?til|best suited (?:to|for)|suits|ideal for|ideel til|kræver|requires?"
+)
+_AFTER = (
+    r"kan ikke|cannot|can't|need not|needn't|må ikke|ikke velkomne|not welcome|foretrækkes|"
+    r"preferred|søges|wanted|only|kun|needed|ønskes|er et krav|is a must|required"
+)
+_FILLER = (
+    r"(?:(?:en|et|a|an|the|nogen|some|anyone|af|of|for|til|som|as|med|with|fra|from|på|on|"
+    r"people|personer|folk|unge?|young|stærk|strong|ny|new|dansk|danish)\s+){0,3}"
+)
+_GAP = r"(?:[\w-]+\s+){0,3}?"
+_GROUPS = {
+    GENDER: (
+        r"kvinder|kvinde|kvindelige?|mænd|mand|mandlige?|piger?|pigen|drenge?|drengen|fyr|"
+        r"gutter|damer?|women|woman|men|man|females?|males?|girls?|boys?|guys?|lady|ladies",
+        False,
+    ),
+    PREGNANCY: (
+        r"gravide?|graviditet|barsel|pregnant|pregnancy|maternity|pregnant women",
+        True,
+    ),
+    MARITAL: (
+        r"gift|gifte|ugift|ugifte|single|married|unmarried|børn|children|kids|familie|family|"
+        r"familieforpligtelser|family commitments|family obligations",
+        False,
+    ),
+    AGE: (
+        r"ung|unge|ungt|yngre|young|younger|youthful|ældre|older|gammel|gamle|old|seniorer|"
+        r"seniors",
+        False,
+    ),
+    ETHNICITY: (
+        r"sorte|blacks?|arabere|arabs?|romaer|roma|polakker|poles|østeuropæere|eastern europeans|"
+        r"udlændinge|indvandrere|flygtninge|foreigners|immigrants|refugees|nydanskere|danskere|"
+        r"dansker|danes|dane|accent|hvide|whites?|asiater|asians|afrikanere|africans|tyrkere|"
+        r"somaliere|somalis",
+        False,
+    ),
+    RELIGION: (
+        r"muslimer|muslims?|jøder|jews|jewish|kristne|christians?|hinduer|hindus|sikher|sikhs|"
+        r"ateister|atheists|religiøse?|religious|tørklæder?|hijab|turban|kors|bønnepauser|"
+        r"prayer breaks|bøn|prayers?|ramadan|religiøse symboler|religious symbols",
+        True,
+    ),
+    DISABILITY: (
+        r"handicappede|handicap|disabled|disabilit(?:y|ies)|adhd|autisme|autism|diagnoser?|"
+        r"diagnoses|psykiske (?:problemer|lidelser|sygdomme)|mental (?:health|illness)\w*|"
+        r"kørestolsbrugere|wheelchair users?|sygdomme?|illness(?:es)?|kronisk syge|"
+        r"chronically ill",
+        True,
+    ),
+    ORIENTATION: (
+        r"homoseksuel(?:le)?|bøsser?|lesbiske?|transpersoner|transkønnede|trans people|transgender|"
+        r"gays?|lesbians?|lgbt\w*\+?|heteroseksuel(?:le)?|heterosexual|straight|biseksuel(?:le)?|queer",
+        True,
+    ),
+    POLITICAL: (
+        r"kommunister|socialister|communists|socialists|nazister|nazis|fagforeningsfolk|"
+        r"fagforening\w*|union members|trade unions?|politisk aktive?|politically active|"
+        r"enhedslisten|socialdemokratiet|dansk folkeparti|konservative|liberal alliance|"
+        r"radikale|nye borgerlige|danmarksdemokraterne|alternativet|moderaterne",
+        True,
+    ),
+    SOCIAL: (
+        r"ghettoen|ghetto|udsatte boligområder|boligområder?|social housing|almene boliger|"
+        r"kontanthjælp|benefits|welfare",
+        True,
+    ),
+}
+
+
+def _group_rules(category: str) -> tuple[str, ...]:
+    group, loose = _GROUPS[category]
+    rules = [
+        rf"\b(?:{_NEG}|{_POS})\s+{_FILLER}(?:{group})\b",
+        rf"\b(?:{group})\s+(?:[\w-]+\s+)?(?:{_AFTER})\b",
+    ]
+    if loose:  # words that say enough on their own after "ingen"/"ikke"/"not"
+        rules.append(rf"\b(?:{_NEG})\s+{_GAP}(?:{group})\b")
+    return tuple(rules)
+
+
+_MORE_RULES: dict[str, tuple[str, ...]] = {
+    AGE: (rf"\b(?:{_NEG})\s+(?:nogen\s+|anyone\s+)?over\s+{_NUM}\b",),
+    GENDER: (r"\bgutter\b",),
+    PREGNANCY: (
+        r"\b(?:planer|plans?|planning|planlægger|planlægge)\s+(?:om|to have|for|at få)\s+"
+        r"(?:børn|children|kids|a family|familie)\b",
+    ),
+    ETHNICITY: (
+        r"\b(?:hudfarve|skin colou?r|lys hud|light skin)\b",
+        r"\bdansk af (?:oprindelse|herkomst|afstamning)\b|\baf dansk (?:oprindelse|herkomst)\b",
+        r"\bligne(?:r)? en dansker\b|\blook(?:s)? danish\b",
+    ),
+    RELIGION: (r"\b(?:skal|must)\s+(?:kunne\s+)?(?:spise|eat)\s+(?:svinekød|pork)\b",),
+    POLITICAL: (r"\b(?:stemme|stemmer|vote|votes)\s+(?:på|for)\b",),
+    SOCIAL: (
+        r"\b(?:fra|from)\s+(?:et|a)\s+(?:godt|good|ordentligt|proper)\s+(?:hjem|home|family)\b",
+        r"\b(?:ingen|ikke|no one|nobody|not)\s+(?:\w+\s+)?(?:fra|from)\s+(?-i:[A-ZÆØÅ])\w+",
+    ),
+}
+for _category in _GROUPS:
+    _RULES[_category] = (
+        *_RULES.get(_category, ()),
+        *_group_rules(_category),
+        *_MORE_RULES.get(_category, ()),
+    )
+
+# A group named in an inclusive sentence ("uanset køn og hudfarve") is not a finding.
+_INCLUSIVE = re.compile(r"\b(?:uanset|regardless|irrespective|of all|både|both)\b", re.IGNORECASE)
+
 _FOLD = {"æ": "(?:æ|ae)", "ø": "(?:ø|oe)", "å": "(?:å|aa)"}
 
 
@@ -169,6 +321,8 @@ def check_text(text: str, field: str = "text") -> list[Finding]:
     for start, end, category in hits:
         if start < last_end.get(category, -1):
             continue  # a shorter hit inside a longer one of the same kind
+        if _INCLUSIVE.search(text[max(0, start - 40) : start]):
+            continue
         last_end[category] = end
         phrase = " ".join(text[start:end].split())
         key = (category, phrase.lower())

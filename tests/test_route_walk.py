@@ -55,7 +55,7 @@ def foreign(db, make_user, make_org, make_youth, make_opening, make_slot, make_s
         "organisation_id": make_org(OrganisationKind.COMPANY).id,
         "partnership_id": None,
         "user_id": other_mentor.id,
-        "note_id": 0,  # no such note: 404 for everyone
+        "note_id": 999_999,  # no such note: 404 for everyone
         "name": "placements",
     }
     db.flush()

@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from web.caseworker import bp as caseworker_bp
     from web.company import bp as company_bp
     from web.mentor import bp as mentor_bp
+    from web.privacy import bp as privacy_bp
     from web.public import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mentor_bp, url_prefix="/mentor")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     register_partnership_blueprints(app)
+    app.register_blueprint(privacy_bp)
     register_api_blueprints(app)
 
 

@@ -14,10 +14,12 @@ from models.errors import ValidationError
 from models.figure_event import FigureKind
 from models.geo import Postcode
 from models.i18n import N_
+from models.languages import check_languages
 from models.mentor_slot import MentorSlot
+from models.operations.ad_reviews import ad_findings, hold_if_flagged, justified
 from models.operations.audit import record_event
 from models.operations.figures import record_for_slot
-from models.operations.openings import check_languages, expire_pending_suggestions
+from models.operations.openings import DiscriminatingWording, expire_pending_suggestions
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User
@@ -75,6 +77,9 @@ def create_mentor_slot(
     session.flush()
     record_for_slot(session, FigureKind.SLOT_POSTED, slot, amount=slot.capacity)
     record_event(session, user, "mentor_slot.create", slot)
+    if hold_if_flagged(session, user, slot) is not None:
+        slot.status = SlotStatus.PAUSED  # held for an admin's review (ad_reviews)
+        session.flush()
     return slot
 
 
@@ -84,6 +89,10 @@ def update_mentor_slot(
     clean = _clean(session, data)
     for f in fields(MentorSlotInput):
         setattr(slot, f.name, getattr(clean, f.name))
+    if slot.status is SlotStatus.OPEN and not justified(slot):
+        findings = ad_findings(slot)
+        if findings:
+            raise DiscriminatingWording(findings)
     session.flush()
     record_event(session, user, "mentor_slot.update", slot)
     return slot
@@ -98,6 +107,8 @@ def set_mentor_slot_status(
     declined and their caseworkers are told; suggestions no caseworker approved expire.
     """
     previous = slot.status
+    if status is SlotStatus.OPEN and hold_if_flagged(session, user, slot) is not None:
+        return slot  # held for an admin's review (ad_reviews); stays as it was
     slot.status = status
     if status is not SlotStatus.OPEN:
         now = utcnow()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -23,25 +22,19 @@ from models.errors import Conflict, ValidationError
 from models.figure_event import FigureKind
 from models.geo import Postcode
 from models.i18n import N_
+from models.languages import check_languages
 from models.occupation import Occupation
 from models.opening import JobOpening
+from models.operations.ad_reviews import ad_findings, hold_if_flagged, justified
 from models.operations.audit import record_event
 from models.operations.figures import record_for_opening
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User
 from models.validation import check_hours, check_single_line
-from models.wording import Finding, check_wording
+from models.wording import Finding
 
 CLOSED_STATES = (OpeningStatus.CLOSED, OpeningStatus.FILLED)
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
-
-
-def check_languages(languages: list[str], field: str = "languages") -> list[str]:
-    codes = sorted({x.strip().lower() for x in languages if x.strip()})
-    if any(not _LANGUAGE.fullmatch(code) for code in codes):
-        raise ValidationError(field, N_("Give languages as two-letter codes, e.g. da, en, ar."))
-    return codes
 
 
 @dataclass
@@ -110,14 +103,7 @@ class DiscriminatingWording(ValidationError):
 
 def wording_findings(opening: JobOpening) -> list[Finding]:
     """What the wording check says about an opening's texts."""
-    return check_wording(
-        {
-            "title": opening.title,
-            "description": opening.description,
-            "required_skills": opening.required_skills,
-            "nice_skills": opening.nice_skills,
-        }
-    )
+    return ad_findings(opening)
 
 
 def post_opening(
@@ -125,8 +111,7 @@ def post_opening(
 ) -> JobOpening:
     """Create an opening for the user's organisation (published unless ``publish`` is false).
 
-    If publishing is refused (:class:`DiscriminatingWording`) the opening has been flushed
-    as a draft; the caller may commit to keep what was typed.
+    If the wording is flagged the opening stays a draft, held for an admin's review.
     """
     clean = _clean(session, data)
     opening = JobOpening(
@@ -144,19 +129,16 @@ def post_opening(
 
 
 def publish_opening(session: Session, user: User, opening: JobOpening) -> JobOpening:
-    """Open a draft or paused opening, after the check for discriminating wording."""
+    """Open a draft or paused opening, after the check for discriminating wording.
+
+    Flagged wording holds the opening for a partnership admin's review instead
+    (:mod:`models.operations.ad_reviews`): it stays unpublished and
+    ``pending_hold(opening)`` says why; an admin may publish it with a justification.
+    """
     if opening.status in CLOSED_STATES:
         raise Conflict(N_("A closed opening cannot be published again."))
-    findings = wording_findings(opening)
-    if findings:
-        record_event(
-            session,
-            user,
-            "opening.publish_refused",
-            opening,
-            categories=sorted({f.category for f in findings}),
-        )
-        raise DiscriminatingWording(findings)
+    if hold_if_flagged(session, user, opening) is not None:
+        return opening
     opening.status = OpeningStatus.OPEN
     opening.unpublished_reason = None
     session.flush()
@@ -232,7 +214,7 @@ def update_opening(
     clean = _clean(session, data)
     for f in fields(OpeningInput):
         setattr(opening, f.name, getattr(clean, f.name))
-    if opening.status is OpeningStatus.OPEN:
+    if opening.status is OpeningStatus.OPEN and not justified(opening):
         findings = wording_findings(opening)
         if findings:
             raise DiscriminatingWording(findings)

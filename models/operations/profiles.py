@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from models.errors import Conflict, ValidationError
 from models.figure_event import FigureKind
 from models.geo import Postcode
 from models.i18n import N_
+from models.languages import check_languages
 from models.occupation import Occupation
 from models.operations.audit import record_event
 from models.operations.figures import record_figure
@@ -26,7 +26,6 @@ from models.youth import EDUCATION_LEVELS, PREFERRED_KINDS, YouthProfile
 
 # Crockford's base32 without I, L, O, U: no look-alike characters, no accidental words.
 _PSEUDONYM_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
 ESCO_OCCUPATION = "http://data.europa.eu/esco/occupation/"
 
 
@@ -87,11 +86,9 @@ def _clean(session: Session, data: ProfileInput, today: date, *, new: bool) -> P
         raise ValidationError("max_commute_km", N_("Max commute must be 1–200 km."))
     if data.education_level not in EDUCATION_LEVELS:
         raise ValidationError("education_level", N_("Choose an education level from the list."))
-    languages = [lang.strip().lower() for lang in data.languages if lang.strip()]
-    if not languages or any(not _LANGUAGE.fullmatch(lang) for lang in languages):
-        raise ValidationError(
-            "languages", N_("Give languages as two-letter codes, e.g. da, en, ar.")
-        )
+    languages = check_languages(data.languages)
+    if not languages:
+        raise ValidationError("languages", N_("Choose at least one language."))
     kinds = [str(kind).strip() for kind in data.preferred_kinds if str(kind).strip()]
     if any(kind not in PREFERRED_KINDS for kind in kinds):
         raise ValidationError("preferred_kinds", N_("Choose the preferred kinds from the list."))
@@ -107,7 +104,7 @@ def _clean(session: Session, data: ProfileInput, today: date, *, new: bool) -> P
         ),
         hours_min=data.hours_min,
         hours_max=data.hours_max,
-        languages=sorted(set(languages)),
+        languages=languages,
         driving_licence=bool(data.driving_licence),
         needs_mentor=bool(data.needs_mentor),
         available_from=data.available_from,

@@ -128,8 +128,9 @@ def answer_as_company(
     now: datetime | None = None,
 ) -> Suggestion:
     _require(suggestion, SuggestionStatus.APPROVED)
+    message = check_free_text("message", message)
     suggestion.status = SuggestionStatus.INTERESTED if interested else SuggestionStatus.DECLINED
-    suggestion.response_message = (message or "").strip()[:2000]
+    suggestion.response_message = message[:2000]
     return _answered(session, user, suggestion, now or utcnow(), "proposal", interested=interested)
 
 
@@ -167,6 +168,7 @@ def answer_as_mentor(
     """
     if not accept and not (reason or "").strip():
         raise ValidationError("reason", N_("Give a reason for declining."))
+    reason = check_free_text("reason", reason)
     now = now or utcnow()
     hold_write_lock(session)
     slot_query = select(MentorSlot).where(MentorSlot.id == suggestion.mentor_slot_id)
@@ -180,7 +182,7 @@ def answer_as_mentor(
     _require(suggestion, SuggestionStatus.APPROVED)
     if not accept:
         suggestion.status = SuggestionStatus.DECLINED
-        suggestion.response_message = (reason or "").strip()[:2000]
+        suggestion.response_message = reason[:2000]
     else:
         if slot.status is not SlotStatus.OPEN:
             raise Conflict(N_("This mentor slot is not open."))

@@ -57,7 +57,7 @@ def test_consent_is_required_on_create(client, db, caseworker, form_data):
         ({"hours_min": "30", "hours_max": "10"}, "hours_min", "Mindste antal timer"),
         ({"hours_max": "45"}, "hours_min", "mellem 1 og 37"),
         ({"max_commute_km": "500"}, "max_commute_km", "1–200 km"),
-        ({"languages": "dansk"}, "languages", "koder på to bogstaver"),
+        ({"languages": "klingonsk"}, "languages", "Ukendt sprog »klingonsk«"),
         ({"available_from": "i morgen"}, "available_from", "åååå-mm-dd"),
         ({"skills": "kundeservice, ring 12345678"}, "skills", "telefonnummeret"),
         ({"interests": "fodbold, 010203-1234"}, "interests", "CPR-nummeret"),
@@ -77,8 +77,10 @@ def test_every_validation_error_is_shown_next_to_its_field_and_nothing_is_lost(
     error_start = html.index(f'id="{field}-error"')
     assert message in html[error_start : error_start + 300]
     # Everything typed is still there.
-    for name in ("skills", "interests", "wished_occupations", "postcode", "languages"):
+    for name in ("skills", "interests", "wished_occupations", "postcode"):
         assert f'value="{data[name]}"' in html
+    for language in data["languages"].split(", "):  # the picker keeps the choice
+        assert f'selected value="{language}"' in html
     assert data["support_notes"] in html
     assert db.scalar(select(YouthProfile.id)) is None
 

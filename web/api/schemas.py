@@ -83,7 +83,7 @@ class OpeningInSchema(StrictSchema):
     seats = Integer(minimum=1, maximum=500)
     min_age = Integer(minimum=13, maximum=30)
     driving_licence_required = Boolean()
-    languages = TextList(max_items=20, max_length=3)
+    languages = TextList(max_items=20, max_length=40)  # a code or a name ("da", "dansk")
     mentor_at_workplace = Boolean()
     start_date = Date(allow_none=True)
     expires = Date(allow_none=True)
@@ -118,6 +118,13 @@ class OpeningSchema(Schema):
     start_date = fields.Date(allow_none=True)
     expires = fields.Date(allow_none=True)
     status = fields.String(required=True, metadata={"enum": [str(s) for s in OpeningStatus]})
+    held_for_review = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "The wording may discriminate: the opening stays unpublished until "
+            "a partnership admin has reviewed it."
+        },
+    )
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
 
@@ -143,7 +150,7 @@ class MentorSlotInSchema(StrictSchema):
     postcode = Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
     description = Text(max_length=5000)
     interests = TextList(max_items=50, max_length=200)
-    languages = TextList(max_items=20, max_length=3)
+    languages = TextList(max_items=20, max_length=40)  # a code or a name ("da", "dansk")
     max_distance_km = Integer(minimum=1, maximum=200)
     capacity = Integer(minimum=1, maximum=50)
     available_from = Date(allow_none=True)
@@ -169,6 +176,13 @@ class MentorSlotSchema(Schema):
     available_from = fields.Date(allow_none=True)
     available_until = fields.Date(allow_none=True)
     status = fields.String(required=True, metadata={"enum": [str(s) for s in SlotStatus]})
+    held_for_review = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "The wording may discriminate: the slot stays paused until a "
+            "partnership admin has reviewed it."
+        },
+    )
     created_at = fields.DateTime(required=True)
 
 
@@ -200,7 +214,7 @@ class ProfileInSchema(StrictSchema):
     )
     hours_min = Integer(minimum=1, maximum=37)
     hours_max = Integer(minimum=1, maximum=37)
-    languages = TextList(max_items=20, max_length=3)
+    languages = TextList(max_items=20, max_length=40)  # a code or a name ("da", "dansk")
     driving_licence = Boolean()
     needs_mentor = Boolean()
     available_from = Date(allow_none=True)

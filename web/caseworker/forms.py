@@ -26,6 +26,7 @@ from models.operations.profiles import FOLLOW_UP_RESULTS, ProfileInput
 from models.operations.suggestions import REJECT_REASONS
 from models.youth import EDUCATION_LEVELS, PREFERRED_KINDS
 from web.caseworker.labels import EDUCATION, OUTCOME, PREFERRED_KIND, PROFILE_STATUS, REJECT_REASON
+from web.languages import LanguageField
 from web.occupations import autocomplete, occupation_index
 
 
@@ -103,7 +104,7 @@ class ProfileForm(FlaskForm):
         default=37,
         validators=[InputRequired(_l("Enter the hours."))],
     )
-    languages = StringField(_l("Languages"), default="da")
+    languages = LanguageField(_l("Languages"), default=["da"])
     driving_licence = BooleanField(_l("Has a driving licence"))
     needs_mentor = BooleanField(_l("Would like a mentor"))
     available_from = LocalDateField(_l("Available from"), validators=[Optional()])
@@ -138,7 +139,7 @@ class ProfileForm(FlaskForm):
             preferred_kinds=list(self.preferred_kinds.data or []),
             hours_min=self.hours_min.data,
             hours_max=self.hours_max.data,
-            languages=split_list(self.languages.data),
+            languages=list(self.languages.data or []),
             driving_licence=bool(self.driving_licence.data),
             needs_mentor=bool(self.needs_mentor.data),
             available_from=self.available_from.data,
@@ -148,11 +149,12 @@ class ProfileForm(FlaskForm):
     def fill_from(self, profile: Any) -> None:
         for name in ("birth_year", "postcode", "max_commute_km", "education_level"):
             getattr(self, name).data = getattr(profile, name)
-        for name in ("skills", "interests", "languages"):
+        for name in ("skills", "interests"):
             getattr(self, name).data = join_list(getattr(profile, name))
         for name in ("wished_occupations", "former_jobs"):
             getattr(self, name).data = join_list(occupation_index().shown(getattr(profile, name)))
         self.preferred_kinds.data = list(profile.preferred_kinds)
+        self.languages.data = list(profile.languages)
         for name in ("hours_min", "hours_max", "driving_licence", "needs_mentor"):
             getattr(self, name).data = getattr(profile, name)
         self.available_from.data = profile.available_from

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models.enums import OpeningKind
+from web.languages import LanguageField
 
 KIND_LABELS = {
     OpeningKind.JOB: _l("Job"),
@@ -76,11 +77,10 @@ class OpeningForm(FlaskForm):
         description=_l("Only a minimum set by law or by the job's nature, e.g. 18 for driving."),
     )
     driving_licence_required = BooleanField(_l("Driving licence required"))
-    languages = StringField(
+    languages = LanguageField(
         _l("Languages"),
-        default="da",
-        validators=[Length(max=100)],
-        description=_l("Two-letter codes separated by commas, e.g. da, en."),
+        default=["da"],
+        description=_l("Pick one or more; type a name to jump to it."),
     )
     mentor_at_workplace = BooleanField(_l("A mentor at the workplace"))
     start_date = DateField(_l("Start date"), validators=[Optional()])

@@ -36,6 +36,7 @@ from web.mentor.slots import caseworker_contact, register_slot_routes
 from web.occupations import autocomplete, occupation_index
 from web.pagination import paginate
 from web.partner_forms import attempt, join_list, show_error, split_list
+from web.privacy.reviews import flash_held
 from web.refresh import refresh_suggestions
 from web.security import get_scoped_or_404
 
@@ -130,7 +131,7 @@ def _form_to_input(form: OpeningForm, occupation_uri: str | None) -> OpeningInpu
         seats=form.seats.data or 0,
         min_age=form.min_age.data or 0,
         driving_licence_required=bool(form.driving_licence_required.data),
-        languages=split_list(form.languages.data),
+        languages=list(form.languages.data or []),
         mentor_at_workplace=bool(form.mentor_at_workplace.data),
         start_date=form.start_date.data,
         expires=form.expires.data,
@@ -150,7 +151,7 @@ def _fill_form(form: OpeningForm, opening: JobOpening) -> None:
     form.seats.data = opening.seats
     form.min_age.data = opening.min_age
     form.driving_licence_required.data = opening.driving_licence_required
-    form.languages.data = join_list(opening.languages)
+    form.languages.data = list(opening.languages)
     form.mentor_at_workplace.data = opening.mentor_at_workplace
     form.start_date.data = opening.start_date
     form.expires.data = opening.expires
@@ -205,14 +206,10 @@ def opening_new() -> Any:
 def _after_save(opening: JobOpening, publish: bool) -> Response:
     db = get_db()
     if publish:
-        try:
-            publish_opening(db, current_user, opening)
-        except DiscriminatingWording:
+        publish_opening(db, current_user, opening)
+        if opening.held_for_review:
             db.commit()  # kept as a draft with everything typed; the edit page says what to change
-            flash(
-                _("The opening was saved as a draft but not published. Change the marked wording."),
-                "error",
-            )
+            flash_held(opening)
             return redirect(url_for("company.opening_edit", opening_id=opening.id))
         refresh_suggestions(db, opening)
         db.commit()
@@ -287,14 +284,14 @@ def opening_status(opening_id: int) -> Response:
         abort(400)
     try:
         set_opening_status(db, current_user, opening, status)
-    except DiscriminatingWording:
-        db.rollback()
-        flash(_("The opening was not published. Change the marked wording."), "error")
-        return redirect(url_for("company.opening_edit", opening_id=opening.id))
     except Conflict as error:
         db.rollback()
         flash(translate_error(error), "error")
         return redirect(url_for("company.opening_detail", opening_id=opening.id))
+    if opening.held_for_review:
+        db.commit()
+        flash_held(opening)
+        return redirect(url_for("company.opening_edit", opening_id=opening.id))
     refresh_suggestions(db, opening)
     db.commit()
     flash(_("The status of the opening is changed."), "success")
@@ -328,7 +325,7 @@ def proposal_answer(suggestion_id: int) -> Response:
         answer_as_company(
             db, current_user, suggestion, answer == "interested", form.message.data or ""
         )
-    except Conflict as error:
+    except (Conflict, ValidationError) as error:
         db.rollback()
         flash(translate_error(error), "error")
     else:

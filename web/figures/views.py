@@ -32,7 +32,10 @@ from web.figures.charts import render_svg
 from web.figures.labels import CHART_TITLES, LINE_LABELS
 
 MAX_DAYS = 2 * 366
-SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+# An SVG image: nothing may load or run; only its own <style> element applies.
+SVG_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; object-src 'none'"
+)
 
 
 @dataclass
@@ -170,7 +173,7 @@ def chart_svg(name: str) -> Response:
     svg = render_svg(chart, str(CHART_TITLES[name]), labels, x_labels)
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = SVG_POLICY
-    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from web.languages import LanguageField
+
 
 class MentorSlotForm(FlaskForm):
     title = StringField(
@@ -16,11 +18,10 @@ class MentorSlotForm(FlaskForm):
     interests = StringField(
         _l("Interests"), validators=[Length(max=1000)], description=_l("Separate with commas.")
     )
-    languages = StringField(
+    languages = LanguageField(
         _l("Languages"),
-        default="da",
-        validators=[Length(max=100)],
-        description=_l("Two-letter codes separated by commas, e.g. da, en."),
+        default=["da"],
+        description=_l("Pick one or more; type a name to jump to it."),
     )
     postcode = StringField(
         _l("Postcode"), validators=[DataRequired(_l("Enter a postcode.")), Length(min=4, max=4)]

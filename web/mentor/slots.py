@@ -34,6 +34,7 @@ from web.i18n import translate_error
 from web.mentor.forms import MentorAnswerForm, MentorSlotForm
 from web.pagination import paginate
 from web.partner_forms import attempt, join_list, split_list
+from web.privacy.reviews import flash_held
 from web.refresh import refresh_suggestions
 from web.security import get_scoped_or_404
 
@@ -46,7 +47,7 @@ def _to_input(form: MentorSlotForm) -> MentorSlotInput:
         postcode=form.postcode.data or "",
         description=form.description.data or "",
         interests=split_list(form.interests.data),
-        languages=split_list(form.languages.data),
+        languages=list(form.languages.data or []),
         max_distance_km=form.max_distance_km.data or 0,
         capacity=form.capacity.data or 0,
         available_from=form.available_from.data,
@@ -58,7 +59,7 @@ def _fill(form: MentorSlotForm, slot: MentorSlot) -> None:
     form.title.data = slot.title
     form.description.data = slot.description
     form.interests.data = join_list(slot.interests)
-    form.languages.data = join_list(slot.languages)
+    form.languages.data = list(slot.languages)
     form.postcode.data = slot.postcode
     form.max_distance_km.data = slot.max_distance_km
     form.capacity.data = slot.capacity
@@ -86,7 +87,10 @@ def slot_new() -> Any:
         if done.ok:
             refresh_suggestions(db, slot)
             db.commit()
-            flash(_("The mentor slot is saved."), "success")
+            if slot.held_for_review:
+                flash_held(slot)
+            else:
+                flash(_("The mentor slot is saved."), "success")
             return redirect(_slots_url())
     status = 422 if request.method == "POST" else 200
     return render_template("mentor/slot_form.html", form=form, slot=None), status
@@ -119,7 +123,9 @@ def slot_status(slot_id: int) -> Response:
     set_mentor_slot_status(db, current_user, slot, status)
     refresh_suggestions(db, slot)
     db.commit()
-    if status is SlotStatus.OPEN:
+    if slot.held_for_review:
+        flash_held(slot)
+    elif status is SlotStatus.OPEN:
         flash(_("The mentor slot is open."), "success")
     elif status is SlotStatus.PAUSED:
         flash(_("The mentor slot is paused. Offers you had not answered were declined."), "success")
