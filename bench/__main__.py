@@ -16,6 +16,7 @@ BENCHES = {
     "engine": "bench.engine_bench",
     "nightly": "bench.nightly_bench",
     "web": "bench.web_bench",
+    "learning": "bench.learning_bench",
 }
 
 

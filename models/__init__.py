@@ -6,6 +6,7 @@ connection and creates no engine (see :mod:`models.session`).
 
 from models.audit import AuditEvent
 from models.base import Base, utcnow
+from models.engine_config import EngineConfigRow, FairnessFlag
 from models.enums import (
     OpeningKind,
     OpeningStatus,
@@ -33,6 +34,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "EngineConfigRow",
+    "FairnessFlag",
     "IscoGroup",
     "JobOpening",
     "JobRun",

@@ -199,6 +199,7 @@ def record_outcome(
     check_follow_up(follow_up_on, now.date())
     suggestion.outcome = outcome
     suggestion.outcome_recorded_at = now
+    suggestion.outcome_recorded_by_id = caseworker.id
     if outcome is Outcome.NONE:
         suggestion.status = SuggestionStatus.ENDED
     else:
