@@ -117,7 +117,13 @@ def learning_work(session: Session, now: datetime) -> dict[str, Any]:
     }
 
 
-def run_learning(source: SessionSource, now: datetime, settings: JobSettings | None = None) -> Any:
+def run_learning(
+    source: SessionSource,
+    now: datetime,
+    settings: JobSettings | None = None,
+    *,
+    force: bool = False,
+) -> Any:
     """The weekly job (also ``jobs run learning``)."""
     from jobs.matching import local_date
 
@@ -127,6 +133,7 @@ def run_learning(source: SessionSource, now: datetime, settings: JobSettings | N
         now,
         lambda session, run: learning_work(session, now),
         run_date=local_date(now),
+        force=force,
     )
 
 

@@ -187,3 +187,9 @@ def test_english_engine_page(client, login_as, make_user):
     login_as(make_user(Role.ADMIN, locale="en"))
     html = client.get("/admin/engine").text
     assert "Active: version 1" in html and re.search(r"No proposal is waiting", html)
+
+
+def test_jobs_run_learning_from_the_command_line(runner):
+    result = runner.invoke(args=["jobs", "run", "learning", "--now", "2026-11-29T05:15:00+01:00"])
+    assert result.exit_code == 0, result.output
+    assert "learning 2026-11-29: succeeded" in result.output and "fewer than 200" in result.output
