@@ -62,6 +62,12 @@ def num(value: float | None, digits: int = 3) -> str:
     return format_decimal(value, format="0." + "0" * digits)
 
 
+def p_value(value: float | None) -> str:
+    if value is not None and value < 0.0001:
+        return "< " + num(0.0001, 4)
+    return num(value, 4)
+
+
 def pct(value: float | None) -> str:
     return "–" if value is None else format_percent(value, format="0.0 %")
 
@@ -84,6 +90,7 @@ def _context() -> dict[str, Any]:
     return {
         "num": num,
         "pct": pct,
+        "p_value": p_value,
         "status_labels": STATUS_LABELS,
         "source_labels": SOURCE_LABELS,
         "learning_reason": learning_reason,
