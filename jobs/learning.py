@@ -1,19 +1,11 @@
 """The learning job: decisions in, a proposed engine config out (an admin adopts or rejects it).
 
 Runs weekly (jobs/schedule.py, ``learning``) and on demand from the admin's engine page.
-Decision data are the suggestions for openings that someone decided (models/suggestion.py):
-
-* label 1: approved by the caseworker and answered positively by the company
-  (``interested``), or placed (a job, apprenticeship or internship came of it);
-* label 0: rejected by the caseworker (any reason code);
-* left out: undecided, expired, withdrawn, declined by the company (the caseworker's
-  judgement was positive; the company's answer is not a judgement of the match's fit),
-  approved but not answered yet, and ended without an outcome.
-
-The components are the values stored with each suggestion when it was scored, the time is
-``decided_at``. :func:`matcher.learn.learn_weights` fits nationally (the proposal) and per
-partnership (figures beside it; the engine scores everyone with one config). A fit without
-evidence against the current weights writes no proposal.
+The decision data and their labels are described in models/decisions.py. The component values
+are the ones stored with each suggestion when it was scored, the time is ``decided_at``.
+:func:`matcher.learn.learn_weights` fits nationally (the proposal) and per partnership
+(figures beside it; the engine scores everyone with one config). A fit without evidence
+against the current weights writes no proposal.
 """
 
 from __future__ import annotations
@@ -21,53 +13,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobs.runs import SessionSource, run_job
 from jobs.settings import JobSettings
 from matcher.learn import Decisions, learn_weights, why_not
+from models.decisions import decision_rows
 from models.engine_config import EngineConfigRow
-from models.enums import SuggestionStatus, TargetKind
 from models.operations.engine_configs import active_config, propose_config
-from models.organisation import Partnership, partnership_municipality
-from models.suggestion import Suggestion
+from models.organisation import Partnership
 from models.user import User
-from models.youth import YouthProfile
 
 NAME = "learning"
-POSITIVE = (SuggestionStatus.INTERESTED, SuggestionStatus.ACCEPTED, SuggestionStatus.PLACED)
-NEGATIVE = (SuggestionStatus.REJECTED,)
-
-
-def decision_rows(session: Session, partnership_id: int | None = None) -> list[dict[str, Any]]:
-    """Labelled decisions (see the module docstring), oldest first."""
-    query = (
-        select(Suggestion.youth_id, Suggestion.components, Suggestion.status, Suggestion.decided_at)
-        .where(
-            Suggestion.target_kind == TargetKind.OPENING,
-            Suggestion.status.in_(POSITIVE + NEGATIVE),
-            Suggestion.decided_at.is_not(None),
-        )
-        .order_by(Suggestion.decided_at, Suggestion.id)
-    )
-    if partnership_id is not None:
-        municipalities = select(partnership_municipality.c.municipality_code).where(
-            partnership_municipality.c.partnership_id == partnership_id
-        )
-        query = query.join(YouthProfile, YouthProfile.id == Suggestion.youth_id).where(
-            YouthProfile.municipality_code.in_(municipalities)
-        )
-    return [
-        {
-            "components": row.components or {},
-            "label": int(row.status in POSITIVE),
-            "youth": row.youth_id,
-            "order": row.decided_at.timestamp(),
-        }
-        for row in session.execute(query)
-    ]
 
 
 def _figures(proposal: Any) -> dict[str, Any]:
@@ -145,11 +103,3 @@ def proposals(session: Session) -> list[EngineConfigRow]:
             .order_by(EngineConfigRow.version.desc())
         )
     )
-
-
-def suggestions_by_version(session: Session) -> dict[str, int]:
-    """How many suggestions each engine label scored (for the admin page and the card)."""
-    rows = session.execute(
-        select(Suggestion.engine_version, sa.func.count()).group_by(Suggestion.engine_version)
-    )
-    return {label: int(n) for label, n in rows}

@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.decisions import POSITIVE
 from models.enums import ProfileStatus, SuggestionStatus, TargetKind
 from models.geo import Municipality
 from models.suggestion import Suggestion
@@ -55,7 +56,6 @@ LOW, HIGH = 0.8, 1.25
 Z = 1.959963984540054
 AGE_BANDS = ((0, 17, "15-17"), (18, 21, "18-21"), (22, 25, "22-25"), (26, 29, "26-29"))
 
-_POSITIVE = (SuggestionStatus.INTERESTED, SuggestionStatus.ACCEPTED, SuggestionStatus.PLACED)
 _UNDECIDED = (SuggestionStatus.PROPOSED, SuggestionStatus.EXPIRED, SuggestionStatus.WITHDRAWN)
 
 
@@ -175,7 +175,7 @@ def _units(session: Session, today: date) -> dict[str, list[tuple[dict[str, str]
         if not approved:
             continue
         if row.responded_at is not None and row.status is not SuggestionStatus.ENDED:
-            units["answered"].append((g, row.score, int(row.status in _POSITIVE)))
+            units["answered"].append((g, row.score, int(row.status in POSITIVE)))
         if row.target_kind is TargetKind.OPENING:
             units["placed"].append((g, row.score, int(row.status is SuggestionStatus.PLACED)))
     return units

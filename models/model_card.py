@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from matcher import ENGINE_VERSION
 from matcher.learn import ALLOWED_COMPONENTS, MIN_DECISIONS
+from models.decisions import decision_rows
 from models.engine_config import EngineConfigRow
 from models.fairness import FLAG_MIN_UNITS, HIGH, LOW, SUPPRESS_BELOW, fairness_cells
 from models.operations.engine_configs import active_config
@@ -32,8 +33,6 @@ def _latest_figures(session: Session) -> EngineConfigRow | None:
 
 
 def render_model_card(session: Session, today: date, generated_at: datetime) -> str:
-    from jobs.learning import decision_rows
-
     active = active_config(session)
     lines = [
         "# Model card: current figures",

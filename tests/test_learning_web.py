@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from jobs.learning import decision_rows, learn, run_learning
+from jobs.learning import learn, run_learning
 from jobs.matching import run_matching
 from matcher import ENGINE_VERSION
 from matcher.config import DEFAULT_OPENING_WEIGHTS
 from matcher.learn import check_guard_rails
 from models.audit import AuditEvent
+from models.decisions import decision_rows
 from models.engine_config import EngineConfigRow, config_version_of, engine_label
 from models.enums import Outcome, Role, SuggestionStatus
 from models.errors import Conflict

@@ -50,6 +50,7 @@ def foreign(db, make_user, make_org, make_youth, make_opening, make_slot, make_s
         "organisation_id": make_org(OrganisationKind.COMPANY).id,
         "partnership_id": None,
         "user_id": other_mentor.id,
+        "version": 1,  # an engine config version
     }
     db.flush()
     return ids

@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from jobs.learning import learn, proposals, suggestions_by_version
+from jobs.learning import learn, proposals
 from matcher import ENGINE_VERSION
 from models.base import utcnow
+from models.decisions import suggestions_by_version
 from models.engine_config import EngineConfigRow, engine_label
 from models.errors import Conflict
 from models.operations.engine_configs import (
