@@ -46,6 +46,14 @@ def test_hidden_preferences_are_learned_and_raise_approvals_and_ndcg(world):
     assert proposal.p_value < 0.01 and proposal.shrinkage > 0.5
     # The start rule is what these caseworkers care about most after the occupation.
     assert proposal.weights["start"] > 2 * DEFAULT_OPENING_WEIGHTS["start"]
+    # Distance, against the components that do not carry the wish or the start rule, counts
+    # at least twice what it counts in the default weights (as the hidden preference does).
+    rest = ("skills_required", "skills_nice", "text", "hours", "mentor", "kind")
+
+    def distance_share(w: Mapping[str, float]) -> float:
+        return w["distance"] / sum(w[c] for c in rest)
+
+    assert distance_share(proposal.weights) > 2 * distance_share(DEFAULT_OPENING_WEIGHTS)
     # Held out (the most recent decisions): the learned weights separate better.
     assert proposal.holdout_learned["auc"] > proposal.holdout_current["auc"]
     assert proposal.holdout_learned["ndcg"] >= proposal.holdout_current["ndcg"]
