@@ -19,6 +19,15 @@ from sqlalchemy import select
 pytestmark = [pytest.mark.browser]
 
 
+@pytest.fixture(scope="module")
+def live_server(chromium_path, database_factory, tmp_path_factory):
+    """A server of its own: adopting weights and running the night change shared state."""
+    from tests.browser.conftest import serve
+
+    with serve(database_factory, tmp_path_factory.mktemp("live-learning")) as server:
+        yield server
+
+
 def _plant_decisions(live_server) -> int:
     from matcher.config import DEFAULT_OPENING_WEIGHTS
     from models.base import utcnow
