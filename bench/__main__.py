@@ -18,6 +18,7 @@ BENCHES = {
     "nightly": "bench.nightly_bench",
     "web": "bench.web_bench",
     "faults": "bench.faults_bench",
+    "learning": "bench.learning_bench",
 }
 
 

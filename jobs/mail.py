@@ -80,6 +80,12 @@ def _subject(kind: str, context: dict[str, Any], locale: str) -> str:
         text = t.ngettext("%(num)s new candidate proposal", "%(num)s new candidate proposals", n)
     elif kind == "digest.mentor":
         text = t.ngettext("%(num)s new mentoring request", "%(num)s new mentoring requests", n)
+    elif kind == "digest.fairness":
+        text = t.ngettext(
+            "The fairness monitor has %(num)s new flag",
+            "The fairness monitor has %(num)s new flags",
+            n,
+        )
     elif kind == "profile.reconfirm":
         text = t.ngettext(
             "%(num)s profile needs to be reconfirmed", "%(num)s profiles need to be reconfirmed", n
@@ -179,6 +185,7 @@ _DIGEST_PATHS = {
     "digest.company": "/company/",
     "digest.mentor": "/mentor/",
     "profile.reconfirm": "/caseworker/?reconfirm=1",  # the profiles to confirm
+    "digest.fairness": "/admin/fairness",
 }
 
 

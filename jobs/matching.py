@@ -36,7 +36,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from jobs.distinct_targets import distinct_targets
-from matcher import ENGINE_VERSION, EngineConfig, Match, MatchEngine
+from matcher import Match, MatchEngine
 from matcher import MentorSlot as EngineSlot
 from matcher import Opening as EngineOpening
 from matcher import Youth as EngineYouth
@@ -51,6 +51,7 @@ from models.enums import (
 from models.jobrun import JobRun
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
+from models.operations.engine_configs import active_label, engine_config
 from models.reference import load_taxonomy
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
@@ -330,6 +331,7 @@ class EngineCache:
             _fingerprint(session, JobOpening, _live_opening_filter(today)),
             _fingerprint(session, MentorSlot, _live_slot_filter(today)),
             taken,
+            active_label(session),  # an adopted config rebuilds the engines
         )
 
     def _youth_state(self, session: Session, today: date) -> tuple:
@@ -379,11 +381,11 @@ class EngineCache:
         fitted = self.fitted(session, today) if kind == "youth_index" else None
         clock = time.perf_counter()
         if fitted is None:
-            engine = new_engine(today).fit(
+            engine = new_engine(today, session).fit(
                 load_openings(session, today), load_slots(session, today)
             )
         else:
-            engine = new_engine(today)
+            engine = new_engine(today, session)
             # Share the fitted state; only the youth index differs.
             engine.__dict__.update(fitted.__dict__)
             engine.index_youths(load_youths(session))
@@ -446,8 +448,9 @@ def warm_up(session: Session, today: date) -> bool:
 _use_lock = threading.Lock()  # a fitted engine caches encodings: one caller at a time
 
 
-def new_engine(today: date) -> MatchEngine:
-    return MatchEngine(EngineConfig(today=today), load_taxonomy())
+def new_engine(today: date, session: Session) -> MatchEngine:
+    """The one place the engine's config is built: the active weights (jobs/learning.py)."""
+    return MatchEngine(engine_config(session, today), load_taxonomy())
 
 
 # --- storing -------------------------------------------------------------------------------
@@ -469,6 +472,7 @@ class _Store:
         self.run_id = run.id if run is not None else None
         self.counts = {"new": 0, "updated": 0, "unchanged": 0, "kept_decided": 0}
         self.touched: list[tuple[str, int, int]] = []
+        self.engine_version = active_label(session)
 
     def existing(
         self, kind: TargetKind, condition: sa.ColumnElement[bool] | None = None
@@ -504,7 +508,7 @@ class _Store:
                 "distance_km": (
                     None if match.distance_km is None else round(float(match.distance_km), 2)
                 ),
-                "engine_version": ENGINE_VERSION,
+                "engine_version": self.engine_version,
             }
             if known is None:
                 existing[(youth_id, target_id)] = (0, _PROPOSED, score)
@@ -769,7 +773,7 @@ def run_matching(
     seekers = mentor_seekers(session, youths)
     loaded = time.perf_counter()
 
-    engine = new_engine(today).fit(openings, slots)
+    engine = new_engine(today, session).fit(openings, slots)
     ranked_openings = engine.rank(youths, k=OPENINGS_PER_YOUTH)
     ranked_mentors = engine.rank_mentors(seekers, k=MENTORS_PER_YOUTH) if seekers else {}
     # One proposal per young person among one organisation's same-named targets.
@@ -954,7 +958,7 @@ def refresh_for_mentor_slot(session: Session, slot: MentorSlot, now: datetime) -
     if not seekers:
         return []
     # One slot: the engine's own capacity-aware allocation over the seekers, one match each.
-    ranked = new_engine(today).fit((), slots).rank_mentors(seekers, k=1)
+    ranked = new_engine(today, session).fit((), slots).rank_mentors(seekers, k=1)
     store = _Store(session, None)
     store.store(
         TargetKind.MENTOR_SLOT,

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from jobs.digests import queue_caseworker_digests, queue_partner_digests
+from jobs.fairness import check_fairness
 from jobs.matching import local_date, run_matching
 from jobs.runs import SessionSource, last_succeeded, run_job
 from jobs.settings import JobSettings
@@ -41,6 +42,7 @@ def nightly_work(
     since = previous.started_at if previous is not None else None
     counts["digests_caseworker"] = queue_caseworker_digests(session, run, settings.digest_best)
     counts["digests_partner"] = queue_partner_digests(session, run, since)
+    counts["fairness_flags_new"] = check_fairness(session, run, now)
     session.flush()
     timings["queue"] = time.perf_counter() - clock
     checkpoint("queued")

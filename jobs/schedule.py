@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from jobs.learning import run_learning
 from jobs.nightly import run_nightly
 from jobs.outbox import send_pending
 from jobs.retention import run_reconfirm, run_retention
@@ -85,6 +86,12 @@ def job_list(settings: JobSettings) -> list[ScheduledJob]:
             run_reconfirm,
             {"hour": "4", "minute": "45"},
             "flag profiles untouched for RECONFIRM_DAYS",
+        ),
+        ScheduledJob(
+            "learning",
+            run_learning,
+            {"day_of_week": "sun", "hour": "5", "minute": "15"},
+            "weekly: learn weights from decisions, propose a config for the admin",
         ),
     ]
 

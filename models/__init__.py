@@ -7,6 +7,7 @@ connection and creates no engine (see :mod:`models.session`).
 from models.ad_review import AdReview
 from models.audit import AuditEvent
 from models.base import Base, utcnow
+from models.engine_config import EngineConfigRow, FairnessFlag
 from models.enums import (
     OpeningKind,
     OpeningStatus,
@@ -43,6 +44,8 @@ __all__ = [
     "FigureKind",
     "InspirationNote",
     "Base",
+    "EngineConfigRow",
+    "FairnessFlag",
     "IscoGroup",
     "JobOpening",
     "JobRun",

@@ -91,6 +91,9 @@ class Suggestion(Base):
     # What came of it.
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "outcome"))
     outcome_recorded_at: Mapped[datetime | None]
+    outcome_recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     youth: Mapped[YouthProfile] = relationship()
     opening: Mapped[JobOpening | None] = relationship()

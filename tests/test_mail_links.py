@@ -45,7 +45,7 @@ def test_every_mail_link_answers_200_for_its_recipient(
     caseworker = make_user(Role.CASEWORKER)
     company = make_user(Role.COMPANY)
     mentor = make_user(Role.MENTOR)
-    make_user(Role.ADMIN)  # the secretariat receives ad reports
+    admin = make_user(Role.ADMIN)  # receives ad reports and the fairness monitor's flags
     opening = make_opening(company, title="Kasseassistent", seats=1)
     other_opening = make_opening(company, title="Lager")
     volunteer_slot = make_slot(mentor, title="Fodboldmentor")
@@ -100,6 +100,24 @@ def test_every_mail_link_answers_200_for_its_recipient(
         "digest.mentor",
         {"new": 1, "waiting": 1, "titles": [{"title": "Mentor på lageret", "new": 1}]},
     )
+    _digest(
+        db,
+        admin,
+        "digest.fairness",
+        {
+            "new": 1,
+            "flags": [
+                {
+                    "stage": "approved",
+                    "attribute": "age_band",
+                    "group": "15-17",
+                    "ratio": 0.7,
+                    "n": 40,
+                }
+            ],
+            "run_date": utcnow().date().isoformat(),
+        },
+    )
     db.flush()
 
     notes = list(db.scalars(select(Notification).order_by(Notification.id)))
@@ -137,4 +155,5 @@ def test_every_mail_link_answers_200_for_its_recipient(
         ("digest.mentor", "mentor"),
         ("ad.reported", "admin"),
         ("opening.filled", "company"),
+        ("digest.fairness", "admin"),
     } <= walked

@@ -57,6 +57,7 @@ def foreign(db, make_user, make_org, make_youth, make_opening, make_slot, make_s
         "user_id": other_mentor.id,
         "note_id": 999_999,  # no such note: 404 for everyone
         "name": "placements",
+        "version": 1,  # an engine config version
     }
     db.flush()
     return ids

@@ -175,3 +175,4 @@ def register(app: Flask) -> None:
     ):
         app.cli.add_command(command)
     __import__("web.cli_jobs").cli_jobs.register(app)
+    __import__("web.cli_learning").cli_learning.register(app)

@@ -20,7 +20,7 @@ from jobs.schedule import build_scheduler, job_list, jobs_by_name
 from jobs.settings import JobSettings
 from models.session import make_engine, make_session_factory
 
-JOB_NAMES = ("nightly", "outbox", "retention", "reconfirm")
+JOB_NAMES = ("nightly", "outbox", "retention", "reconfirm", "learning")
 
 
 def _settings() -> JobSettings:
@@ -65,7 +65,7 @@ def jobs_group() -> None:
 @click.option("--now", "now_text", default=None, help="Pretend it is this time (ISO 8601).")
 @with_appcontext
 def run_command(name: str, force: bool, now_text: str | None) -> None:
-    """Run one job now: nightly, outbox, retention or reconfirm."""
+    """Run one job now: nightly, outbox, retention, reconfirm or learning."""
     settings = _settings()
     now = datetime.fromisoformat(now_text) if now_text else datetime.now(UTC)
     if now.tzinfo is None:

@@ -234,6 +234,7 @@ def record_outcome(
     check_follow_up(follow_up_on, now.date())
     suggestion.outcome = outcome
     suggestion.outcome_recorded_at = now
+    suggestion.outcome_recorded_by_id = caseworker.id
     suggestion.status = (
         SuggestionStatus.ENDED if outcome is Outcome.NONE else SuggestionStatus.PLACED
     )

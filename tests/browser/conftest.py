@@ -192,10 +192,10 @@ def _engine_rebuilt_at_once() -> Iterator[None]:
         engine_cache.background_after = before
 
 
-@pytest.fixture(scope="session")
-def live_server(
-    chromium_path: str, database_factory: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
+@contextmanager
+def serve(database_factory: Any, instance: Path) -> Iterator[LiveServer]:
+    """A live server on a fresh, seeded database (its own: tests that change shared state,
+    such as the engine's active weights, use one of their own)."""
     from werkzeug.serving import make_server
 
     from models.session import make_engine
@@ -208,7 +208,6 @@ def live_server(
         session.commit()
         _warm_up_the_engine(session)
     engine.dispose()
-    instance = tmp_path_factory.mktemp("live")
     app = create_app(
         {
             "TESTING": True,
@@ -220,11 +219,21 @@ def live_server(
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    with _engine_rebuilt_at_once():
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", data, database_url)
-    server.shutdown()
-    thread.join(timeout=10)
-    app.extensions["db_engine"].dispose()
+    try:
+        with _engine_rebuilt_at_once():
+            yield LiveServer(f"http://127.0.0.1:{server.server_port}", data, database_url)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    chromium_path: str, database_factory: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    with serve(database_factory, tmp_path_factory.mktemp("live")) as server:
+        yield server
 
 
 # --- the browser -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ def test_job_list_has_cron_triggers_in_copenhagen_with_safe_defaults():
     settings = JobSettings()
     scheduler = build_scheduler(lambda: None, settings)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"nightly", "outbox", "retention", "reconfirm"}
+    assert set(jobs) == {"nightly", "outbox", "retention", "reconfirm", "learning"}
     for job in jobs.values():
         assert type(job.trigger).__name__ == "CronTrigger"
         assert str(job.trigger.timezone) == "Europe/Copenhagen"
@@ -37,7 +37,7 @@ def test_job_list_has_cron_triggers_in_copenhagen_with_safe_defaults():
     first = outbox.get_next_fire_time(None, start)
     assert (outbox.get_next_fire_time(first, first.replace(second=1)) - first).seconds == 60
     names = [job.name for job in job_list(settings)]
-    assert names == ["nightly", "outbox", "retention", "reconfirm"]
+    assert names == ["nightly", "outbox", "retention", "reconfirm", "learning"]
     for job in job_list(settings):
         if "hour" in job.cron:
             assert int(job.cron["hour"]) != 2

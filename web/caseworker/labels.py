@@ -31,7 +31,7 @@ SUGGESTION_STATUS = {
 }
 OUTCOME = {
     Outcome.JOB: _l("Job"),
-    Outcome.EDUCATION: _l("Education"),
+    Outcome.EDUCATION: _l("Started education"),
     Outcome.APPRENTICESHIP: _l("Apprenticeship"),
     Outcome.INTERNSHIP: _l("Internship"),
     Outcome.NONE: _l("Nothing came of it"),

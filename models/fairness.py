@@ -1,0 +1,241 @@
+"""Fairness monitor: do suggestions, approvals, partner answers and placements reach every
+group of young people alike, at equal fit? Aggregates only, never a profile.
+
+Stages (the unit and what counts as reached):
+
+``suggested``
+    every profile that is not closed; reached = it has at least one suggestion (no score
+    exists for a young person without one, so this stage is compared without fit strata);
+``approved``
+    every suggestion a caseworker decided; reached = approved (not rejected);
+``answered``
+    every approved suggestion a company or mentor answered (and not ended without a known
+    answer); reached = interested, accepted or placed;
+``placed``
+    every approved suggestion for an opening; reached = placed.
+
+Groups: age band, municipality, education level, first language (Danish or other), needs a
+mentor, driving licence. Each group is compared with everyone else in the stage *at equal
+fit*: units are put in score deciles (rank by score then id, decile = 10·rank // n) and the
+Mantel–Haenszel rate ratio over the deciles is the four-fifths ratio, with a 95 % confidence
+interval from the Greenland–Robins variance of its logarithm. Each group's crude rate has a
+Wilson interval. A cell (group or rest) of fewer than :data:`SUPPRESS_BELOW` units is
+suppressed; a ratio outside [0.8, 1.25] is flagged when both sides have at least
+:data:`FLAG_MIN_UNITS` units and the interval excludes 1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.decisions import POSITIVE
+from models.enums import ProfileStatus, SuggestionStatus, TargetKind
+from models.geo import Municipality
+from models.suggestion import Suggestion
+from models.youth import YouthProfile
+
+STAGES = ("suggested", "approved", "answered", "placed")
+ATTRIBUTES = (
+    "age_band",
+    "municipality",
+    "education",
+    "first_language",
+    "needs_mentor",
+    "driving_licence",
+)
+SUPPRESS_BELOW = 10
+FLAG_MIN_UNITS = 30
+LOW, HIGH = 0.8, 1.25
+Z = 1.959963984540054
+AGE_BANDS = ((0, 17, "15-17"), (18, 21, "18-21"), (22, 25, "22-25"), (26, 29, "26-29"))
+
+_UNDECIDED = (SuggestionStatus.PROPOSED, SuggestionStatus.EXPIRED, SuggestionStatus.WITHDRAWN)
+
+
+def age_band(birth_year: int, today: date) -> str:
+    age = today.year - birth_year
+    for low, high, label in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return "30+"
+
+
+def youth_groups(row: Any, today: date) -> dict[str, str]:
+    """The group keys of one young person (row with the profile's columns)."""
+    languages = list(row.languages or [])
+    return {
+        "age_band": age_band(row.birth_year, today),
+        "municipality": str(row.municipality_code),
+        "education": row.education_level,
+        "first_language": "da" if languages and languages[0] == "da" else "other",
+        "needs_mentor": "yes" if row.needs_mentor else "no",
+        "driving_licence": "yes" if row.driving_licence else "no",
+    }
+
+
+def wilson(k: int, n: int, z: float = Z) -> tuple[float, float]:
+    """Wilson score interval of a proportion k/n."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def mantel_haenszel(
+    strata: list[tuple[int, int, int, int]],
+) -> tuple[float | None, float | None, float | None]:
+    """Rate ratio over strata ``(a, n1, c, n0)`` (reached/units of the group and of the
+    rest), with the Greenland–Robins 95 % interval. None where undefined."""
+    num = den = var_num = 0.0
+    for a, n1, c, n0 in strata:
+        total = n1 + n0
+        if n1 == 0 or n0 == 0:
+            continue
+        num += a * n0 / total
+        den += c * n1 / total
+        var_num += (n1 * n0 * (a + c) - a * c * total) / (total * total)
+    if num <= 0 or den <= 0:
+        return (None, None, None)
+    ratio = num / den
+    se = math.sqrt(max(var_num, 0.0) / (num * den))
+    return (ratio, ratio * math.exp(-Z * se), ratio * math.exp(Z * se))
+
+
+@dataclass
+class Cell:
+    stage: str
+    attribute: str
+    group: str
+    label: str
+    n: int
+    reached: int
+    rest_n: int
+    rate: float | None = None
+    rate_low: float | None = None
+    rate_high: float | None = None
+    ratio: float | None = None
+    ratio_low: float | None = None
+    ratio_high: float | None = None
+    suppressed: bool = False
+    flagged: bool = False
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.stage, self.attribute, self.group)
+
+
+def _units(session: Session, today: date) -> dict[str, list[tuple[dict[str, str], float, int]]]:
+    """Per stage: (groups, score, reached) for every unit; ties in score keep id order."""
+    youth_rows = session.execute(
+        select(
+            YouthProfile.id,
+            YouthProfile.birth_year,
+            YouthProfile.municipality_code,
+            YouthProfile.education_level,
+            YouthProfile.languages,
+            YouthProfile.needs_mentor,
+            YouthProfile.driving_licence,
+            YouthProfile.status,
+        ).order_by(YouthProfile.id)
+    ).all()
+    groups = {row.id: youth_groups(row, today) for row in youth_rows}
+    suggested = set(
+        session.scalars(
+            select(Suggestion.youth_id).where(Suggestion.target_kind == TargetKind.OPENING)
+        )
+    )
+    units: dict[str, list[tuple[dict[str, str], float, int]]] = {s: [] for s in STAGES}
+    for row in youth_rows:
+        if row.status is not ProfileStatus.CLOSED:
+            units["suggested"].append((groups[row.id], 0.0, int(row.id in suggested)))
+    rows = session.execute(
+        select(
+            Suggestion.youth_id,
+            Suggestion.score,
+            Suggestion.status,
+            Suggestion.target_kind,
+            Suggestion.responded_at,
+        )
+        .where(Suggestion.status.not_in(_UNDECIDED))
+        .order_by(Suggestion.score, Suggestion.id)
+    )
+    for row in rows:
+        g = groups[row.youth_id]
+        approved = row.status is not SuggestionStatus.REJECTED
+        units["approved"].append((g, row.score, int(approved)))
+        if not approved:
+            continue
+        if row.responded_at is not None and row.status is not SuggestionStatus.ENDED:
+            units["answered"].append((g, row.score, int(row.status in POSITIVE)))
+        if row.target_kind is TargetKind.OPENING:
+            units["placed"].append((g, row.score, int(row.status is SuggestionStatus.PLACED)))
+    return units
+
+
+def _labels(session: Session) -> dict[str, str]:
+    return {
+        str(code): name
+        for code, name in session.execute(select(Municipality.code, Municipality.name))
+    }
+
+
+def fairness_cells(session: Session, today: date) -> list[Cell]:
+    """Every (stage, attribute, group) cell, ordered by stage, attribute, group."""
+    names = _labels(session)
+    cells: list[Cell] = []
+    for stage, units in _units(session, today).items():
+        n = len(units)
+        # Units come ordered by (score, id); "suggested" has one stratum (no score).
+        decile = [0 if stage == "suggested" else 10 * i // n for i in range(n)]
+        for attribute in ATTRIBUTES:
+            # per group and decile: [reached, units]; and totals per decile
+            table: dict[str, dict[int, list[int]]] = defaultdict(
+                lambda: defaultdict(lambda: [0, 0])
+            )
+            totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+            for (groups, _score, reached), d in zip(units, decile, strict=True):
+                cell = table[groups[attribute]][d]
+                cell[0] += reached
+                cell[1] += 1
+                totals[d][0] += reached
+                totals[d][1] += 1
+            for group in sorted(table):
+                per = table[group]
+                a_total = sum(v[0] for v in per.values())
+                n_group = sum(v[1] for v in per.values())
+                rest_n = n - n_group
+                label = names.get(group, group) if attribute == "municipality" else group
+                cell = Cell(stage, attribute, group, label, n_group, a_total, rest_n)
+                if n_group < SUPPRESS_BELOW or rest_n < SUPPRESS_BELOW:
+                    cell.suppressed = True
+                    cells.append(cell)
+                    continue
+                cell.rate = a_total / n_group
+                cell.rate_low, cell.rate_high = wilson(a_total, n_group)
+                strata = [
+                    (per[d][0], per[d][1], totals[d][0] - per[d][0], totals[d][1] - per[d][1])
+                    for d in sorted(totals)
+                ]
+                cell.ratio, cell.ratio_low, cell.ratio_high = mantel_haenszel(strata)
+                cell.flagged = bool(
+                    cell.ratio is not None
+                    and n_group >= FLAG_MIN_UNITS
+                    and rest_n >= FLAG_MIN_UNITS
+                    and not (LOW <= cell.ratio <= HIGH)
+                    and (cell.ratio_high < 1.0 or cell.ratio_low > 1.0)
+                )
+                cells.append(cell)
+    return cells
+
+
+def flagged(cells: list[Cell]) -> list[Cell]:
+    return [c for c in cells if c.flagged]

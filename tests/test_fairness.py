@@ -1,0 +1,202 @@
+"""The fairness monitor on demo data: the page's and the CSV's ratios equal an independent
+computation written here; small cells are suppressed; a planted disparity is flagged, and the
+nightly check mails new flags to the admins once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from jobs.demo import load_demo
+from jobs.fairness import FAIRNESS_DIGEST, check_fairness
+from jobs.matching import run_matching
+from models.enums import Role, SuggestionStatus, TargetKind
+from models.fairness import wilson
+from models.jobrun import JobRun
+from models.notification import Notification
+from models.suggestion import Suggestion
+from models.youth import YouthProfile
+
+NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
+
+
+@pytest.fixture()
+def demo(db):
+    load_demo(db)
+    run_matching(db, NOW)
+    rng = random.Random(17)
+    suggestions = db.scalars(select(Suggestion).order_by(Suggestion.id)).all()
+    assert len(suggestions) > 200
+    for s in suggestions:
+        roll = rng.random()
+        # A planted disparity: young people who need a mentor are approved far less often.
+        approve_p = 0.15 if s.youth.needs_mentor else 0.7
+        if roll < 0.15:
+            continue  # undecided
+        s.decided_at = NOW - timedelta(days=rng.randint(1, 60))
+        if rng.random() > approve_p:
+            s.status = SuggestionStatus.REJECTED
+            s.reason_code = "other"
+            continue
+        s.status = SuggestionStatus.APPROVED
+        if rng.random() < 0.7:
+            s.responded_at = s.decided_at + timedelta(days=2)
+            positive = rng.random() < 0.5
+            if s.target_kind is TargetKind.OPENING:
+                s.status = SuggestionStatus.INTERESTED if positive else SuggestionStatus.DECLINED
+                if positive and rng.random() < 0.4:
+                    s.status = SuggestionStatus.PLACED
+            else:
+                s.status = SuggestionStatus.ACCEPTED if positive else SuggestionStatus.DECLINED
+    db.flush()
+    return suggestions
+
+
+# --- an independent computation ----------------------------------------------------------
+
+
+def _group(youth: YouthProfile, attribute: str) -> str:
+    if attribute == "needs_mentor":
+        return "yes" if youth.needs_mentor else "no"
+    if attribute == "driving_licence":
+        return "yes" if youth.driving_licence else "no"
+    if attribute == "first_language":
+        return "da" if youth.languages and youth.languages[0] == "da" else "other"
+    if attribute == "education":
+        return youth.education_level
+    if attribute == "municipality":
+        return str(youth.municipality_code)
+    age = datetime.now(UTC).year - youth.birth_year
+    for low, high in ((0, 17), (18, 21), (22, 25), (26, 29)):
+        if low <= age <= high:
+            return f"{low if low else 15}-{high}"
+    return "30+"
+
+
+def _expected(db, stage: str, attribute: str) -> dict[str, tuple[int, float | None]]:
+    """Group -> (units, Mantel-Haenszel ratio vs everyone else over score deciles)."""
+    if stage != "approved":
+        raise NotImplementedError
+    units = sorted(
+        (
+            s
+            for s in db.scalars(select(Suggestion))
+            if s.status
+            not in (SuggestionStatus.PROPOSED, SuggestionStatus.EXPIRED, SuggestionStatus.WITHDRAWN)
+        ),
+        key=lambda s: (s.score, s.id),
+    )
+    n = len(units)
+    rows = [
+        (_group(s.youth, attribute), i * 10 // n, s.status is not SuggestionStatus.REJECTED)
+        for i, s in enumerate(units)
+    ]
+    result = {}
+    for group in {g for g, _d, _r in rows}:
+        num = den = 0.0
+        for d in range(10):
+            mine = [r for g, dd, r in rows if dd == d and g == group]
+            rest = [r for g, dd, r in rows if dd == d and g != group]
+            if not mine or not rest:
+                continue
+            total = len(mine) + len(rest)
+            num += sum(mine) * len(rest) / total
+            den += sum(rest) * len(mine) / total
+        size = sum(1 for g, _d, _r in rows if g == group)
+        result[group] = (size, num / den if den else None)
+    return result
+
+
+def _csv(client) -> list[dict[str, str]]:
+    response = client.get("/admin/fairness.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff")), delimiter=";"))
+
+
+def test_page_and_csv_ratios_equal_an_independent_computation(
+    db, demo, client, login_as, make_user
+):
+    login_as(make_user(Role.ADMIN))
+    rows = _csv(client)
+    page = client.get("/admin/fairness").text
+    assert "<svg" in page and "Ligebehandling" in page
+    checked = 0
+    for attribute in ("needs_mentor", "driving_licence", "education", "age_band", "municipality"):
+        expected = _expected(db, "approved", attribute)
+        for group, (size, ratio) in expected.items():
+            row = next(
+                r
+                for r in rows
+                if (r["stage"], r["attribute"], r["group"]) == ("approved", attribute, group)
+            )
+            if size < 10 or sum(s for s, _r in expected.values()) - size < 10:
+                assert row["suppressed"] == "1" and row["n"] == "<10" and row["ratio"] == ""
+                continue
+            assert int(row["n"]) == size
+            assert float(row["ratio"]) == pytest.approx(ratio, abs=1e-4)
+            cell = f'data-cell="approved:{attribute}:{group}"'
+            assert cell in page
+            shown = page.split(cell, 1)[1].split("data-ratio=", 1)[1][1:7]
+            assert float(shown) == pytest.approx(ratio, abs=1e-3)
+            checked += 1
+    assert checked >= 6
+
+
+def test_a_planted_disparity_is_flagged_and_mailed_to_admins_once(db, demo, make_user):
+    admin = make_user(Role.ADMIN)
+    row = next(
+        r
+        for r in _cells_by_key(db)
+        if (r.stage, r.attribute, r.group) == ("approved", "needs_mentor", "yes")
+    )
+    assert row.flagged and row.ratio < 0.8 and row.ratio_high < 1.0
+    run = JobRun(name="nightly", run_date=NOW.date(), started_at=NOW)
+    db.add(run)
+    db.flush()
+    assert check_fairness(db, run, NOW) >= 1
+    mails = db.scalars(
+        select(Notification).where(
+            Notification.recipient_id == admin.id, Notification.kind == FAIRNESS_DIGEST
+        )
+    ).all()
+    assert len(mails) == 1
+    assert any(f["attribute"] == "needs_mentor" for f in mails[0].payload["flags"])
+    again = JobRun(name="nightly", run_date=NOW.date() + timedelta(days=1), started_at=NOW)
+    db.add(again)
+    db.flush()
+    assert check_fairness(db, again, NOW + timedelta(days=1)) == 0
+
+
+def _cells_by_key(db):
+    from models.fairness import fairness_cells
+
+    return fairness_cells(db, NOW.date())
+
+
+def test_the_fairness_mail_renders_in_danish_and_english(db, demo, make_user):
+    from jobs.mail import render
+    from jobs.settings import JobSettings
+
+    make_user(Role.ADMIN, locale="da")
+    make_user(Role.ADMIN, locale="en")
+    run = JobRun(name="nightly", run_date=NOW.date(), started_at=NOW)
+    db.add(run)
+    db.flush()
+    check_fairness(db, run, NOW)
+    mails = db.scalars(select(Notification).where(Notification.kind == FAIRNESS_DIGEST)).all()
+    texts = {m.locale: render(db, m, JobSettings()) for m in mails}
+    assert "Har brug for en mentor" in texts["da"].text and "/admin/fairness" in texts["da"].text
+    assert "Needs a mentor" in texts["en"].text and "new flag" in texts["en"].subject
+
+
+def test_wilson_interval_against_a_textbook_value():
+    low, high = wilson(81, 263)  # Newcombe (1998), example: 0.2553-0.3662
+    assert low == pytest.approx(0.2553, abs=1e-4) and high == pytest.approx(0.3662, abs=1e-4)
+    assert wilson(0, 0) == (0.0, 1.0)
+    assert math.isclose(sum(wilson(5, 10)), 1.0)
