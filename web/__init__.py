@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from models.i18n import N_
 from web.config import Config, TestConfig, check_production
 
 
@@ -28,7 +29,7 @@ def register_extensions(app: Flask) -> None:
     from web.db import init_db
     from web.extensions import babel, csrf, limiter, login_manager
     from web.headers import init_security_headers
-    from web.i18n import select_locale
+    from web.i18n import init_form_translations, localize_login_message, select_locale
     from web.session_auth import load_user
 
     init_db(app)
@@ -41,9 +42,17 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    login_manager.login_message = LOGIN_MESSAGE
+    login_manager.localize_callback = localize_login_message
     login_manager.user_loader(load_user)
     limiter.init_app(app)
+    init_form_translations(app)
     init_security_headers(app)
+
+
+# Flask-Login's own text, marked here so the catalogue has it (the message is flashed through
+# ``localize_login_message``).
+LOGIN_MESSAGE = N_("Please log in to access this page.")
 
 
 def translation_directories() -> list[str]:

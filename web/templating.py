@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, url_for
-from flask_babel import format_date, get_locale, get_translations
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_translations,
+)
 from flask_login import current_user
 
 from models.enums import Role
@@ -57,3 +63,25 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.globals.update(home_url=home_url, get_locale=get_locale, Role=Role)
     app.jinja_env.filters["date"] = lambda d: format_date(d) if d else ""
+    app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "short") if d else ""
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["km"] = format_km
+
+    from web.vocabulary import template_globals
+
+    app.jinja_env.globals.update(template_globals())
+
+
+def format_number(value: float | int | None, digits: int = 0) -> str:
+    """A number in the user's locale (1.234,5 in Danish); at most ``digits`` decimals."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return str(format_decimal(value, format=pattern))
+
+
+def format_km(value: float | int | None) -> str:
+    """A distance with one decimal in the user's locale: 2,5 km."""
+    if value is None:
+        return "–"
+    return f"{format_decimal(value, format='#,##0.0')}\N{NO-BREAK SPACE}km"

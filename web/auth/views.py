@@ -52,6 +52,7 @@ def login() -> str | Response | tuple[str, int]:
             session.clear()  # a fresh session at login: no fixation
             if locale:
                 session["locale"] = locale
+                user.locale = locale  # the language chosen on the login page is kept
             login_user(user)
             record_login(user, now)
             record_event(db, user, "auth.login", user, ip=request.remote_addr)
