@@ -70,6 +70,32 @@ def register(app: Flask) -> None:
     from web.vocabulary import template_globals
 
     app.jinja_env.globals.update(template_globals())
+    app.jinja_env.globals.update(counted_max=counted_max, field_attributes=field_attributes)
+
+
+COUNTER_FROM = 100  # text fields allowing this many characters or more get a counter
+
+
+def counted_max(field: Any) -> int | None:
+    """The most characters a field takes (its Length validator, whatever sets it), if long."""
+    maximum = getattr(field.flags, "maxlength", None)
+    return int(maximum) if maximum and maximum >= COUNTER_FROM else None
+
+
+def field_attributes(field: Any, hint: str | None, maximum: int | None) -> dict[str, Any]:
+    """The input's attributes: what describes it, its error state, and no silent cutting."""
+    described = [f"{field.id}-hint"] if hint else []
+    attributes: dict[str, Any] = {}
+    if maximum:
+        described += [f"{field.id}-count", f"{field.id}-toolong"]
+        # The browser would cut pasted text at maxlength without a word; forms.js counts.
+        attributes.update({"maxlength": False, "data-maxlength": maximum})
+    if field.errors:
+        described.append(f"{field.id}-error")
+        attributes["aria-invalid"] = "true"
+    if described:
+        attributes["aria-describedby"] = " ".join(described)
+    return attributes
 
 
 def format_number(value: float | int | None, digits: int = 0) -> str:
