@@ -65,6 +65,7 @@ def translation_directories() -> list[str]:
 def register_blueprints(app: Flask) -> None:
     from web.admin import bp as admin_bp
     from web.auth import bp as auth_bp
+    from web.guide import bp as guide_bp
     from web.caseworker import bp as caseworker_bp
     from web.company import bp as company_bp
     from web.mentor import bp as mentor_bp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(guide_bp)
     app.register_blueprint(company_bp, url_prefix="/company")
     app.register_blueprint(caseworker_bp, url_prefix="/caseworker")
     app.register_blueprint(mentor_bp, url_prefix="/mentor")
