@@ -65,9 +65,9 @@ def translation_directories() -> list[str]:
 def register_blueprints(app: Flask) -> None:
     from web.admin import bp as admin_bp
     from web.auth import bp as auth_bp
-    from web.guide import bp as guide_bp
     from web.caseworker import bp as caseworker_bp
     from web.company import bp as company_bp
+    from web.guide import bp as guide_bp
     from web.mentor import bp as mentor_bp
     from web.public import bp as public_bp
 
