@@ -25,6 +25,7 @@ from models.occupation import IscoGroup, Occupation
 from models.opening import JobOpening
 from models.organisation import Organisation, Partnership
 from models.suggestion import Suggestion
+from models.support import IdentityProvider, PartnershipSupport
 from models.token import ApiToken
 from models.user import User
 from models.youth import YouthProfile
@@ -33,6 +34,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "IdentityProvider",
     "IscoGroup",
     "JobOpening",
     "JobRun",
@@ -46,6 +48,7 @@ __all__ = [
     "OrganisationKind",
     "Outcome",
     "Partnership",
+    "PartnershipSupport",
     "Postcode",
     "ProfileStatus",
     "Role",

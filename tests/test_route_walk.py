@@ -108,3 +108,38 @@ def test_every_route_for_every_role(app, db, make_user, login_as, foreign, role)
                 assert "/login" in response.headers["Location"]
             checked += 1
     assert checked > 50
+
+
+# Pages for everyone, logged in or not: help (start guides, FAQ), the API documentation, the
+# favicon; single sign-on's start and callback answer 404 without a provider or a pending login.
+PUBLIC_AREAS = ("guide", "sso")
+PUBLIC_ENDPOINTS = ("api.docs",)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
+def test_public_pages_for_everyone(app, db, make_user, role):
+    client = app.test_client()
+    if role is not None:
+        user = make_user(role)
+        client.post("/login", data={"email": user.email, "password": "correct-horse-battery"})
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        area = rule.endpoint.split(".")[0]
+        if area not in PUBLIC_AREAS and rule.endpoint not in PUBLIC_ENDPOINTS:
+            continue
+        values = [{"role": r.value} for r in Role] if "role" in rule.arguments else [{}]
+        for value in values:
+            url = re.sub(
+                r"<(?:\w+:)?(\w+)>", lambda m, v=value: str(v.get(m.group(1), 999999)), rule.rule
+            )
+            response = client.get(url)
+            if area == "sso":
+                expected = {404} if role is None else {302, 404}
+            elif rule.endpoint == "guide.favicon":
+                expected = {301}
+            else:
+                expected = {200}
+            assert response.status_code in expected, (role, url, response.status_code)
+            checked += 1
+    assert client.get("/help/start/nobody").status_code == 404
+    assert checked >= 8

@@ -70,10 +70,12 @@ def register_blueprints(app: Flask) -> None:
     from web.guide import bp as guide_bp
     from web.mentor import bp as mentor_bp
     from web.public import bp as public_bp
+    from web.sso import bp as sso_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(guide_bp)
+    app.register_blueprint(sso_bp)
     app.register_blueprint(company_bp, url_prefix="/company")
     app.register_blueprint(caseworker_bp, url_prefix="/caseworker")
     app.register_blueprint(mentor_bp, url_prefix="/mentor")

@@ -13,7 +13,11 @@ from models.errors import DomainError
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    if request.path.startswith("/api/") and "Accept-Language" in request.headers:
+    if (
+        request.path.startswith("/api/")
+        and request.endpoint != "api.docs"  # a page: the language button applies
+        and "Accept-Language" in request.headers
+    ):
         # API clients say what they want per request; otherwise the token user's locale.
         best = request.accept_languages.best_match(languages)
         if best:

@@ -79,6 +79,9 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
+    from web.sso.views import logout_url
+
+    end_at_provider = logout_url()  # a single sign-on session ends at its provider too
     if current_user.is_authenticated:
         db = get_db()
         record_event(db, current_user, "auth.logout", current_user, ip=request.remote_addr)
@@ -88,7 +91,7 @@ def logout() -> Response:
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(end_at_provider or url_for("auth.login"))
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -38,6 +38,8 @@ AUDIT_ACTION: Mapping[str, Any] = {
     "organisation.update": _l("Organisation changed"),
     "partnership.create": _l("Partnership created"),
     "partnership.update": _l("Partnership changed"),
+    "partnership.sso": _l("Single sign-on set up"),
+    "partnership.support": _l("Support contact changed"),
     "profile.create": _l("Profile created"),
     "profile.match": _l("Matching run for the profile"),
     "profile.read": _l("Profile read"),
