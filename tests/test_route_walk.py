@@ -134,7 +134,7 @@ def test_public_pages_for_everyone(app, db, make_user, role):
             )
             response = client.get(url)
             if area == "sso":
-                expected = {404} if role is None else {302, 404}
+                expected = {302, 404}
             elif rule.endpoint == "guide.favicon":
                 expected = {301}
             else:

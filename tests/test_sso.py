@@ -7,6 +7,8 @@ HTTP as it would to Entra ID; the test's "browser" follows the redirects between
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -83,8 +85,13 @@ def test_staff_sign_in_with_pkce_and_log_out_at_the_provider(app, db, make_user,
     assert user.last_login_at is not None
 
     out = client.post("/logout")
-    assert out.status_code == 302 and out.headers["Location"].startswith(provider.url + "/logout?")
-    back = requests.get(out.headers["Location"], allow_redirects=False, timeout=10)
+    # After the POST a local page sends the browser on (CSP form-action allows only 'self').
+    assert out.status_code == 302 and out.headers["Location"] == "/logout/sso"
+    page = client.get("/logout/sso").get_data(as_text=True)
+    target = unescape(re.search(r'content="0;url=([^"]+)"', page).group(1))
+    assert target.startswith(provider.url + "/logout?")
+    assert client.get("/logout/sso").status_code == 302  # only once
+    back = requests.get(target, allow_redirects=False, timeout=10)
     assert provider.logouts[-1]["id_token_hint"].count(".") == 2  # the ID token (a JWT)
     assert provider.logouts[-1]["client_id"] == "ungeloeftet"
     assert back.headers["Location"] == "http://localhost/login"

@@ -76,10 +76,16 @@ def register(app: Flask) -> None:
 COUNTER_FROM = 100  # text fields allowing this many characters or more get a counter
 
 
+COUNTED_TYPES = ("StringField", "TextAreaField")  # not e-mail, password or search fields
+
+
 def counted_max(field: Any) -> int | None:
-    """The most characters a field takes (its Length validator, whatever sets it), if long."""
+    """The most characters a text field takes (its Length validator, whatever sets it), if
+    it is long enough for a counter."""
     maximum = getattr(field.flags, "maxlength", None)
-    return int(maximum) if maximum and maximum >= COUNTER_FROM else None
+    if field.type not in COUNTED_TYPES or not maximum or maximum < COUNTER_FROM:
+        return None
+    return int(maximum)
 
 
 def field_attributes(field: Any, hint: str | None, maximum: int | None) -> dict[str, Any]:

@@ -79,7 +79,7 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
-    from web.sso.views import logout_url
+    from web.sso.views import logged_out_at_provider, logout_url
 
     end_at_provider = logout_url()  # a single sign-on session ends at its provider too
     if current_user.is_authenticated:
@@ -90,8 +90,10 @@ def logout() -> Response:
         db.commit()
     logout_user()
     session.clear()
+    if end_at_provider:
+        return redirect(logged_out_at_provider(end_at_provider))
     flash(_("You are logged out."), "info")
-    return redirect(end_at_provider or url_for("auth.login"))
+    return redirect(url_for("auth.login"))
 
 
 def _safe_next(target: str | None) -> str | None:

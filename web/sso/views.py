@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
 from authlib.common.errors import AuthlibBaseError
-from flask import abort, flash, redirect, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from joserfc.errors import JoseError
@@ -27,10 +28,16 @@ SIGNED_IN = "sso"
 
 
 def client_for(provider: IdentityProvider) -> Any:
-    """Authlib's client for the provider, configured from its discovery document."""
+    """Authlib's client for the provider, configured from its discovery document.
+
+    Authlib keeps a client per name for the process's life (with its fetched metadata and
+    keys); the name carries a digest of the settings, so a changed issuer, client or secret
+    gets a new client at once.
+    """
+    settings = f"{provider.issuer}\n{provider.client_id}\n{provider.client_secret}"
+    digest = hashlib.sha256(settings.encode()).hexdigest()[:12]
     return oauth.register(
-        f"idp{provider.id}",
-        overwrite=True,
+        f"idp{provider.id}-{digest}",
         client_id=provider.client_id,
         client_secret=provider.client_secret,
         server_metadata_url=provider.issuer + "/.well-known/openid-configuration",
@@ -136,3 +143,23 @@ def logout_url() -> str | None:
         "client_id": provider.client_id,
     }
     return f"{end}{'&' if '?' in end else '?'}{urlencode(query)}"
+
+
+LOGOUT_TARGET = "sso_logout_to"
+
+
+def logged_out_at_provider(end_session_url: str) -> str:
+    """The local page that sends the browser on to the provider's logout (after a POST, the
+    Content-Security-Policy's form-action would stop a redirect to another origin)."""
+    session[LOGOUT_TARGET] = end_session_url
+    return url_for("sso.logged_out")
+
+
+@bp.get("/logout/sso")
+def logged_out() -> str | Response:
+    target = session.pop(LOGOUT_TARGET, None)
+    if not target:
+        return redirect(url_for("auth.login"))
+    page = render_template("auth/sso_logged_out.html", target=target)
+    flash(_("You are logged out."), "info")  # shown on the login page the provider returns to
+    return page
