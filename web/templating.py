@@ -73,7 +73,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(counted_max=counted_max, field_attributes=field_attributes)
 
 
-COUNTER_FROM = 100  # text fields allowing this many characters or more get a counter
+COUNTER_FROM = 200  # text fields allowing this many characters or more get a counter
 
 
 COUNTED_TYPES = ("StringField", "TextAreaField")  # not e-mail, password or search fields

@@ -52,3 +52,23 @@ def test_example_bodies_are_accepted_by_the_api(app, client, login_as, make_user
 def test_the_token_page_links_the_documentation(client, login_as, make_user):
     login_as(make_user(Role.COMPANY))
     assert 'href="/api/v1/docs"' in client.get("/account/tokens").get_data(as_text=True)
+
+
+def test_the_operations_read_in_danish(app, client):
+    """The page shows each operation's summary and description in the reader's language."""
+    from web.api.spec import build_spec
+    from web.catalogs import translated_ids
+
+    with app.app_context():
+        spec = build_spec()
+    texts = {
+        op[key]
+        for methods in spec["paths"].values()
+        for op in methods.values()
+        for key in ("summary", "description")
+        if op.get(key)
+    }
+    missing = sorted(texts - translated_ids("da"))
+    assert not missing, f"add these to a Danish catalogue: {missing}"
+    html = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "Opret et opslag" in html and "Create an opening" not in html
