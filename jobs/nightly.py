@@ -8,6 +8,7 @@ run killed at any point leaves no half-stored result and the next run completes 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -28,8 +29,19 @@ def checkpoint(stage: str) -> None:
     """Between stages; replaced in tests to simulate a crash (see tests/jobs)."""
 
 
+STAGES = ("matching", "digests")
+
+
+def _no_progress(_stage: str) -> None:
+    """The default progress callback: nothing to show."""
+
+
 def nightly_work(
-    session: Session, run: JobRun, now: datetime, settings: JobSettings
+    session: Session,
+    run: JobRun,
+    now: datetime,
+    settings: JobSettings,
+    progress: Callable[[str], None] = _no_progress,
 ) -> dict[str, Any]:
     timings: dict[str, float] = {}
     counts: dict[str, Any] = dict(run_matching(session, now, run, timings=timings))
@@ -37,6 +49,7 @@ def nightly_work(
     counts["figures_active_youth"] = record_active_youth(session, now)
     counts["figures_rolled_up"] = roll_up_figures(session, now)
     checkpoint("stored")
+    progress("matching")
     clock = time.perf_counter()
     previous = last_succeeded(session, NAME, before_id=run.id)
     since = previous.started_at if previous is not None else None
@@ -46,6 +59,7 @@ def nightly_work(
     session.flush()
     timings["queue"] = time.perf_counter() - clock
     checkpoint("queued")
+    progress("digests")
     counts["seconds"] = {k: round(v, 3) for k, v in timings.items()}
     return counts
 
@@ -56,14 +70,18 @@ def run_nightly(
     settings: JobSettings | None = None,
     *,
     force: bool = False,
+    progress: Callable[[str], None] = _no_progress,
 ) -> JobRun:
-    """Run the nightly matching once for the Danish calendar day of ``now``."""
+    """Run the nightly matching once for the Danish calendar day of ``now``.
+
+    ``progress(stage)`` is called after each of ``STAGES`` (the CLI's progress bar).
+    """
     settings = settings or JobSettings()
     return run_job(
         source,
         NAME,
         now,
-        lambda session, run: nightly_work(session, run, now, settings),
+        lambda session, run: nightly_work(session, run, now, settings, progress),
         run_date=local_date(now),
         force=force,
     )

@@ -29,6 +29,7 @@ from models.opening import JobOpening
 from models.organisation import Organisation, Partnership
 from models.partnership_info import ContactPerson, InspirationNote, PartnershipInvitation
 from models.suggestion import Suggestion
+from models.support import IdentityProvider, PartnershipSupport
 from models.token import ApiToken
 from models.user import User
 from models.youth import YouthProfile
@@ -46,6 +47,7 @@ __all__ = [
     "Base",
     "EngineConfigRow",
     "FairnessFlag",
+    "IdentityProvider",
     "IscoGroup",
     "JobOpening",
     "JobRun",
@@ -60,6 +62,7 @@ __all__ = [
     "Outcome",
     "Partnership",
     "PartnershipInvitation",
+    "PartnershipSupport",
     "Postcode",
     "ProfileStatus",
     "Role",

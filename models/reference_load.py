@@ -8,7 +8,7 @@ from the shipped files (see :mod:`models.reference`).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +34,20 @@ def _insert_missing(session: Session, model: Any, key: str, rows: list[dict[str,
     return len(missing)
 
 
-def load_reference_data(session: Session) -> dict[str, int]:
-    """Insert the municipalities, postcodes, ISCO groups and occupations that are missing."""
+REFERENCE_TABLES = ("municipalities", "postcodes", "isco_groups", "occupations")
+
+
+def _no_progress(_table: str) -> None:
+    """The default progress callback: nothing to show."""
+
+
+def load_reference_data(
+    session: Session, progress: Callable[[str], None] = _no_progress
+) -> dict[str, int]:
+    """Insert the municipalities, postcodes, ISCO groups and occupations that are missing.
+
+    ``progress(table)`` is called after each of ``REFERENCE_TABLES`` (the CLI's progress bar).
+    """
     counts: dict[str, int] = {}
     counts["municipalities"] = _insert_missing(
         session,
@@ -52,6 +64,7 @@ def load_reference_data(session: Session) -> dict[str, int]:
             for r in _rows("municipalities.csv")
         ],
     )
+    progress("municipalities")
     counts["postcodes"] = _insert_missing(
         session,
         Postcode,
@@ -67,6 +80,7 @@ def load_reference_data(session: Session) -> dict[str, int]:
             for r in _rows("postcodes.csv")
         ],
     )
+    progress("postcodes")
     # Parents before children: the ISCO hierarchy references itself.
     isco = sorted(_rows("isco_groups.csv"), key=lambda r: int(r["level"]))
     counts["isco_groups"] = _insert_missing(
@@ -84,6 +98,7 @@ def load_reference_data(session: Session) -> dict[str, int]:
             for r in isco
         ],
     )
+    progress("isco_groups")
     counts["occupations"] = _insert_missing(
         session,
         Occupation,
@@ -101,5 +116,6 @@ def load_reference_data(session: Session) -> dict[str, int]:
             for r in _rows("occupations.csv")
         ],
     )
+    progress("occupations")
     session.flush()
     return counts

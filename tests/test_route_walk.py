@@ -159,3 +159,38 @@ def test_the_secretariat_never_sees_a_profile_card_or_pseudonym(
     # The JSON API shows the secretariat no profile either.
     api = client.get("/api/v1/profiles")
     assert api.status_code in (401, 403, 404) or api.get_json().get("items", []) == []
+
+
+# Pages for everyone, logged in or not: help (start guides, FAQ), the API documentation, the
+# favicon; single sign-on's start and callback answer 404 without a provider or a pending login.
+PUBLIC_AREAS = ("guide", "sso")
+PUBLIC_ENDPOINTS = ("api.docs",)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
+def test_public_pages_for_everyone(app, db, make_user, role):
+    client = app.test_client()
+    if role is not None:
+        user = make_user(role)
+        client.post("/login", data={"email": user.email, "password": "correct-horse-battery"})
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        area = rule.endpoint.split(".")[0]
+        if area not in PUBLIC_AREAS and rule.endpoint not in PUBLIC_ENDPOINTS:
+            continue
+        values = [{"role": r.value} for r in Role] if "role" in rule.arguments else [{}]
+        for value in values:
+            url = re.sub(
+                r"<(?:\w+:)?(\w+)>", lambda m, v=value: str(v.get(m.group(1), 999999)), rule.rule
+            )
+            response = client.get(url)
+            if area == "sso":
+                expected = {302, 404}
+            elif rule.endpoint == "guide.favicon":
+                expected = {301}
+            else:
+                expected = {200}
+            assert response.status_code in expected, (role, url, response.status_code)
+            checked += 1
+    assert client.get("/help/start/nobody").status_code == 404
+    assert checked >= 8

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from models.i18n import N_
 from web.config import Config, TestConfig, check_production
 
 
@@ -35,7 +36,7 @@ def register_extensions(app: Flask) -> None:
     from web.db import init_db
     from web.extensions import babel, csrf, limiter, login_manager
     from web.headers import init_security_headers
-    from web.i18n import select_locale
+    from web.i18n import init_form_translations, localize_login_message, select_locale
     from web.ratelimit import init_rate_limits
     from web.session_auth import load_user
 
@@ -49,10 +50,18 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    login_manager.login_message = LOGIN_MESSAGE
+    login_manager.localize_callback = localize_login_message
     login_manager.user_loader(load_user)
     limiter.init_app(app)
     init_rate_limits(app)
+    init_form_translations(app)
     init_security_headers(app)
+
+
+# Flask-Login's own text, marked here so the catalogue has it (the message is flashed through
+# ``localize_login_message``).
+LOGIN_MESSAGE = N_("Please log in to access this page.")
 
 
 def translation_directories() -> list[str]:
@@ -67,12 +76,16 @@ def register_blueprints(app: Flask) -> None:
     from web.auth import bp as auth_bp
     from web.caseworker import bp as caseworker_bp
     from web.company import bp as company_bp
+    from web.guide import bp as guide_bp
     from web.mentor import bp as mentor_bp
     from web.privacy import bp as privacy_bp
     from web.public import bp as public_bp
+    from web.sso import bp as sso_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(guide_bp)
+    app.register_blueprint(sso_bp)
     app.register_blueprint(company_bp, url_prefix="/company")
     app.register_blueprint(caseworker_bp, url_prefix="/caseworker")
     app.register_blueprint(mentor_bp, url_prefix="/mentor")

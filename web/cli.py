@@ -13,8 +13,9 @@ from models import migrate
 from models.enums import OrganisationKind, Role
 from models.errors import DomainError
 from models.organisation import Organisation
-from models.reference_load import load_reference_data
+from models.reference_load import REFERENCE_TABLES, load_reference_data
 from web.db import get_db
+from web.progress import stage_bar
 
 
 def main() -> None:
@@ -54,7 +55,8 @@ def db_check() -> None:
 @with_appcontext
 def load_reference() -> None:
     db = get_db()
-    counts = load_reference_data(db)
+    with stage_bar("Reference data", REFERENCE_TABLES) as step:
+        counts = load_reference_data(db, progress=step)
     db.commit()
     click.echo("Reference data: " + ", ".join(f"{k} +{v}" for k, v in counts.items()))
 
@@ -88,11 +90,16 @@ def setup(no_demo: bool) -> None:
         from pathlib import Path
 
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(url)
-    db = get_db()
-    load_reference_data(db)
-    logins = [] if no_demo else load_demo(db)
-    db.commit()
+    stages = ["database", *REFERENCE_TABLES] + ([] if no_demo else ["demo"])
+    with stage_bar("Setting up", stages) as step:
+        migrate.upgrade(url)
+        step("database")
+        db = get_db()
+        load_reference_data(db, progress=step)
+        logins = [] if no_demo else load_demo(db)
+        db.commit()
+        if logins:
+            step("demo")
     if logins:
         _print_logins(logins)
 

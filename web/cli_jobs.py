@@ -77,7 +77,14 @@ def run_command(name: str, force: bool, now_text: str | None) -> None:
         click.echo(f"outbox: {json.dumps(result)}")
         return
     try:
-        run = job.function(factory, now, settings, force=force)  # type: ignore[call-arg]
+        if name == "nightly":
+            from jobs.nightly import STAGES
+            from web.progress import stage_bar
+
+            with stage_bar("Nightly run", STAGES) as step:
+                run = job.function(factory, now, settings, force=force, progress=step)  # type: ignore[call-arg]
+        else:
+            run = job.function(factory, now, settings, force=force)  # type: ignore[call-arg]
     except Exception as error:  # recorded as a failed JobRun; the next run starts afresh
         raise click.ClickException(f"{name} failed: {type(error).__name__}: {error}") from error
     click.echo(f"{name} {run.run_date}: {run.status} {json.dumps(run.counts, default=str)}")

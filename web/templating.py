@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, url_for
-from flask_babel import format_date, format_decimal, get_locale, get_translations
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_translations,
+)
 from flask_login import current_user
 
 from models.enums import Role
@@ -58,7 +64,15 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.globals.update(home_url=home_url, get_locale=get_locale, Role=Role)
     app.jinja_env.filters["date"] = lambda d: format_date(d) if d else ""
-    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "short") if d else ""
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["km"] = format_km
+
+    from web.vocabulary import template_globals
+
+    app.jinja_env.globals.update(template_globals())
+    app.jinja_env.globals.update(counted_max=counted_max, field_attributes=field_attributes)
+
     app.jinja_env.globals.update(
         user_partnerships=user_partnerships,
         latest_notes=notes_for_start,
@@ -67,6 +81,52 @@ def register(app: Flask) -> None:
             e for role, e in HOME_ENDPOINTS.items() if role is not Role.SECRETARIAT
         ),
     )
+
+
+COUNTER_FROM = 200  # text fields allowing this many characters or more get a counter
+
+
+COUNTED_TYPES = ("StringField", "TextAreaField")  # not e-mail, password or search fields
+
+
+def counted_max(field: Any) -> int | None:
+    """The most characters a text field takes (its Length validator, whatever sets it), if
+    it is long enough for a counter."""
+    maximum = getattr(field.flags, "maxlength", None)
+    if field.type not in COUNTED_TYPES or not maximum or maximum < COUNTER_FROM:
+        return None
+    return int(maximum)
+
+
+def field_attributes(field: Any, hint: str | None, maximum: int | None) -> dict[str, Any]:
+    """The input's attributes: what describes it, its error state, and no silent cutting."""
+    described = [f"{field.id}-hint"] if hint else []
+    attributes: dict[str, Any] = {}
+    if maximum:
+        described += [f"{field.id}-count", f"{field.id}-toolong"]
+        # The browser would cut pasted text at maxlength without a word; forms.js counts.
+        attributes.update({"maxlength": False, "data-maxlength": maximum})
+    if field.errors:
+        described.append(f"{field.id}-error")
+        attributes["aria-invalid"] = "true"
+    if described:
+        attributes["aria-describedby"] = " ".join(described)
+    return attributes
+
+
+def format_number(value: float | int | None, digits: int = 0) -> str:
+    """A number in the user's locale (1.234,5 in Danish); at most ``digits`` decimals."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return str(format_decimal(value, format=pattern))
+
+
+def format_km(value: float | int | None) -> str:
+    """A distance with one decimal in the user's locale: 2,5 km."""
+    if value is None:
+        return "–"
+    return f"{format_decimal(value, format='#,##0.0')}\N{NO-BREAK SPACE}km"
 
 
 def user_partnerships() -> list[Any]:

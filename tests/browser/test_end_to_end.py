@@ -153,7 +153,7 @@ def test_company_caseworker_mentor_journey(page, live_server, login, screenshot,
 
 
 MAIN_PAGES = {
-    "public": ["/", "/about", "/login"],
+    "public": ["/", "/about", "/login", "/help/", "/help/faq", "/api/v1/docs"],
     # The caseworker's list, form, profile and queue are checked in test_caseworker_journey.
     "caseworker": ["/caseworker/?status=placed"],
     "company": ["/company/", "/company/openings/new", "/company/proposals", "/company/slots"],
@@ -166,6 +166,7 @@ MAIN_PAGES = {
         "/admin/openings",
         "/admin/job-runs",
         "/admin/audit",
+        "/admin/help-settings",
     ],
 }
 

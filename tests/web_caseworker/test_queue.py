@@ -74,7 +74,7 @@ def test_queue_lists_new_suggestions_best_first_with_reasons(client, queue_setup
     ids = [int(i) for i in re.findall(r'id="suggestion-(\d+)"', html)]
     s = queue_setup
     assert ids == [s.high.id, s.mentor.id, s.low.id]  # own, proposed, best first
-    assert "Samme fag som ønsket" in html and "3.2 km" in html
+    assert "Samme fag som ønsket" in html and "3,2\N{NO-BREAK SPACE}km" in html
     assert "93" in html and "Lagermedarbejder" in html and "Frivillig mentor på Nørrebro" in html
     card = html[html.index(f'id="suggestion-{s.high.id}"') - 80 :][:200]
     assert "rapid-search" in card  # 40 days since the last approval

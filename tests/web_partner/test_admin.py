@@ -222,7 +222,7 @@ def test_job_runs_and_failed_notifications(db, client, admin_user):
     )
     db.flush()
     runs = client.get("/admin/job-runs").text
-    assert "nightly" in runs and "engine exploded" in runs
+    assert "Natlig matchning" in runs and "Fejlet" in runs and "engine exploded" in runs
     failed = client.get("/admin/failed-notifications").text
     assert "SMTP 550 mailbox unavailable" in failed
     assert "y@example.dk" not in failed

@@ -14,4 +14,4 @@ def _only_admins() -> None:
     """Every page here is for the admin role only."""
 
 
-from web.admin import audit, directory, engine, fairness, members, views  # noqa: E402,F401
+from web.admin import audit, directory, engine, fairness, members, support, views  # noqa: E402,F401

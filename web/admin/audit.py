@@ -20,8 +20,10 @@ from wtforms.validators import Length, Optional
 from models.audit import AuditEvent
 from models.operations.audit import record_event
 from models.user import User
+from models.youth import YouthProfile
 from web.admin import bp
 from web.db import get_db
+from web.vocabulary import AUDIT_ACTION, label
 
 CSV_LIMIT = 100_000
 
@@ -56,7 +58,7 @@ class Page:
 def _form() -> AuditFilterForm:
     form = AuditFilterForm(request.args)
     actions = get_db().scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    form.action.choices = [("", _l("All actions"))] + [(a, a) for a in actions]
+    form.action.choices = [("", _l("All actions"))] + [(a, label(AUDIT_ACTION, a)) for a in actions]
     return form
 
 
@@ -114,11 +116,19 @@ def audit() -> str:
     )
     actor_ids = {e.actor_id for e in events if e.actor_id is not None}
     emails = dict(db.execute(select(User.id, User.email).where(User.id.in_(actor_ids))).all())
+    # People read pseudonyms, not row numbers (an erased profile keeps its number).
+    profile_ids = {e.object_id for e in events if e.object_type == "YouthProfile"}
+    pseudonyms = dict(
+        db.execute(
+            select(YouthProfile.id, YouthProfile.pseudonym).where(YouthProfile.id.in_(profile_ids))
+        ).all()
+    )
     return render_template(
         "admin/audit.html",
         form=form,
         events=events,
         emails=emails,
+        pseudonyms=pseudonyms,
         page=Page(number, pages, total),
         filter_args=_filter_args(form),
     )

@@ -27,6 +27,7 @@ limiter.limit(_api_limit, key_func=_api_key)(bp)
 
 from web.api import (  # noqa: E402,F401
     auth,
+    docs,
     me,
     mentor_slots,
     openings,

@@ -158,9 +158,15 @@ def state_domain_rules(document: dict[str, Any], today: date) -> dict[str, Any]:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI document (public: it describes, it does not reveal)."""
-    # Cached per year: the birth-year range it states moves on 1 January.
+    return jsonify(current_spec())
+
+
+def current_spec() -> dict[str, Any]:
+    """The OpenAPI document, built once a year per app: the birth-year range it states moves
+    on 1 January (the JSON document and the documentation pages share it)."""
     year = date.today().year
     cached = current_app.extensions.get("api_openapi")
     if cached is None or cached[0] != year:
         cached = current_app.extensions["api_openapi"] = (year, build_spec())
-    return jsonify(cached[1])
+    spec: dict[str, Any] = cached[1]
+    return spec

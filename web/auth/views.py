@@ -50,6 +50,7 @@ def login() -> str | Response | tuple[str, int]:
             session.clear()  # a fresh session at login: no fixation
             if locale:
                 session["locale"] = locale
+                user.locale = locale  # the language chosen on the login page is kept
             login_user(user)
             record_login(user, now)
             record_event(db, user, "auth.login", user, ip=request.remote_addr)
@@ -76,6 +77,9 @@ def login() -> str | Response | tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> Response:
+    from web.sso.views import logged_out_at_provider, logout_url
+
+    end_at_provider = logout_url()  # a single sign-on session ends at its provider too
     if current_user.is_authenticated:
         db = get_db()
         record_event(db, current_user, "auth.logout", current_user, ip=request.remote_addr)
@@ -84,5 +88,7 @@ def logout() -> Response:
         db.commit()
     logout_user()
     session.clear()
+    if end_at_provider:
+        return redirect(logged_out_at_provider(end_at_provider))
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from models.enums import Outcome, ProfileStatus, SuggestionStatus
 from models.youth import PREFERRED_KINDS
 from web.company.forms import KIND_LABELS
+from web.vocabulary import AUDIT_ACTION
 
 PROFILE_STATUS = {
     ProfileStatus.ACTIVE: _l("Active"),
@@ -51,21 +52,6 @@ REJECT_REASON = {
     "wrong_hours": _l("The hours do not fit"),
     "not_ready_for_this": _l("Not the right step right now"),
     "other": _l("Other reason"),
-}
-AUDIT_ACTION = {
-    "profile.create": _l("Profile created"),
-    "profile.update": _l("Profile changed"),
-    "profile.read": _l("Profile read"),
-    "profile.status": _l("Status changed"),
-    "profile.match": _l("Matching run for the profile"),
-    "suggestion.approve": _l("Proposal approved"),
-    "suggestion.reject": _l("Proposal rejected"),
-    "suggestion.outcome": _l("Outcome recorded"),
-    "proposal.answer": _l("Company answered"),
-    "mentoring.answer": _l("Mentor answered"),
-    "profile.placed": _l("Placed: other suggestions withdrawn"),
-    "profile.confirm": _l("Profile confirmed"),
-    "profile.follow_up": _l("Follow-up recorded"),
 }
 # Why a suggestion left without a decision (Suggestion.reason_code of withdrawn/expired).
 END_REASON = {
