@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from jobs.digests import queue_caseworker_digests, queue_partner_digests
-from jobs.matching import local_date, run_matching
+from jobs.matching import run_matching
 from jobs.runs import SessionSource, last_succeeded, run_job
 from jobs.settings import JobSettings
+from models.clock import local_date
 from models.jobrun import JobRun
 
 NAME = "nightly"

@@ -20,10 +20,10 @@ import sqlalchemy as sa
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from jobs.matching import local_date
 from jobs.runs import SessionSource, run_job
 from jobs.settings import JobSettings
 from models.audit import AuditEvent
+from models.clock import local_date
 from models.enums import ProfileStatus
 from models.jobrun import JobRun
 from models.notification import Notification

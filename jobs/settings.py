@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from models.clock import configure as configure_clock
+
 
 @dataclass(frozen=True)
 class JobSettings:
@@ -32,6 +34,7 @@ class JobSettings:
             if key in config and config[key] is not None:
                 values[f.name] = type(f.default)(config[key])
         settings = cls(**values)
+        configure_clock(settings.timezone)
         # Decisions must be kept at least six months (DESIGN.md §5).
         if settings.audit_retention_days < 183:
             raise ValueError("AUDIT_RETENTION_DAYS must be at least 183")

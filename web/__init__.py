@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from models.clock import configure as configure_clock
 from web.config import Config, TestConfig, check_production
 
 
@@ -16,6 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     check_production(app.config)
+    configure_clock(app.config.get("TIMEZONE"))
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

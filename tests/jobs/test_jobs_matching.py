@@ -149,8 +149,8 @@ def test_a_saved_mentor_slot_loads_only_the_seekers_it_can_reach(
 ):
     """The SQL pre-filter keeps whoever the engine's reach rule allows (the mentor's distance
     or the young person's commute) and proposes exactly what no pre-filter would."""
-    from jobs import matching
-    from jobs.matching import _within_reach_of, load_slots, load_youths, local_date
+    from jobs.matching import load_slots, load_youths, reach, within_reach_of
+    from models.clock import local_date
 
     def seeker(postcode: str, commute: int) -> int:
         youth = make_youth(postcode=postcode, max_commute_km=commute, needs_mentor=True)
@@ -163,13 +163,13 @@ def test_a_saved_mentor_slot_loads_only_the_seekers_it_can_reach(
     roskilde_short = seeker("4000", 25)  # 30 km > 25 km commute and > 10 km mentor reach
     slot = make_slot(postcode="2200", max_distance_km=10, capacity=3)
     engine_slot = load_slots(db, local_date(NOW), MentorSlot.id == slot.id)[0]
-    condition = _within_reach_of(engine_slot)
+    condition = within_reach_of(engine_slot)
     loaded = {y.id for y in load_youths(db, YouthProfile.needs_mentor.is_(True), *condition)}
     assert loaded == {near, far_long, roskilde_ok}
     assert not loaded & {far_short, roskilde_short}
 
     with_filter = {s.youth_id for s in refresh_for_mentor_slot(db, slot, NOW)}
     # Again without the pre-filter: the same pairs (already stored, so returned as they are).
-    monkeypatch.setattr(matching, "_within_reach_of", lambda _slot: [])
+    monkeypatch.setattr(reach, "within_reach_of", lambda _slot: [])
     without = {s.youth_id for s in refresh_for_mentor_slot(db, slot, NOW)}
     assert with_filter == without == {near, far_long, roskilde_ok}
