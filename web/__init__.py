@@ -19,6 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     check_production(app.config)
     configure_clock(app.config.get("TIMEZONE"))
     register_extensions(app)
+    register_after_save()
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -46,6 +47,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     limiter.init_app(app)
     init_security_headers(app)
+
+
+def register_after_save() -> None:
+    """Instant suggestions after every save (models.operations.after_save)."""
+    from jobs.after_save import register
+
+    register()
 
 
 def translation_directories() -> list[str]:

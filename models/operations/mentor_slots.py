@@ -14,6 +14,7 @@ from models.errors import ValidationError
 from models.geo import Postcode
 from models.i18n import N_
 from models.mentor_slot import MentorSlot
+from models.operations.after_save import saved
 from models.operations.audit import record_event
 from models.operations.openings import check_languages, expire_pending_suggestions
 from models.operations.outbox import enqueue
@@ -71,6 +72,7 @@ def create_mentor_slot(
     session.add(slot)
     session.flush()
     record_event(session, user, "mentor_slot.create", slot)
+    saved(session, slot)
     return slot
 
 
@@ -82,6 +84,7 @@ def update_mentor_slot(
         setattr(slot, f.name, getattr(clean, f.name))
     session.flush()
     record_event(session, user, "mentor_slot.update", slot)
+    saved(session, slot)
     return slot
 
 
@@ -119,4 +122,5 @@ def set_mentor_slot_status(
         expire_pending_suggestions(session, mentor_slot_ids=[slot.id])
     session.flush()
     record_event(session, user, "mentor_slot.status", slot, before=str(previous), after=str(status))
+    saved(session, slot)
     return slot

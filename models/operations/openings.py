@@ -23,6 +23,7 @@ from models.geo import Postcode
 from models.i18n import N_
 from models.occupation import Occupation
 from models.opening import JobOpening
+from models.operations.after_save import saved
 from models.operations.audit import record_event
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
@@ -156,6 +157,7 @@ def publish_opening(session: Session, user: User, opening: JobOpening) -> JobOpe
     opening.unpublished_reason = None
     session.flush()
     record_event(session, user, "opening.publish", opening)
+    saved(session, opening)
     return opening
 
 
@@ -215,6 +217,8 @@ def update_opening(
             raise DiscriminatingWording(findings)
     session.flush()
     record_event(session, user, "opening.update", opening)
+    if opening.status is OpeningStatus.OPEN:
+        saved(session, opening)
     return opening
 
 

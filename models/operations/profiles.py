@@ -15,6 +15,7 @@ from models.enums import PENDING_STATUSES, ProfileStatus, SuggestionStatus
 from models.errors import ValidationError
 from models.geo import Postcode
 from models.i18n import N_
+from models.operations.after_save import saved
 from models.operations.audit import record_event
 from models.suggestion import Suggestion
 from models.user import User
@@ -106,6 +107,7 @@ def create_profile(
     session.add(profile)
     session.flush()
     record_event(session, caseworker, "profile.create", profile)
+    saved(session, profile)
     return profile
 
 
@@ -129,6 +131,7 @@ def update_profile(
     profile.reconfirm_requested_at = None
     session.flush()
     record_event(session, caseworker, "profile.update", profile, fields=changed)
+    saved(session, profile)
     return profile
 
 

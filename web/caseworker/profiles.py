@@ -16,6 +16,7 @@ from models.caseload import SORTS, CaseloadFilters, caseload, last_approval_at
 from models.enums import ProfileStatus, SuggestionStatus, TargetKind
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
+from models.operations.after_save import commit, outcome_for, saved
 from models.operations.audit import record_event
 from models.operations.profiles import (
     create_profile,
@@ -28,7 +29,7 @@ from models.scoping import profiles_for, suggestions_for
 from models.suggestion import Suggestion
 from models.user import User
 from models.youth import YouthProfile
-from web.caseworker import bp, matching
+from web.caseworker import bp
 from web.caseworker.forms import (
     BLANK_ID,
     NewProfileForm,
@@ -84,22 +85,19 @@ def index() -> str:
     )
 
 
-def _run_fast_path(profile: YouthProfile) -> None:
-    """Compute the profile's suggestions at once; a failing engine never loses the profile."""
+def _commit_and_match(profile: YouthProfile) -> None:
+    """Commit the profile, then compute its suggestions (models.operations.after_save): a
+    failing engine never loses the profile."""
     db = get_db()
-    try:
-        count = matching.refresh_profile(db, profile, utcnow())
-        if count is not None:
-            record_event(db, current_user, "profile.match", profile, suggestions=count)
-        db.commit()
-    except Exception:  # noqa: BLE001 - the profile is saved; matching runs again tonight
-        db.rollback()
-        current_app.logger.exception("fast-path matching failed for profile %s", profile.id)
-        flash(_("Matching could not run just now; it runs again tonight."), "warning")
-        return
-    if count is None:
+    outcome = outcome_for(commit(db), profile)
+    if outcome is None:
         flash(_("Suggestions are computed tonight."), "info")
+    elif outcome.failed:
+        flash(_("Matching could not run just now; it runs again tonight."), "warning")
     else:
+        count = len(outcome.result)
+        record_event(db, current_user, "profile.match", profile, suggestions=count)
+        db.commit()
         flash(ngettext("%(num)s suggestion found.", "%(num)s suggestions found.", count), "success")
 
 
@@ -111,9 +109,8 @@ def new_profile() -> str | Response:
         with attempt(db, form, fallback="birth_year") as done:
             profile = create_profile(db, current_user, form.to_input())
         if done.ok:
-            db.commit()
             flash(_("Profile %(p)s created.", p=profile.pseudonym), "success")
-            _run_fast_path(profile)
+            _commit_and_match(profile)
             return redirect(url_for("caseworker.profile", profile_id=profile.id))
     return render_template("caseworker/profile_form.html", form=form, profile=None), (
         422 if form.errors else 200
@@ -129,9 +126,8 @@ def edit_profile(profile_id: int) -> str | Response | tuple[str, int]:
         with attempt(db, form, fallback="birth_year") as done:
             update_profile(db, current_user, profile, form.to_input())
         if done.ok:
-            db.commit()
             flash(_("Profile %(p)s saved.", p=profile.pseudonym), "success")
-            _run_fast_path(profile)
+            _commit_and_match(profile)
             return redirect(url_for("caseworker.profile", profile_id=profile.id))
     elif request.method == "GET":
         form.fill_from(profile)
@@ -213,7 +209,6 @@ def render_profile(
             rapid=days is not None and days >= current_app.config["RAPID_SEARCH_DAYS"],
             trail=_audit_trail(profile, [s.id for s in suggestions]),
             TargetKind=TargetKind,
-            matching_available=matching.is_available(),
         ),
         status,
     )
@@ -257,5 +252,6 @@ def _status_label(status: ProfileStatus) -> str:
 def match_now(profile_id: int) -> Response:
     """ "Find matches now": the engine runs for this profile at once."""
     found = get_scoped_or_404(profiles_for(current_user), YouthProfile, profile_id)
-    _run_fast_path(found)
+    saved(get_db(), found)
+    _commit_and_match(found)
     return redirect(url_for("caseworker.profile", profile_id=found.id))
