@@ -1,7 +1,7 @@
 """Input rules shared by forms, the API, the CLI and the jobs.
 
-Free text about young people must not carry obvious identifiers (DESIGN.md §5): CPR numbers,
-e-mail addresses and phone numbers are refused with a clear message.
+Free text about young people must not carry obvious identifiers (docs/ARCHITECTURE.md,
+"Privacy"): CPR numbers, e-mail addresses and phone numbers are refused with a clear message.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from models.errors import ValidationError
 from models.i18n import N_
+from models.spec import HOURS
 
 # DDMMYY-SSSS with optional dash/space; day 01–31, month 01–12.
 _CPR = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}[-\s]?\d{4}(?!\d)")
@@ -71,7 +72,12 @@ def check_birth_year(birth_year: int, today: date, field: str = "birth_year") ->
 
 
 def check_hours(hours_min: int, hours_max: int, field: str = "hours_min") -> None:
-    if not (1 <= hours_min <= 37 and 1 <= hours_max <= 37):
-        raise ValidationError(field, N_("Hours per week must be between 1 and 37."))
+    if hours_min not in HOURS or hours_max not in HOURS:
+        raise ValidationError(
+            field,
+            N_("Hours per week must be between %(min)s and %(max)s."),
+            min=HOURS.minimum,
+            max=HOURS.maximum,
+        )
     if hours_min > hours_max:
         raise ValidationError(field, N_("The minimum hours cannot exceed the maximum."))

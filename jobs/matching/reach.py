@@ -7,10 +7,11 @@ import sqlalchemy as sa
 from matcher import MentorSlot as EngineSlot
 from matcher.blocking import haversine_km
 from models.reference import load_taxonomy
+from models.spec import COMMUTE_KM
 from models.youth import YouthProfile
 
 #: The longest commute a profile may give (youth_profile's CHECK constraint).
-MAX_COMMUTE_KM = 200
+MAX_COMMUTE_KM = COMMUTE_KM.maximum
 REACH_BAND_KM = 5
 
 

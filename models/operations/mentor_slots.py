@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import spec
 from models.base import utcnow
 from models.enums import SlotStatus, SuggestionStatus
 from models.errors import ValidationError
@@ -39,12 +40,21 @@ def _clean(session: Session, data: MentorSlotInput) -> MentorSlotInput:
     title = (data.title or "").strip()
     if not title:
         raise ValidationError("title", N_("Enter a title."))
+    title = spec.check_length("title", title, spec.TITLE)
     if session.get(Postcode, (data.postcode or "").strip()) is None:
         raise ValidationError("postcode", N_("Unknown postcode."))
-    if not 1 <= data.capacity <= 50:
-        raise ValidationError("capacity", N_("Capacity must be between 1 and 50."))
-    if not 1 <= data.max_distance_km <= 200:
-        raise ValidationError("max_distance_km", N_("Max distance must be 1–200 km."))
+    spec.check_range(
+        "capacity",
+        data.capacity,
+        spec.SLOT_CAPACITY,
+        N_("Capacity must be between %(min)s and %(max)s."),
+    )
+    spec.check_range(
+        "max_distance_km",
+        data.max_distance_km,
+        spec.SLOT_DISTANCE_KM,
+        N_("Max distance must be %(min)s–%(max)s km."),
+    )
     if data.available_from and data.available_until and data.available_until < data.available_from:
         raise ValidationError("available_until", N_("The end date must be after the start date."))
     return MentorSlotInput(
@@ -52,7 +62,7 @@ def _clean(session: Session, data: MentorSlotInput) -> MentorSlotInput:
             **{f.name: getattr(data, f.name) for f in fields(MentorSlotInput)},
             "title": title,
             "postcode": data.postcode.strip(),
-            "description": (data.description or "").strip(),
+            "description": spec.check_length("description", data.description, spec.DESCRIPTION),
             "interests": [s.strip() for s in data.interests if s.strip()],
             "languages": check_languages(data.languages),
         }

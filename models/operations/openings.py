@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from models import spec
 from models.base import utcnow
 from models.enums import (
     PENDING_STATUSES,
@@ -66,17 +67,24 @@ def _clean(session: Session, data: OpeningInput) -> OpeningInput:
     title = (data.title or "").strip()
     if not title:
         raise ValidationError("title", N_("Enter a title."))
-    if len(title) > 200:
-        raise ValidationError("title", N_("The title can have at most 200 characters."))
+    if len(title) > spec.TITLE.max_length:
+        raise ValidationError(
+            "title", N_("The title can have at most %(n)s characters."), n=spec.TITLE.max_length
+        )
     if session.get(Postcode, (data.postcode or "").strip()) is None:
         raise ValidationError("postcode", N_("Unknown postcode."))
     if data.occupation_uri and session.get(Occupation, data.occupation_uri) is None:
         raise ValidationError("occupation_uri", N_("Choose an occupation from the list."))
     check_hours(data.hours_min, data.hours_max)
-    if not 1 <= data.seats <= 500:
-        raise ValidationError("seats", N_("Seats must be between 1 and 500."))
-    if not 13 <= data.min_age <= 30:
-        raise ValidationError("min_age", N_("Minimum age must be between 13 and 30."))
+    spec.check_range(
+        "seats", data.seats, spec.SEATS, N_("Seats must be between %(min)s and %(max)s.")
+    )
+    spec.check_range(
+        "min_age",
+        data.min_age,
+        spec.OPENING_MIN_AGE,
+        N_("Minimum age must be between %(min)s and %(max)s."),
+    )
     if data.start_date and data.expires and data.expires < data.start_date:
         raise ValidationError("expires", N_("The expiry date must be after the start date."))
     languages = check_languages(data.languages)
@@ -85,7 +93,7 @@ def _clean(session: Session, data: OpeningInput) -> OpeningInput:
             **{f.name: getattr(data, f.name) for f in fields(OpeningInput)},
             "title": title,
             "postcode": data.postcode.strip(),
-            "description": (data.description or "").strip(),
+            "description": spec.check_length("description", data.description, spec.DESCRIPTION),
             "required_skills": [s.strip() for s in data.required_skills if s.strip()],
             "nice_skills": [s.strip() for s in data.nice_skills if s.strip()],
             "languages": languages,

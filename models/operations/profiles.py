@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import spec
 from models.base import utcnow
 from models.enums import PENDING_STATUSES, ProfileStatus, SuggestionStatus
 from models.errors import ValidationError
@@ -58,8 +59,12 @@ def _clean(session: Session, data: ProfileInput, today: date, *, new: bool) -> P
     if session.get(Postcode, (data.postcode or "").strip()) is None:
         raise ValidationError("postcode", N_("Unknown postcode."))
     check_hours(data.hours_min, data.hours_max)
-    if not 1 <= data.max_commute_km <= 200:
-        raise ValidationError("max_commute_km", N_("Max commute must be 1–200 km."))
+    spec.check_range(
+        "max_commute_km",
+        data.max_commute_km,
+        spec.COMMUTE_KM,
+        N_("Max commute must be %(min)s–%(max)s km."),
+    )
     if data.education_level not in EDUCATION_LEVELS:
         raise ValidationError("education_level", N_("Choose an education level from the list."))
     languages = [lang.strip().lower() for lang in data.languages if lang.strip()]
@@ -81,7 +86,10 @@ def _clean(session: Session, data: ProfileInput, today: date, *, new: bool) -> P
         driving_licence=bool(data.driving_licence),
         needs_mentor=bool(data.needs_mentor),
         available_from=data.available_from,
-        support_notes=check_free_text("support_notes", data.support_notes),
+        support_notes=check_free_text(
+            "support_notes",
+            spec.check_length("support_notes", data.support_notes, spec.SUPPORT_NOTES),
+        ),
     )
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate
 
+from models.spec import Bounds, TextLimit
+
 
 class Text(fields.String):
     """A string that the database can store: no NUL, no lone surrogates, bounded length."""
@@ -24,6 +26,11 @@ class Text(fields.String):
         super().__init__(**kwargs)
         self.max_length = max_length
         self.min_length = min_length
+
+    @classmethod
+    def within(cls, limit: TextLimit, **kwargs: Any) -> Text:
+        """The length of a limit in :mod:`models.spec`."""
+        return cls(max_length=limit.max_length, min_length=limit.min_length, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         if not isinstance(value, str):
@@ -46,6 +53,13 @@ class Integer(fields.Integer):
 
     def __init__(self, *, minimum: int, maximum: int, **kwargs: Any) -> None:
         super().__init__(strict=True, validate=_Range(minimum, maximum), **kwargs)
+        self.minimum = minimum
+        self.maximum = maximum
+
+    @classmethod
+    def within(cls, bounds: Bounds, **kwargs: Any) -> Integer:
+        """The range of a limit in :mod:`models.spec`."""
+        return cls(minimum=bounds.minimum, maximum=bounds.maximum, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):

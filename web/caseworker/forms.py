@@ -12,11 +12,13 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from models import spec
 from models.enums import Outcome, ProfileStatus
 from models.operations.profiles import ProfileInput
 from models.operations.suggestions import REJECT_REASONS
 from models.youth import EDUCATION_LEVELS
 from web.caseworker.labels import EDUCATION, OUTCOME, PROFILE_STATUS, REJECT_REASON
+from web.limits import max_length
 
 
 class WholeNumberField(IntegerField):
@@ -92,7 +94,7 @@ class ProfileForm(FlaskForm):
     available_from = LocalDateField(_l("Available from"), validators=[Optional()])
     support_notes = TextAreaField(
         _l("Support notes (only your municipality's caseworkers see these)"),
-        validators=[Length(max=4000)],
+        validators=[max_length(spec.SUPPORT_NOTES)],
     )
 
     def to_input(self) -> ProfileInput:
