@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from jobs.matching import cache
 from jobs.matching import reach as _reach
-from jobs.matching.expiry import _expire_where
 from jobs.matching.inputs import (
     _OPENING_COLUMNS,
     _active_youth_filter,
@@ -32,6 +31,7 @@ from models.clock import local_date
 from models.enums import OpeningStatus, ProfileStatus, SuggestionStatus, TargetKind
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
+from models.operations.expiry import expire_undecided
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
 
@@ -89,7 +89,7 @@ def refresh_for_profile(session: Session, profile: YouthProfile, now: datetime) 
     session.flush()
     today = local_date(now)
     if profile.status is not ProfileStatus.ACTIVE:
-        _expire_where(session, Suggestion.youth_id == profile.id)
+        expire_undecided(session, Suggestion.youth_id == profile.id)
         return []
     youths = load_youths(session, YouthProfile.id == profile.id)
     engine = cache.engine_cache.fitted(session, today)
@@ -126,7 +126,7 @@ def refresh_for_opening(session: Session, opening: JobOpening, now: datetime) ->
         if opening.status in (OpeningStatus.CLOSED, OpeningStatus.FILLED) or not (
             opening.expires is None or opening.expires >= today
         ):
-            _expire_where(session, Suggestion.opening_id == opening.id)
+            expire_undecided(session, Suggestion.opening_id == opening.id)
         return []
     anyone = session.scalar(select(YouthProfile.id).where(_active_youth_filter()).limit(1))
     if anyone is None:  # nobody to match yet (the engine's index needs at least one)
@@ -169,7 +169,7 @@ def refresh_for_mentor_slot(session: Session, slot: MentorSlot, now: datetime) -
     today = local_date(now)
     slots = load_slots(session, today, MentorSlot.id == slot.id)
     if not slots:
-        _expire_where(session, Suggestion.mentor_slot_id == slot.id)
+        expire_undecided(session, Suggestion.mentor_slot_id == slot.id)
         return []
     seekers = mentor_seekers(
         session,

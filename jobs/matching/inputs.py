@@ -27,6 +27,7 @@ from models.enums import (
 )
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
+from models.operations.expiry import taken_places
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
 
@@ -160,18 +161,6 @@ def _live_slot_filter(today: date) -> sa.ColumnElement[bool]:
     )
 
 
-def _taken_places(session: Session) -> sa.Subquery:
-    return (
-        select(Suggestion.mentor_slot_id.label("slot_id"), func.count().label("taken"))
-        .where(
-            Suggestion.target_kind == TargetKind.MENTOR_SLOT,
-            Suggestion.status == SuggestionStatus.ACCEPTED,
-        )
-        .group_by(Suggestion.mentor_slot_id)
-        .subquery()
-    )
-
-
 def load_youths(session: Session, *extra: sa.ColumnElement[bool]) -> list[EngineYouth]:
     """Active profiles (optionally narrowed by ``extra`` conditions), one query."""
     rows = session.execute(
@@ -192,7 +181,7 @@ def load_openings(
 
 def load_slots(session: Session, today: date, *extra: sa.ColumnElement[bool]) -> list[EngineSlot]:
     """Open mentor slots with free places (capacity minus accepted suggestions), one query."""
-    taken = _taken_places(session)
+    taken = taken_places(session)
     rows = session.execute(
         select(*_SLOT_COLUMNS, func.coalesce(taken.c.taken, 0).label("taken"))
         .outerjoin(taken, taken.c.slot_id == MentorSlot.id)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from jobs.matching.cache import new_engine
-from jobs.matching.expiry import _expire_superseded, expire_stale
+from jobs.matching.expiry import expire_stale, expire_superseded
 from jobs.matching.inputs import load_openings, load_slots, load_youths, mentor_seekers
 from jobs.matching.store import _flatten, _Store
 from models.clock import local_date
@@ -54,7 +54,7 @@ def run_matching(
     ):
         existing = store.existing(kind)
         store.store(kind, pairs, existing)
-        superseded += _expire_superseded(session, existing, {(y, m.target_id) for y, m in pairs})
+        superseded += expire_superseded(session, existing, {(y, m.target_id) for y, m in pairs})
     session.flush()
     if store.counts["new"] > 10_000 and session.get_bind().dialect.name == "postgresql":
         # Fresh planner statistics after a bulk load; autovacuum would get there later, and

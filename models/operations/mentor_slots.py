@@ -17,7 +17,8 @@ from models.i18n import N_
 from models.mentor_slot import MentorSlot
 from models.operations.after_save import saved
 from models.operations.audit import record_event
-from models.operations.openings import check_languages, expire_pending_suggestions
+from models.operations.expiry import expire_pending_suggestions
+from models.operations.openings import check_languages
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User

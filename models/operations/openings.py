@@ -7,17 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import spec
 from models.base import utcnow
 from models.enums import (
-    PENDING_STATUSES,
     OpeningKind,
     OpeningStatus,
     Role,
-    SuggestionStatus,
 )
 from models.errors import Conflict, ValidationError
 from models.geo import Postcode
@@ -26,8 +24,8 @@ from models.occupation import Occupation
 from models.opening import JobOpening
 from models.operations.after_save import saved
 from models.operations.audit import record_event
+from models.operations.expiry import expire_pending_suggestions
 from models.operations.outbox import enqueue
-from models.suggestion import Suggestion
 from models.user import User
 from models.validation import check_hours
 from models.wording import Finding, check_wording
@@ -243,29 +241,6 @@ def set_opening_status(
     session.flush()
     record_event(session, user, "opening.status", opening, after=str(status))
     return opening
-
-
-def expire_pending_suggestions(
-    session: Session,
-    *,
-    opening_ids: list[int] = (),
-    mentor_slot_ids: list[int] = (),  # type: ignore[assignment]
-) -> int:
-    """Undecided suggestions for closed targets become ``expired``; decisions stay."""
-    count = 0
-    for column, ids in (
-        (Suggestion.opening_id, opening_ids),
-        (Suggestion.mentor_slot_id, mentor_slot_ids),
-    ):
-        if ids:
-            result = session.execute(
-                update(Suggestion)
-                .where(column.in_(list(ids)), Suggestion.status.in_(PENDING_STATUSES))
-                .values(status=SuggestionStatus.EXPIRED)
-                .execution_options(synchronize_session=False)
-            )
-            count += result.rowcount or 0
-    return count
 
 
 def open_openings(session: Session) -> list[JobOpening]:

@@ -84,6 +84,30 @@ def test_decisions_are_never_overwritten_and_closed_targets_expire(
     assert other.status is SuggestionStatus.EXPIRED
 
 
+def test_one_expiry_rule_for_operations_and_the_night(
+    db, make_youth, make_opening, make_user, make_suggestion
+):
+    """Undecided = proposed and approved-but-unanswered (models/operations/expiry.py): both
+    expire when the target closes now (the operation) or its date passed (the night); an
+    answer stays."""
+    youth = make_youth()
+    closing, past = make_opening(), make_opening(start_date=None)
+    approved = make_suggestion(youth, closing, status=SuggestionStatus.APPROVED)
+    answered = make_suggestion(make_youth(), closing, status=SuggestionStatus.INTERESTED)
+    set_opening_status(db, make_user(Role.COMPANY), closing, OpeningStatus.CLOSED)
+    db.expire_all()
+    assert approved.status is SuggestionStatus.EXPIRED
+    assert answered.status is SuggestionStatus.INTERESTED
+
+    waiting = make_suggestion(youth, past, status=SuggestionStatus.APPROVED)
+    past.expires = (NOW - timedelta(days=2)).date()
+    db.flush()
+    run_matching(db, NOW)
+    db.expire_all()
+    assert waiting.status is SuggestionStatus.EXPIRED
+    assert answered.status is SuggestionStatus.INTERESTED
+
+
 def test_inactive_youth_proposals_expire(db, make_youth, make_opening):
     youth = make_youth()
     make_opening()
