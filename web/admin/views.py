@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -23,10 +21,11 @@ from models.scoping import openings_for
 from models.user import User
 from web.admin import bp
 from web.admin.forms import UnpublishForm
+from web.csv_export import csv_response
 from web.db import get_db
 from web.i18n import translate_error
-from web.pagination import Page
 from web.pagination import paginate as paginate_query
+from web.pagination import paginate_rows
 from web.partner_forms import show_error
 from web.security import get_scoped_or_404
 
@@ -48,14 +47,7 @@ def column_labels() -> dict[str, str]:
 def index() -> str:
     """Figures per municipality: aggregates only, never a profile."""
     rows = municipality_figures(get_db())
-    per_page = 25
-    number = max(1, request.args.get("page", 1, type=int) or 1)
-    page = Page(
-        items=rows[(number - 1) * per_page : number * per_page],
-        number=number,
-        per_page=per_page,
-        total=len(rows),
-    )
+    page = paginate_rows(rows, per_page=25)
     totals = {key: sum(row[key] for row in rows) for key in COLUMNS}
     return render_template(
         "admin/index.html", page=page, columns=COLUMNS, labels=column_labels(), totals=totals
@@ -65,16 +57,14 @@ def index() -> str:
 @bp.get("/figures.csv")
 def figures_csv() -> Response:
     labels = column_labels()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_("Municipality code"), _("Municipality"), *(labels[c] for c in COLUMNS)])
-    for row in municipality_figures(get_db()):
-        writer.writerow([row.code, row.name, *(row[c] for c in COLUMNS)])
-    # A byte-order mark so that spreadsheet programs read æ, ø and å correctly.
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=ungeloeftet-figures.csv"},
+    return csv_response(
+        "ungeloeftet-figures.csv",
+        [_("Municipality code"), _("Municipality"), *(labels[c] for c in COLUMNS)],
+        (
+            [row.code, row.name, *(row[c] for c in COLUMNS)]
+            for row in municipality_figures(get_db())
+        ),
+        spreadsheet=True,
     )
 
 

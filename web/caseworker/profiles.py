@@ -38,8 +38,8 @@ from web.caseworker.forms import (
     blank_decision_forms,
 )
 from web.caseworker.labels import PROFILE_STATUS
-from web.caseworker.paging import Page
 from web.db import get_db
+from web.pagination import Page
 from web.partner_forms import attempt
 from web.security import get_scoped_or_404
 
