@@ -35,7 +35,7 @@ class JobSettings:
                 values[f.name] = type(f.default)(config[key])
         settings = cls(**values)
         configure_clock(settings.timezone)
-        # Decisions must be kept at least six months (DESIGN.md §5).
+        # Decisions must be kept at least six months (docs/ARCHITECTURE.md, "Privacy").
         if settings.audit_retention_days < 183:
             raise ValueError("AUDIT_RETENTION_DAYS must be at least 183")
         return settings
