@@ -21,11 +21,11 @@ from jobs.matching.inputs import (
     load_slots,
     load_youths,
 )
+from jobs.taxonomy import load_taxonomy
 from matcher import EngineConfig, MatchEngine
 from models.enums import SuggestionStatus, TargetKind
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
-from models.reference import load_taxonomy
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
 

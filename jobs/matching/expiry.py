@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models.clock import local_now
 from models.enums import SuggestionStatus
-from models.operations.expiry import expire_stale
+from models.operations.expiry import expire_stale, rowcount
 from models.suggestion import Suggestion
 
 __all__ = ["expire_stale", "expire_superseded"]
@@ -44,5 +44,5 @@ def expire_superseded(
             .values(status=_EXPIRED, updated_at=local_now())
             .execution_options(synchronize_session=False)
         )
-        count += result.rowcount or 0
+        count += rowcount(result)
     return count

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from jobs.taxonomy import load_taxonomy
 from matcher import MentorSlot as EngineSlot
 from matcher.blocking import haversine_km
-from models.reference import load_taxonomy
 from models.spec import COMMUTE_KM
 from models.youth import YouthProfile
 
@@ -38,7 +38,7 @@ def within_reach_of(slot: EngineSlot) -> list[sa.ColumnElement[bool]]:
             near.append(code)
         elif distance <= MAX_COMMUTE_KM:
             bands.setdefault(int(distance // REACH_BAND_KM) * REACH_BAND_KM, []).append(code)
-    clauses = [YouthProfile.postcode.in_(near)] if near else []
+    clauses: list[sa.ColumnElement[bool]] = [YouthProfile.postcode.in_(near)] if near else []
     clauses += [
         sa.and_(YouthProfile.postcode.in_(codes), YouthProfile.max_commute_km >= edge)
         for edge, codes in sorted(bands.items())

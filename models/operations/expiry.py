@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, select, update
@@ -67,7 +68,12 @@ def expire_undecided(session: Session, condition: sa.ColumnElement[bool]) -> int
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Suggestion):
             session.expire(obj)
-    return result.rowcount or 0
+    return rowcount(result)
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """How many rows a bulk UPDATE changed (0 where the driver cannot tell)."""
+    return getattr(result, "rowcount", 0) or 0
 
 
 def expire_pending_suggestions(
