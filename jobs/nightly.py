@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session
 
 from jobs.digests import queue_caseworker_digests, queue_partner_digests
 from jobs.matching import run_matching
-from jobs.runs import SessionSource, last_succeeded, run_job
+from jobs.runs import SessionSource, last_succeeded, run_daily
 from jobs.settings import JobSettings
-from models.clock import local_date
 from models.jobrun import JobRun
 
 NAME = "nightly"
@@ -52,13 +51,5 @@ def run_nightly(
     *,
     force: bool = False,
 ) -> JobRun:
-    """Run the nightly matching once for the Danish calendar day of ``now``."""
-    settings = settings or JobSettings()
-    return run_job(
-        source,
-        NAME,
-        now,
-        lambda session, run: nightly_work(session, run, now, settings),
-        run_date=local_date(now),
-        force=force,
-    )
+    """Run the nightly matching once for the local calendar day of ``now``."""
+    return run_daily(source, NAME, nightly_work, now, settings, force=force)

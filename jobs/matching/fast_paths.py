@@ -84,6 +84,19 @@ def _active_youth_ids(session: Session, ids: list[int]) -> set[int]:
     return set(session.scalars(query))
 
 
+def _store(
+    session: Session,
+    *batches: tuple[TargetKind, list[tuple[int, Match]], sa.ColumnElement[bool]],
+) -> list[Suggestion]:
+    """Store each (kind, pairs, which existing suggestions they may update); the touched
+    proposed suggestions, best first."""
+    store = _Store(session, None)
+    for kind, pairs, condition in batches:
+        store.store(kind, pairs, store.existing(kind, condition))
+    session.flush()
+    return _suggestions_for(session, store.touched)
+
+
 def refresh_for_profile(session: Session, profile: YouthProfile, now: datetime) -> list[Suggestion]:
     """Suggestions for one new or changed profile (openings, and mentors when needed)."""
     session.flush()
@@ -100,19 +113,12 @@ def refresh_for_profile(session: Session, profile: YouthProfile, now: datetime) 
     # The engine may be a few seconds behind (see EngineCache): propose only what is live now.
     ranked = _only(ranked, _live_opening_ids(session, today, _target_ids(ranked)))
     mentors = _only(mentors, _live_slot_ids(session, today, _target_ids(mentors)))
-    store = _Store(session, None)
-    store.store(
-        TargetKind.OPENING,
-        _flatten(ranked),
-        store.existing(TargetKind.OPENING, Suggestion.youth_id == profile.id),
+    mine = Suggestion.youth_id == profile.id
+    return _store(
+        session,
+        (TargetKind.OPENING, _flatten(ranked), mine),
+        (TargetKind.MENTOR_SLOT, _flatten(mentors), mine),
     )
-    store.store(
-        TargetKind.MENTOR_SLOT,
-        _flatten(mentors),
-        store.existing(TargetKind.MENTOR_SLOT, Suggestion.youth_id == profile.id),
-    )
-    session.flush()
-    return _suggestions_for(session, store.touched)
 
 
 def refresh_for_opening(session: Session, opening: JobOpening, now: datetime) -> list[Suggestion]:
@@ -153,14 +159,7 @@ def refresh_for_opening(session: Session, opening: JobOpening, now: datetime) ->
         )
         for m in matches
     ]
-    store = _Store(session, None)
-    store.store(
-        TargetKind.OPENING,
-        pairs,
-        store.existing(TargetKind.OPENING, Suggestion.opening_id == opening.id),
-    )
-    session.flush()
-    return _suggestions_for(session, store.touched)
+    return _store(session, (TargetKind.OPENING, pairs, Suggestion.opening_id == opening.id))
 
 
 def refresh_for_mentor_slot(session: Session, slot: MentorSlot, now: datetime) -> list[Suggestion]:
@@ -181,11 +180,7 @@ def refresh_for_mentor_slot(session: Session, slot: MentorSlot, now: datetime) -
         return []
     # One slot: the engine's own capacity-aware allocation over the seekers, one match each.
     ranked = cache.new_engine(today).fit((), slots).rank_mentors(seekers, k=1)
-    store = _Store(session, None)
-    store.store(
-        TargetKind.MENTOR_SLOT,
-        _flatten(ranked),
-        store.existing(TargetKind.MENTOR_SLOT, Suggestion.mentor_slot_id == slot.id),
+    return _store(
+        session,
+        (TargetKind.MENTOR_SLOT, _flatten(ranked), Suggestion.mentor_slot_id == slot.id),
     )
-    session.flush()
-    return _suggestions_for(session, store.touched)
