@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from models.clock import DEFAULT_TIMEZONE
 from models.clock import configure as configure_clock
 
 
@@ -22,7 +23,7 @@ class JobSettings:
     reconfirm_days: int = 90
     audit_retention_days: int = 365
     nightly_at: str = "01:30"
-    timezone: str = "Europe/Copenhagen"
+    timezone: str = DEFAULT_TIMEZONE
     digest_best: int = 5
 
     @classmethod

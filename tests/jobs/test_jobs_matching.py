@@ -1,4 +1,4 @@
-"""The bridge between the database and the engine (jobs/matching.py)."""
+"""The bridge between the database and the engine (jobs/matching/)."""
 
 from __future__ import annotations
 
