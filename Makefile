@@ -44,8 +44,11 @@ run: install translations
 scheduler: install translations
 	$(BIN)/ungeloeftet scheduler
 
+## make lint: ruff, the import contracts (.importlinter) and mypy against its baseline.
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python -m tests.typing_baseline
 
 ## make test: lint, translations, the whole suite on SQLite, and again on PostgreSQL
 ## when TEST_DATABASE_URL points at a server.

@@ -33,11 +33,11 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from jobs.taxonomy import load_taxonomy
 from matcher import EngineConfig, MatchEngine
 from matcher.normalise import fold
 from matcher.reference_scorer import score_opening
 from matcher.synthetic import generate
-from models.reference import load_taxonomy
 
 TODAY = date(2026, 11, 28)
 SCALES = {"national": (75_000, 40_000, 5_000), "small": (300, 200, 30)}

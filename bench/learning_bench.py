@@ -184,7 +184,7 @@ def _print(name: str, proposal: Proposal, default: dict[str, float], learned: di
 
 
 def main(argv: list[str] | None = None) -> None:
-    from models.reference import load_taxonomy
+    from jobs.taxonomy import load_taxonomy
 
     parser = argparse.ArgumentParser(prog="python -m bench learning")
     parser.add_argument("--scale", default="small", choices=list(SCALES))

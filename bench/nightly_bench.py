@@ -31,6 +31,7 @@ from sqlalchemy import insert, select
 
 from jobs.nightly import run_nightly
 from jobs.settings import JobSettings
+from jobs.taxonomy import load_taxonomy
 from matcher.synthetic import generate
 from models import migrate
 from models.base import utcnow
@@ -39,7 +40,6 @@ from models.geo import Postcode
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.organisation import Organisation
-from models.reference import load_taxonomy
 from models.reference_load import load_reference_data
 from models.session import make_engine, make_session_factory, normalise_url
 from models.user import User

@@ -36,10 +36,10 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 from scipy.sparse.csgraph import maximum_flow
 
+from jobs.taxonomy import load_taxonomy
 from matcher import EngineConfig, MatchEngine, Youth
 from matcher.normalise import fold
 from matcher.synthetic import SyntheticPopulation, generate
-from models.reference import load_taxonomy
 
 TODAY = date(2026, 11, 28)
 SCALES = {

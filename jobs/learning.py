@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jobs.engine_configs import active_config, propose_config
 from jobs.runs import SessionSource, run_job
 from jobs.settings import JobSettings
 from matcher.learn import Decisions, learn_weights, why_not
 from models.decisions import decision_rows
 from models.engine_config import EngineConfigRow
-from models.operations.engine_configs import active_config, propose_config
 from models.organisation import Partnership
 from models.user import User
 

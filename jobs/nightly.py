@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from jobs.digests import queue_caseworker_digests, queue_partner_digests
 from jobs.fairness import check_fairness
-from jobs.matching import local_date, run_matching
-from jobs.runs import SessionSource, last_succeeded, run_job
+from jobs.matching import run_matching
+from jobs.runs import SessionSource, last_succeeded, run_daily
 from jobs.settings import JobSettings
 from models.jobrun import JobRun
 from models.operations.figures import record_active_youth, roll_up_figures, sweep_suggestions
@@ -72,16 +72,12 @@ def run_nightly(
     force: bool = False,
     progress: Callable[[str], None] = _no_progress,
 ) -> JobRun:
-    """Run the nightly matching once for the Danish calendar day of ``now``.
+    """Run the nightly matching once for the local calendar day of ``now``.
 
     ``progress(stage)`` is called after each of ``STAGES`` (the CLI's progress bar).
     """
-    settings = settings or JobSettings()
-    return run_job(
-        source,
-        NAME,
-        now,
-        lambda session, run: nightly_work(session, run, now, settings, progress),
-        run_date=local_date(now),
-        force=force,
-    )
+
+    def work(session: Session, run: JobRun, now: datetime, settings: JobSettings) -> dict[str, Any]:
+        return nightly_work(session, run, now, settings, progress)
+
+    return run_daily(source, NAME, work, now, settings, force=force)

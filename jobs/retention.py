@@ -22,8 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from jobs.matching import local_date
-from jobs.runs import SessionSource, run_job
+from jobs.runs import SessionSource, run_daily
 from jobs.settings import JobSettings
 from models.audit import AuditEvent
 from models.enums import ProfileStatus
@@ -178,15 +177,7 @@ def run_reconfirm(
     *,
     force: bool = False,
 ) -> JobRun:
-    settings = settings or JobSettings()
-    return run_job(
-        source,
-        "reconfirm",
-        now,
-        lambda session, run: reconfirm_work(session, run, now, settings),
-        run_date=local_date(now),
-        force=force,
-    )
+    return run_daily(source, "reconfirm", reconfirm_work, now, settings, force=force)
 
 
 def run_retention(
@@ -196,12 +187,4 @@ def run_retention(
     *,
     force: bool = False,
 ) -> JobRun:
-    settings = settings or JobSettings()
-    return run_job(
-        source,
-        "retention",
-        now,
-        lambda session, run: retention_work(session, run, now, settings),
-        run_date=local_date(now),
-        force=force,
-    )
+    return run_daily(source, "retention", retention_work, now, settings, force=force)

@@ -28,6 +28,8 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobs.settings import JobSettings
+from models.clock import local_date
 from models.jobrun import JobRun
 
 SessionSource = Session | sessionmaker[Session] | Callable[[], Session]
@@ -235,3 +237,24 @@ def run_job(
                 finish_failed(session, claim.run_id, datetime.now(now.tzinfo), error)
                 raise
             return run
+
+
+def run_daily(
+    source: SessionSource,
+    name: str,
+    work: Callable[[Session, JobRun, datetime, JobSettings], dict[str, Any]],
+    now: datetime,
+    settings: JobSettings | None = None,
+    *,
+    force: bool = False,
+) -> JobRun:
+    """:func:`run_job` once for the local calendar day of ``now`` (models/clock.py)."""
+    chosen = settings or JobSettings()
+    return run_job(
+        source,
+        name,
+        now,
+        lambda session, run: work(session, run, now, chosen),
+        run_date=local_date(now),
+        force=force,
+    )

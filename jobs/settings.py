@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from models.clock import DEFAULT_TIMEZONE
+from models.clock import configure as configure_clock
+
 
 @dataclass(frozen=True)
 class JobSettings:
@@ -20,7 +23,7 @@ class JobSettings:
     reconfirm_days: int = 90
     audit_retention_days: int = 365
     nightly_at: str = "01:30"
-    timezone: str = "Europe/Copenhagen"
+    timezone: str = DEFAULT_TIMEZONE
     digest_best: int = 5
 
     @classmethod
@@ -32,7 +35,8 @@ class JobSettings:
             if key in config and config[key] is not None:
                 values[f.name] = type(f.default)(config[key])
         settings = cls(**values)
-        # Decisions must be kept at least six months (DESIGN.md §5).
+        configure_clock(settings.timezone)
+        # Decisions must be kept at least six months (docs/ARCHITECTURE.md, "Privacy").
         if settings.audit_retention_days < 183:
             raise ValueError("AUDIT_RETENTION_DAYS must be at least 183")
         return settings

@@ -1,7 +1,7 @@
 """Ungeløftet Match scoring engine: pure Python/NumPy, no Flask, no database, no I/O.
 
 >>> from matcher import MatchEngine, EngineConfig, Youth, Opening
->>> from models.reference import load_taxonomy                     # doctest: +SKIP
+>>> from jobs.taxonomy import load_taxonomy                        # doctest: +SKIP
 >>> engine = MatchEngine(EngineConfig(), load_taxonomy()).fit(openings, slots)  # doctest: +SKIP
 >>> engine.rank(youths, k=10)       # {youth_id: [Match, ...]}      # doctest: +SKIP
 

@@ -122,7 +122,7 @@ class MatchEngine:
     config
         Weights and thresholds (:class:`EngineConfig`); defaults when ``None``.
     taxonomy
-        The vocabulary (:class:`Taxonomy`), e.g. ``models.reference.load_taxonomy()``.
+        The vocabulary (:class:`Taxonomy`), e.g. ``jobs.taxonomy.load_taxonomy()``.
 
     Attributes (after ``fit``)
     --------------------------
@@ -150,7 +150,7 @@ class MatchEngine:
         fresh fit).
         """
         if self.taxonomy is None:
-            raise ValueError("MatchEngine needs a Taxonomy (e.g. models.reference.load_taxonomy())")
+            raise ValueError("MatchEngine needs a Taxonomy (e.g. jobs.taxonomy.load_taxonomy())")
         cfg = self.config or EngineConfig()
         self.config_ = cfg
         self.today_ = cfg.today or date.today()

@@ -2,7 +2,7 @@
 
 A :class:`Taxonomy` is built from plain records (``csv.DictReader`` rows or any mappings with
 the same keys as the shipped CSVs); the matcher itself reads no files. Use
-``models.reference.load_taxonomy()`` for the shipped reference data.
+``jobs.taxonomy.load_taxonomy()`` for the shipped reference data.
 
 Expected keys
 -------------

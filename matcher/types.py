@@ -5,8 +5,9 @@ turns :class:`Match` objects back into suggestions. Every input validates itself
 construction, so bad values fail early with a clear ``ValueError`` instead of deep inside
 NumPy.
 
-Field meanings follow DESIGN.md §4. Skills, interests and wished occupations are free text
-(Danish or English) or ESCO URIs; the engine normalises them (see :mod:`matcher.normalise`).
+Field meanings: docs/ARCHITECTURE.md, "Data model in brief". Skills, interests and wished
+occupations are free text (Danish or English) or ESCO URIs; the engine normalises them (see
+:mod:`matcher.normalise`).
 Languages are ISO 639-1 codes (``"da"``, ``"en"``, ``"ar"``...).
 """
 

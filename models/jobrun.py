@@ -22,7 +22,7 @@ class JobRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(60))
-    # The calendar day (Europe/Copenhagen) the run is for: decides whether a night was done.
+    # The local calendar day (models/clock.py) the run is for: decides whether a night was done.
     run_date: Mapped[date]
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]

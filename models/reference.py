@@ -2,19 +2,16 @@
 
 Plain ``csv``/``gzip`` only: no SQLAlchemy, so the engine's tests and benchmark can use the
 real taxonomy without a database. Each reader returns a list of dicts (one per CSV row, keys
-= the CSV header, values = strings), exactly what :class:`matcher.Taxonomy` expects.
+= the CSV header, values = strings), exactly what :class:`matcher.Taxonomy` expects. The
+taxonomy itself is built by :func:`jobs.taxonomy.load_taxonomy` (models do not import the
+engine).
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from matcher.taxonomy import Taxonomy
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference_data"
 
@@ -58,18 +55,3 @@ def read_star_mapping() -> Rows:
     """Jobnet (STAR) titles mapped to ESCO; licence not verified (see PROVENANCE.md §5)."""
     path = REFERENCE_DIR / "star_esco_mapping.csv"
     return _read(path.name) if path.exists() else []
-
-
-@lru_cache(maxsize=2)
-def load_taxonomy(with_star_mapping: bool = True) -> Taxonomy:
-    """The engine's taxonomy from the shipped files, built once per process."""
-    from matcher.taxonomy import Taxonomy
-
-    return Taxonomy(
-        occupations=read_occupations(),
-        skills=read_skills(),
-        occupation_skills=read_occupation_skills(),
-        postcodes=read_postcodes(),
-        isco_groups=read_isco_groups(),
-        star_mapping=read_star_mapping() if with_star_mapping else (),
-    )

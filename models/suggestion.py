@@ -1,9 +1,10 @@
 """Suggestions: an engine's proposal of one opening or mentor slot for one young person.
 
-Status flow (DESIGN.md §4): ``proposed → approved | rejected``; ``approved → interested |
-declined`` (company) or ``accepted | declined`` (mentor); then ``placed`` / ``ended``, or
-``expired`` when the target closes before a decision, ``withdrawn`` when another mentor
-offer for the same young person was accepted first.
+Status flow (docs/ARCHITECTURE.md, "Data model in brief"): ``proposed → approved |
+rejected``; ``approved → interested | declined`` (company) or ``accepted | declined``
+(mentor); then ``placed`` / ``ended``, or ``expired`` by the expiry rule
+(models/operations/expiry.py), ``withdrawn`` when another mentor offer for the same young
+person was accepted first or the young person stopped looking.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Input rules shared by forms, the API, the CLI and the jobs.
 
-Free text about young people must not carry identifiers (DESIGN.md §5): CPR numbers, e-mail
-addresses, phone numbers, names, addresses, dates of birth, social-media handles and licence
-plates are refused with a clear message (:mod:`models.identifiers`, docs/PRIVACY_GUARD.md).
+Free text about young people must not carry identifiers (docs/ARCHITECTURE.md, "Privacy"):
+CPR numbers, e-mail addresses, phone numbers, names, addresses, dates of birth, social-media
+handles and licence plates are refused with a clear message (:mod:`models.identifiers`,
+docs/PRIVACY_GUARD.md).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from models.errors import ValidationError
 from models.i18n import N_
 from models.identifiers import REPEATS_FOUND, find_identifiers
+from models.spec import HOURS
 
 MIN_AGE, MAX_AGE = 15, 29
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
@@ -85,7 +87,12 @@ def check_birth_year(birth_year: int, today: date, field: str = "birth_year") ->
 
 
 def check_hours(hours_min: int, hours_max: int, field: str = "hours_min") -> None:
-    if not (1 <= hours_min <= 37 and 1 <= hours_max <= 37):
-        raise ValidationError(field, N_("Hours per week must be between 1 and 37."))
+    if hours_min not in HOURS or hours_max not in HOURS:
+        raise ValidationError(
+            field,
+            N_("Hours per week must be between %(min)s and %(max)s."),
+            min=HOURS.minimum,
+            max=HOURS.maximum,
+        )
     if hours_min > hours_max:
         raise ValidationError(field, N_("The minimum hours cannot exceed the maximum."))

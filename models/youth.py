@@ -1,8 +1,8 @@
 """Anonymised youth profiles.
 
 A profile never holds a name, CPR number, address, phone or e-mail: only a random
-pseudonym and what matching needs (DESIGN.md §5). Free-text fields are checked for
-obvious identifiers by :mod:`models.validation` before they are stored.
+pseudonym and what matching needs (docs/ARCHITECTURE.md, "Privacy"). Free-text fields are
+checked for obvious identifiers by :mod:`models.validation` before they are stored.
 """
 
 from __future__ import annotations

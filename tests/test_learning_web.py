@@ -10,6 +10,13 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
+from jobs.engine_configs import (
+    active_config,
+    active_label,
+    adopt_config,
+    reject_config,
+    restore_previous,
+)
 from jobs.learning import learn, run_learning
 from jobs.matching import run_matching
 from matcher import ENGINE_VERSION
@@ -20,13 +27,6 @@ from models.decisions import decision_rows
 from models.engine_config import EngineConfigRow, config_version_of, engine_label
 from models.enums import Outcome, Role, SuggestionStatus
 from models.errors import Conflict
-from models.operations.engine_configs import (
-    active_config,
-    active_label,
-    adopt_config,
-    reject_config,
-    restore_previous,
-)
 from models.operations.suggestions import (
     answer_as_company,
     approve_suggestion,

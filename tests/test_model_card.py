@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from jobs.engine_configs import adopt_config, propose_config
 from models.enums import Role
 from models.fairness import fairness_cells
-from models.operations.engine_configs import adopt_config, propose_config
 from tests.test_fairness import NOW, demo  # noqa: F401 - the demo fixture
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from models.clock import configure as configure_clock
 from models.i18n import N_
 from web.config import Config, TestConfig, check_production
 
@@ -18,7 +19,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     check_production(app.config)
     register_converters(app)
+    configure_clock(app.config.get("TIMEZONE"))
     register_extensions(app)
+    register_after_save()
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -62,6 +65,13 @@ def register_extensions(app: Flask) -> None:
 # Flask-Login's own text, marked here so the catalogue has it (the message is flashed through
 # ``localize_login_message``).
 LOGIN_MESSAGE = N_("Please log in to access this page.")
+
+
+def register_after_save() -> None:
+    """Instant suggestions after every save (models.operations.after_save)."""
+    from jobs.after_save import register
+
+    register()
 
 
 def translation_directories() -> list[str]:

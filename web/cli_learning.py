@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from models.model_card import render_model_card
+from jobs.model_card import render_model_card
 from web.db import get_db
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "MODEL_CARD_CURRENT.md"

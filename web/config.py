@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from models.clock import DEFAULT_TIMEZONE
+
 DEV_SECRET_KEY = "dev-only-secret-do-not-use-in-production"  # noqa: S105 - refused in production
 _INSTANCE = Path(os.environ.get("UNGELOEFTET_INSTANCE", Path.cwd() / "instance")).resolve()
 
@@ -34,7 +36,7 @@ class Config:
     RAPID_SEARCH_DAYS = _int("RAPID_SEARCH_DAYS", 30)
     AUDIT_RETENTION_DAYS = max(_int("AUDIT_RETENTION_DAYS", 365), 183)
     NIGHTLY_AT = os.environ.get("NIGHTLY_AT", "01:30")
-    TIMEZONE = os.environ.get("TIMEZONE", "Europe/Copenhagen")
+    TIMEZONE = os.environ.get("TIMEZONE", DEFAULT_TIMEZONE)  # models/clock.py
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     # Only for load tests on loopback (bench/web_bench.py); never switch off in production.
@@ -52,7 +54,7 @@ class Config:
     API_RATELIMIT = os.environ.get("API_RATELIMIT", "300 per minute")
 
     BABEL_DEFAULT_LOCALE = "da"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = ("da", "en")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher.normalise import fold
 from models.occupation import Occupation
 from web.db import get_db
 
@@ -27,11 +28,9 @@ bp = Blueprint("occupations", __name__)
 RESOLVE_CUTOFF = 86.0
 SEARCH_CUTOFF = 60.0
 
-_ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe", "ä": "ae"})
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.lower().translate(_ASCII).replace("-", " ").split())
+#: The engine's text normaliser (æ/ø/å as ae/oe/aa, ü as ue, accents and punctuation dropped):
+#: one normaliser for the autocomplete and the matching.
+normalise = fold
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,16 @@
-"""Paginating a SQLAlchemy ``Select`` for list pages (used with the ``pagination()`` macro)."""
+"""The one pagination helper: a :class:`Page` for the ``pagination()`` macro and the API.
+
+* :func:`paginate` — one page of a SQLAlchemy ``Select`` (the page number from ``?page=``);
+* :func:`paginate_rows` — one page of rows already in memory;
+* :meth:`Page.from_request` / :meth:`Page.with_total` — for a view that runs its own query
+  (the caseload and the queue count differently);
+* :func:`page_of` — the API's page of a query with its links (``web/api/pagination.py``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from flask import current_app, request
@@ -12,12 +20,29 @@ from sqlalchemy.orm import Session
 T = TypeVar("T")
 
 
-@dataclass
+def per_page_setting() -> int:
+    return int(current_app.config.get("PER_PAGE", 25))
+
+
+@dataclass(frozen=True)
 class Page(Generic[T]):
-    items: list[T]
     number: int
     per_page: int
     total: int
+    items: list[T] = field(default_factory=list)
+
+    @classmethod
+    def from_request(cls, arg: str = "page", per_page: int | None = None) -> Page[T]:
+        """The page asked for (``?page=``, at least 1); its total is set later."""
+        number = request.args.get(arg, 1, type=int) or 1
+        return cls(max(1, number), per_page or per_page_setting(), 0)
+
+    def with_total(self, total: int) -> Page[T]:
+        return replace(self, total=total)
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.per_page
 
     @property
     def pages(self) -> int:
@@ -32,6 +57,22 @@ class Page(Generic[T]):
         return self.number < self.pages
 
 
+def count(session: Session, query: Select[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def page_of(
+    session: Session, query: Select[Any], number: int, per_page: int, *, scalars: bool = True
+) -> Page[Any]:
+    """Page ``number`` of ``query`` (brought within the pages there are)."""
+    total = count(session, query)
+    page: Page[Any] = Page(1, per_page, total)
+    page = replace(page, number=min(max(1, number), page.pages))
+    limited = query.limit(per_page).offset(page.offset)
+    items = list(session.scalars(limited) if scalars else session.execute(limited))
+    return replace(page, items=items)
+
+
 def paginate(
     session: Session,
     query: Select[Any],
@@ -42,11 +83,13 @@ def paginate(
     scalars: bool = True,
 ) -> Page[Any]:
     """One page of ``query``; the page number comes from ``?page=`` unless given."""
-    per_page = per_page or current_app.config.get("PER_PAGE", 25)
     if page is None:
         page = request.args.get(arg, 1, type=int) or 1
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    number = min(max(1, page), max(1, -(-total // per_page)))
-    limited = query.limit(per_page).offset((number - 1) * per_page)
-    items = list(session.scalars(limited) if scalars else session.execute(limited))
-    return Page(items=items, number=number, per_page=per_page, total=total)
+    return page_of(session, query, page, per_page or per_page_setting(), scalars=scalars)
+
+
+def paginate_rows(rows: Sequence[T], *, per_page: int | None = None) -> Page[T]:
+    """One page of ``rows`` (the page number from ``?page=``)."""
+    asked: Page[T] = Page.from_request(per_page=per_page)
+    start = asked.offset
+    return replace(asked, total=len(rows), items=list(rows[start : start + asked.per_page]))

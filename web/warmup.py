@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 def warm_up_engine(app: Flask) -> bool:
     """Build the engine and youth index in this process now; False if there was nothing to
     index or it failed (the fast path then builds it on first use, as before)."""
-    from jobs.matching import local_date, warm_up
+    from jobs.matching import warm_up
+    from models.clock import local_date
 
     with app.app_context():
         try:

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import spec
 from models.base import utcnow
 from models.enums import SlotStatus, SuggestionStatus
 from models.errors import ValidationError
@@ -17,9 +18,11 @@ from models.i18n import N_
 from models.languages import check_languages
 from models.mentor_slot import MentorSlot
 from models.operations.ad_reviews import ad_findings, hold_if_flagged, justified
+from models.operations.after_save import saved
 from models.operations.audit import record_event
+from models.operations.expiry import expire_pending_suggestions
 from models.operations.figures import record_for_slot
-from models.operations.openings import DiscriminatingWording, expire_pending_suggestions
+from models.operations.openings import DiscriminatingWording
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User
@@ -43,12 +46,21 @@ def _clean(session: Session, data: MentorSlotInput) -> MentorSlotInput:
     title = check_single_line("title", data.title)
     if not title:
         raise ValidationError("title", N_("Enter a title."))
+    title = spec.check_length("title", title, spec.TITLE)
     if session.get(Postcode, (data.postcode or "").strip()) is None:
         raise ValidationError("postcode", N_("Unknown postcode."))
-    if not 1 <= data.capacity <= 50:
-        raise ValidationError("capacity", N_("Capacity must be between 1 and 50."))
-    if not 1 <= data.max_distance_km <= 200:
-        raise ValidationError("max_distance_km", N_("Max distance must be 1–200 km."))
+    spec.check_range(
+        "capacity",
+        data.capacity,
+        spec.SLOT_CAPACITY,
+        N_("Capacity must be between %(min)s and %(max)s."),
+    )
+    spec.check_range(
+        "max_distance_km",
+        data.max_distance_km,
+        spec.SLOT_DISTANCE_KM,
+        N_("Max distance must be %(min)s–%(max)s km."),
+    )
     if data.available_from and data.available_until and data.available_until < data.available_from:
         raise ValidationError("available_until", N_("The end date must be after the start date."))
     return MentorSlotInput(
@@ -56,7 +68,7 @@ def _clean(session: Session, data: MentorSlotInput) -> MentorSlotInput:
             **{f.name: getattr(data, f.name) for f in fields(MentorSlotInput)},
             "title": title,
             "postcode": data.postcode.strip(),
-            "description": (data.description or "").strip(),
+            "description": spec.check_length("description", data.description, spec.DESCRIPTION),
             "interests": [s.strip() for s in data.interests if s.strip()],
             "languages": check_languages(data.languages),
         }
@@ -80,6 +92,7 @@ def create_mentor_slot(
     if hold_if_flagged(session, user, slot) is not None:
         slot.status = SlotStatus.PAUSED  # held for an admin's review (ad_reviews)
         session.flush()
+    saved(session, slot)
     return slot
 
 
@@ -95,6 +108,7 @@ def update_mentor_slot(
             raise DiscriminatingWording(findings)
     session.flush()
     record_event(session, user, "mentor_slot.update", slot)
+    saved(session, slot)
     return slot
 
 
@@ -134,4 +148,5 @@ def set_mentor_slot_status(
         expire_pending_suggestions(session, mentor_slot_ids=[slot.id])
     session.flush()
     record_event(session, user, "mentor_slot.status", slot, before=str(previous), after=str(status))
+    saved(session, slot)
     return slot

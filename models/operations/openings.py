@@ -6,17 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import spec
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.enums import (
-    PENDING_STATUSES,
     OpeningKind,
     OpeningStatus,
     Role,
-    SuggestionStatus,
 )
 from models.errors import Conflict, ValidationError
 from models.figure_event import FigureKind
@@ -26,10 +25,11 @@ from models.languages import check_languages
 from models.occupation import Occupation
 from models.opening import JobOpening
 from models.operations.ad_reviews import ad_findings, hold_if_flagged, justified
+from models.operations.after_save import saved
 from models.operations.audit import record_event
+from models.operations.expiry import expire_pending_suggestions
 from models.operations.figures import record_for_opening
 from models.operations.outbox import enqueue
-from models.suggestion import Suggestion
 from models.user import User
 from models.validation import check_hours, check_single_line
 from models.wording import Finding
@@ -61,18 +61,25 @@ def _clean(session: Session, data: OpeningInput) -> OpeningInput:
     title = check_single_line("title", data.title)
     if not title:
         raise ValidationError("title", N_("Enter a title."))
-    if len(title) > 200:
-        raise ValidationError("title", N_("The title can have at most 200 characters."))
+    if len(title) > spec.TITLE.max_length:
+        raise ValidationError(
+            "title", N_("The title can have at most %(n)s characters."), n=spec.TITLE.max_length
+        )
     if session.get(Postcode, (data.postcode or "").strip()) is None:
         raise ValidationError("postcode", N_("Unknown postcode."))
     occupation_uri = (data.occupation_uri or "").strip() or None  # "" means none chosen
     if occupation_uri and session.get(Occupation, occupation_uri) is None:
         raise ValidationError("occupation_uri", N_("Choose an occupation from the list."))
     check_hours(data.hours_min, data.hours_max)
-    if not 1 <= data.seats <= 500:
-        raise ValidationError("seats", N_("Seats must be between 1 and 500."))
-    if not 13 <= data.min_age <= 30:
-        raise ValidationError("min_age", N_("Minimum age must be between 13 and 30."))
+    spec.check_range(
+        "seats", data.seats, spec.SEATS, N_("Seats must be between %(min)s and %(max)s.")
+    )
+    spec.check_range(
+        "min_age",
+        data.min_age,
+        spec.OPENING_MIN_AGE,
+        N_("Minimum age must be between %(min)s and %(max)s."),
+    )
     if data.start_date and data.expires and data.expires < data.start_date:
         raise ValidationError("expires", N_("The expiry date must be after the start date."))
     languages = check_languages(data.languages)
@@ -82,7 +89,7 @@ def _clean(session: Session, data: OpeningInput) -> OpeningInput:
             "title": title,
             "occupation_uri": occupation_uri,
             "postcode": data.postcode.strip(),
-            "description": (data.description or "").strip(),
+            "description": spec.check_length("description", data.description, spec.DESCRIPTION),
             "required_skills": [s.strip() for s in data.required_skills if s.strip()],
             "nice_skills": [s.strip() for s in data.nice_skills if s.strip()],
             "languages": languages,
@@ -145,6 +152,7 @@ def publish_opening(session: Session, user: User, opening: JobOpening) -> JobOpe
     if not _published_before(session, opening):
         record_for_opening(session, FigureKind.OPENING_POSTED, opening, amount=opening.seats)
     record_event(session, user, "opening.publish", opening)
+    saved(session, opening)
     return opening
 
 
@@ -220,6 +228,8 @@ def update_opening(
             raise DiscriminatingWording(findings)
     session.flush()
     record_event(session, user, "opening.update", opening)
+    if opening.status is OpeningStatus.OPEN:
+        saved(session, opening)
     return opening
 
 
@@ -236,34 +246,6 @@ def set_opening_status(
     session.flush()
     record_event(session, user, "opening.status", opening, after=str(status))
     return opening
-
-
-def expire_pending_suggestions(
-    session: Session,
-    *,
-    opening_ids: list[int] = (),
-    mentor_slot_ids: list[int] = (),  # type: ignore[assignment]
-    reason: str | None = None,
-) -> int:
-    """Undecided suggestions for closed targets become ``expired`` (with ``reason`` in
-    ``reason_code`` when given); decisions stay."""
-    count = 0
-    for column, ids in (
-        (Suggestion.opening_id, opening_ids),
-        (Suggestion.mentor_slot_id, mentor_slot_ids),
-    ):
-        if ids:
-            result = session.execute(
-                update(Suggestion)
-                .where(column.in_(list(ids)), Suggestion.status.in_(PENDING_STATUSES))
-                .values(
-                    status=SuggestionStatus.EXPIRED,
-                    **({"reason_code": reason} if reason else {}),
-                )
-                .execution_options(synchronize_session=False)
-            )
-            count += result.rowcount or 0
-    return count
 
 
 def open_openings(session: Session) -> list[JobOpening]:

@@ -16,7 +16,7 @@ from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.accounts import deactivate_user, set_password
 from models.operations.audit import record_event
-from models.operations.openings import expire_pending_suggestions
+from models.operations.expiry import expire_pending_suggestions
 from models.organisation import Organisation, Partnership
 from models.user import User
 from models.validation import check_cvr, check_email, check_single_line

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from models import spec
 from models.base import utcnow
 from models.enums import OpeningKind, OpeningStatus, OrganisationKind, Role, SlotStatus
 from models.errors import Conflict, ValidationError
@@ -409,8 +410,7 @@ def publish_note(
     title = (title or "").strip()
     if not title:
         raise ValidationError("title", N_("Enter a title."))
-    if len(title) > 200:
-        raise ValidationError("title", N_("The title can have at most 200 characters."))
+    title = spec.check_length("title", title, spec.TITLE)
     body = (body or "").strip()
     if len(body) > 5000:
         raise ValidationError("body", N_("Keep the note under 5,000 characters."))

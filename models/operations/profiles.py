@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import spec
 from models.base import utcnow
 from models.enums import PENDING_STATUSES, ProfileStatus, SuggestionStatus
 from models.errors import Conflict, ValidationError
@@ -17,6 +18,7 @@ from models.geo import Postcode
 from models.i18n import N_
 from models.languages import check_languages
 from models.occupation import Occupation
+from models.operations.after_save import saved
 from models.operations.audit import record_event
 from models.operations.figures import record_figure
 from models.suggestion import Suggestion
@@ -82,8 +84,12 @@ def _clean(session: Session, data: ProfileInput, today: date, *, new: bool) -> P
     if session.get(Postcode, (data.postcode or "").strip()) is None:
         raise ValidationError("postcode", N_("Unknown postcode."))
     check_hours(data.hours_min, data.hours_max)
-    if not 1 <= data.max_commute_km <= 200:
-        raise ValidationError("max_commute_km", N_("Max commute must be 1–200 km."))
+    spec.check_range(
+        "max_commute_km",
+        data.max_commute_km,
+        spec.COMMUTE_KM,
+        N_("Max commute must be %(min)s–%(max)s km."),
+    )
     if data.education_level not in EDUCATION_LEVELS:
         raise ValidationError("education_level", N_("Choose an education level from the list."))
     languages = check_languages(data.languages)
@@ -108,7 +114,10 @@ def _clean(session: Session, data: ProfileInput, today: date, *, new: bool) -> P
         driving_licence=bool(data.driving_licence),
         needs_mentor=bool(data.needs_mentor),
         available_from=data.available_from,
-        support_notes=check_free_text("support_notes", data.support_notes),
+        support_notes=check_free_text(
+            "support_notes",
+            spec.check_length("support_notes", data.support_notes, spec.SUPPORT_NOTES),
+        ),
         former_jobs=_occupation_texts(session, "former_jobs", data.former_jobs),
         preferred_kinds=[kind for kind in PREFERRED_KINDS if kind in kinds],
     )
@@ -138,6 +147,7 @@ def create_profile(
     for kind in (FigureKind.PROFILE_CREATED, FigureKind.PROFILE_ACTIVATED):
         record_figure(session, kind, municipality_code=profile.municipality_code, now=now)
     record_event(session, caseworker, "profile.create", profile)
+    saved(session, profile)
     return profile
 
 
@@ -161,6 +171,7 @@ def update_profile(
     profile.reconfirm_requested_at = None
     session.flush()
     record_event(session, caseworker, "profile.update", profile, fields=changed)
+    saved(session, profile)
     return profile
 
 

@@ -170,8 +170,9 @@ class LiveServer:
 
 def _warm_up_the_engine(session: Session) -> None:
     """Build the taxonomy and fit the engine once, here, not inside a timed page load."""
-    from jobs.matching import engine_cache, local_date
+    from jobs.matching import engine_cache
     from models.base import utcnow
+    from models.clock import local_date
 
     engine_cache.fitted(session, local_date(utcnow()))
 

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import update
 
-from jobs import matching
-from jobs.matching import EngineCache, local_date, refresh_for_opening, refresh_for_profile
+from jobs.matching import EngineCache, refresh_for_opening, refresh_for_profile
+from jobs.matching import cache as cache_module
+from models.clock import local_date
 from models.enums import OpeningStatus, ProfileStatus
 from models.opening import JobOpening
 from models.youth import YouthProfile
@@ -21,7 +22,7 @@ from models.youth import YouthProfile
 @pytest.fixture()
 def cache(monkeypatch: pytest.MonkeyPatch) -> EngineCache:
     cache = EngineCache(background_after=0.0, rebuild_interval=0.0)
-    monkeypatch.setattr(matching, "engine_cache", cache)
+    monkeypatch.setattr(cache_module, "engine_cache", cache)
     return cache
 
 

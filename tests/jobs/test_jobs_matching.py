@@ -1,4 +1,4 @@
-"""The bridge between the database and the engine (jobs/matching.py)."""
+"""The bridge between the database and the engine (jobs/matching/)."""
 
 from __future__ import annotations
 
@@ -84,6 +84,30 @@ def test_decisions_are_never_overwritten_and_closed_targets_expire(
     assert other.status is SuggestionStatus.EXPIRED
 
 
+def test_one_expiry_rule_for_operations_and_the_night(
+    db, make_youth, make_opening, make_user, make_suggestion
+):
+    """Undecided = proposed and approved-but-unanswered (models/operations/expiry.py): both
+    expire when the target closes now (the operation) or its date passed (the night); an
+    answer stays."""
+    youth = make_youth()
+    closing, past = make_opening(), make_opening(start_date=None)
+    approved = make_suggestion(youth, closing, status=SuggestionStatus.APPROVED)
+    answered = make_suggestion(make_youth(), closing, status=SuggestionStatus.INTERESTED)
+    set_opening_status(db, make_user(Role.COMPANY), closing, OpeningStatus.CLOSED)
+    db.expire_all()
+    assert approved.status is SuggestionStatus.EXPIRED
+    assert answered.status is SuggestionStatus.INTERESTED
+
+    waiting = make_suggestion(youth, past, status=SuggestionStatus.APPROVED)
+    past.expires = (NOW - timedelta(days=2)).date()
+    db.flush()
+    run_matching(db, NOW)
+    db.expire_all()
+    assert waiting.status is SuggestionStatus.EXPIRED
+    assert answered.status is SuggestionStatus.INTERESTED
+
+
 def test_inactive_youth_proposals_expire(db, make_youth, make_opening):
     youth = make_youth()
     make_opening()
@@ -149,8 +173,8 @@ def test_a_saved_mentor_slot_loads_only_the_seekers_it_can_reach(
 ):
     """The SQL pre-filter keeps whoever the engine's reach rule allows (the mentor's distance
     or the young person's commute) and proposes exactly what no pre-filter would."""
-    from jobs import matching
-    from jobs.matching import _within_reach_of, load_slots, load_youths, local_date
+    from jobs.matching import load_slots, load_youths, reach, within_reach_of
+    from models.clock import local_date
 
     def seeker(postcode: str, commute: int) -> int:
         youth = make_youth(postcode=postcode, max_commute_km=commute, needs_mentor=True)
@@ -163,13 +187,13 @@ def test_a_saved_mentor_slot_loads_only_the_seekers_it_can_reach(
     roskilde_short = seeker("4000", 25)  # 30 km > 25 km commute and > 10 km mentor reach
     slot = make_slot(postcode="2200", max_distance_km=10, capacity=3)
     engine_slot = load_slots(db, local_date(NOW), MentorSlot.id == slot.id)[0]
-    condition = _within_reach_of(engine_slot)
+    condition = within_reach_of(engine_slot)
     loaded = {y.id for y in load_youths(db, YouthProfile.needs_mentor.is_(True), *condition)}
     assert loaded == {near, far_long, roskilde_ok}
     assert not loaded & {far_short, roskilde_short}
 
     with_filter = {s.youth_id for s in refresh_for_mentor_slot(db, slot, NOW)}
     # Again without the pre-filter: the same pairs (already stored, so returned as they are).
-    monkeypatch.setattr(matching, "_within_reach_of", lambda _slot: [])
+    monkeypatch.setattr(reach, "within_reach_of", lambda _slot: [])
     without = {s.youth_id for s in refresh_for_mentor_slot(db, slot, NOW)}
     assert with_filter == without == {near, far_long, roskilde_ok}

@@ -102,7 +102,7 @@ def tiny_taxonomy() -> Taxonomy:
 
 @pytest.fixture(scope="session")
 def real_taxonomy() -> Taxonomy:
-    from models.reference import load_taxonomy
+    from jobs.taxonomy import load_taxonomy
 
     tx = load_taxonomy()
     _ = tx.occupation_matcher, tx.skill_matcher

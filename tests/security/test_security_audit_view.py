@@ -11,7 +11,7 @@ from models.audit import AuditEvent
 from models.base import utcnow
 from models.enums import Role
 from models.operations.audit import record_event
-from web.admin.audit import _cell
+from web.csv_export import safe_cell as _cell
 
 
 def test_only_admins_see_the_audit_log(client, login_as, make_user):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import sys
 import types
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from jobs.matching import fast_paths
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.enums import Outcome, ProfileStatus, Role, SuggestionStatus
@@ -260,14 +260,12 @@ def test_find_matches_now_runs_the_engine_for_that_profile(
     client, db, caseworker, queue_setup, monkeypatch
 ):
     calls = []
-    fake = types.ModuleType("jobs.matching")
 
     def refresh_for_profile(session, profile, now):
         calls.append(profile.id)
         return ["a", "b"]
 
-    fake.refresh_for_profile = refresh_for_profile
-    monkeypatch.setitem(sys.modules, "jobs.matching", fake)
+    monkeypatch.setattr(fast_paths, "refresh_for_profile", refresh_for_profile)
     response = client.post(
         f"/caseworker/profiles/{queue_setup.youth.id}/match", follow_redirects=True
     )
@@ -278,21 +276,21 @@ def test_find_matches_now_runs_the_engine_for_that_profile(
 
 def test_saving_a_profile_runs_the_fast_path(client, caseworker, form_data, monkeypatch):
     calls = []
-    fake = types.ModuleType("jobs.matching")
-    fake.refresh_for_profile = lambda session, profile, now: calls.append(profile.id) or []
-    monkeypatch.setitem(sys.modules, "jobs.matching", fake)
+    monkeypatch.setattr(
+        fast_paths,
+        "refresh_for_profile",
+        lambda session, profile, now: calls.append(profile.id) or [],
+    )
     client.post("/caseworker/profiles/new", data=form_data())
     assert len(calls) == 1
 
 
 def test_a_failing_engine_never_loses_the_profile(client, db, caseworker, form_data, monkeypatch):
-    fake = types.ModuleType("jobs.matching")
 
     def broken(session, profile, now):
         raise RuntimeError("engine down")
 
-    fake.refresh_for_profile = broken
-    monkeypatch.setitem(sys.modules, "jobs.matching", fake)
+    monkeypatch.setattr(fast_paths, "refresh_for_profile", broken)
     response = client.post("/caseworker/profiles/new", data=form_data(), follow_redirects=True)
     assert response.status_code == 200
     assert "kører igen i nat" in response.text

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from flask import Response, current_app, render_template, request
+from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -22,7 +19,9 @@ from models.operations.audit import record_event
 from models.user import User
 from models.youth import YouthProfile
 from web.admin import bp
+from web.csv_export import csv_response
 from web.db import get_db
+from web.pagination import paginate
 from web.vocabulary import AUDIT_ACTION, label
 
 CSV_LIMIT = 100_000
@@ -38,21 +37,6 @@ class AuditFilterForm(FlaskForm):
     )
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
-
-
-@dataclass
-class Page:
-    number: int
-    pages: int
-    total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 def _form() -> AuditFilterForm:
@@ -102,18 +86,8 @@ def audit() -> str:
     form = _form()
     form.validate()
     db = get_db()
-    query = _filtered(form)
-    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
-    per_page = int(current_app.config.get("PER_PAGE", 25))
-    pages = max(1, -(-total // per_page))
-    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    events = list(
-        db.scalars(
-            query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(per_page)
-            .offset((number - 1) * per_page)
-        )
-    )
+    page = paginate(db, _filtered(form).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    events = page.items
     actor_ids = {e.actor_id for e in events if e.actor_id is not None}
     emails = dict(db.execute(select(User.id, User.email).where(User.id.in_(actor_ids))).all())
     # People read pseudonyms, not row numbers (an erased profile keeps its number).
@@ -129,15 +103,9 @@ def audit() -> str:
         events=events,
         emails=emails,
         pseudonyms=pseudonyms,
-        page=Page(number, pages, total),
+        page=page,
         filter_args=_filter_args(form),
     )
-
-
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.get("/audit.csv")
@@ -146,43 +114,23 @@ def audit_csv() -> Response:
     form.validate()
     db = get_db()
     query = _filtered(form).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(CSV_LIMIT)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "id",
-            "at",
-            "actor_id",
-            "actor_role",
-            "action",
-            "object_type",
-            "object_id",
-            "ip",
-            "details",
-        ]
-    )
-    for e in db.scalars(query):
-        writer.writerow(
-            [
-                _cell(x)
-                for x in (
-                    e.id,
-                    e.at.isoformat(),
-                    e.actor_id,
-                    e.actor_role,
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.ip,
-                    json.dumps(e.details, ensure_ascii=False, sort_keys=True),
-                )
-            ]
+    header = ["id", "at", "actor_id", "actor_role", "action", "object_type", "object_id", "ip"]
+    rows = [
+        (
+            e.id,
+            e.at.isoformat(),
+            e.actor_id,
+            e.actor_role,
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.ip,
+            json.dumps(e.details, ensure_ascii=False, sort_keys=True),
         )
+        for e in db.scalars(query)
+    ]
     record_event(
         db, current_user, "audit.export", None, ip=request.remote_addr, filters=_filter_args(form)
     )
     db.commit()
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = "attachment; filename=audit.csv"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_response("audit.csv", [*header, "details"], rows)

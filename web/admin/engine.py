@@ -1,6 +1,6 @@
 """The engine's weights: proposals learned from decisions, adoption, return to a version.
 
-Business rules live in models/operations/engine_configs.py; the learning in jobs/learning.py.
+Business rules live in jobs/engine_configs.py; the learning in jobs/learning.py.
 """
 
 from __future__ import annotations
@@ -13,13 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from jobs.learning import learn, proposals
-from matcher import ENGINE_VERSION
-from models.base import utcnow
-from models.decisions import suggestions_by_version
-from models.engine_config import EngineConfigRow, engine_label
-from models.errors import Conflict
-from models.operations.engine_configs import (
+from jobs.engine_configs import (
     active_config,
     adopt_config,
     config_history,
@@ -27,6 +21,12 @@ from models.operations.engine_configs import (
     reject_config,
     restore_previous,
 )
+from jobs.learning import learn, proposals
+from matcher import ENGINE_VERSION
+from models.base import utcnow
+from models.decisions import suggestions_by_version
+from models.engine_config import EngineConfigRow, engine_label
+from models.errors import Conflict
 from web.admin import bp
 from web.db import get_db
 from web.i18n import translate_error

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -23,12 +21,13 @@ from models.scoping import openings_for
 from models.user import User
 from web.admin import bp
 from web.admin.forms import UnpublishForm
+from web.csv_export import csv_response
 from web.db import get_db
 from web.figures.labels import LINE_LABELS
 from web.figures.views import read_request, render_figures
 from web.i18n import translate_error
-from web.pagination import Page
 from web.pagination import paginate as paginate_query
+from web.pagination import paginate_rows
 from web.partner_forms import show_error
 from web.security import get_scoped_or_404
 
@@ -51,14 +50,7 @@ def index() -> str:
     all counted from the figure events (aggregates only, never a profile)."""
     req = read_request(default=Scope("nation"))
     rows = municipality_totals(get_db(), req.period)
-    per_page = 25
-    number = max(1, request.args.get("page", 1, type=int) or 1)
-    page = Page(
-        items=rows[(number - 1) * per_page : number * per_page],
-        number=number,
-        per_page=per_page,
-        total=len(rows),
-    )
+    page = paginate_rows(rows, per_page=25)
     totals = {key: sum(row[2][key] or 0 for row in rows) for key in TABLE_LINES}
     return render_figures(
         "admin/index.html",
@@ -74,18 +66,14 @@ def index() -> str:
 def figures_csv() -> Response:
     """The period's totals per municipality; counts under 5 are suppressed (an export)."""
     req = read_request(default=Scope("nation"))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [_("Municipality code"), _("Municipality"), *(str(LINE_LABELS[c]) for c in TABLE_LINES)]
-    )
-    for code, name, row in municipality_totals(get_db(), req.period, suppress=True):
-        writer.writerow([code, name, *("<5" if row[c] is None else row[c] for c in TABLE_LINES)])
-    # A byte-order mark so that spreadsheet programs read æ, ø and å correctly.
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=ungeloeftet-figures.csv"},
+    return csv_response(
+        "ungeloeftet-figures.csv",
+        [_("Municipality code"), _("Municipality"), *(str(LINE_LABELS[c]) for c in TABLE_LINES)],
+        (
+            [code, name, *("<5" if row[c] is None else row[c] for c in TABLE_LINES)]
+            for code, name, row in municipality_totals(get_db(), req.period, suppress=True)
+        ),
+        spreadsheet=True,
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate
 
+from models.spec import Bounds, TextLimit
 from models.validation import LINE_BREAKS, SINGLE_LINE_PATTERN
 
 # What Text refuses, as a pattern for the description: NUL and lone surrogates.
@@ -34,6 +35,11 @@ class Text(fields.String):
         self.min_length = min_length
         self.single_line = single_line
 
+    @classmethod
+    def within(cls, limit: TextLimit, **kwargs: Any) -> Text:
+        """The length of a limit in :mod:`models.spec`."""
+        return cls(max_length=limit.max_length, min_length=limit.min_length, **kwargs)
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         if not isinstance(value, str):
             raise ValidationError(_("Give text."))
@@ -57,6 +63,13 @@ class Integer(fields.Integer):
 
     def __init__(self, *, minimum: int, maximum: int, **kwargs: Any) -> None:
         super().__init__(strict=True, validate=_Range(minimum, maximum), **kwargs)
+        self.minimum = minimum
+        self.maximum = maximum
+
+    @classmethod
+    def within(cls, bounds: Bounds, **kwargs: Any) -> Integer:
+        """The range of a limit in :mod:`models.spec`."""
+        return cls(minimum=bounds.minimum, maximum=bounds.maximum, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):

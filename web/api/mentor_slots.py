@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from models.enums import Role, SlotStatus
 from models.mentor_slot import MentorSlot
+from models.operations.after_save import commit
 from models.operations.mentor_slots import (
     MentorSlotInput,
     create_mentor_slot,
@@ -75,7 +76,7 @@ def list_mentor_slots(query: dict[str, Any]) -> dict[str, Any]:
 def create_slot(body: dict[str, Any]) -> MentorSlot:
     db = get_db()
     slot = create_mentor_slot(db, current_user, _input(body))
-    db.commit()
+    commit(db)
     return slot
 
 
@@ -105,7 +106,7 @@ def patch_slot(slot_id: int, body: dict[str, Any]) -> MentorSlot:
     slot = _load(slot_id)
     base = MentorSlotInput(**{f.name: getattr(slot, f.name) for f in fields(MentorSlotInput)})
     update_mentor_slot(db, current_user, slot, _input(body, base))
-    db.commit()
+    commit(db)
     return slot
 
 
@@ -122,5 +123,5 @@ def close_slot(slot_id: int) -> MentorSlot:
     db = get_db()
     slot = _load(slot_id)
     set_mentor_slot_status(db, current_user, slot, SlotStatus.CLOSED)
-    db.commit()
+    commit(db)
     return slot

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from models.enums import OpeningKind, OpeningStatus, Role
 from models.opening import JobOpening
+from models.operations.after_save import commit
 from models.operations.openings import (
     OpeningInput,
     post_opening,
@@ -81,7 +82,7 @@ def create_opening(body: dict[str, Any]) -> JobOpening:
     """Posted for the company of the token's user; published unless ``publish`` is false."""
     db = get_db()
     opening = post_opening(db, current_user, _input(body), publish=body.get("publish", True))
-    db.commit()
+    commit(db)
     return opening
 
 
@@ -112,7 +113,7 @@ def patch_opening(opening_id: int, body: dict[str, Any]) -> JobOpening:
     opening = _load(opening_id)
     base = OpeningInput(**{f.name: getattr(opening, f.name) for f in fields(OpeningInput)})
     update_opening(db, current_user, opening, _input(body, base))
-    db.commit()
+    commit(db)
     return opening
 
 
@@ -130,5 +131,5 @@ def close_opening(opening_id: int, body: dict[str, Any]) -> JobOpening:
     db = get_db()
     opening = _load(opening_id)
     set_opening_status(db, current_user, opening, OpeningStatus(body["status"]))
-    db.commit()
+    commit(db)
     return opening

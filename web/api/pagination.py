@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request, url_for
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 
 from web.db import get_db
+from web.pagination import Page, count
 
 
 def paginate(query: Select[Any], params: dict[str, Any], order_by: Any) -> dict[str, Any]:
     page, per_page = params["page"], params["per_page"]
     db = get_db()
-    total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = list(db.scalars(query.order_by(order_by).limit(per_page).offset((page - 1) * per_page)))
-    last = max(1, -(-total // per_page))
+    at: Page[Any] = Page(page, per_page, count(db, query))
+    items = list(db.scalars(query.order_by(order_by).limit(per_page).offset(at.offset)))
+    total, last = at.total, at.pages
     # Only the declared, parsed filters go into the links (never raw query arguments).
     args = {k: v for k, v in params.items() if k not in ("page", "per_page") and v is not None}
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask_login import current_user
 
 from models.enums import ProfileStatus, Role
+from models.operations.after_save import commit
 from models.operations.profiles import ProfileInput, create_profile, read_profile, update_profile
 from models.scoping import profiles_for
 from models.youth import YouthProfile
@@ -84,7 +85,7 @@ def create(body: dict[str, Any]) -> YouthProfile:
     """In your municipality; consent is recorded now. Free text may not hold identifiers."""
     db = get_db()
     profile = create_profile(db, current_user, _input(body))
-    db.commit()
+    commit(db)
     return profile
 
 
@@ -117,5 +118,5 @@ def patch_profile(profile_id: int, body: dict[str, Any]) -> YouthProfile:
     profile = _load(profile_id)
     base = ProfileInput(**{f.name: getattr(profile, f.name) for f in fields(ProfileInput)})
     update_profile(db, current_user, profile, _input(body, base))
-    db.commit()
+    commit(db)
     return profile

@@ -18,11 +18,9 @@ from marshmallow import EXCLUDE, Schema
 from marshmallow import ValidationError as SchemaError
 
 from models.enums import Role
-from models.errors import Conflict, NotFound, ValidationError
 from web.api import bp
 from web.api.fields import flatten_errors
-from web.api.problems import CONFLICT_TYPE, problem, validation_problem
-from web.i18n import translate_error
+from web.api.problems import validation_problem
 
 
 @dataclass
@@ -97,12 +95,7 @@ def operation(
                 result = view(**kwargs)
             except SchemaError as err:
                 return validation_problem(_translated(flatten_errors(err.messages)))
-            except ValidationError as err:
-                return validation_problem({err.field: translate_error(err)})
-            except NotFound:
-                abort(404)
-            except Conflict as err:
-                return problem(409, translate_error(err), type_=CONFLICT_TYPE)
+            # A DomainError from the view is the app's error handler's (web/errors.py).
             if isinstance(result, Response):
                 return result
             payload = response().dump(result) if response is not None else result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields
 
+from models import spec
 from models.enums import (
     OpeningKind,
     OpeningStatus,
@@ -71,17 +72,17 @@ class MeSchema(Schema):
 
 
 class OpeningInSchema(StrictSchema):
-    title = Text(max_length=200, min_length=1, single_line=True, required=True)
+    title = Text.within(spec.TITLE, single_line=True, required=True)
     postcode = Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
-    description = Text(max_length=5000)
+    description = Text.within(spec.DESCRIPTION)
     occupation_uri = Text(max_length=300, allow_none=True)
     kind = Choice(list(OpeningKind))
     required_skills = TextList(max_items=50, max_length=200)
     nice_skills = TextList(max_items=50, max_length=200)
-    hours_min = Integer(minimum=1, maximum=37)
-    hours_max = Integer(minimum=1, maximum=37)
-    seats = Integer(minimum=1, maximum=500)
-    min_age = Integer(minimum=13, maximum=30)
+    hours_min = Integer.within(spec.HOURS)
+    hours_max = Integer.within(spec.HOURS)
+    seats = Integer.within(spec.SEATS)
+    min_age = Integer.within(spec.OPENING_MIN_AGE)
     driving_licence_required = Boolean()
     languages = TextList(max_items=20, max_length=40)  # a code or a name ("da", "dansk")
     mentor_at_workplace = Boolean()
@@ -94,7 +95,7 @@ class OpeningCreateSchema(OpeningInSchema):
 
 
 class OpeningPatchSchema(OpeningInSchema):
-    title = Text(max_length=200, min_length=1, single_line=True)
+    title = Text.within(spec.TITLE, single_line=True)
     postcode = Text(max_length=4, metadata={"pattern": "^[0-9]{4}$"})
 
 
@@ -146,19 +147,19 @@ class OpeningCloseSchema(StrictSchema):
 
 
 class MentorSlotInSchema(StrictSchema):
-    title = Text(max_length=200, min_length=1, single_line=True, required=True)
+    title = Text.within(spec.TITLE, single_line=True, required=True)
     postcode = Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
-    description = Text(max_length=5000)
+    description = Text.within(spec.DESCRIPTION)
     interests = TextList(max_items=50, max_length=200)
     languages = TextList(max_items=20, max_length=40)  # a code or a name ("da", "dansk")
-    max_distance_km = Integer(minimum=1, maximum=200)
-    capacity = Integer(minimum=1, maximum=50)
+    max_distance_km = Integer.within(spec.SLOT_DISTANCE_KM)
+    capacity = Integer.within(spec.SLOT_CAPACITY)
     available_from = Date(allow_none=True)
     available_until = Date(allow_none=True)
 
 
 class MentorSlotPatchSchema(MentorSlotInSchema):
-    title = Text(max_length=200, min_length=1, single_line=True)
+    title = Text.within(spec.TITLE, single_line=True)
     postcode = Text(max_length=4, metadata={"pattern": "^[0-9]{4}$"})
 
 
@@ -200,7 +201,7 @@ class MentorSlotQuery(PageQuery):
 class ProfileInSchema(StrictSchema):
     birth_year = Integer(minimum=1900, maximum=2100, required=True)
     postcode = Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
-    max_commute_km = Integer(minimum=1, maximum=200)
+    max_commute_km = Integer.within(spec.COMMUTE_KM)
     education_level = Choice(EDUCATION_LEVELS)
     skills = TextList(max_items=50, max_length=200)
     interests = TextList(max_items=50, max_length=200)
@@ -212,13 +213,13 @@ class ProfileInSchema(StrictSchema):
         max_length=20,
         metadata={"description": "Any of: " + ", ".join(PREFERRED_KINDS)},
     )
-    hours_min = Integer(minimum=1, maximum=37)
-    hours_max = Integer(minimum=1, maximum=37)
+    hours_min = Integer.within(spec.HOURS)
+    hours_max = Integer.within(spec.HOURS)
     languages = TextList(max_items=20, max_length=40)  # a code or a name ("da", "dansk")
     driving_licence = Boolean()
     needs_mentor = Boolean()
     available_from = Date(allow_none=True)
-    support_notes = Text(max_length=5000)
+    support_notes = Text.within(spec.SUPPORT_NOTES)
 
 
 class ProfilePatchSchema(ProfileInSchema):

@@ -21,12 +21,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput
 
+from models import spec
 from models.enums import Outcome, ProfileStatus
 from models.operations.profiles import FOLLOW_UP_RESULTS, ProfileInput
 from models.operations.suggestions import REJECT_REASONS
 from models.youth import EDUCATION_LEVELS, PREFERRED_KINDS
 from web.caseworker.labels import EDUCATION, OUTCOME, PREFERRED_KIND, PROFILE_STATUS, REJECT_REASON
 from web.languages import LanguageField
+from web.limits import max_length
 from web.occupations import autocomplete, occupation_index
 
 
@@ -110,7 +112,7 @@ class ProfileForm(FlaskForm):
     available_from = LocalDateField(_l("Available from"), validators=[Optional()])
     support_notes = TextAreaField(
         _l("Support notes (only your municipality's caseworkers see these)"),
-        validators=[Length(max=4000)],
+        validators=[max_length(spec.SUPPORT_NOTES)],
     )
 
     def with_autocomplete(self) -> ProfileForm:

@@ -10,9 +10,9 @@ from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 
 from jobs.matching import youth_from_row
+from jobs.taxonomy import load_taxonomy
 from matcher.encode import Vocabulary
 from matcher.infer import possible_occupations
-from models.reference import load_taxonomy
 from models.youth import YouthProfile
 
 POSSIBLE = 5

@@ -18,6 +18,7 @@ from models.enums import ProfileStatus, SuggestionStatus, TargetKind
 from models.errors import Conflict, ValidationError
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
+from models.operations.after_save import commit, outcome_for, saved
 from models.operations.audit import record_event
 from models.operations.placement import targets_left
 from models.operations.profiles import (
@@ -35,7 +36,7 @@ from models.suggestion import Suggestion
 from models.todo import todo_for
 from models.user import User
 from models.youth import YouthProfile
-from web.caseworker import bp, matching
+from web.caseworker import bp
 from web.caseworker.forms import (
     BLANK_ID,
     FollowUpForm,
@@ -45,10 +46,10 @@ from web.caseworker.forms import (
     blank_decision_forms,
 )
 from web.caseworker.labels import PROFILE_STATUS
-from web.caseworker.paging import Page
 from web.caseworker.possible import possible_for, understood_wishes
 from web.db import get_db
 from web.i18n import translate_error
+from web.pagination import Page
 from web.partner_forms import attempt
 from web.security import get_scoped_or_404
 
@@ -95,22 +96,19 @@ def index() -> str:
     )
 
 
-def _run_fast_path(profile: YouthProfile) -> None:
-    """Compute the profile's suggestions at once; a failing engine never loses the profile."""
+def _commit_and_match(profile: YouthProfile) -> None:
+    """Commit the profile, then compute its suggestions (models.operations.after_save): a
+    failing engine never loses the profile."""
     db = get_db()
-    try:
-        count = matching.refresh_profile(db, profile, utcnow())
-        if count is not None:
-            record_event(db, current_user, "profile.match", profile, suggestions=count)
-        db.commit()
-    except Exception:  # noqa: BLE001 - the profile is saved; matching runs again tonight
-        db.rollback()
-        current_app.logger.exception("fast-path matching failed for profile %s", profile.id)
-        flash(_("Matching could not run just now; it runs again tonight."), "warning")
-        return
-    if count is None:
+    outcome = outcome_for(commit(db), profile)
+    if outcome is None:
         flash(_("Suggestions are computed tonight."), "info")
+    elif outcome.failed:
+        flash(_("Matching could not run just now; it runs again tonight."), "warning")
     else:
+        count = len(outcome.result)
+        record_event(db, current_user, "profile.match", profile, suggestions=count)
+        db.commit()
         flash(ngettext("%(num)s suggestion found.", "%(num)s suggestions found.", count), "success")
 
 
@@ -122,9 +120,8 @@ def new_profile() -> str | Response:
         with attempt(db, form, fallback="birth_year") as done:
             profile = create_profile(db, current_user, form.to_input())
         if done.ok:
-            db.commit()
             flash(_("Profile %(p)s created.", p=profile.pseudonym), "success")
-            _run_fast_path(profile)
+            _commit_and_match(profile)
             return redirect(url_for("caseworker.profile", profile_id=profile.id))
     return render_template(
         "caseworker/profile_form.html", form=form.with_autocomplete(), profile=None
@@ -140,9 +137,8 @@ def edit_profile(profile_id: int) -> str | Response | tuple[str, int]:
         with attempt(db, form, fallback="birth_year") as done:
             update_profile(db, current_user, profile, form.to_input(profile))
         if done.ok:
-            db.commit()
             flash(_("Profile %(p)s saved.", p=profile.pseudonym), "success")
-            _run_fast_path(profile)
+            _commit_and_match(profile)
             return redirect(url_for("caseworker.profile", profile_id=profile.id))
     elif request.method == "GET":
         form.fill_from(profile)
@@ -227,7 +223,6 @@ def render_profile(
             target_left=targets_left(get_db(), suggestions),
             today=today,
             TargetKind=TargetKind,
-            matching_available=matching.is_available(),
             possible=possible_for(profile),
             wishes=understood_wishes(profile),
         ),
@@ -273,7 +268,8 @@ def _status_label(status: ProfileStatus) -> str:
 def match_now(profile_id: int) -> Response:
     """ "Find matches now": the engine runs for this profile at once."""
     found = get_scoped_or_404(profiles_for(current_user), YouthProfile, profile_id)
-    _run_fast_path(found)
+    saved(get_db(), found)
+    _commit_and_match(found)
     return redirect(url_for("caseworker.profile", profile_id=found.id))
 
 
@@ -324,11 +320,10 @@ def add_wish(profile_id: int) -> Response:
         db.rollback()
         flash(translate_error(error), "error")
         return redirect(url_for("caseworker.profile", profile_id=found.id))
-    db.commit()
+    commit(db)  # the user's change first, then its instant suggestions (after_save)
     if added:
         wish = understood_wishes(found)[-1]
         flash(_("%(occupation)s added as a wish.", occupation=wish.text), "success")
-        _run_fast_path(found)
     else:
         flash(_("This occupation is already a wish."), "info")
     return redirect(url_for("caseworker.profile", profile_id=found.id))

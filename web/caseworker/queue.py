@@ -40,10 +40,10 @@ from web.caseworker.forms import (
     RejectForm,
     blank_decision_forms,
 )
-from web.caseworker.paging import Page
 from web.caseworker.profiles import render_profile
 from web.db import get_db
 from web.i18n import translate_error
+from web.pagination import Page
 from web.partner_forms import show_error
 from web.security import get_scoped_or_404
 

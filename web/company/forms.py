@@ -13,10 +13,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from models import spec
 from models.enums import OpeningKind
 from web.languages import LanguageField
+from web.limits import max_length, number_range
 
 KIND_LABELS = {
     OpeningKind.JOB: _l("Job"),
@@ -30,7 +32,7 @@ KIND_LABELS = {
 
 class OpeningForm(FlaskForm):
     title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)]
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), max_length(spec.TITLE)]
     )
     occupation = StringField(
         _l("Occupation"),
@@ -50,7 +52,7 @@ class OpeningForm(FlaskForm):
         validators=[Length(max=1000)],
         description=_l("Separate with commas."),
     )
-    description = TextAreaField(_l("Description"), validators=[Length(max=10000)])
+    description = TextAreaField(_l("Description"), validators=[max_length(spec.DESCRIPTION)])
     postcode = StringField(
         _l("Postcode of the workplace"),
         validators=[DataRequired(_l("Enter a postcode.")), Length(min=4, max=4)],
@@ -58,22 +60,22 @@ class OpeningForm(FlaskForm):
     hours_min = IntegerField(
         _l("Hours per week, at least"),
         default=20,
-        validators=[InputRequired(_l("Enter a number.")), NumberRange(1, 37)],
+        validators=[InputRequired(_l("Enter a number.")), number_range(spec.HOURS)],
     )
     hours_max = IntegerField(
         _l("Hours per week, at most"),
         default=37,
-        validators=[InputRequired(_l("Enter a number.")), NumberRange(1, 37)],
+        validators=[InputRequired(_l("Enter a number.")), number_range(spec.HOURS)],
     )
     seats = IntegerField(
         _l("Seats"),
         default=1,
-        validators=[InputRequired(_l("Enter a number.")), NumberRange(1, 500)],
+        validators=[InputRequired(_l("Enter a number.")), number_range(spec.SEATS)],
     )
     min_age = IntegerField(
         _l("Minimum age"),
         default=15,
-        validators=[InputRequired(_l("Enter a number.")), NumberRange(13, 30)],
+        validators=[InputRequired(_l("Enter a number.")), number_range(spec.OPENING_MIN_AGE)],
         description=_l("Only a minimum set by law or by the job's nature, e.g. 18 for driving."),
     )
     driving_licence_required = BooleanField(_l("Driving licence required"))

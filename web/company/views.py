@@ -15,6 +15,7 @@ from models.enums import OpeningKind, OpeningStatus, SuggestionStatus
 from models.errors import Conflict, ValidationError
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
+from models.operations.after_save import commit
 from models.operations.openings import (
     DiscriminatingWording,
     OpeningInput,
@@ -37,7 +38,6 @@ from web.occupations import autocomplete, occupation_index
 from web.pagination import paginate
 from web.partner_forms import attempt, join_list, show_error, split_list
 from web.privacy.reviews import flash_held
-from web.refresh import refresh_suggestions
 from web.security import get_scoped_or_404
 
 # The form picks the occupation by label; the domain names its URI.
@@ -211,11 +211,10 @@ def _after_save(opening: JobOpening, publish: bool) -> Response:
             db.commit()  # kept as a draft with everything typed; the edit page says what to change
             flash_held(opening)
             return redirect(url_for("company.opening_edit", opening_id=opening.id))
-        refresh_suggestions(db, opening)
-        db.commit()
+        commit(db)
         flash(_("The opening is published."), "success")
     else:
-        db.commit()
+        commit(db)
         flash(_("The opening is saved."), "success")
     return redirect(url_for("company.opening_detail", opening_id=opening.id))
 
@@ -248,8 +247,6 @@ def opening_edit(opening_id: int) -> Any:
         show_error(form, error, OCCUPATION_ALIAS)
         return _render_form(form, opening, status=422)
     was_open = opening.status is OpeningStatus.OPEN
-    if was_open:
-        refresh_suggestions(db, opening)
     return _after_save(opening, request.form.get("action") == "publish" and not was_open)
 
 
@@ -292,8 +289,7 @@ def opening_status(opening_id: int) -> Response:
         db.commit()
         flash_held(opening)
         return redirect(url_for("company.opening_edit", opening_id=opening.id))
-    refresh_suggestions(db, opening)
-    db.commit()
+    commit(db)
     flash(_("The status of the opening is changed."), "success")
     return redirect(url_for("company.opening_detail", opening_id=opening.id))
 

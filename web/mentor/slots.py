@@ -18,6 +18,7 @@ from models.cards import anonymous_card
 from models.enums import SlotStatus, SuggestionStatus
 from models.errors import Conflict, ValidationError
 from models.mentor_slot import MentorSlot
+from models.operations.after_save import commit
 from models.operations.mentor_slots import (
     MentorSlotInput,
     create_mentor_slot,
@@ -35,7 +36,6 @@ from web.mentor.forms import MentorAnswerForm, MentorSlotForm
 from web.pagination import paginate
 from web.partner_forms import attempt, join_list, split_list
 from web.privacy.reviews import flash_held
-from web.refresh import refresh_suggestions
 from web.security import get_scoped_or_404
 
 SLOT_ACTIONS = {"open": SlotStatus.OPEN, "pause": SlotStatus.PAUSED, "close": SlotStatus.CLOSED}
@@ -85,8 +85,7 @@ def slot_new() -> Any:
         with attempt(db, form) as done:
             slot = create_mentor_slot(db, current_user, _to_input(form))
         if done.ok:
-            refresh_suggestions(db, slot)
-            db.commit()
+            commit(db)
             if slot.held_for_review:
                 flash_held(slot)
             else:
@@ -106,8 +105,7 @@ def slot_edit(slot_id: int) -> Any:
         with attempt(db, form) as done:
             update_mentor_slot(db, current_user, slot, _to_input(form))
         if done.ok:
-            refresh_suggestions(db, slot)
-            db.commit()
+            commit(db)
             flash(_("The mentor slot is saved."), "success")
             return redirect(_slots_url())
     status = 422 if request.method == "POST" else 200
@@ -121,8 +119,7 @@ def slot_status(slot_id: int) -> Response:
         abort(400)
     db = get_db()
     set_mentor_slot_status(db, current_user, slot, status)
-    refresh_suggestions(db, slot)
-    db.commit()
+    commit(db)
     if slot.held_for_review:
         flash_held(slot)
     elif status is SlotStatus.OPEN:

@@ -23,6 +23,7 @@ from models.operations.ad_reviews import (
     report_ad,
     settle_report,
 )
+from models.operations.after_save import commit, saved
 from models.operations.mentor_slots import set_mentor_slot_status
 from models.operations.openings import unpublish_opening
 from models.scoping import mentor_slots_for, openings_for
@@ -32,7 +33,6 @@ from web.i18n import translate_error
 from web.partner_forms import show_error
 from web.privacy import bp
 from web.privacy.forms import JustificationForm, KeepUnpublishedForm, ReportForm, SettleReportForm
-from web.refresh import refresh_suggestions
 from web.security import get_scoped_or_404, role_required
 
 AD_KINDS = {"opening": JobOpening, "slot": MentorSlot}
@@ -89,8 +89,8 @@ def _decided(action: Any, form: Any, message: str, *, refresh: bool = False) -> 
         flash(translate_error(error), "error")
         return redirect(url_for("privacy.reviews"))
     if refresh:
-        refresh_suggestions(db, ad)
-    db.commit()
+        saved(db, ad)  # published now: its instant suggestions after the commit
+    commit(db)
     flash(message, "success")
     return redirect(url_for("privacy.reviews"))
 

@@ -14,12 +14,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jobs.engine_configs import active_config
 from matcher import ENGINE_VERSION
 from matcher.learn import ALLOWED_COMPONENTS, MIN_DECISIONS
 from models.decisions import decision_rows
 from models.engine_config import EngineConfigRow
 from models.fairness import FLAG_MIN_UNITS, HIGH, LOW, SUPPRESS_BELOW, fairness_cells
-from models.operations.engine_configs import active_config
 
 
 def _n(value: float | None, digits: int = 3) -> str:

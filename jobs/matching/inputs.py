@@ -1,0 +1,213 @@
+"""Rows in: the database's live openings, mentor slots and youth as the engine's input values.
+
+One query per kind (:func:`load_youths`, :func:`load_openings`, :func:`load_slots`); the
+``_live_*`` conditions are what "live" means for the nightly run, the fast paths and the cache
+fingerprints alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matcher import MentorSlot as EngineSlot
+from matcher import Opening as EngineOpening
+from matcher import Youth as EngineYouth
+from models.enums import (
+    OpeningStatus,
+    ProfileStatus,
+    SlotStatus,
+    SuggestionStatus,
+    TargetKind,
+)
+from models.mentor_slot import MentorSlot
+from models.opening import JobOpening
+from models.operations.expiry import taken_places
+from models.suggestion import Suggestion
+from models.youth import YouthProfile
+
+_YOUTH_COLUMNS = (
+    YouthProfile.id,
+    YouthProfile.birth_year,
+    YouthProfile.postcode,
+    YouthProfile.max_commute_km,
+    YouthProfile.education_level,
+    YouthProfile.skills,
+    YouthProfile.interests,
+    YouthProfile.wished_occupations,
+    YouthProfile.hours_min,
+    YouthProfile.hours_max,
+    YouthProfile.languages,
+    YouthProfile.driving_licence,
+    YouthProfile.needs_mentor,
+    YouthProfile.available_from,
+    YouthProfile.former_jobs,
+    YouthProfile.preferred_kinds,
+)
+_OPENING_COLUMNS = (
+    JobOpening.id,
+    JobOpening.title,
+    JobOpening.postcode,
+    JobOpening.description,
+    JobOpening.occupation_uri,
+    JobOpening.kind,
+    JobOpening.required_skills,
+    JobOpening.nice_skills,
+    JobOpening.hours_min,
+    JobOpening.hours_max,
+    JobOpening.seats,
+    JobOpening.min_age,
+    JobOpening.driving_licence_required,
+    JobOpening.languages,
+    JobOpening.mentor_at_workplace,
+    JobOpening.start_date,
+    JobOpening.expires,
+)
+_SLOT_COLUMNS = (
+    MentorSlot.id,
+    MentorSlot.title,
+    MentorSlot.postcode,
+    MentorSlot.description,
+    MentorSlot.interests,
+    MentorSlot.languages,
+    MentorSlot.max_distance_km,
+    MentorSlot.capacity,
+    MentorSlot.available_from,
+    MentorSlot.available_until,
+)
+
+
+def _texts(value: Iterable[str] | None) -> tuple[str, ...]:
+    return tuple(str(v) for v in (value or ()) if v)
+
+
+def youth_from_row(row: Any) -> EngineYouth:
+    return EngineYouth(
+        id=row.id,
+        birth_year=row.birth_year,
+        postcode=row.postcode,
+        max_commute_km=float(row.max_commute_km),
+        education_level=row.education_level,
+        skills=_texts(row.skills),
+        interests=_texts(row.interests),
+        wished_occupations=_texts(row.wished_occupations),
+        hours_min=float(row.hours_min),
+        hours_max=float(row.hours_max),
+        languages=_texts(row.languages),
+        driving_licence=bool(row.driving_licence),
+        needs_mentor=bool(row.needs_mentor),
+        available_from=row.available_from,
+        status="active",
+        former_jobs=_texts(row.former_jobs),
+        preferred_kinds=_texts(row.preferred_kinds),
+    )
+
+
+def opening_from_row(row: Any) -> EngineOpening:
+    return EngineOpening(
+        id=row.id,
+        title=row.title,
+        postcode=row.postcode,
+        description=row.description or "",
+        occupation_uri=row.occupation_uri,
+        kind=str(row.kind),
+        required_skills=_texts(row.required_skills),
+        nice_skills=_texts(row.nice_skills),
+        hours_min=float(row.hours_min),
+        hours_max=float(row.hours_max),
+        seats=row.seats,
+        min_age=row.min_age,
+        driving_licence_required=bool(row.driving_licence_required),
+        languages=_texts(row.languages),
+        mentor_at_workplace=bool(row.mentor_at_workplace),
+        start_date=row.start_date,
+        expires=row.expires,
+        status="open",
+    )
+
+
+def slot_from_row(row: Any, taken: int) -> EngineSlot:
+    return EngineSlot(
+        id=row.id,
+        title=row.title,
+        postcode=row.postcode,
+        description=row.description or "",
+        interests=_texts(row.interests),
+        languages=_texts(row.languages),
+        max_distance_km=float(row.max_distance_km),
+        capacity=max(0, row.capacity - taken),
+        available_from=row.available_from,
+        available_until=row.available_until,
+        status="open",
+    )
+
+
+def _active_youth_filter() -> sa.ColumnElement[bool]:
+    return YouthProfile.status == ProfileStatus.ACTIVE
+
+
+def _live_opening_filter(today: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        JobOpening.status == OpeningStatus.OPEN,
+        sa.or_(JobOpening.expires.is_(None), JobOpening.expires >= today),
+    )
+
+
+def _live_slot_filter(today: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        MentorSlot.status == SlotStatus.OPEN,
+        sa.or_(MentorSlot.available_until.is_(None), MentorSlot.available_until >= today),
+    )
+
+
+def load_youths(session: Session, *extra: sa.ColumnElement[bool]) -> list[EngineYouth]:
+    """Active profiles (optionally narrowed by ``extra`` conditions), one query."""
+    rows = session.execute(
+        select(*_YOUTH_COLUMNS).where(_active_youth_filter(), *extra).order_by(YouthProfile.id)
+    )
+    return [youth_from_row(row) for row in rows]
+
+
+def load_openings(
+    session: Session, today: date, *extra: sa.ColumnElement[bool]
+) -> list[EngineOpening]:
+    """Open, unexpired openings, one query."""
+    rows = session.execute(
+        select(*_OPENING_COLUMNS).where(_live_opening_filter(today), *extra).order_by(JobOpening.id)
+    )
+    return [opening_from_row(row) for row in rows]
+
+
+def load_slots(session: Session, today: date, *extra: sa.ColumnElement[bool]) -> list[EngineSlot]:
+    """Open mentor slots with free places (capacity minus accepted suggestions), one query."""
+    taken = taken_places(session)
+    rows = session.execute(
+        select(*_SLOT_COLUMNS, func.coalesce(taken.c.taken, 0).label("taken"))
+        .outerjoin(taken, taken.c.slot_id == MentorSlot.id)
+        .where(_live_slot_filter(today), *extra)
+        .order_by(MentorSlot.id)
+    )
+    slots = [slot_from_row(row, row.taken) for row in rows]
+    return [s for s in slots if s.capacity > 0]
+
+
+def _youths_with_mentor(session: Session) -> set[int]:
+    return set(
+        session.scalars(
+            select(Suggestion.youth_id).where(
+                Suggestion.target_kind == TargetKind.MENTOR_SLOT,
+                Suggestion.status == SuggestionStatus.ACCEPTED,
+            )
+        )
+    )
+
+
+def mentor_seekers(session: Session, youths: Sequence[EngineYouth]) -> list[EngineYouth]:
+    """Young people who need a mentor and do not have one yet."""
+    have = _youths_with_mentor(session)
+    return [y for y in youths if y.needs_mentor and y.id not in have]
