@@ -209,7 +209,7 @@ def fast_paths(url: str, repeat: int = 5) -> dict[str, float]:
     """
     from datetime import UTC, datetime
 
-    from jobs.matching import engine_cache, refresh_for_opening, refresh_for_profile
+    from jobs.matching import refresh_for_opening, refresh_for_profile
     from models.enums import OpeningStatus, ProfileStatus
     from models.youth import YouthProfile
 
@@ -238,7 +238,6 @@ def fast_paths(url: str, repeat: int = 5) -> dict[str, float]:
             refresh_for_profile(session, profile, now)
             times["profile_ms"].append((time.perf_counter() - clock) * 1000)
         session.rollback()
-    engine_cache.wait_for_rebuilds()
     engine.dispose()
     figures.update({name: sorted(v)[len(v) // 2] for name, v in times.items()})
     return figures

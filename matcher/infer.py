@@ -176,13 +176,16 @@ class Inferred:
         """Sorted ``row << 40 | code`` keys with summed probability: per occupation, per ISCO
         4-digit and per 3-digit group (so the expected gain of any pair is three look-ups)."""
         rows = np.repeat(np.arange(self.occ.shape[0], dtype=np.int64), self.occ.shape[1])
-        out = []
+        out: list[tuple[IntArray, FloatArray]] = []
         for code in (self.occ, self.group, np.where(self.group >= 0, self.group // 10, -1)):
-            flat = code.reshape(-1)
+            flat = code.reshape(-1).astype(np.int64)
             ok = flat >= 0
             keys = (rows[ok] << _SHIFT) | flat[ok]
             uniq, inverse = np.unique(keys, return_inverse=True)
-            out.append((uniq, np.bincount(inverse, weights=self.prob.reshape(-1)[ok])))
+            sums: FloatArray = np.bincount(inverse, weights=self.prob.reshape(-1)[ok]).astype(
+                np.float64
+            )
+            out.append((uniq.astype(np.int64), sums))
         return tuple(out)
 
 

@@ -1,12 +1,30 @@
-"""The per-process engine cache: fitted engines and youth indexes by database and day."""
+"""The per-process engine cache: one fitted engine and one youth index per database and day,
+kept exactly current by applying what changed (docs/ARCHITECTURE.md, "The engine's contract").
+
+A fitted engine is read-only (matcher/engine.py): ``engine.with_openings`` and
+``engine.with_slots`` give a new engine with some targets added, changed or removed, and
+``engine.with_youths`` a new youth index — each equal to a fresh fit or index of the result.
+So a save is visible to the very next instant suggestion, at any scale, with no wall-clock
+threshold and no background rebuild: every call compares what the engine holds with the
+database and applies the difference (milliseconds when one row changed).
+
+What an engine holds is recorded as ``id -> updated_at`` of the rows applied. A call first
+compares a cheap fingerprint (count, max and sum of the ids, latest change) of the live rows
+with the same fingerprint of that record; when they differ it reads the rows changed since a
+little before the latest change it knows (``CATCH_UP_MARGIN``: transactions that committed
+late with an earlier timestamp), applies them, and checks the fingerprints again. If they
+still differ (a row deleted, or changed longer ago than the margin), it reads the ids and
+change times of all live rows and applies the exact difference. Mentor slots are few: when
+they or the accepted mentorings changed, all live slots are read again. A new day (expiry and
+ages move) or newly adopted weights (jobs/engine_configs.py) fit a new engine.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +42,7 @@ from jobs.matching.inputs import (
 )
 from jobs.taxonomy import load_taxonomy
 from matcher import MatchEngine
+from matcher.encode import YouthArrays
 from models.enums import SuggestionStatus, TargetKind
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
@@ -32,162 +51,205 @@ from models.youth import YouthProfile
 
 logger = logging.getLogger(__name__)
 
+#: Rows changed this long before the latest change the engine knows are read again.
+CATCH_UP_MARGIN = timedelta(minutes=10)
+#: More changed rows than this at once: fit anew rather than apply them one by one.
+REFIT_ABOVE = 5_000
 
-def _fingerprint(session: Session, model: Any, condition: sa.ColumnElement[bool]) -> tuple:
+
+@dataclass(frozen=True)
+class Applied:
+    """The rows an engine or index holds: ``id -> updated_at`` of each live row applied."""
+
+    rows: dict[int, datetime]
+
+    @property
+    def fingerprint(self) -> tuple[Any, ...]:
+        if not self.rows:
+            return (0, None, None, None)
+        return (len(self.rows), max(self.rows), sum(self.rows), max(self.rows.values()))
+
+    @property
+    def since(self) -> datetime | None:
+        return max(self.rows.values()) - CATCH_UP_MARGIN if self.rows else None
+
+
+@dataclass(frozen=True)
+class Delta:
+    """What changed in a table since an :class:`Applied` record."""
+
+    upserts: frozenset[int]  # live rows to add or change
+    removed: frozenset[int]  # rows applied that are no longer live
+    applied: Applied  # the record after applying them
+
+
+def fingerprint(session: Session, model: Any, condition: sa.ColumnElement[bool]) -> tuple:
+    """(count, max id, sum of ids, latest change) of the rows matching ``condition``."""
     row = session.execute(
         select(func.count(), func.max(model.id), func.sum(model.id), func.max(model.updated_at))
         .select_from(model)
         .where(condition)
     ).one()
-    return tuple(row)
+    count, top, total, latest = row
+    return (count, top, total, latest) if count else (0, None, None, None)
 
 
-@dataclass
-class _Cached:
-    state: tuple
+def changes(
+    session: Session, model: Any, condition: sa.ColumnElement[bool], applied: Applied
+) -> Delta | None:
+    """The difference between the live rows of ``model`` and ``applied``; None if none."""
+    if fingerprint(session, model, condition) == applied.fingerprint:
+        return None
+    rows = dict(applied.rows)
+    recent: dict[int, datetime] = {}
+    if applied.since is not None:
+        rows_since = session.execute(
+            select(model.id, model.updated_at).where(model.updated_at >= applied.since)
+        )
+        recent = {row_id: at for row_id, at in rows_since}
+    touched = {i for i, at in recent.items() if rows.get(i) != at}
+    live = set(session.scalars(select(model.id).where(model.id.in_(touched), condition)))
+    upserts, removed = set(), set()
+    for i in touched:
+        if i in live:
+            rows[i] = recent[i]
+            upserts.add(i)
+        elif rows.pop(i, None) is not None:
+            removed.add(i)
+    if Applied(rows).fingerprint != fingerprint(session, model, condition):
+        # Deleted rows, or changes older than the margin: the exact difference of all rows.
+        everything = _live_rows(session, model, condition).rows
+        upserts = {i for i, at in everything.items() if applied.rows.get(i) != at}
+        removed = set(applied.rows) - set(everything)
+        rows = everything
+    return Delta(frozenset(upserts), frozenset(removed), Applied(rows))
+
+
+def _live_rows(session: Session, model: Any, condition: sa.ColumnElement[bool]) -> Applied:
+    rows = session.execute(select(model.id, model.updated_at).where(condition))
+    return Applied({row_id: at for row_id, at in rows})
+
+
+def _slot_state(session: Session, today: date) -> tuple:
+    taken = session.scalar(
+        select(func.count()).where(
+            Suggestion.target_kind == TargetKind.MENTOR_SLOT,
+            Suggestion.status == SuggestionStatus.ACCEPTED,
+        )
+    )
+    return (fingerprint(session, MentorSlot, _live_slot_filter(today)), taken)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One database's engine of the day, what it holds, and (once asked for) its youth index."""
+
+    today: date
+    label: str  # the engine config it was fitted with (jobs/engine_configs.py)
     engine: MatchEngine
-    seconds: float  # what building it took
-    built_at: float  # time.monotonic() when it was built
+    openings: Applied
+    slots: tuple  # _slot_state when the slots were applied
+    index: YouthArrays | None = None
+    youths: Applied | None = None
 
 
 class EngineCache:
-    """Fitted engines by database and day; rebuilt when openings, slots or youth changed.
+    """The current engine (and youth index) of each database, for the fast paths."""
 
-    Building the taxonomy (seconds) happens once per process. Fitting (encoding and TF-IDF of
-    all openings) and the youth index are rebuilt when the fingerprint of what they were built
-    from changed. A rebuild that is cheap (under ``background_after`` seconds last time: a few
-    thousand profiles and openings, the tests, the demo) happens at once. An expensive one
-    (about 5 s to fit and 5 s to index at national scale, where every saved opening changes the
-    fingerprint) happens in a background thread while the previous engine keeps answering:
-    saving an opening must not wait ten seconds. Such a rebuild runs at most every
-    ``rebuild_interval`` seconds: it competes with the requests of its process for the
-    interpreter, and the engine it replaces is only a few minutes behind. Callers check what a
-    possibly stale engine proposes against the database (:func:`_live_opening_ids` and friends);
-    openings saved meanwhile reach young people through their own fast path and the nightly run.
-    """
-
-    def __init__(self, background_after: float = 3.0, rebuild_interval: float = 300.0) -> None:
-        self.background_after = background_after
-        self.rebuild_interval = rebuild_interval
+    def __init__(self) -> None:
+        # One updater at a time; engines and indexes themselves are read-only values that any
+        # number of requests may use at once.
         self._lock = threading.RLock()
-        self._fitted: dict[tuple[str, date], _Cached] = {}
-        self._youth_index: dict[tuple[str, date], _Cached] = {}
-        self._building: dict[tuple[str, tuple[str, date]], threading.Thread] = {}
+        self._entries: dict[str, Entry] = {}
 
     @staticmethod
     def _db_key(session: Session) -> str:
         return str(session.get_bind().engine.url)
 
-    def _state(self, session: Session, today: date) -> tuple:
-        taken = session.scalar(
-            select(func.count()).where(
-                Suggestion.target_kind == TargetKind.MENTOR_SLOT,
-                Suggestion.status == SuggestionStatus.ACCEPTED,
-            )
-        )
-        return (
-            _fingerprint(session, JobOpening, _live_opening_filter(today)),
-            _fingerprint(session, MentorSlot, _live_slot_filter(today)),
-            taken,
-            active_label(session),  # an adopted config rebuilds the engines
-        )
-
-    def _youth_state(self, session: Session, today: date) -> tuple:
-        # Only the youth: a saved opening is scored with the index as it is (its vocabulary
-        # may be a fit behind, which costs nothing but new words' weight).
-        return (_fingerprint(session, YouthProfile, _active_youth_filter()),)
-
-    def _state_of(self, session: Session, today: date, kind: str) -> tuple:
-        return (
-            self._state(session, today) if kind == "fitted" else self._youth_state(session, today)
-        )
-
     def fitted(self, session: Session, today: date) -> MatchEngine:
-        return self._get(session, today, "fitted")
+        """The engine of every live opening and mentor slot, as the database has them now."""
+        return self._current(session, today, with_index=False).engine
 
-    def with_youth_index(self, session: Session, today: date) -> MatchEngine:
-        """A fitted engine whose youth index holds every active profile."""
-        return self._get(session, today, "youth_index")
-
-    def _store(self, kind: str) -> dict[tuple[str, date], _Cached]:
-        return self._fitted if kind == "fitted" else self._youth_index
-
-    def _get(self, session: Session, today: date, kind: str) -> MatchEngine:
-        key = (self._db_key(session), today)
-        state = (
-            self._state(session, today) if kind == "fitted" else self._youth_state(session, today)
-        )
-        with self._lock:
-            cached = self._store(kind).get(key)
-        if cached is not None and cached.state == state:
-            return cached.engine
-        bind = session.get_bind()
-        if (
-            cached is not None
-            and cached.seconds >= self.background_after
-            and isinstance(bind, sa.Engine)  # not a test's connection inside a transaction
-        ):
-            if time.monotonic() - cached.built_at >= self.rebuild_interval:
-                self._rebuild_in_background(bind, today, kind, key)
-            return cached.engine
-        return self._build(session, today, kind, key, state)
-
-    def _build(
-        self, session: Session, today: date, kind: str, key: tuple[str, date], state: tuple
-    ) -> MatchEngine:
-        load_taxonomy()  # once per process, and not part of what a rebuild costs
-        fitted = self.fitted(session, today) if kind == "youth_index" else None
-        clock = time.perf_counter()
-        if fitted is None:
-            engine = new_engine(today, session).fit(
-                load_openings(session, today), load_slots(session, today)
-            )
-        else:
-            engine = new_engine(today, session)
-            # Share the fitted state; only the youth index differs.
-            engine.__dict__.update(fitted.__dict__)
-            engine.index_youths(load_youths(session))
-        entry = _Cached(state, engine, time.perf_counter() - clock, time.monotonic())
-        with self._lock:
-            store = self._store(kind)
-            for other in [k for k in store if k[0] == key[0]]:
-                del store[other]
-            store[key] = entry
-        return engine
-
-    def _rebuild_in_background(
-        self, bind: sa.Engine, today: date, kind: str, key: tuple[str, date]
-    ) -> None:
-        with self._lock:
-            running = self._building.get((kind, key))
-            if running is not None and running.is_alive():
-                return
-            thread = threading.Thread(
-                target=self._rebuild, args=(bind, today, kind, key), daemon=True
-            )
-            self._building[(kind, key)] = thread
-        thread.start()
-
-    def _rebuild(self, bind: sa.Engine, today: date, kind: str, key: tuple[str, date]) -> None:
-        try:
-            with Session(bind) as session:
-                # The state first: a change during the build makes the next caller rebuild.
-                state = self._state_of(session, today, kind)
-                self._build(session, today, kind, key, state)
-        except Exception:  # noqa: BLE001 - a failed rebuild keeps the old engine; logged
-            logger.exception("rebuilding the %s engine in the background failed", kind)
-
-    def wait_for_rebuilds(self, timeout: float = 120.0) -> None:
-        """Block until background rebuilds are done (for the benchmark and tests)."""
-        with self._lock:
-            threads = list(self._building.values())
-        for thread in threads:
-            thread.join(timeout)
+    def with_youth_index(self, session: Session, today: date) -> tuple[MatchEngine, YouthArrays]:
+        """The current engine and the index of every active profile, as the database has them
+        now."""
+        entry = self._current(session, today, with_index=True)
+        assert entry.index is not None
+        return entry.engine, entry.index
 
     def clear(self) -> None:
         with self._lock:
-            self._fitted.clear()
-            self._youth_index.clear()
+            self._entries.clear()
+
+    def _current(self, session: Session, today: date, with_index: bool) -> Entry:
+        key = self._db_key(session)
+        with self._lock:
+            entry = self._entries.get(key)
+            label = active_label(session)
+            if entry is None or entry.today != today or entry.label != label:
+                entry = self._fit(session, today, label)
+            else:
+                entry = self._catch_up_targets(session, today, entry)
+            if with_index:
+                entry = self._catch_up_youths(session, entry)
+            self._entries[key] = entry
+            return entry
+
+    def _fit(self, session: Session, today: date, label: str) -> Entry:
+        load_taxonomy()  # once per process
+        openings = _live_rows(session, JobOpening, _live_opening_filter(today))
+        slots = _slot_state(session, today)
+        engine = new_engine(today, session).fit(
+            load_openings(session, today), load_slots(session, today)
+        )
+        return Entry(today, label, engine, openings, slots)
+
+    def _catch_up_targets(self, session: Session, today: date, entry: Entry) -> Entry:
+        engine = entry.engine
+        delta = changes(session, JobOpening, _live_opening_filter(today), entry.openings)
+        if delta is not None:
+            if len(delta.upserts) > REFIT_ABOVE:
+                # The youth index stays: it depends on the youth only (matcher/engine.py).
+                fitted = self._fit(session, today, entry.label)
+                return replace(fitted, index=entry.index, youths=entry.youths)
+            upserts = (
+                load_openings(session, today, JobOpening.id.in_(sorted(delta.upserts)))
+                if delta.upserts
+                else []
+            )
+            engine = engine.with_openings(upserts, sorted(delta.removed))
+            entry = replace(entry, engine=engine, openings=delta.applied)
+        slots = _slot_state(session, today)
+        if slots != entry.slots:
+            live = load_slots(session, today)
+            have = set(engine.slots_.ids.tolist())
+            gone = sorted(have - {s.id for s in live})
+            entry = replace(entry, engine=engine.with_slots(live, gone), slots=slots)
+        return entry
+
+    def _catch_up_youths(self, session: Session, entry: Entry) -> Entry:
+        active = _active_youth_filter()
+        if entry.index is None or entry.youths is None:
+            youths = _live_rows(session, YouthProfile, active)
+            return replace(entry, index=entry.engine.index(load_youths(session)), youths=youths)
+        index = entry.index
+        if index.interest_labels != entry.engine.vocab_.interest_labels:
+            # Slots with new interests were added: the index's interest ids, anew (once).
+            index = entry.engine.with_youths(index)
+            entry = replace(entry, index=index)
+        delta = changes(session, YouthProfile, active, entry.youths)
+        if delta is None:
+            return entry
+        if len(delta.upserts) > REFIT_ABOVE:
+            youths = _live_rows(session, YouthProfile, active)
+            return replace(entry, index=entry.engine.index(load_youths(session)), youths=youths)
+        upserts = (
+            load_youths(session, YouthProfile.id.in_(sorted(delta.upserts)))
+            if delta.upserts
+            else []
+        )
+        index = entry.engine.with_youths(index, upserts, sorted(delta.removed))
+        return replace(entry, index=index, youths=delta.applied)
 
 
 engine_cache = EngineCache()
@@ -203,9 +265,6 @@ def warm_up(session: Session, today: date) -> bool:
     return True
 
 
-_use_lock = threading.Lock()  # a fitted engine caches encodings: one caller at a time
-
-
 def new_engine(today: date, session: Session) -> MatchEngine:
-    """The one place the engine's config is built: the active weights (jobs/learning.py)."""
+    """The one place the engine's config is built: the active weights (jobs/engine_configs.py)."""
     return MatchEngine(engine_config(session, today), load_taxonomy())

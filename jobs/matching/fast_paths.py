@@ -7,7 +7,7 @@ caller commits.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -19,7 +19,6 @@ from jobs.matching import reach as _reach
 from jobs.matching.inputs import (
     _OPENING_COLUMNS,
     _active_youth_filter,
-    _live_opening_filter,
     load_slots,
     load_youths,
     mentor_seekers,
@@ -58,33 +57,6 @@ def _suggestions_for(session: Session, touched: list[tuple[str, int, int]]) -> l
     return list(found)
 
 
-def _target_ids(ranked: dict[int, list[Match]]) -> set[int]:
-    return {m.target_id for matches in ranked.values() for m in matches}
-
-
-def _only(ranked: dict[int, list[Match]], keep: set[int]) -> dict[int, list[Match]]:
-    return {y: [m for m in matches if m.target_id in keep] for y, matches in ranked.items()}
-
-
-def _live_opening_ids(session: Session, today: date, ids: set[int]) -> set[int]:
-    if not ids:
-        return set()
-    query = select(JobOpening.id).where(JobOpening.id.in_(ids), _live_opening_filter(today))
-    return set(session.scalars(query))
-
-
-def _live_slot_ids(session: Session, today: date, ids: set[int]) -> set[int]:
-    """Open mentor slots among ``ids`` that still have a free place."""
-    return {s.id for s in load_slots(session, today, MentorSlot.id.in_(ids))} if ids else set()
-
-
-def _active_youth_ids(session: Session, ids: list[int]) -> set[int]:
-    if not ids:
-        return set()
-    query = select(YouthProfile.id).where(YouthProfile.id.in_(ids), _active_youth_filter())
-    return set(session.scalars(query))
-
-
 def _store(
     session: Session,
     *batches: tuple[TargetKind, list[tuple[int, Match]], sa.ColumnElement[bool]],
@@ -106,14 +78,10 @@ def refresh_for_profile(session: Session, profile: YouthProfile, now: datetime) 
         expire_undecided(session, Suggestion.youth_id == profile.id)
         return []
     youths = load_youths(session, YouthProfile.id == profile.id)
-    engine = cache.engine_cache.fitted(session, today)
-    with cache._use_lock:
-        ranked = engine.rank(youths, k=OPENINGS_PER_YOUTH)
-        seekers = mentor_seekers(session, youths)
-        mentors = engine.rank_mentors(seekers, k=MENTORS_PER_YOUTH) if seekers else {}
-    # The engine may be a few seconds behind (see EngineCache): propose only what is live now.
-    ranked = _only(ranked, _live_opening_ids(session, today, _target_ids(ranked)))
-    mentors = _only(mentors, _live_slot_ids(session, today, _target_ids(mentors)))
+    engine = cache.engine_cache.fitted(session, today)  # exactly what the database has now
+    ranked = engine.rank(youths, k=OPENINGS_PER_YOUTH)
+    seekers = mentor_seekers(session, youths)
+    mentors = engine.rank_mentors(seekers, k=MENTORS_PER_YOUTH) if seekers else {}
     ranked = distinct_targets(session, TargetKind.OPENING, ranked)
     mentors = distinct_targets(session, TargetKind.MENTOR_SLOT, mentors)
     mine = Suggestion.youth_id == profile.id
@@ -141,13 +109,9 @@ def refresh_for_opening(session: Session, opening: JobOpening, now: datetime) ->
     if anyone is None:  # nobody to match yet (the engine's index needs at least one)
         return []
     row = session.execute(select(*_OPENING_COLUMNS).where(JobOpening.id == opening.id)).one()
-    engine = cache.engine_cache.with_youth_index(session, today)
+    engine, index = cache.engine_cache.with_youth_index(session, today)
     k = min(MAX_PER_OPENING, math.ceil(engine.config_.seat_multiplier * opening.seats))
-    with cache._use_lock:
-        matches = engine.match_opening(opening_from_row(row), k=k)
-    # The youth index may be a few seconds behind (see EngineCache): only who is active now.
-    active = _active_youth_ids(session, [m.target_id for m in matches])
-    matches = [m for m in matches if m.target_id in active]
+    matches = engine.match_opening(opening_from_row(row), k=k, index=index)
     pairs = [
         (
             m.target_id,

@@ -178,22 +178,6 @@ def _warm_up_the_engine(session: Session) -> None:
 
 
 @contextmanager
-def _engine_rebuilt_at_once() -> Iterator[None]:
-    """The pages must see what a test has just saved (an opening, a profile): the engine cache
-    rebuilds at once instead of in the background. On a busy machine a fit of the demo data
-    takes over ``background_after`` (3 s), and the cache would then keep answering with the
-    engine it has for ``rebuild_interval`` (5 min), without the opening a test just posted."""
-    from jobs.matching import engine_cache
-
-    before = engine_cache.background_after
-    engine_cache.background_after = float("inf")
-    try:
-        yield
-    finally:
-        engine_cache.background_after = before
-
-
-@contextmanager
 def serve(database_factory: Any, instance: Path) -> Iterator[LiveServer]:
     """A live server on a fresh, seeded database (its own: tests that change shared state,
     such as the engine's active weights, use one of their own)."""
@@ -221,8 +205,7 @@ def serve(database_factory: Any, instance: Path) -> Iterator[LiveServer]:
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
-        with _engine_rebuilt_at_once():
-            yield LiveServer(f"http://127.0.0.1:{server.server_port}", data, database_url)
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", data, database_url)
     finally:
         server.shutdown()
         thread.join(timeout=10)
