@@ -203,6 +203,15 @@ def test_follow_up_outcomes(db, make_user, make_youth):
         )
     ]
     assert results == ["still_in_job", "searching_again"]
+    # The partnership figures count both as 30-day follow-ups (no placement recorded long ago).
+    from models.figure_event import FigureEvent, FigureKind
+
+    details = sorted(
+        db.scalars(
+            select(FigureEvent.detail).where(FigureEvent.kind == FigureKind.FOLLOW_UP.value)
+        )
+    )
+    assert details == ["30:not_placed", "30:placed"]
 
 
 def test_report_ad_records_an_event_and_tells_the_secretariat(

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import spec
@@ -316,6 +316,7 @@ def record_follow_up(
         profile.follow_up_on = next_follow_up_on
     profile.last_activity_at = now
     session.flush()
+    _count_follow_up(session, profile, result != "searching_again", now)
     record_event(
         session,
         caseworker,
@@ -325,3 +326,20 @@ def record_follow_up(
         next=next_follow_up_on.isoformat() if next_follow_up_on else None,
     )
     return profile
+
+
+def _count_follow_up(
+    session: Session, profile: YouthProfile, still_placed: bool, now: datetime
+) -> None:
+    """The partnership figures count the follow-up as the 30- or the 90-day one, by the days
+    since the placement was recorded (up to 60 days: the 30-day one)."""
+    from models.operations import figures
+
+    placed_at = session.scalar(
+        select(func.max(Suggestion.outcome_recorded_at)).where(
+            Suggestion.youth_id == profile.id, Suggestion.status == SuggestionStatus.PLACED
+        )
+    )
+    days = (now - placed_at).days if placed_at is not None else 0
+    after = figures.FOLLOW_UP_AFTER[0] if days <= 60 else figures.FOLLOW_UP_AFTER[1]
+    figures.record_follow_up(session, profile.municipality_code, after, still_placed, now=now)
