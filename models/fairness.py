@@ -227,13 +227,17 @@ def fairness_cells(session: Session, today: date) -> list[Cell]:
                     (per[d][0], per[d][1], totals[d][0] - per[d][0], totals[d][1] - per[d][1])
                     for d in sorted(totals)
                 ]
-                cell.ratio, cell.ratio_low, cell.ratio_high = mantel_haenszel(strata)
-                cell.flagged = bool(
-                    cell.ratio is not None
+                ratio, ratio_low, ratio_high = mantel_haenszel(strata)
+                cell.ratio, cell.ratio_low, cell.ratio_high = ratio, ratio_low, ratio_high
+                # mantel_haenszel gives all three or none
+                cell.flagged = (
+                    ratio is not None
+                    and ratio_low is not None
+                    and ratio_high is not None
                     and n_group >= FLAG_MIN_UNITS
                     and rest_n >= FLAG_MIN_UNITS
-                    and not (LOW <= cell.ratio <= HIGH)
-                    and (cell.ratio_high < 1.0 or cell.ratio_low > 1.0)
+                    and not (LOW <= ratio <= HIGH)
+                    and (ratio_high < 1.0 or ratio_low > 1.0)
                 )
                 cells.append(cell)
     return cells

@@ -128,7 +128,7 @@ def _grouped(
         ).all()
         start = rolled + timedelta(days=1)
     if start <= end:
-        dim = (
+        event_dim = (
             FigureEvent.municipality_code
             if by == "municipality"
             else _bucket_sql(session, by, FigureEvent.day)
@@ -138,7 +138,7 @@ def _grouped(
             scope.condition() if scope is not None else FigureEvent.municipality_code.is_not(None)
         )
         columns = (
-            dim,
+            event_dim,
             FigureEvent.kind,
             FigureEvent.opening_kind,
             FigureEvent.detail,
