@@ -137,7 +137,7 @@ def _grouped(
         where.append(
             scope.condition() if scope is not None else FigureEvent.municipality_code.is_not(None)
         )
-        columns = (
+        event_columns = (
             event_dim,
             FigureEvent.kind,
             FigureEvent.opening_kind,
@@ -145,9 +145,9 @@ def _grouped(
             FigureEvent.days,
         )
         rows += session.execute(
-            select(*columns, func.sum(FigureEvent.amount), func.count())
+            select(*event_columns, func.sum(FigureEvent.amount), func.count())
             .where(*where)
-            .group_by(*columns)
+            .group_by(*event_columns)
         ).all()
     return [
         (dim_value, kind, ok, detail, days, int(amount or 0), int(n or 0))
