@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -147,7 +148,8 @@ def render_queue(  # type: ignore[no-untyped-def]
         s.youth_id: days_without_approved_proposal(s.youth, today, approvals.get(s.youth_id))
         for s in suggestions
     }
-    args = queue_args()
+    # url_for's **values are Any (its own _external, _anchor... are not among the filters).
+    args: dict[str, Any] = queue_args()
     return (
         render_template(
             "caseworker/queue.html",
@@ -194,7 +196,8 @@ def _load(suggestion_id: int) -> Suggestion:
 def _back(suggestion: Suggestion) -> Response:
     if request.form.get("return_to") == "profile":
         return redirect(url_for("caseworker.profile", profile_id=suggestion.youth_id))
-    return redirect(url_for("caseworker.queue", **queue_args()))
+    args: dict[str, Any] = queue_args()
+    return redirect(url_for("caseworker.queue", **args))
 
 
 def _again(suggestion: Suggestion, name: str, form: object) -> Response | tuple[str, int]:
