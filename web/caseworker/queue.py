@@ -9,7 +9,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload
 from werkzeug.wrappers import Response
 
@@ -61,7 +61,7 @@ OPENING_CARD = (
 SLOT_CARD = (MentorSlot.title, MentorSlot.organisation_id, MentorSlot.postcode, MentorSlot.capacity)
 
 
-def _queue_query():  # type: ignore[no-untyped-def]
+def _queue_query() -> Select[Suggestion]:
     return suggestions_for(current_user).where(
         Suggestion.status == SuggestionStatus.PROPOSED,
         YouthProfile.status == ProfileStatus.ACTIVE,
@@ -85,11 +85,11 @@ def queue_args() -> dict[str, str]:
     return args
 
 
-def render_queue(  # type: ignore[no-untyped-def]
+def render_queue(
     forms: dict[int, dict[str, object]] | None = None,
     status: int = 200,
     error_for: Suggestion | None = None,
-):
+) -> tuple[str, int]:
     """The queue page; ``error_for`` is the suggestion whose decision was refused (its card
     shows the message, a summary at the top links to it, and the message gets the focus)."""
     db = get_db()
