@@ -133,6 +133,8 @@ def due_follow_ups(
         )
         .order_by(YouthProfile.caseworker_id, YouthProfile.follow_up_on, YouthProfile.id)
     ):
+        # The query keeps caseworker_id and follow_up_on not NULL (is_not(None), <= today).
+        assert caseworker_id is not None and follow_up_on is not None
         if len(due[caseworker_id]) < limit:
             due[caseworker_id].append({"pseudonym": pseudonym, "due": follow_up_on.isoformat()})
     return dict(due)

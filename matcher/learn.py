@@ -110,7 +110,9 @@ def check_guard_rails(weights: Mapping[str, float]) -> None:
         raise GuardRailError("the young person's wish (occupation) must keep the largest weight")
 
 
-def weighted_score(components: np.ndarray, names: Sequence[str], weights: Mapping[str, float]):
+def weighted_score(
+    components: np.ndarray, names: Sequence[str], weights: Mapping[str, float]
+) -> np.ndarray:
     """The engine's weighted mean of the component columns (rows: suggestions)."""
     w = np.array([weights.get(n, 0.0) for n in names], dtype=np.float64)
     total = w.sum()

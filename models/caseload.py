@@ -32,7 +32,7 @@ def approved_condition() -> sa.ColumnElement[bool]:
     )
 
 
-def last_approval_subquery(youth_ids: Select[tuple[int]] | None = None) -> sa.Subquery:
+def last_approval_subquery(youth_ids: Select[int] | None = None) -> sa.Subquery:
     query = select(
         Suggestion.youth_id.label("youth_id"),
         func.max(Suggestion.decided_at).label("last_approved_at"),
@@ -107,7 +107,7 @@ def _search(term: str) -> sa.ColumnElement[bool]:
 
 def caseload(
     session: Session,
-    scoped: Select[tuple[YouthProfile]],
+    scoped: Select[YouthProfile],
     filters: CaseloadFilters,
     now: datetime,
     *,

@@ -168,16 +168,18 @@ def _units(session: Session, today: date) -> dict[str, list[tuple[dict[str, str]
         .where(Suggestion.status.not_in(_UNDECIDED))
         .order_by(Suggestion.score, Suggestion.id)
     )
-    for row in rows:
-        g = groups[row.youth_id]
-        approved = row.status is not SuggestionStatus.REJECTED
-        units["approved"].append((g, row.score, int(approved)))
+    for decided in rows:
+        g = groups[decided.youth_id]
+        approved = decided.status is not SuggestionStatus.REJECTED
+        units["approved"].append((g, decided.score, int(approved)))
         if not approved:
             continue
-        if row.responded_at is not None and row.status is not SuggestionStatus.ENDED:
-            units["answered"].append((g, row.score, int(row.status in POSITIVE)))
-        if row.target_kind is TargetKind.OPENING:
-            units["placed"].append((g, row.score, int(row.status is SuggestionStatus.PLACED)))
+        if decided.responded_at is not None and decided.status is not SuggestionStatus.ENDED:
+            units["answered"].append((g, decided.score, int(decided.status in POSITIVE)))
+        if decided.target_kind is TargetKind.OPENING:
+            units["placed"].append(
+                (g, decided.score, int(decided.status is SuggestionStatus.PLACED))
+            )
     return units
 
 
@@ -203,9 +205,9 @@ def fairness_cells(session: Session, today: date) -> list[Cell]:
             )
             totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
             for (groups, _score, reached), d in zip(units, decile, strict=True):
-                cell = table[groups[attribute]][d]
-                cell[0] += reached
-                cell[1] += 1
+                counts = table[groups[attribute]][d]
+                counts[0] += reached
+                counts[1] += 1
                 totals[d][0] += reached
                 totals[d][1] += 1
             for group in sorted(table):
@@ -225,13 +227,17 @@ def fairness_cells(session: Session, today: date) -> list[Cell]:
                     (per[d][0], per[d][1], totals[d][0] - per[d][0], totals[d][1] - per[d][1])
                     for d in sorted(totals)
                 ]
-                cell.ratio, cell.ratio_low, cell.ratio_high = mantel_haenszel(strata)
-                cell.flagged = bool(
-                    cell.ratio is not None
+                ratio, ratio_low, ratio_high = mantel_haenszel(strata)
+                cell.ratio, cell.ratio_low, cell.ratio_high = ratio, ratio_low, ratio_high
+                # mantel_haenszel gives all three or none
+                cell.flagged = (
+                    ratio is not None
+                    and ratio_low is not None
+                    and ratio_high is not None
                     and n_group >= FLAG_MIN_UNITS
                     and rest_n >= FLAG_MIN_UNITS
-                    and not (LOW <= cell.ratio <= HIGH)
-                    and (cell.ratio_high < 1.0 or cell.ratio_low > 1.0)
+                    and not (LOW <= ratio <= HIGH)
+                    and (ratio_high < 1.0 or ratio_low > 1.0)
                 )
                 cells.append(cell)
     return cells

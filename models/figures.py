@@ -128,7 +128,7 @@ def _grouped(
         ).all()
         start = rolled + timedelta(days=1)
     if start <= end:
-        dim = (
+        event_dim = (
             FigureEvent.municipality_code
             if by == "municipality"
             else _bucket_sql(session, by, FigureEvent.day)
@@ -137,17 +137,17 @@ def _grouped(
         where.append(
             scope.condition() if scope is not None else FigureEvent.municipality_code.is_not(None)
         )
-        columns = (
-            dim,
+        event_columns = (
+            event_dim,
             FigureEvent.kind,
             FigureEvent.opening_kind,
             FigureEvent.detail,
             FigureEvent.days,
         )
         rows += session.execute(
-            select(*columns, func.sum(FigureEvent.amount), func.count())
+            select(*event_columns, func.sum(FigureEvent.amount), func.count())
             .where(*where)
-            .group_by(*columns)
+            .group_by(*event_columns)
         ).all()
     return [
         (dim_value, kind, ok, detail, days, int(amount or 0), int(n or 0))

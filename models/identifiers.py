@@ -280,8 +280,8 @@ def _find_birthdate(text: str, today: date) -> str | None:
             year_text = groups[0] if index == 1 else groups[2]
             if oldest <= _year(year_text) <= youngest:
                 return match.group()
-    match = _BIRTH_DAY_MONTH.search(text)
-    return match.group() if match else None
+    day_month = _BIRTH_DAY_MONTH.search(text)
+    return day_month.group() if day_month else None
 
 
 def _find_address(text: str) -> str | None:

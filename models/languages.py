@@ -23,7 +23,7 @@ def language_names(locale: str = "da") -> dict[str, str]:
     return {
         code: names.get(code, english[code])
         for code in english
-        if len(code) == 2 and code.isalpha() and code.islower()
+        if isinstance(code, str) and len(code) == 2 and code.isalpha() and code.islower()
     }
 
 

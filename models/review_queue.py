@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Select
@@ -65,11 +66,11 @@ class QueueFilters:
 
 
 def apply(
-    query: Select[tuple[Suggestion]],
+    query: Select[Suggestion],
     filters: QueueFilters,
     now: datetime,
-    youth_ids: Select[tuple[int]] | None = None,
-) -> Select[tuple[Suggestion]]:
+    youth_ids: Select[int] | None = None,
+) -> Select[Suggestion]:
     """``query`` (suggestions joined to their youth) narrowed and ordered by ``filters``;
     ``youth_ids`` (the caseworker's young people) bounds the last-approval lookup."""
     if filters.kind:
@@ -80,21 +81,18 @@ def apply(
     if filters.band:
         low, high = BANDS[filters.band]
         query = query.where(Suggestion.score >= low, Suggestion.score < high)
-    since = None
+    order: list[sa.ColumnElement[Any]] = []
     if filters.days or filters.sort == "waiting" or filters.group:
         approvals = last_approval_subquery(youth_ids)
         query = query.outerjoin(approvals, approvals.c.youth_id == YouthProfile.id)
         since = searching_since(approvals.c.last_approved_at)
-    if filters.days:
-        # days >= N  <=>  the search started before midnight after (today - N + 1)
-        cutoff = datetime.combine(now.date() - timedelta(days=filters.days - 1), time.min, UTC)
-        query = query.where(since < cutoff)  # type: ignore[operator]
-    order: list[sa.ColumnElement[object]] = []
-    if filters.group:
-        # Longest waiting young person first, each one's suggestions together.
-        order += [since.asc(), YouthProfile.id.asc()]  # type: ignore[union-attr]
-    if filters.sort == "waiting" and not filters.group:
-        order += [since.asc(), YouthProfile.id.asc()]  # type: ignore[union-attr]
+        if filters.days:
+            # days >= N  <=>  the search started before midnight after (today - N + 1)
+            cutoff = datetime.combine(now.date() - timedelta(days=filters.days - 1), time.min, UTC)
+            query = query.where(since < cutoff)
+        if filters.group or filters.sort == "waiting":
+            # Longest waiting first; grouped, each young person's suggestions together.
+            order += [since.asc(), YouthProfile.id.asc()]
     if filters.sort == "newest":
         order += [Suggestion.created_at.desc(), Suggestion.id.desc()]
     order += [Suggestion.score.desc(), Suggestion.id.desc()]

@@ -27,14 +27,14 @@ PARTNER_VISIBLE = (
 )
 
 
-def profiles_for(user: User) -> Select[tuple[YouthProfile]]:
+def profiles_for(user: User) -> Select[YouthProfile]:
     query = select(YouthProfile)
     if user.role is Role.CASEWORKER:
         return query.where(YouthProfile.municipality_code == user.municipality_code)
     return query.where(false())  # admins see aggregates only, partners see cards only
 
 
-def openings_for(user: User) -> Select[tuple[JobOpening]]:
+def openings_for(user: User) -> Select[JobOpening]:
     query = select(JobOpening)
     if user.role is Role.COMPANY:
         return query.where(JobOpening.organisation_id == user.organisation_id)
@@ -45,7 +45,7 @@ def openings_for(user: User) -> Select[tuple[JobOpening]]:
     return query.where(false())
 
 
-def mentor_slots_for(user: User) -> Select[tuple[MentorSlot]]:
+def mentor_slots_for(user: User) -> Select[MentorSlot]:
     query = select(MentorSlot)
     if user.role is Role.MENTOR:
         return query.where(MentorSlot.mentor_id == user.id)
@@ -58,7 +58,7 @@ def mentor_slots_for(user: User) -> Select[tuple[MentorSlot]]:
     return query.where(false())
 
 
-def suggestions_for(user: User) -> Select[tuple[Suggestion]]:
+def suggestions_for(user: User) -> Select[Suggestion]:
     query = select(Suggestion)
     if user.role is Role.CASEWORKER:
         return query.join(Suggestion.youth).where(
@@ -79,7 +79,7 @@ def suggestions_for(user: User) -> Select[tuple[Suggestion]]:
     return query.where(false())
 
 
-def mentor_offers_for(user: User) -> Select[tuple[Suggestion]]:
+def mentor_offers_for(user: User) -> Select[Suggestion]:
     """Approved mentoring offers for the user's slots: a volunteer's own, a company's
     workplace mentor slots (whoever in the company posted them)."""
     query = select(Suggestion).join(Suggestion.mentor_slot)
@@ -94,7 +94,7 @@ def mentor_offers_for(user: User) -> Select[tuple[Suggestion]]:
     return query.where(false())
 
 
-def _partnership_organisations(user: User) -> Select[tuple[int]]:
+def _partnership_organisations(user: User) -> Select[int]:
     """Organisations in a partnership that the caseworker's municipality belongs to."""
     from models.organisation import organisation_partnership, partnership_municipality
 
@@ -108,7 +108,7 @@ def _partnership_organisations(user: User) -> Select[tuple[int]]:
     )
 
 
-def _proposed_here(user: User, column: object) -> Select[tuple[int]]:
+def _proposed_here(user: User, column: object) -> Select[int]:
     """Targets the engine proposed to the caseworker's municipality's young people."""
     return (
         select(column)  # type: ignore[call-overload]
@@ -117,7 +117,7 @@ def _proposed_here(user: User, column: object) -> Select[tuple[int]]:
     )
 
 
-def opening_ads_for(user: User) -> Select[tuple[JobOpening]]:
+def opening_ads_for(user: User) -> Select[JobOpening]:
     """Openings a caseworker may read in full (read-only): published or once published in
     their partnership, or proposed to their young people. Others answer 404."""
     query = select(JobOpening)
@@ -132,7 +132,7 @@ def opening_ads_for(user: User) -> Select[tuple[JobOpening]]:
     )
 
 
-def mentor_slot_ads_for(user: User) -> Select[tuple[MentorSlot]]:
+def mentor_slot_ads_for(user: User) -> Select[MentorSlot]:
     """Mentor slots a caseworker may read in full (read-only), as :func:`opening_ads_for`."""
     if user.role is not Role.CASEWORKER:
         return mentor_slots_for(user)

@@ -10,12 +10,12 @@ mid-request is run once more on a fresh one; any other request answers 503 with
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 from flask import Flask, current_app, g, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from models.session import make_engine, make_session_factory
 
@@ -73,7 +73,7 @@ def _forget_session() -> None:
 def _survive_dropped_connections(app: Flask) -> None:
     handle = app.handle_user_exception
 
-    def handle_user_exception(error: Exception) -> Any:
+    def handle_user_exception(error: Exception) -> HTTPException | ResponseReturnValue:
         if not is_disconnect(error):
             return handle(error)
         _forget_session()
@@ -90,4 +90,6 @@ def _survive_dropped_connections(app: Flask) -> None:
         response.headers["Retry-After"] = "1"
         return response
 
-    app.handle_user_exception = handle_user_exception  # type: ignore[method-assign]
+    # Patches this app's bound method; mypy compares the plain function with the method's
+    # unbound signature (with ``self``), so the assignment needs both codes.
+    app.handle_user_exception = handle_user_exception  # type: ignore[method-assign,assignment]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import TextIO
 
 import click
 
@@ -20,7 +20,7 @@ def _quiet(_stage: str) -> None:
 
 
 @contextmanager
-def stage_bar(label: str, stages: Sequence[str], file: IO[Any] | None = None) -> Iterator[Step]:
+def stage_bar(label: str, stages: Sequence[str], file: TextIO | None = None) -> Iterator[Step]:
     """Yield ``step(stage)``: call it when a stage is done; the bar moves on by one."""
     out = file if file is not None else sys.stdout
     if not out.isatty():

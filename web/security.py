@@ -33,7 +33,7 @@ def role_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
-def get_scoped_or_404(query: Select[tuple[T]], model: Any, object_id: int) -> T:
+def get_scoped_or_404(query: Select[T], model: Any, object_id: int) -> T:
     """Load one row through a scoped query; a foreign tenant's ID answers 404."""
     obj = get_db().scalars(query.where(model.id == object_id)).first()
     if obj is None:

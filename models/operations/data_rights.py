@@ -32,6 +32,7 @@ from models.i18n import N_
 from models.identifiers import find_identifiers
 from models.notification import Notification
 from models.operations.audit import record_event
+from models.operations.expiry import rowcount
 from models.suggestion import Suggestion
 from models.user import User
 from models.youth import YouthProfile
@@ -209,13 +210,12 @@ def delete_mails(session: Session, ids: Iterable[int], mail_dir: Path | None) ->
     rows = files = 0
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
-        rows += (
+        rows += rowcount(
             session.execute(
                 delete(Notification)
                 .where(Notification.id.in_(chunk))
                 .execution_options(synchronize_session=False)
-            ).rowcount
-            or 0
+            )
         )
         files += _unlink(mail_dir, chunk)
     return rows, files
@@ -265,13 +265,12 @@ def erase_profile(
         mail.body_html = _scrub(mail.body_html, pseudonym)
     scrubbed_files = _unlink(mail_dir, [m.id for m in digests])
     mails, files = delete_mails(session, about, mail_dir)
-    suggestions = (
+    suggestions = rowcount(
         session.execute(
             delete(Suggestion)
             .where(Suggestion.youth_id == profile.id)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        or 0
+        )
     )
     profile_id = profile.id
     session.delete(profile)
@@ -282,7 +281,16 @@ def erase_profile(
         "mails_scrubbed": len(digests),
         "mail_files_deleted": files + scrubbed_files,
     }
-    event = record_event(session, caseworker, "profile.erase", None, **counts)
+    event = record_event(
+        session,
+        caseworker,
+        "profile.erase",
+        None,
+        suggestions=suggestions,
+        mails_deleted=mails,
+        mails_scrubbed=len(digests),
+        mail_files_deleted=files + scrubbed_files,
+    )
     event.object_type, event.object_id = "YouthProfile", profile_id
     session.flush()
     return counts

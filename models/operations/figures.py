@@ -9,6 +9,7 @@ bulk, are counted by :func:`sweep_suggestions` (the nightly run and retention ca
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -306,7 +307,7 @@ def roll_up_figures(session: Session, now: datetime | None = None) -> int:
             FigureEvent.days,
             *((column,) if column is not None else ()),
         )
-        source = (
+        source: sa.Select[*tuple[Any, ...]] = (
             select(
                 FigureEvent.day,
                 sa.literal_column(f"'{level}'"),  # constants of this code, not input

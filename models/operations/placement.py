@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from models.enums import (
     PENDING_STATUSES,
@@ -46,17 +46,22 @@ SLOT_FULL = "slot_full"
 FOLLOW_UP_DAYS = 30
 
 
-def _counts(session: Session, column: object, ids: Iterable[int], status: SuggestionStatus):
+def _counts(
+    session: Session,
+    column: InstrumentedAttribute[int | None],
+    ids: Iterable[int],
+    status: SuggestionStatus,
+) -> dict[int, int]:
     ids = list(ids)
     if not ids:
         return {}
-    return dict(
-        session.execute(
-            select(column, func.count())  # type: ignore[call-overload]
-            .where(column.in_(ids), Suggestion.status == status)  # type: ignore[attr-defined]
-            .group_by(column)
-        ).all()
+    rows = session.execute(
+        select(column, func.count())
+        .where(column.in_(ids), Suggestion.status == status)
+        .group_by(column)
     )
+    # ``in_(ids)`` never matches NULL: every key is one of ``ids``.
+    return {key: count for key, count in rows if key is not None}
 
 
 def seats_taken(session: Session, opening_ids: Iterable[int]) -> dict[int, int]:
@@ -137,7 +142,7 @@ def place_youth(
     youth.last_activity_at = now
     where = Suggestion.youth_id == youth.id
     if keep is not None:
-        where = where & (Suggestion.id != keep)  # type: ignore[assignment]
+        where = where & (Suggestion.id != keep)
     withdrawn = _end_pending(session, where, SuggestionStatus.WITHDRAWN, YOUTH_PLACED, now)
     session.flush()
     if withdrawn:

@@ -46,7 +46,7 @@ def _form() -> AuditFilterForm:
     return form
 
 
-def _filtered(form: AuditFilterForm) -> Select[tuple[AuditEvent]]:
+def _filtered(form: AuditFilterForm) -> Select[AuditEvent]:
     query = select(AuditEvent)
     if form.action.data:
         query = query.where(AuditEvent.action == form.action.data[:60])

@@ -38,16 +38,20 @@ def _contacts(ad: JobOpening | MentorSlot) -> list[User]:
 
 def _render(ad: JobOpening | MentorSlot, report_error: str = "", status: int = 200) -> Any:
     db = get_db()
-    is_opening = isinstance(ad, JobOpening)
-    left = seats_left(db, [ad]) if is_opening else places_left(db, [ad])  # type: ignore[list-item]
+    if isinstance(ad, JobOpening):
+        left = seats_left(db, [ad])[ad.id]
+        occupation_label = occupation_index().label(ad.occupation_uri)
+    else:
+        left = places_left(db, [ad])[ad.id]
+        occupation_label = ""
     return (
         render_template(
             "caseworker/ad.html",
             ad=ad,
-            is_opening=is_opening,
-            left=left[ad.id],
+            is_opening=isinstance(ad, JobOpening),
+            left=left,
             contacts=_contacts(ad),
-            occupation_label=occupation_index().label(ad.occupation_uri) if is_opening else "",
+            occupation_label=occupation_label,
             report_error=report_error,
             report_text=request.form.get("reason", "") if request.method == "POST" else "",
             back=_back_url(),
@@ -83,7 +87,9 @@ def _report(ad: JobOpening | MentorSlot, endpoint: str, **ids: int) -> Response 
         return _render(ad, translate_error(error), 422)
     db.commit()
     flash(_("Thank you. The partnership secretariat has been told about the ad."), "success")
-    return redirect(url_for(endpoint, back=_back_url(), **ids))
+    # url_for's **values are Any (its own _external, _anchor... are not among the ids).
+    values: dict[str, Any] = {"back": _back_url(), **ids}
+    return redirect(url_for(endpoint, **values))
 
 
 @bp.post("/openings/<int:opening_id>/report")

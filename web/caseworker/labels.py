@@ -38,7 +38,10 @@ OUTCOME = {
     Outcome.NONE: _l("Nothing came of it"),
 }
 # The opening kinds' own labels; an education place before openings of that kind exist.
-PREFERRED_KIND = {kind: KIND_LABELS.get(kind, _l("Education place")) for kind in PREFERRED_KINDS}
+_KIND_BY_VALUE = {kind.value: label for kind, label in KIND_LABELS.items()}
+PREFERRED_KIND = {
+    kind: _KIND_BY_VALUE.get(kind, _l("Education place")) for kind in PREFERRED_KINDS
+}
 EDUCATION = {
     "none": _l("No completed education"),
     "primary": _l("Primary school (folkeskole)"),

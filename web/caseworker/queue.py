@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload
 from werkzeug.wrappers import Response
 
@@ -60,7 +61,7 @@ OPENING_CARD = (
 SLOT_CARD = (MentorSlot.title, MentorSlot.organisation_id, MentorSlot.postcode, MentorSlot.capacity)
 
 
-def _queue_query():  # type: ignore[no-untyped-def]
+def _queue_query() -> Select[Suggestion]:
     return suggestions_for(current_user).where(
         Suggestion.status == SuggestionStatus.PROPOSED,
         YouthProfile.status == ProfileStatus.ACTIVE,
@@ -84,11 +85,11 @@ def queue_args() -> dict[str, str]:
     return args
 
 
-def render_queue(  # type: ignore[no-untyped-def]
+def render_queue(
     forms: dict[int, dict[str, object]] | None = None,
     status: int = 200,
     error_for: Suggestion | None = None,
-):
+) -> tuple[str, int]:
     """The queue page; ``error_for`` is the suggestion whose decision was refused (its card
     shows the message, a summary at the top links to it, and the message gets the focus)."""
     db = get_db()
@@ -147,7 +148,8 @@ def render_queue(  # type: ignore[no-untyped-def]
         s.youth_id: days_without_approved_proposal(s.youth, today, approvals.get(s.youth_id))
         for s in suggestions
     }
-    args = queue_args()
+    # url_for's **values are Any (its own _external, _anchor... are not among the filters).
+    args: dict[str, Any] = queue_args()
     return (
         render_template(
             "caseworker/queue.html",
@@ -194,7 +196,8 @@ def _load(suggestion_id: int) -> Suggestion:
 def _back(suggestion: Suggestion) -> Response:
     if request.form.get("return_to") == "profile":
         return redirect(url_for("caseworker.profile", profile_id=suggestion.youth_id))
-    return redirect(url_for("caseworker.queue", **queue_args()))
+    args: dict[str, Any] = queue_args()
+    return redirect(url_for("caseworker.queue", **args))
 
 
 def _again(suggestion: Suggestion, name: str, form: object) -> Response | tuple[str, int]:

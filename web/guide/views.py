@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from models.enums import Role
 from models.operations.support import support_contacts
+from models.user import User
 from web.db import get_db
 from web.guide import bp
 
@@ -27,7 +28,7 @@ EXAMPLE_CARD = {
 ROLES = [Role.CASEWORKER, Role.COMPANY, Role.MENTOR, Role.ADMIN]
 
 
-def _user() -> object | None:
+def _user() -> User | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 

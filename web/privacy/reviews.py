@@ -130,10 +130,11 @@ def review_settle(review_id: int) -> Response:
     def act(db: Any) -> JobOpening | MentorSlot:
         settle_report(db, current_user, review, unpublished=take_off, note=form.note.data)
         ad = review.ad
-        if take_off and isinstance(ad, JobOpening):
-            unpublish_opening(db, current_user, ad, form.note.data)
-        elif take_off:
-            set_mentor_slot_status(db, current_user, ad, SlotStatus.PAUSED)
+        if take_off:
+            if isinstance(ad, JobOpening):
+                unpublish_opening(db, current_user, ad, form.note.data)
+            else:
+                set_mentor_slot_status(db, current_user, ad, SlotStatus.PAUSED)
         return ad
 
     return _decided(
@@ -149,8 +150,11 @@ def review_settle(review_id: int) -> Response:
 def report(kind: str, ad_id: int) -> Any:
     if kind not in AD_KINDS:
         abort(404)
-    scope = openings_for(current_user) if kind == "opening" else mentor_slots_for(current_user)
-    ad = get_scoped_or_404(scope, AD_KINDS[kind], ad_id)
+    ad: JobOpening | MentorSlot
+    if kind == "opening":
+        ad = get_scoped_or_404(openings_for(current_user), JobOpening, ad_id)
+    else:
+        ad = get_scoped_or_404(mentor_slots_for(current_user), MentorSlot, ad_id)
     form = ReportForm()
     if form.validate_on_submit():
         db = get_db()

@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 
 from models.figures import Scope
 from models.operations.partnerships import Attachment, contact_persons, publish_note
@@ -35,7 +36,7 @@ def note_new() -> Any:
         db = get_db()
         upload = form.attachment.data
         attachment = None
-        if upload is not None and getattr(upload, "filename", ""):
+        if isinstance(upload, FileStorage) and upload.filename:
             attachment = Attachment(
                 upload.filename, upload.mimetype or "", upload.read(5 * 1024 * 1024 + 1)
             )
