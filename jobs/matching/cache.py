@@ -237,6 +237,7 @@ class EngineCache:
             # Slots with new interests were added: the index's interest ids, anew (once).
             index = entry.engine.with_youths(index)
             entry = replace(entry, index=index)
+        assert entry.youths is not None  # set together with the index
         delta = changes(session, YouthProfile, active, entry.youths)
         if delta is None:
             return entry
