@@ -12,6 +12,8 @@ import os
 import sys
 import time
 
+from web.progress import Step, stage_bar
+
 BENCHES = {
     "engine": "bench.engine_bench",
     "quality": "bench.quality_bench",
@@ -35,16 +37,23 @@ def main(argv: list[str] | None = None) -> int:
             f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHES)}"
         )
     os.environ.setdefault("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    failures = 0
     if "nightly" in args.which and "web" in args.which:
         # The web benchmark builds its database with the nightly benchmark and prints its
         # figures too: one national population instead of two.
         args.which = [name for name in args.which if name != "nightly"]
-    for name in args.which:
-        print(f"\n===== benchmark: {name} ({args.scale}) =====", flush=True)
+    # A bar over the benchmarks on a terminal (on stderr, beside the figures on stdout).
+    with stage_bar("Benchmarks", args.which, file=sys.stderr) as step:
+        failures = _run(args.which, args.scale, step)
+    return 1 if failures else 0
+
+
+def _run(which: list[str], chosen_scale: str, step: Step) -> int:
+    failures = 0
+    for name in which:
+        print(f"\n===== benchmark: {name} ({chosen_scale}) =====", flush=True)
         started = time.perf_counter()
         module = importlib.import_module(BENCHES[name])
-        scale = args.scale
+        scale = chosen_scale
         if name == "quality" and scale == "national":
             # Its coverage figure is a max flow over every allowed pair: medium scale
             # (12,000 youth x 6,400 openings, the national density of openings per youth).
@@ -56,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             failures += 1
             print(f"benchmark {name} failed: {error!r}", file=sys.stderr)
         print(f"===== {name}: {time.perf_counter() - started:.1f} s wall =====", flush=True)
-    return 1 if failures else 0
+        step(name)
+    return failures
 
 
 if __name__ == "__main__":

@@ -40,3 +40,20 @@ def test_the_quality_benchmark_prints_both_variants_and_the_baselines(capsys):
         assert res["engine (no caps)"]["no_wish"][0] >= res["skills->occupation"]["no_wish"][0]
         assert res["engine (no caps)"]["all"][0] > 2 * res["random"]["all"][0]
         assert variant["served_share"] >= 0.9
+
+
+def test_the_runner_shows_a_bar_on_a_terminal_only(capsys, monkeypatch):
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["engine", "--scale", "small"]) == 0
+    assert "Benchmarks" in terminal.getvalue() and "1/1" in terminal.getvalue()
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: no bar
+    assert main(["engine", "--scale", "small"]) == 0
+    assert "Benchmarks" not in sys.stderr.getvalue()
