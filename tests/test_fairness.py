@@ -22,6 +22,7 @@ from models.jobrun import JobRun
 from models.notification import Notification
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
+from tests.conftest import PASSWORD
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
@@ -200,3 +201,17 @@ def test_wilson_interval_against_a_textbook_value():
     assert low == pytest.approx(0.2553, abs=1e-4) and high == pytest.approx(0.3662, abs=1e-4)
     assert wilson(0, 0) == (0.0, 1.0)
     assert math.isclose(sum(wilson(5, 10)), 1.0)
+
+
+def test_the_secretariat_sees_the_same_national_figures(db, demo, app, client, login_as, make_user):
+    login_as(make_user(Role.ADMIN))
+    admin_csv = client.get("/admin/fairness.csv").text
+    national = app.test_client()
+    secretariat = make_user(Role.SECRETARIAT)
+    response = national.post("/login", data={"email": secretariat.email, "password": PASSWORD})
+    assert response.status_code == 302
+    page = national.get("/secretariat/fairness")
+    assert page.status_code == 200 and "<svg" in page.text
+    assert "/secretariat/fairness.csv" in page.text
+    assert national.get("/secretariat/fairness.csv").text == admin_csv
+    assert national.get("/admin/fairness").status_code == 403  # not the admin's pages

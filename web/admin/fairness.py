@@ -60,6 +60,12 @@ def _cells() -> list[Cell]:
 
 @bp.get("/fairness")
 def fairness() -> str:
+    return render_fairness("admin.fairness_csv")
+
+
+def render_fairness(csv_endpoint: str) -> str:
+    """The fairness page (the admin's, and the secretariat's national view: aggregates only,
+    groups under ``SUPPRESS_BELOW`` cases not shown)."""
     cells = _cells()
     sections = [
         (
@@ -78,6 +84,7 @@ def fairness() -> str:
     ]
     return render_template(
         "admin/fairness.html",
+        csv_endpoint=csv_endpoint,
         sections=sections,
         flagged=[c for c in cells if c.flagged],
         stage_labels=STAGE_LABELS,
@@ -96,6 +103,11 @@ def _csv_number(value: float | None) -> str:
 
 @bp.get("/fairness.csv")
 def fairness_csv() -> Response:
+    return fairness_csv_response()
+
+
+def fairness_csv_response() -> Response:
+    """The fairness figures as CSV (small groups suppressed)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from models.figures import Scope
 from models.operations.partnerships import Attachment, contact_persons, publish_note
+from web.admin.fairness import fairness_csv_response, render_fairness
 from web.db import get_db
 from web.figures.views import read_request, render_figures
 from web.partner_forms import attempt
@@ -27,6 +28,17 @@ def index() -> str:
         form_endpoint="secretariat.index",
         contacts=contact_persons(get_db()),
     )
+
+
+@bp.get("/fairness")
+def fairness() -> str:
+    """The fairness monitor, nationally (docs/LEARNING.md): rates by group at equal fit."""
+    return render_fairness("secretariat.fairness_csv")
+
+
+@bp.get("/fairness.csv")
+def fairness_csv() -> Response:
+    return fairness_csv_response()
 
 
 @bp.route("/notes/new", methods=["GET", "POST"])
