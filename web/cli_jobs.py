@@ -38,6 +38,9 @@ def _session_factory() -> Any:
 @with_appcontext
 def scheduler_command() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # Our jobs' results at INFO; APScheduler's own bookkeeping (adding, running, executed) only
+    # when something goes wrong.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     settings = _settings()
     scheduler = build_scheduler(_session_factory(), settings)
     for job in job_list(settings):
