@@ -17,6 +17,7 @@ from web.progress import Step, stage_bar
 BENCHES = {
     "engine": "bench.engine_bench",
     "quality": "bench.quality_bench",
+    "figures": "bench.figures_bench",
     "nightly": "bench.nightly_bench",
     "web": "bench.web_bench",
     "faults": "bench.faults_bench",
