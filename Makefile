@@ -6,6 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 # Tests use both cores; set PYTEST_WORKERS=0 to run in one process.
 PYTEST_WORKERS ?= 2
+PROFILE ?=
 
 .PHONY: run test lint bench translations install install-dev scheduler clean check-python
 
@@ -56,8 +57,9 @@ test: install-dev translations lint
 	@$(BIN)/python -m web.catalogs check
 	@./tests/suites.sh "$(BIN)" "$(PYTEST_WORKERS)"
 
+## make bench [PROFILE=1]: the benchmarks; PROFILE=1 also writes instance/profiles/NAME.prof.
 bench: install-dev translations
-	$(BIN)/python -m bench
+	PROFILE=$(PROFILE) $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -57,3 +57,14 @@ def test_the_runner_shows_a_bar_on_a_terminal_only(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: no bar
     assert main(["engine", "--scale", "small"]) == 0
     assert "Benchmarks" not in sys.stderr.getvalue()
+
+
+def test_the_runner_writes_a_profile_when_asked(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["engine", "--scale", "small", "--profile"]) == 0
+    written = tmp_path / "instance" / "profiles" / "engine.prof"
+    assert written.stat().st_size > 0
+    assert "profile: instance/profiles/engine.prof" in capsys.readouterr().out
+    import pstats
+
+    assert pstats.Stats(str(written)).total_calls > 0
