@@ -9,8 +9,9 @@ Fast paths for the web:
 
 * ``engine.rank([youth], k)`` — one new or changed profile against all openings (exhaustive
   over the reachable openings, no retrieval cut-off);
-* ``engine.index_youths(youths)`` once, then ``engine.match_opening(opening, k)`` — the best
-  youth for one new or changed opening, in milliseconds.
+* ``index = engine.index(youths)`` once, then
+  ``engine.match_opening(opening, k, index=index)`` — the best youth for one new or changed
+  opening, in milliseconds.
 
 Single-item fast paths are not allocated against the rest of the population; the nightly run
 (``rank`` over everyone) is.
@@ -181,7 +182,6 @@ class MatchEngine:
             self.opening_text_ = _transform(self.opening_vec_, self.openings_.docs)
             self.slot_text_ = _transform(self.slot_vec_, self.slots_.docs)
         self._derive()
-        self.youth_index_: YouthArrays | None = None
         return self
 
     def _derive(self) -> None:
@@ -582,20 +582,13 @@ class MatchEngine:
         )
 
     # -------------------------------------------------------------- fast paths
-    def index_youths(self, youths: Sequence[Youth]) -> MatchEngine:
-        """Keep ``self.index(youths)`` as ``youth_index_`` for :meth:`match_opening` without an
-        index argument; returns ``self``. (The one method that changes a fitted engine, for
-        callers that hold one engine per population; prefer :meth:`index`.)"""
-        self.youth_index_ = self.index(youths)
-        return self
-
     def match_opening(
         self, opening: Opening, k: int = 10, index: YouthArrays | None = None
     ) -> list[Match]:
-        """The best ``k`` youth of ``index`` (default: ``youth_index_``) for one new or changed
-        opening (no allocation)."""
+        """The best ``k`` youth of ``index`` (:meth:`index`) for one new or changed opening (no
+        allocation)."""
         self._check_fitted()
-        youth = index if index is not None else self.youth_index_
+        youth = index
         if youth is None:
             raise ValueError("give a youth index (engine.index(youths)) to match_opening")
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:

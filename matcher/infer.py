@@ -56,7 +56,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from matcher.normalise import LabelMatcher, fold
+from matcher.normalise import LabelMatcher
 
 if TYPE_CHECKING:
     from matcher.taxonomy import Taxonomy
@@ -434,10 +434,6 @@ class OccupationModel:
         own = set(self.skill_sets.indices[lo:hi].tolist())
         return [s for s in dict.fromkeys(skills) if s in own]
 
-
-def interest_word(text: str) -> str:
-    """The folded form interests are matched on."""
-    return fold(text)
 
 
 @dataclass(frozen=True)

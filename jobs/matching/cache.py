@@ -25,6 +25,7 @@ import logging
 import threading
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,8 +64,9 @@ class Applied:
 
     rows: dict[int, datetime]
 
-    @property
+    @cached_property
     def fingerprint(self) -> tuple[Any, ...]:
+        """Computed once per record (a record is never changed: updates make a new one)."""
         if not self.rows:
             return (0, None, None, None)
         return (len(self.rows), max(self.rows), sum(self.rows), max(self.rows.values()))
@@ -98,7 +100,8 @@ def changes(
     session: Session, model: Any, condition: sa.ColumnElement[bool], applied: Applied
 ) -> Delta | None:
     """The difference between the live rows of ``model`` and ``applied``; None if none."""
-    if fingerprint(session, model, condition) == applied.fingerprint:
+    current = fingerprint(session, model, condition)
+    if current == applied.fingerprint:
         return None
     rows = dict(applied.rows)
     recent: dict[int, datetime] = {}
@@ -116,7 +119,7 @@ def changes(
             upserts.add(i)
         elif rows.pop(i, None) is not None:
             removed.add(i)
-    if Applied(rows).fingerprint != fingerprint(session, model, condition):
+    if Applied(rows).fingerprint != current:
         # Deleted rows, or changes older than the margin: the exact difference of all rows.
         everything = _live_rows(session, model, condition).rows
         upserts = {i for i, at in everything.items() if applied.rows.get(i) != at}

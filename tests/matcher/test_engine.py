@@ -79,8 +79,7 @@ def test_hard_constraints_cut_pairs(
     youth = make_youth(**youth_kw)
     engine = engine_for([opening])
     assert engine.rank([youth], 5) == {youth.id: []}
-    engine.index_youths([youth])
-    assert engine.match_opening(opening, 5) == []
+    assert engine.match_opening(opening, 5, index=engine.index([youth])) == []
 
 
 def test_min_age_uses_the_start_year(engine_for: EngineFor, make_youth, make_opening) -> None:
@@ -102,8 +101,8 @@ def test_empty_populations(engine_for: EngineFor, make_youth, make_opening) -> N
     assert engine_for([]).rank([make_youth()], 3) == {1: []}
     assert engine_for([make_opening()]).rank([], 3) == {}
     assert engine_for([]).rank_mentors([], 3) == {}
-    engine = engine_for([make_opening()]).index_youths([])
-    assert engine.match_opening(make_opening(), 3) == []
+    engine = engine_for([make_opening()])
+    assert engine.match_opening(make_opening(), 3, index=engine.index([])) == []
 
 
 def test_bad_calls_raise_clear_errors(
@@ -190,8 +189,8 @@ def test_fast_paths_agree_with_full_scores(engine_for: EngineFor, make_youth, ma
         make_youth(wished_occupations=("kok",)),
         make_youth(postcode="8000"),
     ]
-    engine = engine_for(openings).index_youths(youths)
-    found = engine.match_opening(openings[0], 5)
+    engine = engine_for(openings)
+    found = engine.match_opening(openings[0], 5, index=engine.index(youths))
     assert [m.target_id for m in found] == [youths[0].id, youths[1].id]
     assert all(m.target_kind == "youth" for m in found)
     full = engine.rank(youths, 2)
