@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from models.enums import OrganisationKind, Role
-from models.errors import ValidationError
 from models.geo import Municipality
 from models.operations.accounts import create_organisation, create_partnership, create_user
 from models.operations.audit import record_event
@@ -29,9 +28,8 @@ from models.user import User
 from web.admin import bp
 from web.admin.forms import OrganisationForm, PartnershipForm, PasswordResetForm, UserForm
 from web.db import get_db
-from web.i18n import translate_error
 from web.pagination import paginate
-from web.partner_forms import attempt, show_error
+from web.partner_forms import attempt
 from web.security import get_scoped_or_404
 
 # --- municipalities and partnerships ------------------------------------------------------
@@ -280,13 +278,9 @@ def user_password(user_id: int) -> Any:
     user = get_scoped_or_404(select(User), User, user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        try:
+        with attempt(db, form) as done:
             password = reset_password(db, current_user, user, form.password.data)
-        except ValidationError as error:
-            db.rollback()
-            form.password.errors = []
-            show_error(form, error)
-        else:
+        if done.ok:
             db.commit()
             if form.password.data:
                 flash(_("The new password is set."), "success")
@@ -300,12 +294,7 @@ def user_password(user_id: int) -> Any:
 def user_deactivate(user_id: int) -> Response:
     db = get_db()
     user = get_scoped_or_404(select(User), User, user_id)
-    try:
-        deactivate_account(db, current_user, user)
-    except ValidationError as error:
-        db.rollback()
-        flash(translate_error(error), "error")
-    else:
-        db.commit()
-        flash(_("The user is deactivated."), "success")
+    deactivate_account(db, current_user, user)  # a refusal: web.errors.domain_error
+    db.commit()
+    flash(_("The user is deactivated."), "success")
     return redirect(url_for("admin.users"))

@@ -16,7 +16,6 @@ from werkzeug.wrappers import Response
 
 from models.cards import anonymous_card
 from models.enums import SlotStatus, SuggestionStatus
-from models.errors import Conflict, ValidationError
 from models.mentor_slot import MentorSlot
 from models.operations.after_save import commit
 from models.operations.mentor_slots import (
@@ -31,7 +30,6 @@ from models.scoping import mentor_offers_for, mentor_slots_for
 from models.suggestion import Suggestion
 from models.user import User
 from web.db import get_db
-from web.i18n import translate_error
 from web.mentor.forms import MentorAnswerForm, MentorSlotForm
 from web.pagination import paginate
 from web.partner_forms import attempt, join_list, split_list
@@ -175,12 +173,8 @@ def offer_answer(suggestion_id: int) -> Response:
     if not form.validate() or choice not in ("accept", "decline"):
         flash(_("The answer could not be read; try again."), "error")
         return redirect(back)
-    try:
+    try:  # a refusal is flashed on the slot's page by web.errors.domain_error
         answer_as_mentor(db, current_user, suggestion, choice == "accept", form.reason.data or "")
-    except (ValidationError, Conflict) as error:
-        db.rollback()
-        flash(translate_error(error), "error")
-        return redirect(back)
     except OperationalError:
         db.rollback()  # SQLite: another answer for the same slot was committed in between
         flash(_("Someone answered at the same moment. Look at the offer again."), "error")
