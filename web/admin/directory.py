@@ -29,7 +29,7 @@ from web.admin import bp
 from web.admin.forms import OrganisationForm, PartnershipForm, PasswordResetForm, UserForm
 from web.db import get_db
 from web.pagination import paginate
-from web.partner_forms import attempt
+from web.partner_forms import attempt, form_page
 from web.security import get_scoped_or_404
 
 # --- municipalities and partnerships ------------------------------------------------------
@@ -76,8 +76,7 @@ def partnership_new() -> Any:
                 db.commit()
                 flash(_("The partnership is created."), "success")
                 return redirect(url_for("admin.partnerships"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/partnership_form.html", form=form, partnership=None), status
+    return form_page("admin/partnership_form.html", form=form, partnership=None)
 
 
 @bp.route("/partnerships/<int:partnership_id>/edit", methods=["GET", "POST"])
@@ -97,11 +96,7 @@ def partnership_edit(partnership_id: int) -> Any:
             db.commit()
             flash(_("The partnership is saved."), "success")
             return redirect(url_for("admin.partnerships"))
-    status = 422 if request.method == "POST" else 200
-    return (
-        render_template("admin/partnership_form.html", form=form, partnership=partnership),
-        status,
-    )
+    return form_page("admin/partnership_form.html", form=form, partnership=partnership)
 
 
 # --- organisations -------------------------------------------------------------------------
@@ -166,8 +161,7 @@ def organisation_new() -> Any:
             db.commit()
             flash(_("The organisation is created."), "success")
             return redirect(url_for("admin.organisations"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/organisation_form.html", form=form, organisation=None), status
+    return form_page("admin/organisation_form.html", form=form, organisation=None)
 
 
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
@@ -182,11 +176,7 @@ def organisation_edit(organisation_id: int) -> Any:
             db.commit()
             flash(_("The organisation is saved."), "success")
             return redirect(url_for("admin.organisations"))
-    status = 422 if request.method == "POST" else 200
-    return (
-        render_template("admin/organisation_form.html", form=form, organisation=organisation),
-        status,
-    )
+    return form_page("admin/organisation_form.html", form=form, organisation=organisation)
 
 
 @bp.post("/organisations/<int:organisation_id>/deactivate")
@@ -268,8 +258,7 @@ def user_new() -> Any:
                 flash(_("The user is created."), "success")
                 return redirect(url_for("admin.users"))
             return _show_password_once(user, password)
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_form.html", form=form), status
+    return form_page("admin/user_form.html", form=form)
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
@@ -286,8 +275,7 @@ def user_password(user_id: int) -> Any:
                 flash(_("The new password is set."), "success")
                 return redirect(url_for("admin.users"))
             return _show_password_once(user, password)
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_password.html", form=form, user=user), status
+    return form_page("admin/user_password.html", form=form, user=user)
 
 
 @bp.post("/users/<int:user_id>/deactivate")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,7 +26,7 @@ from web.figures.labels import LINE_LABELS
 from web.figures.views import read_request, render_figures
 from web.pagination import paginate as paginate_query
 from web.pagination import paginate_rows
-from web.partner_forms import attempt
+from web.partner_forms import attempt, form_page
 from web.security import get_scoped_or_404
 
 TABLE_LINES = (
@@ -143,5 +143,4 @@ def opening_unpublish(opening_id: int) -> Any:
             db.commit()
             flash(_("The opening is unpublished and the company is told why."), "success")
             return redirect(url_for("admin.openings"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/unpublish.html", opening=opening, form=form), status
+    return form_page("admin/unpublish.html", opening=opening, form=form)

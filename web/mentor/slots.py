@@ -32,7 +32,7 @@ from models.user import User
 from web.db import get_db
 from web.mentor.forms import MentorAnswerForm, MentorSlotForm
 from web.pagination import paginate
-from web.partner_forms import attempt, join_list, split_list
+from web.partner_forms import attempt, form_page, join_list, split_list
 from web.privacy.reviews import flash_held
 from web.security import get_scoped_or_404
 
@@ -89,8 +89,7 @@ def slot_new() -> Any:
             else:
                 flash(_("The mentor slot is saved."), "success")
             return redirect(_slots_url())
-    status = 422 if request.method == "POST" else 200
-    return render_template("mentor/slot_form.html", form=form, slot=None), status
+    return form_page("mentor/slot_form.html", form=form, slot=None)
 
 
 def slot_edit(slot_id: int) -> Any:
@@ -106,8 +105,7 @@ def slot_edit(slot_id: int) -> Any:
             commit(db)
             flash(_("The mentor slot is saved."), "success")
             return redirect(_slots_url())
-    status = 422 if request.method == "POST" else 200
-    return render_template("mentor/slot_form.html", form=form, slot=slot), status
+    return form_page("mentor/slot_form.html", form=form, slot=slot)
 
 
 def slot_status(slot_id: int) -> Response:

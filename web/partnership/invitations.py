@@ -17,7 +17,7 @@ from models.operations.partnerships import (
 )
 from web.db import get_db
 from web.extensions import limiter
-from web.partner_forms import attempt
+from web.partner_forms import attempt, form_page
 from web.partnership import invitation_bp
 from web.partnership.forms import AcceptForm, NewAccountForm
 
@@ -65,15 +65,11 @@ def accept(secret: str) -> Any:
                 "success",
             )
             return redirect(url_for("partnership.index"))
-    status = 422 if request.method == "POST" else 200
-    return (
-        render_template(
-            "partnership/invitation.html",
-            invitation=invitation,
-            accept_form=accept_form,
-            account_form=account_form,
-            partner=partner,
-            login_url=url_for("auth.login", next=request.path),
-        ),
-        status,
+    return form_page(
+        "partnership/invitation.html",
+        invitation=invitation,
+        accept_form=accept_form,
+        account_form=account_form,
+        partner=partner,
+        login_url=url_for("auth.login", next=request.path),
     )

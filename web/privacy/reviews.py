@@ -28,7 +28,7 @@ from models.operations.openings import unpublish_opening
 from models.scoping import mentor_slots_for, openings_for
 from models.wording import CATEGORY_LABELS
 from web.db import get_db
-from web.partner_forms import attempt
+from web.partner_forms import attempt, form_page
 from web.privacy import bp
 from web.privacy.forms import JustificationForm, KeepUnpublishedForm, ReportForm, SettleReportForm
 from web.security import get_scoped_or_404, role_required
@@ -157,5 +157,4 @@ def report(kind: str, ad_id: int) -> Any:
             db.commit()
             flash(_("Thank you. A partnership admin will look at the ad."), "success")
             return redirect(url_for("caseworker.queue"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("privacy/report.html", ad=ad, kind=kind, form=form), status
+    return form_page("privacy/report.html", ad=ad, kind=kind, form=form)
