@@ -167,10 +167,8 @@ def _ad_context(session: Session, notification: Notification) -> dict[str, Any]:
         raise Undeliverable("the ad this mail is about no longer exists")
     if notification.kind == "opening.filled":
         path = f"/company/openings/{ad.id}"
-    elif isinstance(ad, JobOpening):
-        path = f"/admin/openings/{ad.id}/unpublish"
     else:
-        path = "/admin/audit?action=ad.report"
+        path = "/admin/reviews"  # the report waits in the review queue
     return {
         "title": ad.title,
         "organisation": ad.organisation.name,

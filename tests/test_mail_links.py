@@ -13,7 +13,7 @@ from jobs.settings import JobSettings
 from models.base import utcnow
 from models.enums import Outcome, Role
 from models.notification import Notification
-from models.operations.reports import report_ad
+from models.operations.ad_reviews import report_ad
 from models.operations.suggestions import (
     answer_as_company,
     answer_as_mentor,

@@ -1,5 +1,6 @@
-"""Placement closes the loop (models.operations.placement), reconfirmation, follow-up and
-ad reports: the domain rules on the real database (SQLite, and PostgreSQL in CI)."""
+"""Placement closes the loop (models.operations.placement), reconfirmation and follow-up:
+the domain rules on the real database (SQLite, and PostgreSQL in CI). Ad reports:
+tests/privacy/test_ad_review.py."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from models.errors import Conflict, ValidationError
 from models.notification import Notification
 from models.operations.placement import places_left, seats_left
 from models.operations.profiles import confirm_profile, record_follow_up, set_profile_status
-from models.operations.reports import report_ad
 from models.operations.suggestions import (
     answer_as_company,
     answer_as_mentor,
@@ -212,29 +212,3 @@ def test_follow_up_outcomes(db, make_user, make_youth):
         )
     )
     assert details == ["30:not_placed", "30:placed"]
-
-
-def test_report_ad_records_an_event_and_tells_the_secretariat(
-    db, make_user, make_opening, make_slot
-):
-    caseworker = make_user(Role.CASEWORKER)
-    admin = make_user(Role.ADMIN)
-    make_user(Role.ADMIN).active = False
-    opening = make_opening()
-    with pytest.raises(ValidationError):
-        report_ad(db, caseworker, opening, "  ")
-    event = report_ad(db, caseworker, opening, "Kræver 'dansk som modersmål'.")
-    assert (event.action, event.object_type, event.object_id) == (
-        "ad.report",
-        "JobOpening",
-        opening.id,
-    )
-    notices = list(db.scalars(select(Notification).where(Notification.kind == "ad.reported")))
-    assert [n.recipient_id for n in notices] == [admin.id]
-    assert notices[0].payload == {
-        "target_kind": "opening",
-        "target_id": opening.id,
-        "reason": "Kræver 'dansk som modersmål'.",
-    }
-    slot_event = report_ad(db, caseworker, make_slot(), "Ikke et rigtigt tilbud")
-    assert slot_event.object_type == "MentorSlot"

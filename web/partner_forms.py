@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from flask import render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,11 @@ def split_list(text: str | None) -> list[str]:
 
 def join_list(items: list[str] | None) -> str:
     return ", ".join(items or [])
+
+
+def form_page(template: str, **context: Any) -> tuple[str, int]:
+    """A form's page: 200 when asked for, 422 when shown again after a POST it refused."""
+    return render_template(template, **context), 422 if request.method == "POST" else 200
 
 
 def show_error(

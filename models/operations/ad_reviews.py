@@ -4,7 +4,9 @@ Publishing runs the wording check (:mod:`models.wording`). A flagged ad is not p
 is held (a ``flagged`` :class:`~models.ad_review.AdReview`) with the grounds and phrases
 found, and the author is told why. An admin publishes it with a recorded justification, or
 keeps it unpublished with a reason the author sees. A caseworker can report any published
-ad; an admin dismisses the report or takes the ad off the service. Every step is audited.
+ad, from the whole ad or from a suggestion card (:func:`report_ad`, the one way): the report
+waits in the review queue and every active admin is mailed; an admin dismisses it or takes
+the ad off the service. Every step is audited.
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ from models.ad_review import (
     AdReview,
 )
 from models.base import utcnow
-from models.enums import OpeningStatus, Role, SlotStatus
+from models.enums import OpeningStatus, Role, SlotStatus, TargetKind
 from models.errors import Conflict, ValidationError
 from models.i18n import N_
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.audit import record_event
+from models.operations.outbox import enqueue
 from models.user import User
 from models.validation import check_free_text
 from models.wording import Finding, check_wording
@@ -175,18 +178,38 @@ def keep_unpublished(session: Session, admin: User, review: AdReview, reason: st
     return ad
 
 
+REPORT_MAX = 2000
+
+
+def admins(session: Session) -> list[User]:
+    """The partnership secretariat's active accounts (role admin): they settle reports."""
+    return list(
+        session.scalars(
+            select(User).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)
+        )
+    )
+
+
+def _report_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValidationError(
+            "reason", N_("Say what is wrong with the ad (at least 10 characters).")
+        )
+    if len(reason) > REPORT_MAX:
+        raise ValidationError("reason", N_("Write at most 2000 characters."))
+    return check_free_text("reason", reason)
+
+
 def report_ad(session: Session, caseworker: User, ad: Ad, reason: str) -> AdReview:
-    """A caseworker reports a published ad to the partnership admins."""
+    """A caseworker reports a published ad: the one way, from the whole-ad page and from the
+    suggestion card. A ``reported`` review waits in the admins' queue, the report is audited
+    (``ad.report``) and every active admin is mailed (``ad.reported``)."""
     if caseworker.role is not Role.CASEWORKER:
         raise Conflict(N_("Only a caseworker can report an ad."))
     if ad.status not in (OpeningStatus.OPEN, SlotStatus.OPEN):
         raise Conflict(N_("Only a published ad can be reported."))
-    reason = check_free_text(
-        "reason",
-        _required_text(
-            "reason", reason, N_("Say what is wrong with the ad (at least 10 characters).")
-        ),
-    )
+    reason = _report_reason(reason)
     findings = ad_findings(ad)
     review = AdReview(
         kind=REPORTED,
@@ -203,7 +226,18 @@ def report_ad(session: Session, caseworker: User, ad: Ad, reason: str) -> AdRevi
         review.mentor_slot = ad
     session.add(review)
     session.flush()
-    record_event(session, caseworker, "ad.reported", ad, review_id=review.id)
+    kind = TargetKind.OPENING if isinstance(ad, JobOpening) else TargetKind.MENTOR_SLOT
+    record_event(
+        session, caseworker, "ad.report", ad, review_id=review.id, reason=reason, kind=str(kind)
+    )
+    for admin in admins(session):
+        enqueue(
+            session,
+            admin,
+            "ad.reported",
+            f"ad-review:{review.id}",
+            {"target_kind": str(kind), "target_id": ad.id, "reason": reason},
+        )
     return review
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from models.base import utcnow
 from models.enums import Role
+from tests.jobs.conftest import smtp_server  # noqa: F401 (the real SMTP server)
 
 
 @pytest.fixture()

@@ -4,15 +4,17 @@ tells same-named targets apart on the card, and reports an ad to the secretariat
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from jobs.outbox import send_pending
+from jobs.settings import JobSettings
+from models.ad_review import AdReview
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.enums import OpeningKind, Role
-from models.notification import Notification
 from models.operations.accounts import create_partnership
 
 
@@ -115,23 +117,38 @@ def test_partners_cannot_open_the_caseworker_ad_page(client, ads, login_as):
     assert client.get(f"/caseworker/openings/{ads['first'].id}").status_code == 403
 
 
-def test_report_an_ad(client, db, ads, make_user):
-    admin = make_user(Role.ADMIN)
+def test_report_an_ad(client, db, ads, make_user, smtp_server):
+    """The whole-ad page reports through the one operation: the report waits in the admins'
+    review queue, is audited, and the admins are mailed."""
+    admin = make_user(Role.ADMIN, email="sekretariat@partnerskab.dk")
     url = f"/caseworker/openings/{ads['first'].id}/report"
-    refused = client.post(url, data={"reason": " ", "back": "/caseworker/queue"})
+    refused = client.post(url, data={"reason": "Forkert", "back": "/caseworker/queue"})
     assert refused.status_code == 422
     assert 'id="report-reason-error"' in refused.text and 'aria-invalid="true"' in refused.text
+    assert "mindst 10 tegn" in refused.text and db.scalars(select(AdReview)).all() == []
     done = client.post(
         url, data={"reason": "Kræver dansk som modersmål", "back": "/caseworker/queue"}
     )
     assert done.status_code == 302
+    review = db.scalars(select(AdReview)).one()
+    assert (review.kind, review.status, review.opening_id) == (
+        "reported",
+        "pending",
+        ads["first"].id,
+    )
+    assert review.report_reason == "Kræver dansk som modersmål"
     event = db.scalars(select(AuditEvent).where(AuditEvent.action == "ad.report")).one()
     assert (
         event.object_id == ads["first"].id
         and event.details["reason"] == "Kræver dansk som modersmål"
+        and event.details["review_id"] == review.id
     )
-    notice = db.scalars(select(Notification).where(Notification.kind == "ad.reported")).one()
-    assert notice.recipient_id == admin.id
+    settings = JobSettings(smtp_url=smtp_server.url)
+    send_pending(db, datetime.now(UTC) + timedelta(minutes=1), settings)
+    (mail,) = smtp_server.handler.messages
+    assert mail["To"] == admin.email
+    text = mail.get_payload()[0].get_payload(decode=True).decode()
+    assert "Kræver dansk som modersmål" in text
     assert "sekretariat" in client.get(done.headers["Location"]).text
     # An outside address is never used as the way back.
     evil = client.get(f"/caseworker/openings/{ads['first'].id}?back=//evil.example")

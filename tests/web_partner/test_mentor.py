@@ -102,9 +102,12 @@ def test_full_slot_refuses_accept(db, client, mentor_user, make_slot, make_youth
     slot = make_slot(mentor_user, capacity=1)
     approved(make_youth(), slot, status=SuggestionStatus.ACCEPTED)
     offer = approved(make_youth(), slot)
-    response = client.post(f"/mentor/offers/{offer.id}/answer", data={"answer": "accept"})
-    assert response.status_code == 302
-    assert "Denne mentorplads er fuldt besat." in client.get(response.headers["Location"]).text
+    page = f"/mentor/offers/{offer.id}"
+    response = client.post(
+        f"{page}/answer", data={"answer": "accept"}, headers={"Referer": f"http://localhost{page}"}
+    )
+    assert response.status_code == 303 and response.headers["Location"] == page
+    assert "Denne mentorplads er fuldt besat." in client.get(page).text
     db.expire_all()
     assert offer.status is SuggestionStatus.APPROVED
 
@@ -297,7 +300,12 @@ def test_company_answers_offers_for_its_workplace_mentor_slot(
     page = client.get(f"/company/slots/{slot.id}").text
     assert "Må ikke ses" not in page and offer.youth.pseudonym not in page
     assert "Ali Sagsbehandler" not in page
-    missing = client.post(f"/company/slots/offers/{offer.id}/answer", data={"answer": "decline"})
+    missing = client.post(
+        f"/company/slots/offers/{offer.id}/answer",
+        data={"answer": "decline"},
+        headers={"Referer": f"http://localhost/company/slots/{slot.id}"},  # the slot's page
+    )
+    assert missing.headers["Location"] == f"/company/slots/{slot.id}"
     assert "Skriv, hvorfor du siger nej." in client.get(missing.headers["Location"]).text
     response = client.post(f"/company/slots/offers/{offer.id}/answer", data={"answer": "accept"})
     assert response.status_code == 302

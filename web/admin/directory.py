@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from models.enums import OrganisationKind, Role
-from models.errors import ValidationError
 from models.geo import Municipality
 from models.operations.accounts import create_organisation, create_partnership, create_user
 from models.operations.audit import record_event
@@ -29,9 +28,8 @@ from models.user import User
 from web.admin import bp
 from web.admin.forms import OrganisationForm, PartnershipForm, PasswordResetForm, UserForm
 from web.db import get_db
-from web.i18n import translate_error
 from web.pagination import paginate
-from web.partner_forms import attempt, show_error
+from web.partner_forms import attempt, form_page
 from web.security import get_scoped_or_404
 
 # --- municipalities and partnerships ------------------------------------------------------
@@ -78,8 +76,7 @@ def partnership_new() -> Any:
                 db.commit()
                 flash(_("The partnership is created."), "success")
                 return redirect(url_for("admin.partnerships"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/partnership_form.html", form=form, partnership=None), status
+    return form_page("admin/partnership_form.html", form=form, partnership=None)
 
 
 @bp.route("/partnerships/<int:partnership_id>/edit", methods=["GET", "POST"])
@@ -99,11 +96,7 @@ def partnership_edit(partnership_id: int) -> Any:
             db.commit()
             flash(_("The partnership is saved."), "success")
             return redirect(url_for("admin.partnerships"))
-    status = 422 if request.method == "POST" else 200
-    return (
-        render_template("admin/partnership_form.html", form=form, partnership=partnership),
-        status,
-    )
+    return form_page("admin/partnership_form.html", form=form, partnership=partnership)
 
 
 # --- organisations -------------------------------------------------------------------------
@@ -168,8 +161,7 @@ def organisation_new() -> Any:
             db.commit()
             flash(_("The organisation is created."), "success")
             return redirect(url_for("admin.organisations"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/organisation_form.html", form=form, organisation=None), status
+    return form_page("admin/organisation_form.html", form=form, organisation=None)
 
 
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
@@ -184,11 +176,7 @@ def organisation_edit(organisation_id: int) -> Any:
             db.commit()
             flash(_("The organisation is saved."), "success")
             return redirect(url_for("admin.organisations"))
-    status = 422 if request.method == "POST" else 200
-    return (
-        render_template("admin/organisation_form.html", form=form, organisation=organisation),
-        status,
-    )
+    return form_page("admin/organisation_form.html", form=form, organisation=organisation)
 
 
 @bp.post("/organisations/<int:organisation_id>/deactivate")
@@ -270,8 +258,7 @@ def user_new() -> Any:
                 flash(_("The user is created."), "success")
                 return redirect(url_for("admin.users"))
             return _show_password_once(user, password)
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_form.html", form=form), status
+    return form_page("admin/user_form.html", form=form)
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
@@ -280,32 +267,22 @@ def user_password(user_id: int) -> Any:
     user = get_scoped_or_404(select(User), User, user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        try:
+        with attempt(db, form) as done:
             password = reset_password(db, current_user, user, form.password.data)
-        except ValidationError as error:
-            db.rollback()
-            form.password.errors = []
-            show_error(form, error)
-        else:
+        if done.ok:
             db.commit()
             if form.password.data:
                 flash(_("The new password is set."), "success")
                 return redirect(url_for("admin.users"))
             return _show_password_once(user, password)
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_password.html", form=form, user=user), status
+    return form_page("admin/user_password.html", form=form, user=user)
 
 
 @bp.post("/users/<int:user_id>/deactivate")
 def user_deactivate(user_id: int) -> Response:
     db = get_db()
     user = get_scoped_or_404(select(User), User, user_id)
-    try:
-        deactivate_account(db, current_user, user)
-    except ValidationError as error:
-        db.rollback()
-        flash(translate_error(error), "error")
-    else:
-        db.commit()
-        flash(_("The user is deactivated."), "success")
+    deactivate_account(db, current_user, user)  # a refusal: web.errors.domain_error
+    db.commit()
+    flash(_("The user is deactivated."), "success")
     return redirect(url_for("admin.users"))

@@ -27,10 +27,8 @@ from matcher import ENGINE_VERSION
 from models.base import utcnow
 from models.decisions import suggestions_by_version
 from models.engine_config import EngineConfigRow, engine_label
-from models.errors import Conflict
 from web.admin import bp
 from web.db import get_db
-from web.i18n import translate_error
 
 COMPONENT_LABELS = {
     "occupation": _l("The young person's wish"),
@@ -132,15 +130,10 @@ def _config_or_404(version: int) -> EngineConfigRow:
 
 
 def _done(action: Any, message: str) -> Response:
-    db = get_db()
-    try:
-        action()
-    except Conflict as error:
-        db.rollback()
-        flash(translate_error(error), "error")
-    else:
-        db.commit()
-        flash(message, "success")
+    """Run ``action``; a refusal is flashed on the engine page by web.errors.domain_error."""
+    action()
+    get_db().commit()
+    flash(message, "success")
     return redirect(url_for("admin.engine"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,7 +24,7 @@ from models.organisation import Partnership
 from models.partnership_info import ContactPerson, PartnershipInvitation
 from web.admin import bp
 from web.db import get_db
-from web.partner_forms import attempt
+from web.partner_forms import attempt, form_page
 from web.partnership.forms import ContactPersonForm, InvitationForm
 from web.security import get_scoped_or_404
 
@@ -69,11 +69,7 @@ def contact_person(partnership_id: int) -> Any:
             db.commit()
             flash(_("The contact person is saved."), "success")
             return redirect(url_for("partnership.detail", partnership_id=partnership.id))
-    status = 422 if request.method == "POST" else 200
-    return (
-        render_template("admin/contact_person.html", form=form, partnership=partnership),
-        status,
-    )
+    return form_page("admin/contact_person.html", form=form, partnership=partnership)
 
 
 def invitation_mail(invitation: PartnershipInvitation, link: str, locale: str) -> tuple[str, str]:
@@ -124,5 +120,4 @@ def invite(partnership_id: int) -> Any:
             db.commit()
             flash(_("The invitation is sent to %(email)s.", email=invitation.email), "success")
             return redirect(url_for("partnership.detail", partnership_id=partnership.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/invite.html", form=form, partnership=partnership), status
+    return form_page("admin/invite.html", form=form, partnership=partnership)

@@ -20,7 +20,7 @@ from models.organisation import Partnership
 from models.support import IdentityProvider, PartnershipSupport
 from web.admin import bp
 from web.db import get_db
-from web.partner_forms import attempt
+from web.partner_forms import attempt, form_page
 from web.security import get_scoped_or_404
 
 
@@ -75,8 +75,7 @@ def support_edit(partnership_id: int) -> Any:
             db.commit()
             flash(_("The support contact is saved."), "success")
             return redirect(url_for("admin.help_settings"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/support_form.html", form=form, partnership=partnership), status
+    return form_page("admin/support_form.html", form=form, partnership=partnership)
 
 
 class IdentityProviderForm(FlaskForm):
@@ -163,14 +162,10 @@ def sso_edit(partnership_id: int) -> Any:
             db.commit()
             flash(_("Single sign-on is saved."), "success")
             return redirect(url_for("admin.help_settings"))
-    status = 422 if request.method == "POST" else 200
-    return (
-        render_template(
-            "admin/sso_form.html",
-            form=form,
-            partnership=partnership,
-            provider=provider,
-            callback=url_for("sso.callback", _external=True),
-        ),
-        status,
+    return form_page(
+        "admin/sso_form.html",
+        form=form,
+        partnership=partnership,
+        provider=provider,
+        callback=url_for("sso.callback", _external=True),
     )

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from models.enums import OpeningStatus
-from models.errors import Conflict, ValidationError
 from models.figures import Scope, municipality_totals
 from models.jobrun import JobRun
 from models.notification import Notification
@@ -25,10 +24,9 @@ from web.csv_export import csv_response
 from web.db import get_db
 from web.figures.labels import LINE_LABELS
 from web.figures.views import read_request, render_figures
-from web.i18n import translate_error
 from web.pagination import paginate as paginate_query
 from web.pagination import paginate_rows
-from web.partner_forms import show_error
+from web.partner_forms import attempt, form_page
 from web.security import get_scoped_or_404
 
 TABLE_LINES = (
@@ -133,7 +131,7 @@ def opening_unpublish(opening_id: int) -> Any:
     opening = get_scoped_or_404(openings_for(current_user), JobOpening, opening_id)
     form = UnpublishForm()
     if form.validate_on_submit():
-        try:
+        with attempt(db, form) as done:
             unpublish_opening(
                 db,
                 current_user,
@@ -141,16 +139,8 @@ def opening_unpublish(opening_id: int) -> Any:
                 form.reason.data or "",
                 compose=lambda contact: _unpublished_mail(contact, opening),
             )
-        except ValidationError as error:
-            db.rollback()
-            show_error(form, error)
-        except Conflict as error:
-            db.rollback()
-            flash(translate_error(error), "error")
-            return redirect(url_for("admin.openings"))
-        else:
+        if done.ok:
             db.commit()
             flash(_("The opening is unpublished and the company is told why."), "success")
             return redirect(url_for("admin.openings"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/unpublish.html", opening=opening, form=form), status
+    return form_page("admin/unpublish.html", opening=opening, form=form)

@@ -3,7 +3,7 @@
 A caseworker reads openings and mentor slots of their partnership (and any that were
 proposed to their young people) in full: ad text, kind, hours, start, minimum age,
 workplace town, seats left and who to contact. Any other ID answers 404. An ad that looks
-wrong is reported to the secretariat (:func:`models.operations.reports.report_ad`).
+wrong is reported to the secretariat (:func:`models.operations.ad_reviews.report_ad`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from werkzeug.wrappers import Response
 from models.errors import ValidationError
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
+from models.operations.ad_reviews import report_ad
 from models.operations.placement import company_contacts, places_left, seats_left
-from models.operations.reports import report_ad
 from models.scoping import mentor_slot_ads_for, opening_ads_for
 from models.user import User
 from web.caseworker import bp

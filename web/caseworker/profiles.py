@@ -15,7 +15,6 @@ from models.audit import AuditEvent
 from models.base import utcnow
 from models.caseload import SORTS, CaseloadFilters, caseload, last_approval_at
 from models.enums import ProfileStatus, SuggestionStatus, TargetKind
-from models.errors import Conflict, ValidationError
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.after_save import commit, outcome_for, saved
@@ -48,7 +47,6 @@ from web.caseworker.forms import (
 from web.caseworker.labels import PROFILE_STATUS
 from web.caseworker.possible import possible_for, understood_wishes
 from web.db import get_db
-from web.i18n import translate_error
 from web.pagination import Page
 from web.partner_forms import attempt
 from web.security import get_scoped_or_404
@@ -293,20 +291,14 @@ def follow_up(profile_id: int) -> Response | tuple[str, int]:
     found = get_scoped_or_404(profiles_for(current_user), YouthProfile, profile_id)
     form = FollowUpForm()
     if form.validate_on_submit():
-        try:
-            with attempt(db, form, fallback="result") as done:
-                record_follow_up(
-                    db, current_user, found, form.result.data, form.next_follow_up_on.data
-                )
-        except Conflict as error:
-            db.rollback()
-            flash(translate_error(error), "error")
-            return redirect(url_for("caseworker.profile", profile_id=found.id))
+        with attempt(db, form, fallback="result") as done:
+            record_follow_up(db, current_user, found, form.result.data, form.next_follow_up_on.data)
         if done.ok:
             db.commit()
             flash(_("The follow-up is recorded."), "success")
             return redirect(url_for("caseworker.profile", profile_id=found.id))
     return render_profile(found, forms={0: {"follow_up": form}}, status=422)
+
 
 @bp.post("/profiles/<int:profile_id>/wishes")
 def add_wish(profile_id: int) -> Response:
@@ -314,12 +306,7 @@ def add_wish(profile_id: int) -> Response:
     after the caseworker has talked it through with the young person."""
     db = get_db()
     found = get_scoped_or_404(profiles_for(current_user), YouthProfile, profile_id)
-    try:
-        added = add_wished_occupation(db, current_user, found, request.form.get("occupation", ""))
-    except ValidationError as error:
-        db.rollback()
-        flash(translate_error(error), "error")
-        return redirect(url_for("caseworker.profile", profile_id=found.id))
+    added = add_wished_occupation(db, current_user, found, request.form.get("occupation", ""))
     commit(db)  # the user's change first, then its instant suggestions (after_save)
     if added:
         wish = understood_wishes(found)[-1]

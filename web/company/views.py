@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from models.cards import anonymous_card
 from models.enums import OpeningKind, OpeningStatus, SuggestionStatus
-from models.errors import Conflict, ValidationError
+from models.errors import ValidationError
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.after_save import commit
@@ -32,7 +32,6 @@ from models.suggestion import Suggestion
 from web.company import bp
 from web.company.forms import AnswerForm, OpeningForm
 from web.db import get_db
-from web.i18n import translate_error
 from web.mentor.slots import caseworker_contact, register_slot_routes
 from web.occupations import autocomplete, occupation_index
 from web.pagination import paginate
@@ -279,12 +278,7 @@ def opening_status(opening_id: int) -> Response:
     status = STATUS_ACTIONS.get(request.form.get("action", ""))
     if status is None:
         abort(400)
-    try:
-        set_opening_status(db, current_user, opening, status)
-    except Conflict as error:
-        db.rollback()
-        flash(translate_error(error), "error")
-        return redirect(url_for("company.opening_detail", opening_id=opening.id))
+    set_opening_status(db, current_user, opening, status)  # a refusal: web.errors.domain_error
     if opening.held_for_review:
         db.commit()
         flash_held(opening)
@@ -317,25 +311,18 @@ def proposal_answer(suggestion_id: int) -> Response:
     if not form.validate() or answer not in ("interested", "not_now"):
         flash(_("The answer could not be read; try again."), "error")
         return redirect(url_for("company.opening_detail", opening_id=suggestion.opening_id))
-    try:
-        answer_as_company(
-            db, current_user, suggestion, answer == "interested", form.message.data or ""
+    answer_as_company(db, current_user, suggestion, answer == "interested", form.message.data or "")
+    db.commit()
+    if answer == "interested":
+        flash(
+            _(
+                "Thank you. The caseworker is told that you are interested and calls you; "
+                "the contact is on the candidate's card."
+            ),
+            "success",
         )
-    except (Conflict, ValidationError) as error:
-        db.rollback()
-        flash(translate_error(error), "error")
     else:
-        db.commit()
-        if answer == "interested":
-            flash(
-                _(
-                    "Thank you. The caseworker is told that you are interested and calls you; "
-                    "the contact is on the candidate's card."
-                ),
-                "success",
-            )
-        else:
-            flash(_("Thank you. The caseworker is told that it is not now."), "success")
+        flash(_("Thank you. The caseworker is told that it is not now."), "success")
     if answer == "interested" and suggestion.status is SuggestionStatus.INTERESTED:
         # The card now shows what happens next and the caseworker's contact.
         return redirect(

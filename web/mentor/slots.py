@@ -16,7 +16,6 @@ from werkzeug.wrappers import Response
 
 from models.cards import anonymous_card
 from models.enums import SlotStatus, SuggestionStatus
-from models.errors import Conflict, ValidationError
 from models.mentor_slot import MentorSlot
 from models.operations.after_save import commit
 from models.operations.mentor_slots import (
@@ -31,10 +30,9 @@ from models.scoping import mentor_offers_for, mentor_slots_for
 from models.suggestion import Suggestion
 from models.user import User
 from web.db import get_db
-from web.i18n import translate_error
 from web.mentor.forms import MentorAnswerForm, MentorSlotForm
 from web.pagination import paginate
-from web.partner_forms import attempt, join_list, split_list
+from web.partner_forms import attempt, form_page, join_list, split_list
 from web.privacy.reviews import flash_held
 from web.security import get_scoped_or_404
 
@@ -91,8 +89,7 @@ def slot_new() -> Any:
             else:
                 flash(_("The mentor slot is saved."), "success")
             return redirect(_slots_url())
-    status = 422 if request.method == "POST" else 200
-    return render_template("mentor/slot_form.html", form=form, slot=None), status
+    return form_page("mentor/slot_form.html", form=form, slot=None)
 
 
 def slot_edit(slot_id: int) -> Any:
@@ -108,8 +105,7 @@ def slot_edit(slot_id: int) -> Any:
             commit(db)
             flash(_("The mentor slot is saved."), "success")
             return redirect(_slots_url())
-    status = 422 if request.method == "POST" else 200
-    return render_template("mentor/slot_form.html", form=form, slot=slot), status
+    return form_page("mentor/slot_form.html", form=form, slot=slot)
 
 
 def slot_status(slot_id: int) -> Response:
@@ -175,12 +171,8 @@ def offer_answer(suggestion_id: int) -> Response:
     if not form.validate() or choice not in ("accept", "decline"):
         flash(_("The answer could not be read; try again."), "error")
         return redirect(back)
-    try:
+    try:  # a refusal is flashed on the slot's page by web.errors.domain_error
         answer_as_mentor(db, current_user, suggestion, choice == "accept", form.reason.data or "")
-    except (ValidationError, Conflict) as error:
-        db.rollback()
-        flash(translate_error(error), "error")
-        return redirect(back)
     except OperationalError:
         db.rollback()  # SQLite: another answer for the same slot was committed in between
         flash(_("Someone answered at the same moment. Look at the offer again."), "error")

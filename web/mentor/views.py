@@ -10,16 +10,15 @@ from werkzeug.wrappers import Response
 
 from models.cards import anonymous_card
 from models.enums import SuggestionStatus
-from models.errors import Conflict, ValidationError
 from models.operations.suggestions import answer_as_mentor
 from models.scoping import suggestions_for
 from models.suggestion import Suggestion
 from web.db import get_db
-from web.i18n import translate_error
 from web.mentor import bp
 from web.mentor.forms import MentorAnswerForm
 from web.mentor.slots import caseworker_contact, register_slot_routes
 from web.pagination import paginate
+from web.partner_forms import attempt
 from web.security import get_scoped_or_404
 
 register_slot_routes(bp)
@@ -73,10 +72,16 @@ def answer(suggestion_id: int) -> Response | tuple[str, int]:
         flash(_("The answer could not be read; try again."), "error")
         return redirect(url_for("mentor.offer", suggestion_id=suggestion.id))
     try:
-        answer_as_mentor(db, current_user, suggestion, choice == "accept", form.reason.data or "")
-    except ValidationError as error:
+        with attempt(db, form, fallback="reason") as done:
+            answer_as_mentor(
+                db, current_user, suggestion, choice == "accept", form.reason.data or ""
+            )
+    except OperationalError:
+        # SQLite: another answer for the same slot was committed in between; nothing stored.
         db.rollback()
-        form.reason.errors = [translate_error(error)]
+        flash(_("Someone answered at the same moment. Look at the offer again."), "error")
+        return redirect(url_for("mentor.offer", suggestion_id=suggestion.id))
+    if not done.ok:
         page = render_template(
             "mentor/offer.html",
             suggestion=suggestion,
@@ -85,15 +90,6 @@ def answer(suggestion_id: int) -> Response | tuple[str, int]:
             form=form,
         )
         return page, 422
-    except Conflict as error:
-        db.rollback()
-        flash(translate_error(error), "error")
-        return redirect(url_for("mentor.offer", suggestion_id=suggestion.id))
-    except OperationalError:
-        # SQLite: another answer for the same slot was committed in between; nothing stored.
-        db.rollback()
-        flash(_("Someone answered at the same moment. Look at the offer again."), "error")
-        return redirect(url_for("mentor.offer", suggestion_id=suggestion.id))
     db.commit()
     if choice == "accept":
         flash(_("You accepted. Contact the caseworker to agree on the first meeting."), "success")

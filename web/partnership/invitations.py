@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from models.enums import Role
-from models.errors import Conflict
 from models.operations.partnerships import (
     accept_invitation,
     accept_invitation_with_account,
@@ -18,8 +17,7 @@ from models.operations.partnerships import (
 )
 from web.db import get_db
 from web.extensions import limiter
-from web.i18n import translate_error
-from web.partner_forms import attempt
+from web.partner_forms import attempt, form_page
 from web.partnership import invitation_bp
 from web.partnership.forms import AcceptForm, NewAccountForm
 
@@ -36,18 +34,13 @@ def accept(secret: str) -> Any:
     accept_form = AcceptForm(prefix="accept")
     account_form = NewAccountForm(prefix="account")
     if request.method == "POST" and partner and accept_form.validate_on_submit():
-        try:
-            accept_invitation(db, invitation, current_user)
-        except Conflict as error:
-            db.rollback()
-            flash(translate_error(error), "error")
-        else:
-            db.commit()
-            flash(
-                _("Your organisation has joined %(name)s.", name=invitation.partnership.name),
-                "success",
-            )
-            return redirect(url_for("partnership.index"))
+        accept_invitation(db, invitation, current_user)  # a refusal: web.errors.domain_error
+        db.commit()
+        flash(
+            _("Your organisation has joined %(name)s.", name=invitation.partnership.name),
+            "success",
+        )
+        return redirect(url_for("partnership.index"))
     elif request.method == "POST" and not logged_in and account_form.validate_on_submit():
         with attempt(db, account_form, fallback="name") as done:
             user = accept_invitation_with_account(
@@ -72,15 +65,11 @@ def accept(secret: str) -> Any:
                 "success",
             )
             return redirect(url_for("partnership.index"))
-    status = 422 if request.method == "POST" else 200
-    return (
-        render_template(
-            "partnership/invitation.html",
-            invitation=invitation,
-            accept_form=accept_form,
-            account_form=account_form,
-            partner=partner,
-            login_url=url_for("auth.login", next=request.path),
-        ),
-        status,
+    return form_page(
+        "partnership/invitation.html",
+        invitation=invitation,
+        accept_form=accept_form,
+        account_form=account_form,
+        partner=partner,
+        login_url=url_for("auth.login", next=request.path),
     )

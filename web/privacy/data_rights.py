@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -17,6 +17,7 @@ from models.operations.data_rights import erase_profile, export_profile
 from models.scoping import profiles_for
 from models.youth import YouthProfile
 from web.db import get_db
+from web.partner_forms import form_page
 from web.privacy import bp
 from web.privacy.forms import EraseForm
 from web.security import get_scoped_or_404, role_required
@@ -65,5 +66,4 @@ def profile_erase(profile_id: int) -> Any:
             db.commit()
             flash(_("The profile and everything about it are erased."), "success")
             return redirect(url_for("caseworker.index"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("privacy/erase.html", profile=profile, form=form), status
+    return form_page("privacy/erase.html", profile=profile, form=form)

@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response
 
 from models.ad_review import AdReview
 from models.enums import Role, SlotStatus
-from models.errors import Conflict, ValidationError
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.ad_reviews import (
@@ -29,8 +28,7 @@ from models.operations.openings import unpublish_opening
 from models.scoping import mentor_slots_for, openings_for
 from models.wording import CATEGORY_LABELS
 from web.db import get_db
-from web.i18n import translate_error
-from web.partner_forms import show_error
+from web.partner_forms import attempt, form_page
 from web.privacy import bp
 from web.privacy.forms import JustificationForm, KeepUnpublishedForm, ReportForm, SettleReportForm
 from web.security import get_scoped_or_404, role_required
@@ -82,12 +80,7 @@ def _decided(action: Any, form: Any, message: str, *, refresh: bool = False) -> 
     if not form.validate_on_submit():
         flash(_("Write why (at least 10 characters)."), "error")
         return redirect(url_for("privacy.reviews"))
-    try:
-        ad = action(db)
-    except (ValidationError, Conflict) as error:
-        db.rollback()
-        flash(translate_error(error), "error")
-        return redirect(url_for("privacy.reviews"))
+    ad = action(db)  # a refusal is flashed on the review page by web.errors.domain_error
     if refresh:
         saved(db, ad)  # published now: its instant suggestions after the commit
     commit(db)
@@ -158,18 +151,10 @@ def report(kind: str, ad_id: int) -> Any:
     form = ReportForm()
     if form.validate_on_submit():
         db = get_db()
-        try:
+        with attempt(db, form) as done:
             report_ad(db, current_user, ad, form.reason.data or "")
-        except ValidationError as error:
-            db.rollback()
-            show_error(form, error)
-        except Conflict as error:
-            db.rollback()
-            flash(translate_error(error), "error")
-            return redirect(url_for("caseworker.queue"))
-        else:
+        if done.ok:
             db.commit()
             flash(_("Thank you. A partnership admin will look at the ad."), "success")
             return redirect(url_for("caseworker.queue"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("privacy/report.html", ad=ad, kind=kind, form=form), status
+    return form_page("privacy/report.html", ad=ad, kind=kind, form=form)

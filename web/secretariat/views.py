@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
@@ -14,7 +14,7 @@ from models.operations.partnerships import Attachment, contact_persons, publish_
 from web.admin.fairness import fairness_csv_response, render_fairness
 from web.db import get_db
 from web.figures.views import read_request, render_figures
-from web.partner_forms import attempt
+from web.partner_forms import attempt, form_page
 from web.partnership.forms import NoteForm
 from web.secretariat import bp
 
@@ -58,5 +58,4 @@ def note_new() -> Any:
             db.commit()
             flash(_("The note is published on the partnerships' start pages."), "success")
             return redirect(url_for("partnership.notes"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("secretariat/note_form.html", form=form), status
+    return form_page("secretariat/note_form.html", form=form)
