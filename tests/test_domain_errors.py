@@ -38,6 +38,10 @@ def test_a_domain_error_is_a_flash_on_the_page_it_came_from(app, client, db, mak
     # From another site, or with no referrer: the error page, with the message.
     response = client.post("/probe/conflict", headers={"Referer": "https://evil.example/x"})
     assert response.status_code == 409 and "Dette opslag er lukket." in response.text
+    # A same-site referrer whose path would leave the site is not followed either.
+    for path in ("//evil.example/x", "/%09/evil.example", "/\\evil.example"):
+        response = client.post("/probe/conflict", headers={"Referer": f"http://localhost{path}"})
+        assert response.status_code == 409, path
     assert client.post("/probe/missing").status_code == 404
     assert db.scalar(select(JobOpening).where(JobOpening.title == "Rolled back")) is None
 

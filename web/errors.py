@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from models.errors import Conflict, DomainError, NotFound, ValidationError
 from web.i18n import translate_error
+from web.redirects import safe_next
 
 
 def _wants_json() -> bool:
@@ -31,7 +32,7 @@ def _same_site_referrer() -> str | None:
     parts = urlsplit(referrer)
     if parts.netloc and parts.netloc != request.host:
         return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def domain_error(error: DomainError) -> ResponseReturnValue:
