@@ -11,23 +11,69 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate
 
 from models.spec import Bounds, TextLimit
-from models.validation import LINE_BREAKS, SINGLE_LINE_PATTERN
+from models.validation import LINE_BREAKS
 
-# What Text refuses, as a pattern for the description: NUL and lone surrogates.
-STORABLE_PATTERN = "^[^\\x00\\ud800-\\udfff]*$"
+# What str.strip() strips (every Unicode white space is in the Basic Multilingual Plane).
+WHITESPACE = "".join(chr(code) for code in range(0x10000) if chr(code).isspace())
+# Marks a free-text field that refuses personal identifiers (models/identifiers.py); the
+# OpenAPI document carries it, and the schemathesis test keeps generated text free of them.
+REFUSES_IDENTIFIERS = "x-refuses-identifiers"
+IDENTIFIER_RULE = (
+    "Anonymous: no CPR number, e-mail address, phone number, name, street address, date of "
+    "birth, social-media handle or licence plate (docs/PRIVACY_GUARD.md)."
+)
+
+
+# Rules between fields that JSON Schema cannot state, as extensions of this document (the
+# introduction of the OpenAPI document explains them; web/api/spec.py):
+# - NOT_LESS_THAN names the field this one may not be less than (a number) or before (a date):
+#   the value sent, else on PATCH the stored one, else on create the documented default.
+NOT_LESS_THAN = "x-not-less-than"
+# - REQUIRED_WHEN: the field must be sent, not blank, when the named fields have these values
+#   (the document also states it as an anyOf).
+REQUIRED_WHEN = "x-required-when"
+
+
+def not_less_than(other: str) -> dict[str, Any]:
+    """The metadata of a field whose value may not be less than ``other``'s."""
+    return {NOT_LESS_THAN: other, "description": f"Not less than (not before) `{other}`."}
+
+
+def _chars(chars: str) -> str:
+    """Characters for a pattern's class, as \\uXXXX escapes (ECMA 262, Python and Rust alike)."""
+    return "".join(f"\\u{ord(char):04x}" for char in chars)
+
+
+def text_pattern(*, single_line: bool, non_blank: bool) -> str:
+    """What Text accepts, as a pattern: no NUL (lone surrogates, which no JSON pattern can
+    name portably, are refused too: the document's introduction says so), no line break in
+    a single line, and at least one character that is not white space where one is needed."""
+    refused = _chars("\x00" + (LINE_BREAKS if single_line else ""))
+    if not non_blank:
+        return f"^[^{refused}]*$"
+    return f"^[^{refused}]*[^{refused}{_chars(WHITESPACE)}][^{refused}]*$"
 
 
 class Text(fields.String):
     """A string that the database can store: no NUL, no lone surrogates, bounded length."""
 
     def __init__(
-        self, *, max_length: int, min_length: int = 0, single_line: bool = False, **kwargs: Any
+        self,
+        *,
+        max_length: int,
+        min_length: int = 0,
+        single_line: bool = False,
+        anonymous: bool = False,
+        **kwargs: Any,
     ) -> None:
+        if min_length > 1:  # the pattern says "not blank", which is a minimum of one
+            raise ValueError("Text states a stripped minimum length of 0 or 1 only")
         kwargs.setdefault("metadata", {})
         kwargs["metadata"] = {
             "maxLength": max_length,
             "minLength": min_length,
-            "pattern": SINGLE_LINE_PATTERN if single_line else STORABLE_PATTERN,
+            "pattern": text_pattern(single_line=single_line, non_blank=min_length > 0),
+            **({REFUSES_IDENTIFIERS: True, "description": IDENTIFIER_RULE} if anonymous else {}),
             **kwargs["metadata"],
         }
         super().__init__(**kwargs)
@@ -97,11 +143,19 @@ class Boolean(fields.Boolean):
         return value
 
 
+# The years a Date accepts: year 1 or 9999 is a typing error.
+DATE_YEARS = (1900, 2099)
+
+
 class Date(fields.Date):
-    """A calendar date in this or the last century: year 1 or 9999 is a typing error."""
+    """A calendar date in this or the last century (``DATE_YEARS``)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("metadata", {"pattern": "^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$"})
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {
+            "pattern": "^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$",
+            **kwargs["metadata"],
+        }
         super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
@@ -111,8 +165,11 @@ class Date(fields.Date):
             day = super()._deserialize(value, attr, data, **kwargs)
         except ValidationError as exc:
             raise ValidationError(_("Give a date as YYYY-MM-DD.")) from exc
-        if not 1900 <= day.year <= 2099:
-            raise ValidationError(_("Give a date between 1900 and 2099."))
+        first, last = DATE_YEARS
+        if not first <= day.year <= last:
+            raise ValidationError(
+                _("Give a date between %(first)s and %(last)s.", first=first, last=last)
+            )
         return day
 
 
@@ -130,10 +187,20 @@ class Choice(fields.String):
 
 
 class TextList(fields.List):
-    def __init__(self, *, max_items: int, max_length: int, **kwargs: Any) -> None:
-        super().__init__(
-            Text(max_length=max_length), validate=validate.Length(max=max_items), **kwargs
-        )
+    """A list of Text; ``anonymous`` texts refuse identifiers, ``item`` is more metadata of
+    each text for the document (e.g. an enum the operation checks)."""
+
+    def __init__(
+        self,
+        *,
+        max_items: int,
+        max_length: int,
+        anonymous: bool = False,
+        item: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        inner = Text(max_length=max_length, anonymous=anonymous, metadata=item or {})
+        super().__init__(inner, validate=validate.Length(max=max_items), **kwargs)
         self.max_items = max_items
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[str]:

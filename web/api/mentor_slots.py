@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
-
-from flask_login import current_user
 
 from models.enums import Role, SlotStatus
 from models.mentor_slot import MentorSlot
-from models.operations.after_save import commit
 from models.operations.mentor_slots import (
     MentorSlotInput,
     create_mentor_slot,
@@ -17,7 +13,7 @@ from models.operations.mentor_slots import (
     update_mentor_slot,
 )
 from models.scoping import mentor_slots_for
-from web.api.pagination import paginate
+from web.api.resources import load, operation_input, page, run
 from web.api.routing import operation
 from web.api.schemas import (
     MentorSlotInSchema,
@@ -26,24 +22,13 @@ from web.api.schemas import (
     MentorSlotQuery,
     MentorSlotSchema,
 )
-from web.db import get_db
-from web.security import get_scoped_or_404
 
 READERS = (Role.COMPANY, Role.MENTOR, Role.CASEWORKER)
 WRITERS = (Role.COMPANY, Role.MENTOR)
 
 
-def _input(body: dict[str, Any], base: MentorSlotInput | None = None) -> MentorSlotInput:
-    values = {f.name: getattr(base, f.name) for f in fields(MentorSlotInput)} if base else {}
-    values.update(body)
-    for name in ("interests", "languages"):
-        if name in values and values[name] is None:
-            values[name] = []
-    return MentorSlotInput(**values)
-
-
 def _load(slot_id: int) -> MentorSlot:
-    return get_scoped_or_404(mentor_slots_for(current_user), MentorSlot, slot_id)
+    return load(mentor_slots_for, MentorSlot, slot_id)
 
 
 @operation(
@@ -57,10 +42,7 @@ def _load(slot_id: int) -> MentorSlot:
 )
 def list_mentor_slots(query: dict[str, Any]) -> dict[str, Any]:
     """Your own slots (company: your organisation's); caseworkers: the open ones."""
-    select = mentor_slots_for(current_user)
-    if query.get("status"):
-        select = select.where(MentorSlot.status == SlotStatus(query["status"]))
-    return paginate(select, query, MentorSlot.id.desc())
+    return page(mentor_slots_for, query, MentorSlot.id.desc(), {"status": MentorSlot.status})
 
 
 @operation(
@@ -74,10 +56,7 @@ def list_mentor_slots(query: dict[str, Any]) -> dict[str, Any]:
     status=201,
 )
 def create_slot(body: dict[str, Any]) -> MentorSlot:
-    db = get_db()
-    slot = create_mentor_slot(db, current_user, _input(body))
-    commit(db)
-    return slot
+    return run(create_mentor_slot, operation_input(MentorSlotInput, body))
 
 
 @operation(
@@ -102,12 +81,8 @@ def get_slot(slot_id: int) -> MentorSlot:
     response=MentorSlotSchema,
 )
 def patch_slot(slot_id: int, body: dict[str, Any]) -> MentorSlot:
-    db = get_db()
     slot = _load(slot_id)
-    base = MentorSlotInput(**{f.name: getattr(slot, f.name) for f in fields(MentorSlotInput)})
-    update_mentor_slot(db, current_user, slot, _input(body, base))
-    commit(db)
-    return slot
+    return run(update_mentor_slot, slot, operation_input(MentorSlotInput, body, slot))
 
 
 @operation(
@@ -120,8 +95,4 @@ def patch_slot(slot_id: int, body: dict[str, Any]) -> MentorSlot:
 )
 def close_slot(slot_id: int) -> MentorSlot:
     """Closed: undecided offers for it expire."""
-    db = get_db()
-    slot = _load(slot_id)
-    set_mentor_slot_status(db, current_user, slot, SlotStatus.CLOSED)
-    commit(db)
-    return slot
+    return run(set_mentor_slot_status, _load(slot_id), SlotStatus.CLOSED)

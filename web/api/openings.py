@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
-from flask_login import current_user
-
-from models.enums import OpeningKind, OpeningStatus, Role
+from models.enums import OpeningStatus, Role
 from models.opening import JobOpening
-from models.operations.after_save import commit
 from models.operations.openings import (
     OpeningInput,
     post_opening,
@@ -17,7 +13,7 @@ from models.operations.openings import (
     update_opening,
 )
 from models.scoping import openings_for
-from web.api.pagination import paginate
+from web.api.resources import load, operation_input, page, run
 from web.api.routing import operation
 from web.api.schemas import (
     OpeningCloseSchema,
@@ -27,26 +23,13 @@ from web.api.schemas import (
     OpeningQuery,
     OpeningSchema,
 )
-from web.db import get_db
-from web.security import get_scoped_or_404
 
 READERS = (Role.COMPANY, Role.CASEWORKER)
 WRITERS = (Role.COMPANY,)
 
 
-def _input(body: dict[str, Any], base: OpeningInput | None = None) -> OpeningInput:
-    values = {f.name: getattr(base, f.name) for f in fields(OpeningInput)} if base else {}
-    values.update({k: v for k, v in body.items() if k != "publish"})
-    if "kind" in values and not isinstance(values["kind"], OpeningKind):
-        values["kind"] = OpeningKind(values["kind"])
-    for name in ("required_skills", "nice_skills", "languages"):
-        if values.get(name) is None and name in values:
-            values[name] = []
-    return OpeningInput(**values)
-
-
 def _load(opening_id: int) -> JobOpening:
-    return get_scoped_or_404(openings_for(current_user), JobOpening, opening_id)
+    return load(openings_for, JobOpening, opening_id)
 
 
 @operation(
@@ -60,12 +43,8 @@ def _load(opening_id: int) -> JobOpening:
 )
 def list_openings(query: dict[str, Any]) -> dict[str, Any]:
     """A company's own openings; for caseworkers, the open openings within reach."""
-    select = openings_for(current_user)
-    if query.get("status"):
-        select = select.where(JobOpening.status == OpeningStatus(query["status"]))
-    if query.get("kind"):
-        select = select.where(JobOpening.kind == OpeningKind(query["kind"]))
-    return paginate(select, query, JobOpening.id.desc())
+    filters = {"status": JobOpening.status, "kind": JobOpening.kind}
+    return page(openings_for, query, JobOpening.id.desc(), filters)
 
 
 @operation(
@@ -80,10 +59,7 @@ def list_openings(query: dict[str, Any]) -> dict[str, Any]:
 )
 def create_opening(body: dict[str, Any]) -> JobOpening:
     """Posted for the company of the token's user; published unless ``publish`` is false."""
-    db = get_db()
-    opening = post_opening(db, current_user, _input(body), publish=body.get("publish", True))
-    commit(db)
-    return opening
+    return run(post_opening, operation_input(OpeningInput, body), publish=body["publish"])
 
 
 @operation(
@@ -109,12 +85,8 @@ def get_opening(opening_id: int) -> JobOpening:
 )
 def patch_opening(opening_id: int, body: dict[str, Any]) -> JobOpening:
     """Only the fields sent change; the rules are those of the web form."""
-    db = get_db()
     opening = _load(opening_id)
-    base = OpeningInput(**{f.name: getattr(opening, f.name) for f in fields(OpeningInput)})
-    update_opening(db, current_user, opening, _input(body, base))
-    commit(db)
-    return opening
+    return run(update_opening, opening, operation_input(OpeningInput, body, opening))
 
 
 @operation(
@@ -128,8 +100,4 @@ def patch_opening(opening_id: int, body: dict[str, Any]) -> JobOpening:
 )
 def close_opening(opening_id: int, body: dict[str, Any]) -> JobOpening:
     """Closed (or filled): undecided suggestions for it expire."""
-    db = get_db()
-    opening = _load(opening_id)
-    set_opening_status(db, current_user, opening, OpeningStatus(body["status"]))
-    commit(db)
-    return opening
+    return run(set_opening_status, _load(opening_id), OpeningStatus(body["status"]))

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_login import current_user
-
 from models.cards import anonymous_card
-from models.enums import Role, SuggestionStatus
+from models.enums import Role
 from models.operations.suggestions import answer_as_company, answer_as_mentor
 from models.scoping import suggestions_for
 from models.suggestion import Suggestion
-from web.api.pagination import paginate
+from web.api.resources import load, page, run
 from web.api.routing import operation
 from web.api.schemas import (
     CompanyAnswerSchema,
@@ -21,8 +19,6 @@ from web.api.schemas import (
     ProposalQuery,
     ProposalSchema,
 )
-from web.db import get_db
-from web.security import get_scoped_or_404
 
 COMPANIES = (Role.COMPANY,)
 MENTORS = (Role.MENTOR,)
@@ -62,19 +58,16 @@ def proposal_out(suggestion: Suggestion) -> dict[str, Any]:
     }
 
 
-def _page(query: dict[str, Any], column: Any, key: str) -> dict[str, Any]:
-    select = suggestions_for(current_user)
-    if query.get("status"):
-        select = select.where(Suggestion.status == SuggestionStatus(query["status"]))
-    if query.get(key):
-        select = select.where(column == query[key])
-    page = paginate(select, query, Suggestion.id.desc())
-    page["items"] = [proposal_out(s) for s in page["items"]]
-    return page
+def _page(query: dict[str, Any], target: str) -> dict[str, Any]:
+    """Proposals (``target`` "opening_id") or offers ("mentor_slot_id"), newest first."""
+    filters = {"status": Suggestion.status, target: getattr(Suggestion, target)}
+    found = page(suggestions_for, query, Suggestion.id.desc(), filters)
+    found["items"] = [proposal_out(s) for s in found["items"]]
+    return found
 
 
 def _load(suggestion_id: int) -> Suggestion:
-    return get_scoped_or_404(suggestions_for(current_user), Suggestion, suggestion_id)
+    return load(suggestions_for, Suggestion, suggestion_id)
 
 
 @operation(
@@ -88,7 +81,7 @@ def _load(suggestion_id: int) -> Suggestion:
 )
 def list_proposals(query: dict[str, Any]) -> dict[str, Any]:
     """Proposals a caseworker approved for your organisation's openings."""
-    return _page(query, Suggestion.opening_id, "opening_id")
+    return _page(query, "opening_id")
 
 
 @operation(
@@ -114,12 +107,8 @@ def get_proposal(suggestion_id: int) -> dict[str, Any]:
 )
 def answer_proposal(suggestion_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Interested, or not now; the caseworker is told."""
-    db = get_db()
-    suggestion = answer_as_company(
-        db, current_user, _load(suggestion_id), body["interested"], body["message"]
-    )
-    db.commit()
-    return proposal_out(suggestion)
+    answer = (body["interested"], body["message"])
+    return proposal_out(run(answer_as_company, _load(suggestion_id), *answer))
 
 
 @operation(
@@ -133,7 +122,7 @@ def answer_proposal(suggestion_id: int, body: dict[str, Any]) -> dict[str, Any]:
 )
 def list_offers(query: dict[str, Any]) -> dict[str, Any]:
     """Offers a caseworker approved for your mentor slots."""
-    return _page(query, Suggestion.mentor_slot_id, "mentor_slot_id")
+    return _page(query, "mentor_slot_id")
 
 
 @operation(
@@ -159,9 +148,5 @@ def get_offer(suggestion_id: int) -> dict[str, Any]:
 )
 def answer_offer(suggestion_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Accepting holds the slot's capacity even under concurrent accepts (first wins)."""
-    db = get_db()
-    suggestion = answer_as_mentor(
-        db, current_user, _load(suggestion_id), body["accept"], body["reason"]
-    )
-    db.commit()
-    return proposal_out(suggestion)
+    answer = (body["accept"], body["reason"])
+    return proposal_out(run(answer_as_mentor, _load(suggestion_id), *answer))

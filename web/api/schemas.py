@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+from functools import partial
+from typing import Any
+
 from marshmallow import RAISE, Schema, fields
 
 from models import spec
@@ -14,9 +19,24 @@ from models.enums import (
     SuggestionStatus,
     TargetKind,
 )
+from models.languages import language_names
+from models.operations.mentor_slots import MentorSlotInput
+from models.operations.openings import OpeningInput
+from models.operations.profiles import ProfileInput
 from models.operations.suggestions import REJECT_REASONS
 from models.youth import EDUCATION_LEVELS, PREFERRED_KINDS
-from web.api.fields import Boolean, Choice, Date, Integer, QueryInteger, Text, TextList
+from web.api.fields import (
+    IDENTIFIER_RULE,
+    REQUIRED_WHEN,
+    Boolean,
+    Choice,
+    Date,
+    Integer,
+    QueryInteger,
+    Text,
+    TextList,
+    not_less_than,
+)
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
@@ -68,35 +88,123 @@ class MeSchema(Schema):
     organisation_id = fields.Integer(allow_none=True)
 
 
+# --- the input fields the openings, mentor slots and profiles share ----------------------
+# Each is declared once; the limits are models/spec.py's, the rules the operations'
+# (models/operations/). A PATCH schema is its create schema with nothing required
+# (:func:`optional`).
+
+LANGUAGES_RULE = (
+    'ISO 639-1 codes; the Danish or English name ("dansk", "Danish") in any case is '
+    "accepted too and stored as the code, and blank items are ignored."
+)
+ESCO_OCCUPATION_URI = "esco-occupation-uri"  # a string format of this document's own
+
+
+def _title() -> Text:
+    return Text.within(spec.TITLE, single_line=True, required=True)
+
+
+def _postcode() -> Text:
+    # The document states it as the Postcode component: the known postcodes (web/api/spec.py).
+    return Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
+
+
+def _languages(**metadata: Any) -> TextList:
+    return TextList(
+        max_items=20,
+        max_length=40,
+        item={"enum": sorted(language_names("en"))},
+        metadata={"description": LANGUAGES_RULE, **metadata},
+    )
+
+
+def _texts(anonymous: bool = False) -> TextList:
+    return TextList(max_items=50, max_length=200, anonymous=anonymous)
+
+
+def _answer(**metadata: Any) -> Text:
+    """What a caseworker, company or mentor writes about a young person or to a partner."""
+    return Text(max_length=2000, anonymous=True, load_default="", metadata=metadata)
+
+
+class _Ad(StrictSchema):
+    """What an opening and a mentor slot both have."""
+
+    title = _title()
+    postcode = _postcode()
+    description = Text.within(spec.DESCRIPTION)
+    languages = _languages()
+
+
+def _hours() -> tuple[Integer, Integer]:
+    """Hours per week, at least and at most."""
+    return Integer.within(spec.HOURS), Integer.within(
+        spec.HOURS, metadata=not_less_than("hours_min")
+    )
+
+
+def optional(schema: type[StrictSchema], name: str) -> type[StrictSchema]:
+    """``schema`` for a PATCH: no field required, no default (a field not sent keeps its
+    stored value)."""
+    declared: dict[str, Any] = {}
+    for key, field in schema._declared_fields.items():
+        field = copy.copy(field)
+        field.required = False
+        field.metadata = {k: v for k, v in field.metadata.items() if k != "doc_default"}
+        declared[key] = field
+    return type(name, (schema,), declared)
+
+
+def documented_defaults(schema: type[StrictSchema], values: type) -> type[StrictSchema]:
+    """States in the document the default of each field not sent on create: the operation's
+    input dataclass (``values``) gives it."""
+    for item in dataclasses.fields(values):
+        field = schema._declared_fields.get(item.name)
+        if field is None or field.required:
+            continue
+        if item.default is not dataclasses.MISSING:
+            default = item.default
+        elif item.default_factory is not dataclasses.MISSING:
+            default = item.default_factory()
+        else:
+            continue
+        # A copy: a shared field (_Ad's) may have another default in another schema.
+        field = schema._declared_fields[item.name] = copy.copy(field)
+        field.metadata = {**field.metadata, "doc_default": default}
+    return schema
+
+
 # --- openings ----------------------------------------------------------------------------
 
 
-class OpeningInSchema(StrictSchema):
-    title = Text.within(spec.TITLE, single_line=True, required=True)
-    postcode = Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
-    description = Text.within(spec.DESCRIPTION)
-    occupation_uri = Text(max_length=300, allow_none=True)
+@partial(documented_defaults, values=OpeningInput)
+class OpeningInSchema(_Ad):
+    occupation_uri = Text(
+        max_length=300,
+        allow_none=True,
+        metadata={
+            "format": ESCO_OCCUPATION_URI,
+            "description": "The URI of an ESCO occupation the service knows (its reference "
+            "list, models/reference_data/occupations.csv); empty or null means none.",
+        },
+    )
     kind = Choice(list(OpeningKind))
-    required_skills = TextList(max_items=50, max_length=200)
-    nice_skills = TextList(max_items=50, max_length=200)
-    hours_min = Integer.within(spec.HOURS)
-    hours_max = Integer.within(spec.HOURS)
+    required_skills = _texts()
+    nice_skills = _texts()
+    hours_min, hours_max = _hours()
     seats = Integer.within(spec.SEATS)
     min_age = Integer.within(spec.OPENING_MIN_AGE)
     driving_licence_required = Boolean()
-    languages = TextList(max_items=20, max_length=40)  # a code or a name ("da", "dansk")
     mentor_at_workplace = Boolean()
     start_date = Date(allow_none=True)
-    expires = Date(allow_none=True)
+    expires = Date(allow_none=True, metadata=not_less_than("start_date"))
 
 
 class OpeningCreateSchema(OpeningInSchema):
     publish = Boolean(load_default=True, metadata={"description": "false keeps it a draft"})
 
 
-class OpeningPatchSchema(OpeningInSchema):
-    title = Text.within(spec.TITLE, single_line=True)
-    postcode = Text(max_length=4, metadata={"pattern": "^[0-9]{4}$"})
+OpeningPatchSchema = optional(OpeningInSchema, "OpeningPatchSchema")
 
 
 class OpeningSchema(Schema):
@@ -146,21 +254,16 @@ class OpeningCloseSchema(StrictSchema):
 # --- mentor slots ------------------------------------------------------------------------
 
 
-class MentorSlotInSchema(StrictSchema):
-    title = Text.within(spec.TITLE, single_line=True, required=True)
-    postcode = Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
-    description = Text.within(spec.DESCRIPTION)
-    interests = TextList(max_items=50, max_length=200)
-    languages = TextList(max_items=20, max_length=40)  # a code or a name ("da", "dansk")
+@partial(documented_defaults, values=MentorSlotInput)
+class MentorSlotInSchema(_Ad):
+    interests = _texts()
     max_distance_km = Integer.within(spec.SLOT_DISTANCE_KM)
     capacity = Integer.within(spec.SLOT_CAPACITY)
     available_from = Date(allow_none=True)
-    available_until = Date(allow_none=True)
+    available_until = Date(allow_none=True, metadata=not_less_than("available_from"))
 
 
-class MentorSlotPatchSchema(MentorSlotInSchema):
-    title = Text.within(spec.TITLE, single_line=True)
-    postcode = Text(max_length=4, metadata={"pattern": "^[0-9]{4}$"})
+MentorSlotPatchSchema = optional(MentorSlotInSchema, "MentorSlotPatchSchema")
 
 
 class MentorSlotSchema(Schema):
@@ -198,33 +301,39 @@ class MentorSlotQuery(PageQuery):
 # --- profiles (caseworkers) --------------------------------------------------------------
 
 
+OCCUPATION_TEXT = {
+    "description": "Free text, or the URI of an ESCO occupation the service knows. "
+    + IDENTIFIER_RULE
+}
+
+
+@partial(documented_defaults, values=ProfileInput)
 class ProfileInSchema(StrictSchema):
+    # The operation checks the age on create (models/validation.py check_birth_year); the
+    # document states the birth years of this year's ages (web/api/spec.py).
     birth_year = Integer(minimum=1900, maximum=2100, required=True)
-    postcode = Text(max_length=4, required=True, metadata={"pattern": "^[0-9]{4}$"})
+    postcode = _postcode()
     max_commute_km = Integer.within(spec.COMMUTE_KM)
     education_level = Choice(EDUCATION_LEVELS)
-    skills = TextList(max_items=50, max_length=200)
-    interests = TextList(max_items=50, max_length=200)
-    wished_occupations = TextList(max_items=20, max_length=300)
-    former_jobs = TextList(max_items=20, max_length=300)
-    # Checked by the profile operation (a clear message per kind); listed for the document.
-    preferred_kinds = TextList(
-        max_items=len(PREFERRED_KINDS),
-        max_length=20,
-        metadata={"description": "Any of: " + ", ".join(PREFERRED_KINDS)},
+    skills = _texts(anonymous=True)
+    interests = _texts(anonymous=True)
+    wished_occupations = TextList(
+        max_items=20, max_length=300, anonymous=True, item=OCCUPATION_TEXT
     )
-    hours_min = Integer.within(spec.HOURS)
-    hours_max = Integer.within(spec.HOURS)
-    languages = TextList(max_items=20, max_length=40)  # a code or a name ("da", "dansk")
+    former_jobs = TextList(max_items=20, max_length=300, anonymous=True, item=OCCUPATION_TEXT)
+    # Checked by the profile operation (a clear message per kind); blank items are ignored.
+    preferred_kinds = TextList(
+        max_items=len(PREFERRED_KINDS), max_length=20, item={"enum": list(PREFERRED_KINDS)}
+    )
+    hours_min, hours_max = _hours()
+    languages = _languages(minItems=1)  # the operation asks for at least one
     driving_licence = Boolean()
     needs_mentor = Boolean()
     available_from = Date(allow_none=True)
-    support_notes = Text.within(spec.SUPPORT_NOTES)
+    support_notes = Text.within(spec.SUPPORT_NOTES, anonymous=True)
 
 
-class ProfilePatchSchema(ProfileInSchema):
-    birth_year = Integer(minimum=1900, maximum=2100)
-    postcode = Text(max_length=4, metadata={"pattern": "^[0-9]{4}$"})
+ProfilePatchSchema = optional(ProfileInSchema, "ProfilePatchSchema")
 
 
 class ProfileSchema(Schema):
@@ -304,12 +413,12 @@ class SuggestionQuery(PageQuery):
 
 
 class ApproveSchema(StrictSchema):
-    pitch = Text(max_length=2000, load_default="")
+    pitch = _answer()
 
 
 class RejectSchema(StrictSchema):
     reason_code = Choice(REJECT_REASONS, required=True)
-    reason = Text(max_length=2000, load_default="")
+    reason = _answer()
 
 
 # --- proposals (companies) and offers (mentors): the anonymous card ----------------------
@@ -362,9 +471,9 @@ class OfferQuery(PageQuery):
 
 class CompanyAnswerSchema(StrictSchema):
     interested = Boolean(required=True)
-    message = Text(max_length=2000, load_default="")
+    message = _answer()
 
 
 class MentorAnswerSchema(StrictSchema):
     accept = Boolean(required=True)
-    reason = Text(max_length=2000, load_default="")
+    reason = _answer(**{REQUIRED_WHEN: {"accept": False}})  # declining gives a reason

@@ -13,8 +13,9 @@ from flask import Response, current_app, jsonify
 from models.reference import read_postcodes
 from models.validation import MAX_AGE, MIN_AGE
 from web.api import bp
+from web.api.fields import NOT_LESS_THAN, REFUSES_IDENTIFIERS, REQUIRED_WHEN, text_pattern
 from web.api.routing import OPERATIONS, Operation
-from web.api.schemas import ProblemSchema
+from web.api.schemas import ESCO_OCCUPATION_URI, ProblemSchema
 from web.converters import MAX_ID
 
 API_PREFIX = "/api/v1"
@@ -87,7 +88,7 @@ def build_spec() -> dict[str, Any]:
             "description": (
                 "The same operations and tenant rules as the web interface. Authenticate "
                 "with a personal access token: `Authorization: Bearer <token>` (create one "
-                "under /account/tokens). Errors are problem details (RFC 9457)."
+                "under /account/tokens). Errors are problem details (RFC 9457)." + RULES
             )
         },
         security=[{"bearerAuth": []}],
@@ -102,33 +103,35 @@ def build_spec() -> dict[str, Any]:
     return state_domain_rules(spec.to_dict(), date.today())
 
 
-# Rules the operations enforce (models/operations/) that a field's own schema cannot say.
-CROSS_FIELD_RULES = {
-    "hours_max": "At least `hours_min` (hours per week, 1-37).",
-    "hours_min": "At most `hours_max` (hours per week, 1-37).",
-    "expires": "Not before `start_date`.",
-    "available_until": "Not before `available_from`.",
-    "occupation_uri": (
-        "An ESCO occupation URI the service knows (see /occupations/search); "
-        "empty or null means none."
-    ),
-    "support_notes": "Anonymous: no CPR number, e-mail address or phone number.",
-    "skills": "Anonymous: no CPR number, e-mail address or phone number.",
-    "interests": "Anonymous: no CPR number, e-mail address or phone number.",
-    "languages": "Two- or three-letter ISO 639 codes (e.g. da, en, ar), any case.",
-}
-# models/operations/openings.py check_languages: blank items are dropped, the rest are codes.
-LANGUAGE_PATTERN = "^\\s*([A-Za-z]{2,3}\\s*)?$"
 POSTCODE_RULE = (
     "A Danish postcode the service knows (its reference list, "
     "models/reference_data/postcodes.csv); any other answers 422."
 )
+# What the introduction says about the rules a schema cannot state by itself.
+RULES = f"""
+
+**Rules.** Every limit the server enforces is in the schemas (lengths, ranges, patterns,
+enums; known postcodes are the `Postcode` enum). Texts are Unicode: NUL and lone surrogates
+are refused. What JSON Schema cannot say is stated by this document's own words:
+
+- `format: {ESCO_OCCUPATION_URI}`: the URI of an ESCO occupation the service knows.
+- `{REFUSES_IDENTIFIERS}: true`: free text about a young person (or sent to a partner) that
+  refuses personal identifiers: CPR numbers, e-mail addresses, phone numbers, names, street
+  addresses, dates of birth, social-media handles and licence plates.
+- `{NOT_LESS_THAN}: <field>`: the value may not be less than (a date: not before) the other
+  field's: the one sent, else on PATCH the stored one, else on create its `default`.
+- `{REQUIRED_WHEN}: {{<field>: <value>}}`: the field must be sent, not blank, when the other
+  field has that value (also stated as the object's `anyOf`).
+- A published opening or an open mentor slot whose changed wording may discriminate is
+  refused (422): it would be held for a partnership admin's review (docs/EQUAL_TREATMENT.md).
+
+Any of these refused answers 422 and names the field in `errors`."""
 
 
 def state_domain_rules(document: dict[str, Any], today: date) -> dict[str, Any]:
     """Write the operations' rules into the input schemas (those that refuse extra fields):
-    known postcodes as an enum, the birth years a young person may have this year, and the
-    cross-field rules as descriptions. What the server refuses, the description says."""
+    known postcodes as an enum, the birth years a young person may have this year, and a
+    conditional requirement as an ``anyOf``. What the server refuses, the document says."""
     schemas = document["components"]["schemas"]
     schemas["Postcode"] = {
         "type": "string",
@@ -147,12 +150,26 @@ def state_domain_rules(document: dict[str, Any], today: date) -> dict[str, Any]:
                 "maximum": today.year - MIN_AGE,
                 "description": f"The young person is {MIN_AGE}-{MAX_AGE} years old this year.",
             }
-        if "languages" in properties:
-            properties["languages"]["items"]["pattern"] = LANGUAGE_PATTERN
-        for name, rule in CROSS_FIELD_RULES.items():
-            if name in properties and "$ref" not in properties[name]:
-                properties[name]["description"] = rule
+        for name, prop in properties.items():
+            if REQUIRED_WHEN in prop:
+                schema["anyOf"] = _required_when(name, prop[REQUIRED_WHEN])
     return document
+
+
+def _required_when(name: str, when: dict[str, Any]) -> list[dict[str, Any]]:
+    """``name`` is sent and not blank, or one of the ``when`` fields has another value."""
+    others = [
+        {
+            "properties": {
+                key: {"enum": [not value]}
+                if isinstance(value, bool)
+                else {"not": {"enum": [value]}}
+            }
+        }
+        for key, value in when.items()
+    ]
+    blank_refused = text_pattern(single_line=False, non_blank=True)
+    return [*others, {"required": [name], "properties": {name: {"pattern": blank_refused}}}]
 
 
 @bp.get("/openapi.json")

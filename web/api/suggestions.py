@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import get_locale
-from flask_login import current_user
 
-from models.enums import Role, SuggestionStatus, TargetKind
+from models.enums import Role
 from models.operations.suggestions import approve_suggestion, reject_suggestion
 from models.scoping import suggestions_for
 from models.suggestion import Suggestion
-from web.api.pagination import paginate
+from web.api.resources import load, page, run
 from web.api.routing import operation
 from web.api.schemas import (
     ApproveSchema,
@@ -20,8 +19,6 @@ from web.api.schemas import (
     SuggestionQuery,
     SuggestionSchema,
 )
-from web.db import get_db
-from web.security import get_scoped_or_404
 
 CASEWORKERS = (Role.CASEWORKER,)
 
@@ -55,7 +52,7 @@ def suggestion_out(suggestion: Suggestion) -> dict[str, Any]:
 
 
 def _load(suggestion_id: int) -> Suggestion:
-    return get_scoped_or_404(suggestions_for(current_user), Suggestion, suggestion_id)
+    return load(suggestions_for, Suggestion, suggestion_id)
 
 
 @operation(
@@ -69,16 +66,14 @@ def _load(suggestion_id: int) -> Suggestion:
 )
 def list_suggestions(query: dict[str, Any]) -> dict[str, Any]:
     """Suggestions for your municipality's young people, best first."""
-    select = suggestions_for(current_user)
-    if query.get("status"):
-        select = select.where(Suggestion.status == SuggestionStatus(query["status"]))
-    if query.get("target_kind"):
-        select = select.where(Suggestion.target_kind == TargetKind(query["target_kind"]))
-    if query.get("youth_id"):
-        select = select.where(Suggestion.youth_id == query["youth_id"])
-    page = paginate(select, query, Suggestion.score.desc())
-    page["items"] = [suggestion_out(s) for s in page["items"]]
-    return page
+    filters = {
+        "status": Suggestion.status,
+        "target_kind": Suggestion.target_kind,
+        "youth_id": Suggestion.youth_id,
+    }
+    found = page(suggestions_for, query, Suggestion.score.desc(), filters)
+    found["items"] = [suggestion_out(s) for s in found["items"]]
+    return found
 
 
 @operation(
@@ -104,10 +99,7 @@ def get_suggestion(suggestion_id: int) -> dict[str, Any]:
 )
 def approve(suggestion_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """The company or mentor then sees it as an anonymous card with your pitch."""
-    db = get_db()
-    suggestion = approve_suggestion(db, current_user, _load(suggestion_id), body["pitch"])
-    db.commit()
-    return suggestion_out(suggestion)
+    return suggestion_out(run(approve_suggestion, _load(suggestion_id), body["pitch"]))
 
 
 @operation(
@@ -120,9 +112,5 @@ def approve(suggestion_id: int, body: dict[str, Any]) -> dict[str, Any]:
     response=SuggestionSchema,
 )
 def reject(suggestion_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    db = get_db()
-    suggestion = reject_suggestion(
-        db, current_user, _load(suggestion_id), body["reason_code"], body["reason"]
-    )
-    db.commit()
-    return suggestion_out(suggestion)
+    reason = (body["reason_code"], body["reason"])
+    return suggestion_out(run(reject_suggestion, _load(suggestion_id), *reason))
