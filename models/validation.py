@@ -41,9 +41,6 @@ def check_free_text(field: str, text: str | None) -> str:
 
 # Every character ``str.splitlines`` breaks at: none of them may reach a mail header.
 LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-# The same rule as a regular expression (the OpenAPI document states it as a pattern; NUL
-# and lone surrogates, which no text field stores, are excluded too).
-SINGLE_LINE_PATTERN = "^[^\\x00\\r\\n\\x0b\\x0c\\x1c\\x1d\\x1e\\x85\\u2028\\u2029\\ud800-\\udfff]*$"
 
 
 def check_single_line(field: str, text: str | None) -> str:

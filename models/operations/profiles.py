@@ -160,7 +160,9 @@ def update_profile(
     now: datetime | None = None,
 ) -> YouthProfile:
     now = now or utcnow()
-    clean = _clean(session, data, now.date(), new=False)
+    # A stored birth year is kept as it is (a young person may have aged past the range
+    # since), but a changed one is held to the same range as a new profile's.
+    clean = _clean(session, data, now.date(), new=data.birth_year != profile.birth_year)
     changed = []
     for f in fields(ProfileInput):
         value = getattr(clean, f.name)

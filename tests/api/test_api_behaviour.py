@@ -188,6 +188,11 @@ def test_profile_create_and_patch_use_the_domain_rules(api, world, token_for):
     assert patched.status_code == 422 and "support_notes" in patched.json["errors"]
     patched = api("PATCH", f"/profiles/{profile_id}", token, json={"hours_max": 20})
     assert patched.json["hours_max"] == 20 and patched.json["birth_year"] == year - 18
+    # A changed birth year is held to the same range as a new profile's.
+    patched = api("PATCH", f"/profiles/{profile_id}", token, json={"birth_year": year - 40})
+    assert patched.status_code == 422 and set(patched.json["errors"]) == {"birth_year"}
+    patched = api("PATCH", f"/profiles/{profile_id}", token, json={"birth_year": year - 19})
+    assert patched.status_code == 200 and patched.json["birth_year"] == year - 19
 
 
 def test_bad_tokens_answer_401(api, world, token_for, db):
