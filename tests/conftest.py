@@ -20,15 +20,10 @@ from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
 from models import migrate
-from models.mentor_slot import MentorSlot
-from models.opening import JobOpening
 from models.operations import accounts
-from models.organisation import Organisation
 from models.reference_load import load_reference_data
 from models.session import make_engine, normalise_url
-from models.suggestion import Suggestion
 from models.user import User
-from models.youth import YouthProfile
 from tests import factories
 from tests.factories import PASSWORD, TODAY
 
@@ -170,31 +165,19 @@ def login_as(client) -> Callable[[User], User]:  # type: ignore[no-untyped-def]
 # --- factories (tests/factories.py on the test's session) ------------------------------
 
 
-@pytest.fixture()
-def make_org(db: Session) -> Callable[..., Organisation]:
-    return partial(factories.make_org, db)
+def _on_the_test_session(factory: Callable[..., Any]) -> Any:
+    """``factory`` as a fixture of the same name, bound to the test's session ``db``."""
+
+    @pytest.fixture(name=factory.__name__)
+    def bound(db: Session) -> Callable[..., Any]:
+        return partial(factory, db)
+
+    return bound
 
 
-@pytest.fixture()
-def make_user(db: Session) -> Callable[..., User]:
-    return partial(factories.make_user, db)
-
-
-@pytest.fixture()
-def make_youth(db: Session) -> Callable[..., YouthProfile]:
-    return partial(factories.make_youth, db)
-
-
-@pytest.fixture()
-def make_opening(db: Session) -> Callable[..., JobOpening]:
-    return partial(factories.make_opening, db)
-
-
-@pytest.fixture()
-def make_slot(db: Session) -> Callable[..., MentorSlot]:
-    return partial(factories.make_slot, db)
-
-
-@pytest.fixture()
-def make_suggestion(db: Session) -> Callable[..., Suggestion]:
-    return partial(factories.make_suggestion, db)
+make_org = _on_the_test_session(factories.make_org)
+make_user = _on_the_test_session(factories.make_user)
+make_youth = _on_the_test_session(factories.make_youth)
+make_opening = _on_the_test_session(factories.make_opening)
+make_slot = _on_the_test_session(factories.make_slot)
+make_suggestion = _on_the_test_session(factories.make_suggestion)

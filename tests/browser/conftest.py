@@ -313,6 +313,24 @@ def fill_form() -> Callable[[Any, dict[str, Any]], None]:
 
 
 @pytest.fixture()
+def publish_opening() -> Callable[[Any, dict[str, Any]], int]:
+    """On the company's new-opening form: fill the fields by name (a list selects those
+    options), publish, and return the new opening's id."""
+
+    def publish(page: Any, fields: dict[str, Any]) -> int:
+        for name, value in fields.items():
+            if isinstance(value, list):
+                page.locator(f"select[name={name}]").select_option(value)
+            else:
+                page.locator(f"input[name={name}]").fill(value)
+        page.locator("button[name=action][value=publish]").click()
+        page.wait_for_url("**/company/openings/*")
+        return int(page.url.rstrip("/").rsplit("/", 1)[1])
+
+    return publish
+
+
+@pytest.fixture()
 def submit_profile(fill_form: Callable[[Any, dict[str, Any]], None]) -> Callable[..., None]:
     """On the caseworker's profile form: fill ``fields``, tick the consent, "Opret profil"."""
 

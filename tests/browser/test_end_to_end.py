@@ -42,7 +42,7 @@ def _suggestions_of(live_server, pseudonym):
 
 
 def test_company_caseworker_mentor_journey(
-    page, live_server, login, logout, screenshot, check_axe, submit_profile
+    page, live_server, login, logout, screenshot, check_axe, publish_opening, submit_profile
 ):
     data = live_server.data
 
@@ -50,18 +50,19 @@ def test_company_caseworker_mentor_journey(
     login(page, data.company)
     page.goto("/company/openings/new")
     check_axe(page)
-    page.locator("input[name=title]").fill(TITLE)
-    page.locator("input[name=occupation]").fill("lagerarbejder")
-    page.locator("input[name=required_skills]").fill("truckcertifikat")
-    page.locator("input[name=postcode]").fill("2200")
-    page.locator("input[name=hours_min]").fill("15")
-    page.locator("input[name=hours_max]").fill("37")
-    page.locator("input[name=start_date]").fill((date.today() + timedelta(days=7)).isoformat())
-    page.locator("button[name=action][value=publish]").click()
-    page.wait_for_url("**/company/openings/*")
+    opening_id = publish_opening(
+        page,
+        {
+            "title": TITLE,
+            "occupation": "lagerarbejder",
+            "required_skills": "truckcertifikat",
+            "postcode": "2200",
+            "hours_min": "15",
+            "hours_max": "37",
+            "start_date": (date.today() + timedelta(days=7)).isoformat(),
+        },
+    )
     assert TITLE in page.locator("h1").inner_text()
-    opening_url = page.url
-    opening_id = int(opening_url.rstrip("/").rsplit("/", 1)[1])
     screenshot(page, "e2e-company-opening")
     logout(page)
 

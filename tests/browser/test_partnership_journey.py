@@ -42,7 +42,16 @@ def _total(page, series):
 
 
 def test_partnership_journey(
-    browser, page, live_server, login, logout, check_axe, screenshot, fill_form, submit_profile
+    browser,
+    page,
+    live_server,
+    login,
+    logout,
+    check_axe,
+    screenshot,
+    fill_form,
+    publish_opening,
+    submit_profile,
 ):
     from models.enums import Role
     from models.notification import Notification
@@ -137,17 +146,19 @@ def test_partnership_journey(
     # 4. The company posts an education place.
     login(page, data.company)
     page.goto("/company/openings/new")
-    page.locator("input[name=title]").fill(SCHOOL)
-    page.locator("select[name=kind]").select_option("education")
-    page.locator("input[name=occupation]").fill("lagerarbejder")
-    page.locator("input[name=required_skills]").fill("pakning af varer")
-    page.locator("input[name=postcode]").fill("2200")
-    page.locator("input[name=hours_min]").fill("20")
-    page.locator("input[name=hours_max]").fill("37")
-    page.locator("input[name=start_date]").fill((date.today() + timedelta(days=14)).isoformat())
-    page.locator("button[name=action][value=publish]").click()
-    page.wait_for_url("**/company/openings/*")
-    opening_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    opening_id = publish_opening(
+        page,
+        {
+            "title": SCHOOL,
+            "kind": ["education"],
+            "occupation": "lagerarbejder",
+            "required_skills": "pakning af varer",
+            "postcode": "2200",
+            "hours_min": "20",
+            "hours_max": "37",
+            "start_date": (date.today() + timedelta(days=14)).isoformat(),
+        },
+    )
     logout(page)
 
     # 5. The caseworker sees the note, then the figures before the placement.
