@@ -22,7 +22,6 @@ Prints (and returns from :func:`run`):
 
 from __future__ import annotations
 
-import argparse
 import resource
 import statistics
 import time
@@ -33,6 +32,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bench.cli import main_with_scale_and_seed
 from jobs.taxonomy import load_taxonomy
 from matcher import EngineConfig, MatchEngine
 from matcher.normalise import fold
@@ -262,12 +262,7 @@ def run(scale: str = "small", seed: int = 0, out: Callable[[str], None] = print)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=sorted(SCALES), default="national")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    run(args.scale, args.seed)
-    return 0
+    return main_with_scale_and_seed(run, SCALES, "national", __doc__, argv)
 
 
 if __name__ == "__main__":

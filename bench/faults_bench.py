@@ -54,30 +54,30 @@ ROOT = Path(__file__).resolve().parent.parent
 # --- counting --------------------------------------------------------------------------
 
 
-def suggestions_duplicated(session: Session) -> int:
-    """Rows beyond the first for one (young person, opening or slot)."""
+def _beyond_the_first(session: Session, rows: str, key: str) -> int:
+    """How many of ``rows`` (a FROM clause) come after the first of their ``key``."""
     return int(
         session.scalar(
             sa.text(
-                "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM suggestion "
-                "GROUP BY youth_id, opening_id, mentor_slot_id HAVING count(*) > 1) AS d"
+                f"SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM {rows} "  # noqa: S608 - our own constants
+                f"GROUP BY {key} HAVING count(*) > 1) AS d"
             )
         )
         or 0
     )
 
 
+def suggestions_duplicated(session: Session) -> int:
+    """Rows beyond the first for one (young person, opening or slot)."""
+    return _beyond_the_first(session, "suggestion", "youth_id, opening_id, mentor_slot_id")
+
+
 def digests_duplicated(session: Session) -> int:
     """Digest mails queued more than once for one recipient, kind and night."""
-    return int(
-        session.scalar(
-            sa.text(
-                "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM notification "
-                "WHERE kind LIKE 'digest.%' GROUP BY recipient_id, kind, "
-                "payload->>'run_date' HAVING count(*) > 1) AS d"
-            )
-        )
-        or 0
+    return _beyond_the_first(
+        session,
+        "notification WHERE kind LIKE 'digest.%'",
+        "recipient_id, kind, payload->>'run_date'",
     )
 
 
@@ -258,6 +258,20 @@ def _free_port() -> int:
 # --- 4: PostgreSQL connections killed under web load ------------------------------------
 
 
+def terminate_backends(admin: sa.Engine, database: str) -> int:
+    """End every connection to ``database`` but ``admin``'s own (``pg_terminate_backend``);
+    how many it ended. tests/security/test_security_db_disconnect.py kills with it too."""
+    with admin.connect() as conn:
+        killed = conn.scalar(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = :db AND pid <> pg_backend_pid()"
+            ),
+            {"db": database},
+        )
+    return int(killed or 0)
+
+
 def connections_killed(url: str, server_url: str, seconds: float = 4.0) -> dict:
     from web import create_app
 
@@ -301,17 +315,7 @@ def connections_killed(url: str, server_url: str, seconds: float = 4.0) -> dict:
 
     def killer() -> None:
         while phase["name"] == "killing":
-            with admin.connect() as conn:
-                kills["backends"] += int(
-                    conn.scalar(
-                        sa.text(
-                            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                            "WHERE datname = :db AND pid <> pg_backend_pid()"
-                        ),
-                        {"db": database},
-                    )
-                    or 0
-                )
+            kills["backends"] += terminate_backends(admin, database)
             kills["rounds"] += 1
             time.sleep(0.25)
 

@@ -25,7 +25,6 @@ so they are compared on ranking alone.
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -36,6 +35,7 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 from scipy.sparse.csgraph import maximum_flow
 
+from bench.cli import main_with_scale_and_seed
 from jobs.taxonomy import load_taxonomy
 from matcher import EngineConfig, MatchEngine, Youth
 from matcher.normalise import fold
@@ -255,12 +255,7 @@ def run(scale: str = "medium", seed: int = 0, out: Callable[[str], None] = print
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", choices=sorted(SCALES), default="medium")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    run(args.scale, args.seed)
-    return 0
+    return main_with_scale_and_seed(run, SCALES, "medium", __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -17,11 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobs.engine_configs import active_config, propose_config
-from jobs.runs import SessionSource, run_job
+from jobs.runs import daily_job
 from jobs.settings import JobSettings
 from matcher.learn import Decisions, learn_weights, why_not
 from models.decisions import decision_rows
 from models.engine_config import EngineConfigRow
+from models.jobrun import JobRun
 from models.organisation import Partnership
 from models.user import User
 
@@ -66,7 +67,10 @@ def learn(
     return row, figures
 
 
-def learning_work(session: Session, now: datetime) -> dict[str, Any]:
+def learning_work(
+    session: Session, run: JobRun, now: datetime, settings: JobSettings
+) -> dict[str, Any]:
+    """The weekly job's work (``jobs run learning``): a proposal, if the decisions show one."""
     row, figures = learn(session, now)
     return {
         "decisions": figures["decisions"],
@@ -75,24 +79,7 @@ def learning_work(session: Session, now: datetime) -> dict[str, Any]:
     }
 
 
-def run_learning(
-    source: SessionSource,
-    now: datetime,
-    settings: JobSettings | None = None,
-    *,
-    force: bool = False,
-) -> Any:
-    """The weekly job (also ``jobs run learning``)."""
-    from jobs.matching import local_date
-
-    return run_job(
-        source,
-        NAME,
-        now,
-        lambda session, run: learning_work(session, now),
-        run_date=local_date(now),
-        force=force,
-    )
+run_learning = daily_job(NAME, learning_work)  # weekly, by the schedule (jobs/schedule.py)
 
 
 def proposals(session: Session) -> list[EngineConfigRow]:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from jobs.runs import SessionSource, run_daily
+from jobs.runs import daily_job
 from jobs.settings import JobSettings
 from models.audit import AuditEvent
 from models.enums import ProfileStatus
@@ -170,21 +170,5 @@ def retention_work(
     return counts
 
 
-def run_reconfirm(
-    source: SessionSource,
-    now: datetime,
-    settings: JobSettings | None = None,
-    *,
-    force: bool = False,
-) -> JobRun:
-    return run_daily(source, "reconfirm", reconfirm_work, now, settings, force=force)
-
-
-def run_retention(
-    source: SessionSource,
-    now: datetime,
-    settings: JobSettings | None = None,
-    *,
-    force: bool = False,
-) -> JobRun:
-    return run_daily(source, "retention", retention_work, now, settings, force=force)
+run_reconfirm = daily_job("reconfirm", reconfirm_work)
+run_retention = daily_job("retention", retention_work)

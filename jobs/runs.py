@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -239,10 +239,43 @@ def run_job(
             return run
 
 
+DailyWork = Callable[[Session, JobRun, datetime, JobSettings], dict[str, Any]]
+
+
+class DailyJob(Protocol):
+    """What the scheduler and ``jobs run NAME`` call (jobs/schedule.py)."""
+
+    def __call__(
+        self,
+        source: SessionSource,
+        now: datetime,
+        settings: JobSettings | None = None,
+        *,
+        force: bool = False,
+    ) -> JobRun: ...
+
+
+def daily_job(name: str, work: DailyWork) -> DailyJob:
+    """The job ``name``: :func:`run_daily` of ``work``."""
+
+    def run(
+        source: SessionSource,
+        now: datetime,
+        settings: JobSettings | None = None,
+        *,
+        force: bool = False,
+    ) -> JobRun:
+        return run_daily(source, name, work, now, settings, force=force)
+
+    run.__name__ = run.__qualname__ = f"run_{name}"
+    run.__doc__ = f"The {name} job, once per local day (``jobs run {name}``)."
+    return run
+
+
 def run_daily(
     source: SessionSource,
     name: str,
-    work: Callable[[Session, JobRun, datetime, JobSettings], dict[str, Any]],
+    work: DailyWork,
     now: datetime,
     settings: JobSettings | None = None,
     *,

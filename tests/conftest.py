@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
-from itertools import count
+from functools import partial
 from typing import Any
 
 import pytest
@@ -21,23 +20,14 @@ from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
 from models import migrate
-from models.enums import OrganisationKind, Role, SuggestionStatus, TargetKind
-from models.mentor_slot import MentorSlot
-from models.opening import JobOpening
 from models.operations import accounts
-from models.operations.accounts import create_organisation, create_user
-from models.operations.mentor_slots import MentorSlotInput, create_mentor_slot
-from models.operations.openings import OpeningInput, post_opening
-from models.operations.profiles import ProfileInput, create_profile
-from models.organisation import Organisation
 from models.reference_load import load_reference_data
 from models.session import make_engine, normalise_url
-from models.suggestion import Suggestion
 from models.user import User
-from models.validation import CVR_WEIGHTS
-from models.youth import YouthProfile
+from tests import factories
+from tests.factories import PASSWORD, TODAY
 
-PASSWORD = "correct-horse-battery"  # noqa: S105
+__all__ = ["PASSWORD", "TODAY"]  # what test modules import from here
 
 # Hashing cost is irrelevant to what the tests check; keep argon2 but make it cheap.
 accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -172,105 +162,22 @@ def login_as(client) -> Callable[[User], User]:  # type: ignore[no-untyped-def]
     return login
 
 
-# --- factories ---------------------------------------------------------------------------
-
-_seq = count(1)
-TODAY = date.today()
+# --- factories (tests/factories.py on the test's session) ------------------------------
 
 
-def _valid_cvr(n: int) -> str:
-    head = f"{1000000 + n * 7919 % 8999999:07d}"
-    while True:
-        check = -sum(int(d) * w for d, w in zip(head, CVR_WEIGHTS, strict=False)) % 11
-        if check < 10:
-            return head + str(check)
-        head = f"{int(head) + 1:07d}"
+def _on_the_test_session(factory: Callable[..., Any]) -> Any:
+    """``factory`` as a fixture of the same name, bound to the test's session ``db``."""
+
+    @pytest.fixture(name=factory.__name__)
+    def bound(db: Session) -> Callable[..., Any]:
+        return partial(factory, db)
+
+    return bound
 
 
-@pytest.fixture()
-def make_org(db: Session) -> Callable[..., Organisation]:
-    def make(kind: OrganisationKind = OrganisationKind.COMPANY, **kw: Any) -> Organisation:
-        n = next(_seq)
-        kw.setdefault("name", f"Org {n}")
-        if kind is OrganisationKind.COMPANY:
-            kw.setdefault("cvr", _valid_cvr(n))
-        kw.setdefault("postcode", "2200")
-        return create_organisation(db, kind=kind, **kw)
-
-    return make
-
-
-@pytest.fixture()
-def make_user(db: Session, make_org: Callable[..., Organisation]) -> Callable[..., User]:
-    def make(role: Role = Role.CASEWORKER, **kw: Any) -> User:
-        n = next(_seq)
-        kw.setdefault("email", f"user{n}@example.dk")
-        if role is Role.CASEWORKER:
-            kw.setdefault("municipality_code", 101)
-        if role is Role.COMPANY:
-            kw.setdefault("organisation", make_org())
-        if role is Role.MENTOR:
-            kw.setdefault("organisation", make_org(OrganisationKind.CIVIL_SOCIETY))
-        return create_user(db, password=PASSWORD, role=role, **kw)
-
-    return make
-
-
-@pytest.fixture()
-def make_youth(db: Session, make_user: Callable[..., User]) -> Callable[..., YouthProfile]:
-    def make(caseworker: User | None = None, **kw: Any) -> YouthProfile:
-        caseworker = caseworker or make_user(Role.CASEWORKER)
-        kw.setdefault("birth_year", TODAY.year - 20)
-        kw.setdefault("postcode", "2200")
-        kw.setdefault("skills", ["kundeservice"])
-        kw.setdefault("wished_occupations", ["lagerarbejder"])
-        return create_profile(db, caseworker, ProfileInput(**kw))
-
-    return make
-
-
-@pytest.fixture()
-def make_opening(db: Session, make_user: Callable[..., User]) -> Callable[..., JobOpening]:
-    def make(user: User | None = None, **kw: Any) -> JobOpening:
-        user = user or make_user(Role.COMPANY)
-        publish = kw.pop("publish", True)
-        kw.setdefault("title", "Lagermedarbejder")
-        kw.setdefault("postcode", "2300")
-        kw.setdefault("hours_min", 20)
-        kw.setdefault("start_date", TODAY + timedelta(days=7))
-        return post_opening(db, user, OpeningInput(**kw), publish=publish)
-
-    return make
-
-
-@pytest.fixture()
-def make_slot(db: Session, make_user: Callable[..., User]) -> Callable[..., MentorSlot]:
-    def make(mentor: User | None = None, **kw: Any) -> MentorSlot:
-        mentor = mentor or make_user(Role.MENTOR)
-        kw.setdefault("title", "Frivillig mentor")
-        kw.setdefault("postcode", "2200")
-        return create_mentor_slot(db, mentor, MentorSlotInput(**kw))
-
-    return make
-
-
-@pytest.fixture()
-def make_suggestion(db: Session) -> Callable[..., Suggestion]:
-    def make(youth: YouthProfile, target: JobOpening | MentorSlot, **kw: Any) -> Suggestion:
-        is_opening = isinstance(target, JobOpening)
-        kw.setdefault("score", 0.8)
-        kw.setdefault("engine_version", "test")
-        kw.setdefault("status", SuggestionStatus.PROPOSED)
-        kw.setdefault("reasons", [{"code": "test", "da": "Test-grund", "en": "Test reason"}])
-        suggestion = Suggestion(
-            youth=youth,
-            target_kind=TargetKind.OPENING if is_opening else TargetKind.MENTOR_SLOT,
-            opening=target if is_opening else None,
-            mentor_slot=None if is_opening else target,
-            **kw,
-        )
-        db.add(suggestion)
-        db.flush()
-        return suggestion
-
-    return make
+make_org = _on_the_test_session(factories.make_org)
+make_user = _on_the_test_session(factories.make_user)
+make_youth = _on_the_test_session(factories.make_youth)
+make_opening = _on_the_test_session(factories.make_opening)
+make_slot = _on_the_test_session(factories.make_slot)
+make_suggestion = _on_the_test_session(factories.make_suggestion)

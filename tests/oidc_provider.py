@@ -217,3 +217,28 @@ class OidcProvider:
     def stop(self) -> None:
         self._server.shutdown()
         self._thread.join(timeout=10)
+
+
+# The app as the provider's client: what tests register on both sides.
+APP_CLIENT_ID = "ungeloeftet"
+APP_CLIENT_SECRET = "s3cret-client"  # noqa: S105 - a test provider's
+
+
+def identity_provider(
+    session: Any, provider: OidcProvider, partnership: str, municipalities: list[int], name: str
+) -> Any:
+    """A new partnership of ``municipalities`` whose staff sign in at ``provider`` (the app's
+    ``IdentityProvider`` row, flushed); register the app with ``provider.add_client``."""
+    from models.operations.accounts import create_partnership
+    from models.support import IdentityProvider
+
+    row = IdentityProvider(
+        partnership_id=create_partnership(session, partnership, municipalities).id,
+        name=name,
+        issuer=provider.url,
+        client_id=APP_CLIENT_ID,
+        client_secret=APP_CLIENT_SECRET,
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -27,6 +27,7 @@ from models.enums import (
 )
 from models.jobrun import JobRun
 from models.operations.audit import record_event
+from tests.factories import make_tenant_objects
 from tests.test_route_walk import AREA_ROLE, _url, _web_rules, foreign  # noqa: F401 - fixture
 from web.catalogs import catalogue_files
 from web.vocabulary import AUDIT_ACTION, JOB_NAME, JOB_STATUS, NOTIFICATION_KIND, OBJECT_TYPE
@@ -129,20 +130,17 @@ def leaks(html: str, plain: set[str], patterns: list[re.Pattern[str]]) -> list[s
 
 
 @pytest.fixture()
-def own(db, make_user, make_youth, make_opening, make_slot, make_suggestion):
+def own(db, make_user, make_slot, make_suggestion):
     """Each role's user with objects of its own, an audit trail and job runs to show."""
     caseworker = make_user(Role.CASEWORKER)
     company = make_user(Role.COMPANY)
     mentor = make_user(Role.MENTOR)
     admin = make_user(Role.ADMIN)
-    youth = make_youth(caseworker, postcode="2200")
-    opening = make_opening(company, postcode="2200")
-    slot = make_slot(mentor, postcode="2200")
-    company_slot = make_slot(company, postcode="2200")
-    proposal = make_suggestion(youth, opening, status=SuggestionStatus.APPROVED, distance_km=2.5)
-    make_suggestion(youth, company_slot, status=SuggestionStatus.PROPOSED, distance_km=12.25)
-    offer = make_suggestion(youth, slot, status=SuggestionStatus.APPROVED, distance_km=3.0)
-    record_event(db, caseworker, "profile.read", youth, ip="127.0.0.1")
+    objects = make_tenant_objects(db, caseworker, company, mentor, "2200")
+    make_suggestion(
+        objects.youth, objects.company_slot, status=SuggestionStatus.PROPOSED, distance_km=12.25
+    )
+    record_event(db, caseworker, "profile.read", objects.youth, ip="127.0.0.1")
     record_event(db, admin, "auth.login", admin, ip="127.0.0.1")
     now = utcnow()
     for status in ("succeeded", "failed", "skipped"):
@@ -157,14 +155,7 @@ def own(db, make_user, make_youth, make_opening, make_slot, make_suggestion):
             )
         )
     db.flush()
-    ids = {
-        "profile_id": youth.id,
-        "opening_id": opening.id,
-        "slot_id": slot.id,
-        "company_slot_id": company_slot.id,
-        "suggestion_id": proposal.id,
-        "offer_id": offer.id,
-    }
+    ids = objects.route_ids()
     users = {
         Role.CASEWORKER: caseworker,
         Role.COMPANY: company,

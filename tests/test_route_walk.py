@@ -11,8 +11,9 @@ import re
 
 import pytest
 
-from models.enums import OrganisationKind, Role, SuggestionStatus
+from models.enums import OrganisationKind, Role
 from models.operations.tokens import create_token
+from tests.factories import make_tenant_objects
 
 # Which roles a blueprint is for; None: any logged-in user.
 AREA_ROLE = {
@@ -31,25 +32,16 @@ ROLES = [None, *Role]  # None = anonymous
 
 
 @pytest.fixture()
-def foreign(db, make_user, make_org, make_youth, make_opening, make_slot, make_suggestion):
+def foreign(db, make_user, make_org):
     """Objects that belong to tenants none of the walking users belong to."""
-    other_caseworker = make_user(Role.CASEWORKER, municipality_code=751)
     other_company = make_user(Role.COMPANY)
     other_mentor = make_user(Role.MENTOR)
-    youth = make_youth(other_caseworker, postcode="8000")
-    opening = make_opening(other_company, postcode="8000")
-    company_slot = make_slot(other_company, postcode="8000")
-    slot = make_slot(other_mentor, postcode="8000")
-    proposal = make_suggestion(youth, opening, status=SuggestionStatus.APPROVED)
-    offer = make_suggestion(youth, slot, status=SuggestionStatus.APPROVED)
+    objects = make_tenant_objects(
+        db, make_user(Role.CASEWORKER, municipality_code=751), other_company, other_mentor, "8000"
+    )
     token, _secret = create_token(db, other_company, "other", 30)
     ids = {
-        "profile_id": youth.id,
-        "opening_id": opening.id,
-        "slot_id": slot.id,
-        "company_slot_id": company_slot.id,
-        "suggestion_id": proposal.id,
-        "offer_id": offer.id,
+        **objects.route_ids(),
         "token_id": token.id,
         # Admin objects have no tenant: admins may reach every one of them.
         "organisation_id": make_org(OrganisationKind.COMPANY).id,

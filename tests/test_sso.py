@@ -20,7 +20,12 @@ from models.audit import AuditEvent
 from models.enums import Role
 from models.operations.accounts import create_partnership
 from models.support import IdentityProvider
-from tests.oidc_provider import OidcProvider
+from tests.oidc_provider import (
+    APP_CLIENT_ID,
+    APP_CLIENT_SECRET,
+    OidcProvider,
+    identity_provider,
+)
 
 CALLBACK = "http://localhost/login/sso/callback"
 
@@ -28,23 +33,14 @@ CALLBACK = "http://localhost/login/sso/callback"
 @pytest.fixture(scope="module")
 def provider():
     running = OidcProvider().start()
-    running.add_client("ungeloeftet", "s3cret-client", CALLBACK)
+    running.add_client(APP_CLIENT_ID, APP_CLIENT_SECRET, CALLBACK)
     yield running
     running.stop()
 
 
 @pytest.fixture()
 def idp(db, provider):
-    partnership = create_partnership(db, "SSO partnership", [101])
-    idp = IdentityProvider(
-        partnership_id=partnership.id,
-        name="Testkommune",
-        issuer=provider.url,
-        client_id="ungeloeftet",
-        client_secret="s3cret-client",
-    )
-    db.add(idp)
-    db.flush()
+    idp = identity_provider(db, provider, "SSO partnership", [101], "Testkommune")
     provider.signing_key = provider.key
     return idp
 

@@ -284,6 +284,64 @@ def login(live_server: LiveServer) -> Callable[..., Any]:
 
 
 @pytest.fixture()
+def logout() -> Callable[[Any], None]:
+    """Log out with the header's button; back on the login page."""
+
+    def do_logout(page: Any) -> None:
+        page.get_by_role("button", name="Log ud").click()
+        page.wait_for_url("**/login")
+
+    return do_logout
+
+
+@pytest.fixture()
+def fill_form() -> Callable[[Any, dict[str, Any]], None]:
+    """Fill fields by their label, in order: text is typed, a list selects those options,
+    ``True`` ticks a checkbox."""
+
+    def fill(page: Any, fields: dict[str, Any]) -> None:
+        for label, value in fields.items():
+            field = page.get_by_label(label)
+            if value is True:
+                field.check()
+            elif isinstance(value, list):
+                field.select_option(value)
+            else:
+                field.fill(value)
+
+    return fill
+
+
+@pytest.fixture()
+def publish_opening() -> Callable[[Any, dict[str, Any]], int]:
+    """On the company's new-opening form: fill the fields by name (a list selects those
+    options), publish, and return the new opening's id."""
+
+    def publish(page: Any, fields: dict[str, Any]) -> int:
+        for name, value in fields.items():
+            if isinstance(value, list):
+                page.locator(f"select[name={name}]").select_option(value)
+            else:
+                page.locator(f"input[name={name}]").fill(value)
+        page.locator("button[name=action][value=publish]").click()
+        page.wait_for_url("**/company/openings/*")
+        return int(page.url.rstrip("/").rsplit("/", 1)[1])
+
+    return publish
+
+
+@pytest.fixture()
+def submit_profile(fill_form: Callable[[Any, dict[str, Any]], None]) -> Callable[..., None]:
+    """On the caseworker's profile form: fill ``fields``, tick the consent, "Opret profil"."""
+
+    def submit(page: Any, fields: dict[str, Any]) -> None:
+        fill_form(page, {**fields, "Den unge har givet samtykke": True})
+        page.get_by_role("button", name="Opret profil").click()
+
+    return submit
+
+
+@pytest.fixture()
 def screenshot() -> Callable[[Any, str], Path]:
     """Save a full-page PNG under test-artifacts/screenshots/ (gitignored)."""
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_caseworker_creates_a_profile_and_decides_on_suggestions(
-    page, live_server, login, screenshot, check_axe
+    page, live_server, login, screenshot, check_axe, submit_profile
 ):
     data = live_server.data
     login(page, data.caseworker)
@@ -27,14 +27,17 @@ def test_caseworker_creates_a_profile_and_decides_on_suggestions(
 
     # A new profile through the form, with one mistake first: nothing typed is lost.
     page.get_by_role("link", name="Ny profil").first.click()
-    page.get_by_label("Fødselsår").fill(str(date.today().year - 19))
-    page.get_by_label("Postnummer").fill("2200")
-    page.get_by_label("Ønskede job").fill("lagerarbejder, chauffør")
-    page.get_by_label("Kompetencer").fill("truckcertifikat, ring 12345678")
-    page.get_by_label("Interesser").fill("fodbold")
-    page.get_by_label("Støttenoter").fill("Har brug for faste rammer.")
-    page.get_by_label("Den unge har givet samtykke").check()
-    page.get_by_role("button", name="Opret profil").click()
+    submit_profile(
+        page,
+        {
+            "Fødselsår": str(date.today().year - 19),
+            "Postnummer": "2200",
+            "Ønskede job": "lagerarbejder, chauffør",
+            "Kompetencer": "truckcertifikat, ring 12345678",
+            "Interesser": "fodbold",
+            "Støttenoter": "Har brug for faste rammer.",
+        },
+    )
     error = page.locator("#skills-error")
     assert "Fjern telefonnummeret" in error.inner_text()
     assert page.get_by_label("Ønskede job").input_value() == "lagerarbejder, chauffør"
@@ -42,9 +45,7 @@ def test_caseworker_creates_a_profile_and_decides_on_suggestions(
     assert page.get_by_label("Kompetencer").get_attribute("aria-invalid") == "true"
     check_axe(page)
     screenshot(page, "caseworker-profile-form-error")
-    page.get_by_label("Kompetencer").fill("truckcertifikat")
-    page.get_by_label("Den unge har givet samtykke").check()
-    page.get_by_role("button", name="Opret profil").click()
+    submit_profile(page, {"Kompetencer": "truckcertifikat"})
     page.wait_for_url("**/caseworker/profiles/*")
     assert "er oprettet" in page.locator(".flashes").inner_text()
     assert "Har brug for faste rammer." in page.locator(".support-notes").inner_text()

@@ -22,11 +22,6 @@ PITCH = "Mødestabil, glad for fysisk arbejde og vil gerne lære at køre truck.
 SECRET_NOTE = "Note til sagsbehandleren alene"
 
 
-def _logout(page):
-    page.get_by_role("button", name="Log ud").click()
-    page.wait_for_url("**/login")
-
-
 def _suggestions_of(live_server, pseudonym):
     from models.suggestion import Suggestion
     from models.youth import YouthProfile
@@ -46,43 +41,48 @@ def _suggestions_of(live_server, pseudonym):
         ]
 
 
-def test_company_caseworker_mentor_journey(page, live_server, login, screenshot, check_axe):
+def test_company_caseworker_mentor_journey(
+    page, live_server, login, logout, screenshot, check_axe, publish_opening, submit_profile
+):
     data = live_server.data
 
     # 1. The company posts an opening through the form.
     login(page, data.company)
     page.goto("/company/openings/new")
     check_axe(page)
-    page.locator("input[name=title]").fill(TITLE)
-    page.locator("input[name=occupation]").fill("lagerarbejder")
-    page.locator("input[name=required_skills]").fill("truckcertifikat")
-    page.locator("input[name=postcode]").fill("2200")
-    page.locator("input[name=hours_min]").fill("15")
-    page.locator("input[name=hours_max]").fill("37")
-    page.locator("input[name=start_date]").fill((date.today() + timedelta(days=7)).isoformat())
-    page.locator("button[name=action][value=publish]").click()
-    page.wait_for_url("**/company/openings/*")
+    opening_id = publish_opening(
+        page,
+        {
+            "title": TITLE,
+            "occupation": "lagerarbejder",
+            "required_skills": "truckcertifikat",
+            "postcode": "2200",
+            "hours_min": "15",
+            "hours_max": "37",
+            "start_date": (date.today() + timedelta(days=7)).isoformat(),
+        },
+    )
     assert TITLE in page.locator("h1").inner_text()
-    opening_url = page.url
-    opening_id = int(opening_url.rstrip("/").rsplit("/", 1)[1])
     screenshot(page, "e2e-company-opening")
-    _logout(page)
+    logout(page)
 
     # 2. The caseworker records a young person who wishes exactly that, and wants a mentor.
     login(page, data.caseworker)
     page.goto("/caseworker/profiles/new")
-    page.get_by_label("Fødselsår").fill(str(date.today().year - 20))
-    page.get_by_label("Postnummer").fill("2200")
-    page.get_by_label("Ønskede job").fill("lagerarbejder")
-    page.get_by_label("Kompetencer").fill("truckcertifikat, pakning af varer")
-    page.get_by_label("Interesser").fill(
-        "fodbold, gaming, musik, madlavning, natur, dyr, tegning, fitness, biler, mode, film"
+    submit_profile(
+        page,
+        {
+            "Fødselsår": str(date.today().year - 20),
+            "Postnummer": "2200",
+            "Ønskede job": "lagerarbejder",
+            "Kompetencer": "truckcertifikat, pakning af varer",
+            "Interesser": "fodbold, gaming, musik, madlavning, natur, dyr, tegning, fitness, "
+            "biler, mode, film",
+            "Timer om ugen, mindst": "15",
+            "Ønsker en mentor": True,
+            "Støttenoter": SECRET_NOTE,
+        },
     )
-    page.get_by_label("Timer om ugen, mindst").fill("15")
-    page.get_by_label("Ønsker en mentor").check()
-    page.get_by_label("Støttenoter").fill(SECRET_NOTE)
-    page.get_by_label("Den unge har givet samtykke").check()
-    page.get_by_role("button", name="Opret profil").click()
     page.wait_for_url("**/caseworker/profiles/*")
     profile_url = page.url
     pseudonym = page.locator("h1").inner_text().split()[-1]
@@ -109,7 +109,7 @@ def test_company_caseworker_mentor_journey(page, live_server, login, screenshot,
     offer.get_by_label("Præsentation til virksomheden eller mentoren").fill("Elsker fodbold.")
     offer.get_by_role("button", name="Godkend og send").click()
     page.wait_for_url(profile_url)
-    _logout(page)
+    logout(page)
 
     # 4. The company sees the anonymous card and answers "interested".
     login(page, data.company)
@@ -124,7 +124,7 @@ def test_company_caseworker_mentor_journey(page, live_server, login, screenshot,
     cards.first.get_by_label("Besked til sagsbehandleren (valgfri)").fill("Kom forbi tirsdag.")
     cards.first.locator("button[value=interested]").click()
     page.wait_for_load_state()
-    _logout(page)
+    logout(page)
 
     # 5. The mentor accepts the assignment.
     login(page, mentor_email)
@@ -137,7 +137,7 @@ def test_company_caseworker_mentor_journey(page, live_server, login, screenshot,
     assert "Elsker fodbold." in page.locator("main").inner_text()
     check_axe(page)
     screenshot(page, "e2e-mentor-assignments")
-    _logout(page)
+    logout(page)
 
     # 6. The caseworker sees both answers.
     login(page, data.caseworker)

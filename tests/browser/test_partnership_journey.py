@@ -24,11 +24,6 @@ NOTE = "Virksomhedsbesøg med den unge virker"
 SCHOOL = "FGU Basis – produktionsspor, E2E"
 
 
-def _logout(page):
-    page.get_by_role("button", name="Log ud").click()
-    page.wait_for_url("**/login")
-
-
 def _check_charts(page, check_axe):
     """Every chart is a loaded picture with a table beside it; the page passes axe."""
     charts = page.locator("img.chart")
@@ -46,7 +41,18 @@ def _total(page, series):
     return int(text.replace(".", "")) if text.strip().isdigit() else text
 
 
-def test_partnership_journey(browser, page, live_server, login, check_axe, screenshot):
+def test_partnership_journey(
+    browser,
+    page,
+    live_server,
+    login,
+    logout,
+    check_axe,
+    screenshot,
+    fill_form,
+    publish_opening,
+    submit_profile,
+):
     from models.enums import Role
     from models.notification import Notification
     from models.operations.accounts import create_user
@@ -69,25 +75,35 @@ def test_partnership_journey(browser, page, live_server, login, check_axe, scree
     page.goto(f"/partnership/{partnership_id}")
     check_axe(page)
     page.get_by_role("link", name="Registrér kontaktpersonen").click()
-    page.get_by_label("Kommune").select_option("101")
-    page.get_by_label("Navn").fill(CONTACT)
-    page.get_by_label("Stillingsbetegnelse").fill("Ungekoordinator")
-    page.get_by_label("Arbejds-e-mail").fill("kirsten@kk.demo.dk")
-    page.get_by_label("Arbejdstelefon").fill("+45 33 66 33 66")
+    fill_form(
+        page,
+        {
+            "Kommune": ["101"],
+            "Navn": CONTACT,
+            "Stillingsbetegnelse": "Ungekoordinator",
+            "Arbejds-e-mail": "kirsten@kk.demo.dk",
+            "Arbejdstelefon": "+45 33 66 33 66",
+        },
+    )
     check_axe(page)
     page.get_by_role("button", name="Gem").click()
     page.wait_for_url(f"**/partnership/{partnership_id}")
     assert CONTACT in page.locator("#contact-persons").inner_text()
     page.get_by_role("link", name="Invitér en virksomhed eller organisation").click()
-    page.get_by_label("Organisationens navn").fill("Bageriet Hvede ApS")
-    page.get_by_label("CVR-nummer").fill("12345674")
-    page.get_by_label("Kontaktens e-mail").fill("ejer@hvede.demo.dk")
+    fill_form(
+        page,
+        {
+            "Organisationens navn": "Bageriet Hvede ApS",
+            "CVR-nummer": "12345674",
+            "Kontaktens e-mail": "ejer@hvede.demo.dk",
+        },
+    )
     check_axe(page)
     page.get_by_role("button", name="Send invitationen").click()
     page.wait_for_url(f"**/partnership/{partnership_id}")
     assert "ejer@hvede.demo.dk" in page.locator(".flashes").inner_text()
     screenshot(page, "partnership-admin")
-    _logout(page)
+    logout(page)
 
     # 2. The company opens the mailed link, creates its account and sees its partnership.
     with live_server.session() as session:
@@ -109,7 +125,7 @@ def test_partnership_journey(browser, page, live_server, login, check_axe, scree
     assert "Ungeløftet København" in page.locator(".partnership-bar").inner_text()
     check_axe(page)
     screenshot(page, "partnership-company")
-    _logout(page)
+    logout(page)
 
     # 3. The secretariat: national charts, the contact person, an inspiration note.
     login(page, SECRETARIAT)
@@ -125,23 +141,25 @@ def test_partnership_journey(browser, page, live_server, login, check_axe, scree
     page.get_by_role("button", name="Udgiv noten").click()
     page.wait_for_url("**/partnership/notes")
     assert NOTE in page.locator("main").inner_text()
-    _logout(page)
+    logout(page)
 
     # 4. The company posts an education place.
     login(page, data.company)
     page.goto("/company/openings/new")
-    page.locator("input[name=title]").fill(SCHOOL)
-    page.locator("select[name=kind]").select_option("education")
-    page.locator("input[name=occupation]").fill("lagerarbejder")
-    page.locator("input[name=required_skills]").fill("pakning af varer")
-    page.locator("input[name=postcode]").fill("2200")
-    page.locator("input[name=hours_min]").fill("20")
-    page.locator("input[name=hours_max]").fill("37")
-    page.locator("input[name=start_date]").fill((date.today() + timedelta(days=14)).isoformat())
-    page.locator("button[name=action][value=publish]").click()
-    page.wait_for_url("**/company/openings/*")
-    opening_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
-    _logout(page)
+    opening_id = publish_opening(
+        page,
+        {
+            "title": SCHOOL,
+            "kind": ["education"],
+            "occupation": "lagerarbejder",
+            "required_skills": "pakning af varer",
+            "postcode": "2200",
+            "hours_min": "20",
+            "hours_max": "37",
+            "start_date": (date.today() + timedelta(days=14)).isoformat(),
+        },
+    )
+    logout(page)
 
     # 5. The caseworker sees the note, then the figures before the placement.
     login(page, data.caseworker)
@@ -154,13 +172,16 @@ def test_partnership_journey(browser, page, live_server, login, check_axe, scree
 
     # ... records a young person who wishes that, the engine suggests the education place.
     page.goto("/caseworker/profiles/new")
-    page.get_by_label("Fødselsår").fill(str(date.today().year - 18))
-    page.get_by_label("Postnummer").fill("2200")
-    page.get_by_label("Ønskede job").fill("lagerarbejder")
-    page.get_by_label("Kompetencer").fill("pakning af varer")
-    page.get_by_label("Timer om ugen, mindst").fill("20")
-    page.get_by_label("Den unge har givet samtykke").check()
-    page.get_by_role("button", name="Opret profil").click()
+    submit_profile(
+        page,
+        {
+            "Fødselsår": str(date.today().year - 18),
+            "Postnummer": "2200",
+            "Ønskede job": "lagerarbejder",
+            "Kompetencer": "pakning af varer",
+            "Timer om ugen, mindst": "20",
+        },
+    )
     page.wait_for_url("**/caseworker/profiles/*")
     profile_url = page.url
     pseudonym = page.locator("h1").inner_text().split()[-1]

@@ -18,11 +18,6 @@ AD_TEXT = "Du betjener kunderne ved kassen og hjælper med at fylde varer op."
 PITCH = "Mødestabil og god til at tale med kunder."
 
 
-def _logout(page: Any) -> None:
-    page.get_by_role("button", name="Log ud").click()
-    page.wait_for_url("**/login")
-
-
 def _setup(live_server: Any) -> dict[str, Any]:
     """One 1-seat opening and two young people proposed for it; a 1-place mentor slot with
     two offers waiting for the mentor."""
@@ -134,7 +129,7 @@ def _setup(live_server: Any) -> dict[str, Any]:
     return result
 
 
-def test_placement_closes_the_loop(page, live_server, login, screenshot, check_axe):
+def test_placement_closes_the_loop(page, live_server, login, logout, screenshot, check_axe):
     data = live_server.data
     setup = _setup(live_server)
     ids = setup["ids"]
@@ -161,7 +156,7 @@ def test_placement_closes_the_loop(page, live_server, login, screenshot, check_a
     card.get_by_role("button", name="Godkend og send").click()
     page.wait_for_url("**/caseworker/queue**")
     assert page.locator(f"#suggestion-{ids['hire']}").count() == 0
-    _logout(page)
+    logout(page)
 
     # 2. The company answers "interested" and sees what happens now and the contact.
     login(page, data.company)
@@ -176,7 +171,7 @@ def test_placement_closes_the_loop(page, live_server, login, screenshot, check_a
     check_axe(page)
     screenshot(page, "placement-company-interested")
     assert page.locator(f"#proposal-{ids['rival_sent']} button[value=interested]").count() == 1
-    _logout(page)
+    logout(page)
 
     # 3. The caseworker has a task, and records "Job".
     login(page, data.caseworker)
@@ -199,7 +194,7 @@ def test_placement_closes_the_loop(page, live_server, login, screenshot, check_a
         assert page.locator(f"#suggestion-{ids[key]}").count() == 0, key
     page.goto(f"/caseworker/queue?youth={setup['hired']}")
     assert page.locator("article.suggestion").count() == 0
-    _logout(page)
+    logout(page)
     login(page, data.company)
     page.goto("/company/proposals")
     assert page.locator(f"form[action$='/proposals/{ids['rival_sent']}/answer']").count() == 0
@@ -209,7 +204,7 @@ def test_placement_closes_the_loop(page, live_server, login, screenshot, check_a
     page.goto("/company/?q=placeringstest&status=paused")  # the filled opening is paused
     assert page.locator(f"a[href='/company/openings/{setup['opening_id']}']").count() == 1
     check_axe(page)
-    _logout(page)
+    logout(page)
 
     # 5. A mentor slot with one place: after one "Sig ja", no more "Sig ja".
     login(page, data.mentor)

@@ -12,16 +12,19 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_name_is_refused_and_languages_are_picked_by_name(
-    page, live_server, login, screenshot, check_axe
+    page, live_server, login, screenshot, check_axe, submit_profile
 ):
     login(page, live_server.data.caseworker)
     page.goto("/caseworker/profiles/new")
-    page.get_by_label("Fødselsår").fill(str(date.today().year - 20))
-    page.get_by_label("Postnummer").fill("2200")
-    page.get_by_label("Interesser").fill("Mads Jensen fra Valby, Instagram @madsj03")
-    page.get_by_label("Sprog").select_option(["da", "so"])
-    page.get_by_label("Den unge har givet samtykke").check()
-    page.get_by_role("button", name="Opret profil").click()
+    submit_profile(
+        page,
+        {
+            "Fødselsår": str(date.today().year - 20),
+            "Postnummer": "2200",
+            "Interesser": "Mads Jensen fra Valby, Instagram @madsj03",
+            "Sprog": ["da", "so"],
+        },
+    )
     error = page.locator("#interests-error")
     assert "Fjern navnet »Mads Jensen«" in error.inner_text()
     assert "den unge skal være anonym" in error.inner_text()
@@ -29,9 +32,7 @@ def test_a_name_is_refused_and_languages_are_picked_by_name(
     check_axe(page)
     screenshot(page, "privacy-name-refused")
 
-    page.get_by_label("Interesser").fill("fodbold, Mads Mikkelsen-film")
-    page.get_by_label("Den unge har givet samtykke").check()
-    page.get_by_role("button", name="Opret profil").click()
+    submit_profile(page, {"Interesser": "fodbold, Mads Mikkelsen-film"})
     page.wait_for_url("**/caseworker/profiles/*")
     facts = page.locator("dl.facts").first.inner_text()
     assert "Mads Mikkelsen-film" in facts

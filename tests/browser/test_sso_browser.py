@@ -5,32 +5,32 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from models.operations.accounts import create_partnership
 from models.support import IdentityProvider
 from models.user import User
-from tests.oidc_provider import OidcProvider
+from tests.oidc_provider import (
+    APP_CLIENT_ID,
+    APP_CLIENT_SECRET,
+    OidcProvider,
+    identity_provider,
+)
 
 
 def test_staff_sign_in_and_out_with_their_organisation(page, live_server, check_axe):
     provider = OidcProvider().start()
-    provider.add_client("ungeloeftet", "s3cret-client", live_server.url + "/login/sso/callback")
+    provider.add_client(APP_CLIENT_ID, APP_CLIENT_SECRET, live_server.url + "/login/sso/callback")
     with live_server.session() as session:
         caseworker = session.scalars(
             select(User).where(User.email == live_server.data.caseworker)
         ).one()
-        partnership = create_partnership(
-            session, "Browser SSO partnership", [caseworker.municipality_code]
+        idp = identity_provider(
+            session,
+            provider,
+            "Browser SSO partnership",
+            [caseworker.municipality_code],
+            "Browserkommune",
         )
-        idp = IdentityProvider(
-            partnership_id=partnership.id,
-            name="Browserkommune",
-            issuer=provider.url,
-            client_id="ungeloeftet",
-            client_secret="s3cret-client",
-        )
-        session.add(idp)
         session.commit()
-        idp_id, partnership_id = idp.id, partnership.id
+        idp_id, partnership_id = idp.id, idp.partnership_id
     try:
         provider.next_user = {"sub": "cw-1", "email": live_server.data.caseworker}
         page.goto("/login")

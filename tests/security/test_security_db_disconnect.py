@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from flask import request
 from sqlalchemy.orm import Session
 
+from bench.faults_bench import terminate_backends
 from models.enums import Role
-from models.operations.accounts import create_user
 from models.session import make_engine
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD, make_user
 from web.db import get_db
 
 
@@ -28,13 +28,7 @@ def live_url(database_factory):
     url = database_factory.create()
     engine = make_engine(url)
     with Session(engine) as session:
-        create_user(
-            session,
-            email="cw@example.dk",
-            password=PASSWORD,
-            role=Role.CASEWORKER,
-            municipality_code=101,
-        )
+        make_user(session, Role.CASEWORKER, email="cw@example.dk")
         session.commit()
     engine.dispose()
     return url
@@ -62,16 +56,18 @@ def live(live_url, database_factory, tmp_path):
 
 
 def _kill_all(admin, database) -> int:
-    with admin.connect() as conn:
-        killed = conn.scalar(
-            sa.text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = :db AND pid <> pg_backend_pid()"
-            ),
-            {"db": database},
-        )
+    killed = terminate_backends(admin, database)
     time.sleep(0.2)
-    return int(killed or 0)
+    return killed
+
+
+def _kill_this_requests_connection(admin, killed: list[int]) -> None:
+    """The request's connection is ended by the server (after the query that finds it)."""
+    pid = get_db().scalar(sa.text("SELECT pg_backend_pid()"))
+    with admin.connect() as conn:
+        conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    time.sleep(0.2)
+    killed.append(pid)
 
 
 def _kill_during_requests(app, admin, times: list[int]) -> list[int]:
@@ -83,11 +79,7 @@ def _kill_during_requests(app, admin, times: list[int]) -> list[int]:
     def _kill_own_connection():  # runs before the blueprints' own checks
         seen["n"] += 1
         if seen["n"] in times and not request.path.startswith("/static"):
-            pid = get_db().scalar(sa.text("SELECT pg_backend_pid()"))
-            with admin.connect() as conn:
-                conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-            time.sleep(0.2)
-            killed.append(pid)
+            _kill_this_requests_connection(admin, killed)
 
     return killed
 
@@ -127,11 +119,7 @@ def test_a_connection_that_dies_after_the_answer_is_made(live):
     @app.after_request
     def _kill_after_the_view(response):
         if request.path == "/caseworker/" and not killed:
-            pid = get_db().scalar(sa.text("SELECT pg_backend_pid()"))
-            with admin.connect() as conn:
-                conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-            time.sleep(0.2)
-            killed.append(pid)
+            _kill_this_requests_connection(admin, killed)
         return response
 
     client = app.test_client()

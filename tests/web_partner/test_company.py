@@ -38,6 +38,16 @@ def opening_form(**overrides):
     return data
 
 
+def post_opening_form(client, db, company_user, **overrides):
+    """Post the new-opening form (with ``overrides``): the redirect and the one opening made."""
+    response = client.post("/company/openings/new", data=opening_form(**overrides))
+    assert response.status_code == 302
+    opening = db.scalars(
+        select(JobOpening).where(JobOpening.organisation_id == company_user.organisation_id)
+    ).one()
+    return response, opening
+
+
 def test_dashboard_lists_own_openings_with_pending_count(
     client, company_user, make_opening, make_youth, approved
 ):
@@ -63,11 +73,7 @@ def test_dashboard_is_paginated(client, company_user, make_opening):
 
 
 def test_post_opening_publishes_and_resolves_typed_occupation(db, client, company_user):
-    response = client.post("/company/openings/new", data=opening_form(occupation="lagerarbjder"))
-    assert response.status_code == 302
-    opening = db.scalars(
-        select(JobOpening).where(JobOpening.organisation_id == company_user.organisation_id)
-    ).one()
+    response, opening = post_opening_form(client, db, company_user, occupation="lagerarbjder")
     assert opening.status is OpeningStatus.OPEN
     assert opening.occupation.label_da == "lagerarbejder"
     assert opening.required_skills == ["truckcertifikat", "pakning"]
@@ -78,11 +84,7 @@ def test_post_opening_publishes_and_resolves_typed_occupation(db, client, compan
 
 
 def test_save_as_draft(db, client, company_user):
-    response = client.post("/company/openings/new", data=opening_form(action="save"))
-    assert response.status_code == 302
-    opening = db.scalars(
-        select(JobOpening).where(JobOpening.organisation_id == company_user.organisation_id)
-    ).one()
+    _response, opening = post_opening_form(client, db, company_user, action="save")
     assert opening.status is OpeningStatus.DRAFT
 
 
@@ -126,14 +128,9 @@ def test_discriminating_wording_keeps_a_draft_and_says_what_to_change(
 ):
     company_user.locale = locale
     db.flush()
-    response = client.post(
-        "/company/openings/new",
-        data=opening_form(description="Vi søger en ung og frisk medarbejder, max 25 år."),
+    response, opening = post_opening_form(
+        client, db, company_user, description="Vi søger en ung og frisk medarbejder, max 25 år."
     )
-    assert response.status_code == 302
-    opening = db.scalars(
-        select(JobOpening).where(JobOpening.organisation_id == company_user.organisation_id)
-    ).one()
     assert opening.status is OpeningStatus.DRAFT
     assert "max 25 år" in opening.description
     page = client.get(response.headers["Location"])
@@ -311,11 +308,7 @@ def test_publishing_computes_suggestions_at_once(db, client, company_user, make_
         hours_min=20,
         hours_max=37,
     )
-    response = client.post("/company/openings/new", data=opening_form())
-    assert response.status_code == 302
-    opening = db.scalars(
-        select(JobOpening).where(JobOpening.organisation_id == company_user.organisation_id)
-    ).one()
+    _response, opening = post_opening_form(client, db, company_user)
     found = db.scalars(select(Suggestion).where(Suggestion.opening_id == opening.id)).all()
     assert [s.youth_id for s in found] == [youth.id]
     assert found[0].status is SuggestionStatus.PROPOSED

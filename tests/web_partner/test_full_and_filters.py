@@ -10,8 +10,12 @@ from models.enums import OpeningStatus, Outcome, Role, SuggestionStatus
 from models.operations.suggestions import answer_as_mentor, record_outcome
 
 
-def _logout(client):
-    client.post("/logout")
+def _two_waiting(make_youth, make_suggestion, caseworker, target, first_status):
+    """Two young people's suggestions for ``target``, decided now: ``first_status``, approved."""
+    return [
+        make_suggestion(make_youth(caseworker), target, status=status, decided_at=utcnow())
+        for status in (first_status, SuggestionStatus.APPROVED)
+    ]
 
 
 def test_a_full_mentor_slot_shows_no_accept(
@@ -20,11 +24,8 @@ def test_a_full_mentor_slot_shows_no_accept(
     caseworker = make_user(Role.CASEWORKER)
     mentor = make_user(Role.MENTOR)
     slot = make_slot(mentor, title="Mentor – kom i gang", capacity=1)
-    first = make_suggestion(
-        make_youth(caseworker), slot, status=SuggestionStatus.APPROVED, decided_at=utcnow()
-    )
-    second = make_suggestion(
-        make_youth(caseworker), slot, status=SuggestionStatus.APPROVED, decided_at=utcnow()
+    first, second = _two_waiting(
+        make_youth, make_suggestion, caseworker, slot, SuggestionStatus.APPROVED
     )
     login_as(mentor)
     before = client.get(f"/mentor/slots/{slot.id}").text
@@ -65,11 +66,8 @@ def test_a_filled_opening_leaves_the_company_proposals_list(
     caseworker = make_user(Role.CASEWORKER)
     company = make_user(Role.COMPANY)
     opening = make_opening(company, title="Kasseassistent", seats=1)
-    hired = make_suggestion(
-        make_youth(caseworker), opening, status=SuggestionStatus.INTERESTED, decided_at=utcnow()
-    )
-    waiting = make_suggestion(
-        make_youth(caseworker), opening, status=SuggestionStatus.APPROVED, decided_at=utcnow()
+    hired, waiting = _two_waiting(
+        make_youth, make_suggestion, caseworker, opening, SuggestionStatus.INTERESTED
     )
     login_as(company)
     assert f"/company/proposals/{waiting.id}/answer" in client.get("/company/proposals").text

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from models.enums import Role, SlotStatus, SuggestionStatus
-from models.errors import Conflict
 from models.mentor_slot import MentorSlot
 from models.notification import Notification
 from models.operations.mentor_slots import set_mentor_slot_status
-from models.operations.suggestions import answer_as_mentor
-from models.session import make_engine
 from models.suggestion import Suggestion
-from models.user import User
-from tests.conftest import PASSWORD
 
 TODAY = date.today()
 
@@ -189,94 +181,6 @@ def test_pausing_a_slot_directly_declines_and_tells(db, make_slot, make_youth, a
         )
         == 1
     )
-
-
-# --- capacity under concurrent accepts ------------------------------------------------------
-
-
-@pytest.fixture()
-def committed_db(database_factory):
-    url = database_factory.create()
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
-
-
-def test_two_racing_accepts_for_the_last_place_only_one_wins(committed_db):
-    from models.enums import OrganisationKind
-    from models.operations.accounts import create_organisation, create_user
-    from models.operations.mentor_slots import MentorSlotInput, create_mentor_slot
-    from models.operations.profiles import ProfileInput, create_profile
-
-    with Session(committed_db) as session:
-        org = create_organisation(session, kind=OrganisationKind.CIVIL_SOCIETY, name="Frivillige")
-        mentor = create_user(
-            session, email="m@example.dk", password=PASSWORD, role=Role.MENTOR, organisation=org
-        )
-        caseworker = create_user(
-            session,
-            email="c@example.dk",
-            password=PASSWORD,
-            role=Role.CASEWORKER,
-            municipality_code=101,
-        )
-        slot = create_mentor_slot(
-            session, mentor, MentorSlotInput(title="Mentor", postcode="2200", capacity=1)
-        )
-        offers = []
-        for _ in range(2):
-            youth = create_profile(
-                session, caseworker, ProfileInput(birth_year=TODAY.year - 20, postcode="2200")
-            )
-            suggestion = Suggestion(
-                youth=youth,
-                target_kind="mentor_slot",
-                mentor_slot=slot,
-                score=0.5,
-                engine_version="test",
-                status=SuggestionStatus.APPROVED,
-            )
-            session.add(suggestion)
-            session.flush()
-            offers.append(suggestion.id)
-        session.commit()
-        mentor_id, slot_id = mentor.id, slot.id
-
-    barrier = threading.Barrier(2)
-    results: dict[int, str] = {}
-
-    def accept(suggestion_id: int) -> None:
-        with Session(committed_db) as session:
-            suggestion = session.get(Suggestion, suggestion_id)
-            user = session.get(User, mentor_id)
-            barrier.wait()
-            try:
-                answer_as_mentor(session, user, suggestion, True)
-                session.commit()
-                results[suggestion_id] = "accepted"
-            except Conflict:
-                session.rollback()
-                results[suggestion_id] = "conflict"
-            except Exception as exc:  # SQLite refuses the second writer on a stale snapshot
-                session.rollback()
-                results[suggestion_id] = type(exc).__name__
-
-    threads = [threading.Thread(target=accept, args=(i,)) for i in offers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert sorted(results.values()).count("accepted") == 1, results
-    with Session(committed_db) as session:
-        accepted = session.scalar(
-            select(func.count())
-            .select_from(Suggestion)
-            .where(
-                Suggestion.mentor_slot_id == slot_id,
-                Suggestion.status == SuggestionStatus.ACCEPTED,
-            )
-        )
-    assert accepted == 1
 
 
 def test_new_slot_computes_suggestions_at_once(db, client, mentor_user, make_youth):

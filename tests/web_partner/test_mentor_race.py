@@ -8,23 +8,19 @@ write); now the answer takes the write lock first and counts what the winner com
 from __future__ import annotations
 
 import threading
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.enums import OrganisationKind, Role, SuggestionStatus
+from models.enums import Role, SuggestionStatus
 from models.errors import Conflict
-from models.operations.accounts import create_organisation, create_user
-from models.operations.mentor_slots import MentorSlotInput, create_mentor_slot
-from models.operations.profiles import ProfileInput, create_profile
 from models.operations.suggestions import answer_as_mentor
 from models.session import make_engine
 from models.suggestion import Suggestion
 from models.user import User
-from tests.conftest import PASSWORD
+from tests.factories import make_slot, make_suggestion, make_user, make_youth
 
 
 @pytest.fixture()
@@ -35,45 +31,32 @@ def committed_db(database_factory):
 
 
 def _world(engine, capacity: int, racers: int):
+    """A mentor slot with ``capacity`` places and ``racers`` approved offers, committed."""
     with Session(engine) as session:
-        org = create_organisation(session, kind=OrganisationKind.CIVIL_SOCIETY, name="Frivillige")
-        mentor = create_user(
-            session, email="m@example.dk", password=PASSWORD, role=Role.MENTOR, organisation=org
-        )
-        caseworker = create_user(
-            session,
-            email="c@example.dk",
-            password=PASSWORD,
-            role=Role.CASEWORKER,
-            municipality_code=101,
-        )
-        slot = create_mentor_slot(
-            session, mentor, MentorSlotInput(title="Mentor", postcode="2200", capacity=capacity)
-        )
-        offers = []
-        for _ in range(racers):
-            youth = create_profile(
+        mentor = make_user(session, Role.MENTOR)
+        slot = make_slot(session, mentor, title="Mentor", capacity=capacity)
+        caseworker = make_user(session, Role.CASEWORKER)
+        offers = [
+            make_suggestion(
                 session,
-                caseworker,
-                ProfileInput(birth_year=date.today().year - 20, postcode="2200"),
-            )
-            suggestion = Suggestion(
-                youth=youth,
-                target_kind="mentor_slot",
-                mentor_slot=slot,
+                make_youth(session, caseworker),
+                slot,
                 score=0.5,
-                engine_version="test",
                 status=SuggestionStatus.APPROVED,
-            )
-            session.add(suggestion)
-            session.flush()
-            offers.append(suggestion.id)
+            ).id
+            for _ in range(racers)
+        ]
         session.commit()
         return mentor.id, slot.id, offers
 
 
-@pytest.mark.parametrize(("capacity", "racers"), [(1, 2), (2, 4)])
-def test_the_losers_of_a_race_hear_slot_full(committed_db, capacity, racers):
+@pytest.mark.parametrize(
+    ("capacity", "racers", "read_first"),
+    [(1, 2, False), (1, 2, True), (2, 4, True)],
+    ids=["last-place", "last-place-after-a-count", "two-places-after-a-count"],
+)
+def test_the_losers_of_a_race_hear_slot_full(committed_db, capacity, racers, read_first):
+    """Only ``capacity`` accepts win; ``read_first``: each racer has also counted rows."""
     mentor_id, slot_id, offers = _world(committed_db, capacity, racers)
     barrier = threading.Barrier(racers)
     results: dict[int, str] = {}
@@ -82,7 +65,8 @@ def test_the_losers_of_a_race_hear_slot_full(committed_db, capacity, racers):
         with Session(committed_db) as session:
             suggestion = session.get(Suggestion, suggestion_id)
             user = session.get(User, mentor_id)
-            session.scalar(select(func.count()).select_from(Suggestion))  # a read snapshot
+            if read_first:
+                session.scalar(select(func.count()).select_from(Suggestion))  # a read snapshot
             barrier.wait()
             try:
                 answer_as_mentor(session, user, suggestion, True)

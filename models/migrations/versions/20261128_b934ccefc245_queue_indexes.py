@@ -12,8 +12,6 @@ Revises: 16b14e79d947
 Create Date: 2026-11-28 11:15:01.809230
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 import sqlalchemy as sa
 from alembic import op
@@ -21,8 +19,6 @@ from alembic import op
 
 revision: str = "b934ccefc245"
 down_revision: str | None = "16b14e79d947"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -20,8 +20,6 @@ from alembic import op
 
 revision: str = '1befb1ec646e'
 down_revision: str | None = '5f3a9c2e71d4'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 ROLES_AFTER = ("admin", "caseworker", "company", "mentor", "secretariat")
 KINDS_AFTER = ("job", "apprenticeship", "internship", "wage_subsidy", "small_job", "education")

@@ -5,15 +5,11 @@ Revises: 1befb1ec646e
 Create Date: 2026-11-30 11:45:00
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5e7a1c2d9b40"
 down_revision: str | None = "1befb1ec646e"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

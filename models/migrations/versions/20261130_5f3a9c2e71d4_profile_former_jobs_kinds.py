@@ -7,15 +7,11 @@ Revises: c7d2e5a91f04
 Create Date: 2026-11-30 12:00:00
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5f3a9c2e71d4"
 down_revision: str | None = "c7d2e5a91f04"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

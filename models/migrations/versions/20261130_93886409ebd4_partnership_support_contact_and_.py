@@ -8,16 +8,12 @@ Revises: bf0bbfd012c8
 Create Date: 2026-11-30 12:08:31.529020
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 
 revision: str = '93886409ebd4'
 down_revision: str | None = "bf0bbfd012c8"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

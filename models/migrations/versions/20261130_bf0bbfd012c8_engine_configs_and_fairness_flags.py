@@ -7,7 +7,6 @@ Revises: 5e7a1c2d9b40
 Create Date: 2026-11-30 11:47:42.111341
 """
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -16,8 +15,6 @@ from alembic import op
 
 revision: str = "bf0bbfd012c8"
 down_revision: str | None = "5e7a1c2d9b40"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 CREATED = datetime(2026, 11, 30, tzinfo=UTC)
 DEFAULT_OPENING_WEIGHTS = {

@@ -8,15 +8,11 @@ Revises: b934ccefc245
 Create Date: 2026-11-30 11:40:00
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c7d2e5a91f04"
 down_revision: str | None = "b934ccefc245"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 OLD = ("job", "apprenticeship", "internship", "none")
 NEW = ("job", "education", "apprenticeship", "internship", "none")
