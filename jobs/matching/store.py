@@ -19,8 +19,8 @@ row dicts, no list of the night's pairs.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,21 +55,36 @@ def target_column(kind: TargetKind) -> str:
     return _TARGET_COLUMN[kind]
 
 
+def _components_format(names: tuple[str, ...]) -> str:
+    """A %-format of the components object for these names: each value with 6 decimals
+    (the same number as ``round(value, 6)``; one format call per row instead of a dict and
+    ``json.dumps``)."""
+    return "{" + ", ".join(f"{_json_string(n).replace('%', '%%')}: %.6f" for n in names) + "}"
+
+
 def staging_rows(pairs: Iterable[tuple[int, Match]]) -> Iterator[tuple[Any, ...]]:
     """One tuple per pair, as the staging table takes it: scores clamped and rounded to 6
     places, components to 6, the distance to 2; components and reasons as JSON text."""
-    dumps = json.dumps
+    formats: dict[tuple[str, ...], str] = {}
+    text = _json_string
     for youth_id, match in pairs:
+        components = match.components
+        names = tuple(components)
+        template = formats.get(names)
+        if template is None:
+            template = formats[names] = _components_format(names)
         km = match.distance_km
         yield (
             youth_id,
             match.target_id,
             min(1.0, max(0.0, round(float(match.score), 6))),
-            dumps({k: round(float(v), 6) for k, v in match.components.items()}),
-            dumps(
-                [{"code": r.code, "da": r.da, "en": r.en} for r in match.reasons],
-                ensure_ascii=False,
-            ),
+            template % tuple(components.values()),
+            "["
+            + ", ".join(
+                f'{{"code": {text(r.code)}, "da": {text(r.da)}, "en": {text(r.en)}}}'
+                for r in match.reasons
+            )
+            + "]",
             None if km is None else round(float(km), 2),
         )
 
