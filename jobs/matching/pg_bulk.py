@@ -14,11 +14,15 @@ import sqlalchemy as sa
 
 def copy_rows(
     connection: sa.Connection, table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
-) -> None:
-    """COPY ``rows`` (tuples in the order of ``columns``) into ``table`` on ``connection``."""
+) -> int:
+    """COPY ``rows`` (tuples in the order of ``columns``) into ``table`` on ``connection``;
+    how many rows."""
     raw = connection.connection.driver_connection
     assert raw is not None  # a live psycopg connection
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        count = 0
         for row in rows:
             copy.write_row(row)
+            count += 1
+    return count

@@ -20,7 +20,7 @@ row dicts, no list of the night's pairs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
+from json.encoder import encode_basestring as _json_string
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +36,8 @@ from models.suggestion import Suggestion
 
 #: Rows per executemany on SQLite.
 INSERT_BATCH = 5_000
+#: A staging table with more rows than this gets planner statistics (the nightly, not a save).
+ANALYZE_ABOVE = 1_000
 #: A score that moved less than this is unchanged (scores are stored rounded to 6 places).
 SCORE_TOLERANCE = 1e-6
 #: The staging table, one per connection (temporary; dropped at commit on PostgreSQL).
@@ -116,23 +118,26 @@ def _staging_table(session: Session) -> None:
         connection.exec_driver_sql(f"DELETE FROM {STAGING}")  # noqa: S608 - a fixed name
 
 
-def _fill(session: Session, rows: Iterator[tuple[Any, ...]]) -> None:
+def _fill(session: Session, rows: Iterator[tuple[Any, ...]]) -> int:
+    """Stream ``rows`` into the staging table; how many there were."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        copy_rows(connection, STAGING, STAGING_COLUMNS, rows)
-        return
+        return copy_rows(connection, STAGING, STAGING_COLUMNS, rows)
     statement = (
         f"INSERT INTO {STAGING} ({', '.join(STAGING_COLUMNS)}) "  # noqa: S608 - fixed names
         f"VALUES ({', '.join('?' for _ in STAGING_COLUMNS)})"
     )
+    count = 0
     batch: list[tuple[Any, ...]] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= INSERT_BATCH:
             connection.exec_driver_sql(statement, batch)
+            count += len(batch)
             batch = []
     if batch:
         connection.exec_driver_sql(statement, batch)
+    return count + len(batch)
 
 
 def _classify(session: Session, kind: TargetKind) -> dict[str, int]:
@@ -200,9 +205,9 @@ class _Store:
     def stage(self, pairs: Iterable[tuple[int, Match]]) -> None:
         """Put ``pairs`` (one target kind) into the staging table, replacing what it held."""
         _staging_table(self.session)
-        _fill(self.session, staging_rows(pairs))
-        if self.session.get_bind().dialect.name == "postgresql":
-            # Row estimates for the merge's join (a fresh temporary table has none).
+        staged = _fill(self.session, staging_rows(pairs))
+        if staged > ANALYZE_ABOVE and self.session.get_bind().dialect.name == "postgresql":
+            # Row estimates for the merge's joins (a fresh temporary table has none).
             self.session.connection().exec_driver_sql(f"ANALYZE {STAGING}")
 
     def store(self, kind: TargetKind, pairs: Iterable[tuple[int, Match]]) -> None:
