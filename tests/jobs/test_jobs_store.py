@@ -146,9 +146,7 @@ def test_the_storage_rules_row_by_row(db, make_youth, make_opening, make_slot, m
     }
 
 
-def test_a_changed_score_is_updated_and_an_unpicked_proposal_expires(
-    db, make_youth, make_opening
-):
+def test_a_changed_score_is_updated_and_an_unpicked_proposal_expires(db, make_youth, make_opening):
     youth = make_youth(postcode="2200", max_commute_km=60)
     near = make_opening(postcode="2200")
     leaving = make_opening(postcode="2300", title="Butiksassistent")
