@@ -8,22 +8,30 @@ Run: ``PYTHONPATH=. python bench/nightly_bench.py [--scale national|small] [--ur
 2. generates the engine's synthetic population (``matcher.synthetic``; national: 75,000
    youth, 40,000 openings, 5,000 mentor slots) and loads it in bulk, with one caseworker per
    municipality, companies with a user each, and mentors;
-3. runs the nightly job (``jobs.nightly.run_nightly``) once and prints the time per stage
-   (load, rank, store, queue mails), the total, the counts and the process's peak memory;
+3. runs the nightly job (``jobs.nightly.run_nightly``) once, in a process of its own as the
+   scheduler does (so its peak memory is the night's, not the generator's), and prints the
+   time per stage (load, rank, store, queue mails), the total, the counts and that process's
+   peak memory; with ``--profile`` (``python -m bench``) or ``PROFILE=1`` that process writes
+   ``instance/profiles/nightly_run.prof``;
 4. drops the database (unless ``--keep``).
 
-Target: the nightly run under 5 minutes at national scale.
+Targets at national scale (issue #18): store at most 5 s, the night at most 30 s end to end,
+the nightly process's peak memory at most 1.2 GB.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import json
 import os
 import resource
+import subprocess
 import sys
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,7 +56,9 @@ from models.youth import EDUCATION_LEVELS, YouthProfile
 SCALES = {"national": (75_000, 40_000, 5_000), "small": (600, 400, 60)}
 COMPANIES_PER_OPENINGS = 20  # one company per 20 openings
 SLOTS_PER_MENTOR = 5
-TARGET_SECONDS = 300
+TARGET_SECONDS = 30
+TARGET_STORE_SECONDS = 5
+TARGET_PEAK_MB = 1200
 EDUCATION = {
     "grundskole": "primary",
     "gymnasie": "upper_secondary",
@@ -313,22 +323,60 @@ def run(
         del population
         rss_before = peak_rss_mb()
 
-        clock = time.perf_counter()
-        cpu = time.process_time()
-        job = run_nightly(factory, now, JobSettings(mail_dir="/tmp/ungeloeftet-bench-mail"))
-        figures["nightly_s"] = time.perf_counter() - clock
-        figures["nightly_cpu_s"] = time.process_time() - cpu
-        figures["status"] = job.status
-        figures["stages_s"] = job.counts.get("seconds", {})
-        figures["counts"] = {k: v for k, v in job.counts.items() if k != "seconds"}
-        figures["peak_rss_mb_before_nightly"] = rss_before
-        figures["peak_rss_mb"] = peak_rss_mb()
         engine.dispose()
+        # Profiled when this process is (python -m bench --profile) or PROFILE=1 says so.
+        profile = sys.getprofile() is not None or os.environ.get("PROFILE", "") not in ("", "0")
+        child = subprocess.run(
+            [sys.executable, "-m", "bench.nightly_bench", "--night", url, now.isoformat()]
+            + (
+                ["--profile-to", str(Path("instance", "profiles", "nightly_run.prof"))]
+                if profile
+                else []
+            ),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if child.returncode != 0:
+            raise RuntimeError(f"the nightly process failed: {child.stderr[-2000:]}")
+        figures.update(json.loads(child.stdout.strip().splitlines()[-1]))
+        figures["peak_rss_mb_before_nightly"] = rss_before
     finally:
         if not keep:
             drop_database(server_url, url)
         else:
             figures["database"] = url
+    return figures
+
+
+def night(url: str, now: datetime, profile_to: str | None = None) -> dict[str, Any]:
+    """One nightly run on ``url`` in this process (the benchmark starts it in a process of
+    its own); its figures, for the parent to read as the last line of stdout."""
+    load_taxonomy()  # read once per process, as the scheduler has it before the night
+    engine = make_engine(url)
+    profiler = cProfile.Profile() if profile_to else None
+    clock = time.perf_counter()
+    cpu = time.process_time()
+    if profiler is not None:
+        profiler.enable()
+    job = run_nightly(
+        make_session_factory(engine), now, JobSettings(mail_dir="/tmp/ungeloeftet-bench-mail")
+    )
+    if profiler is not None:
+        profiler.disable()
+    figures = {
+        "nightly_s": time.perf_counter() - clock,
+        "nightly_cpu_s": time.process_time() - cpu,
+        "status": job.status,
+        "stages_s": job.counts.get("seconds", {}),
+        "counts": {k: v for k, v in job.counts.items() if k != "seconds"},
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    engine.dispose()
+    if profiler is not None and profile_to:
+        Path(profile_to).parent.mkdir(parents=True, exist_ok=True)
+        profiler.dump_stats(profile_to)
+        figures["profile"] = profile_to
     return figures
 
 
@@ -341,11 +389,12 @@ def report(figures: dict[str, Any]) -> None:
         f"bulk load {figures['seed_s']:.1f} s)"
     )
     for stage, seconds in figures["stages_s"].items():
-        print(f"  {stage:<14} {seconds:8.1f} s")
+        target = f"  (target {TARGET_STORE_SECONDS} s)" if stage == "store" else ""
+        print(f"  {stage:<14} {seconds:8.1f} s{target}")
     total = figures["nightly_s"]
-    verdict = "within" if total < TARGET_SECONDS else "OVER"
+    verdict = "within" if total <= TARGET_SECONDS else "OVER"
     print(
-        f"  {'total':<14} {total:8.1f} s  ({verdict} the {TARGET_SECONDS // 60}-minute target; "
+        f"  {'total':<14} {total:8.1f} s  ({verdict} the {TARGET_SECONDS} s target; "
         f"includes locking and the run record)"
     )
     print(
@@ -354,10 +403,14 @@ def report(figures: dict[str, Any]) -> None:
     )
     print(f"  status          {figures['status']}")
     print(f"  counts          {figures['counts']}")
+    peak = figures["peak_rss_mb"]
     print(
-        f"  peak memory     {figures['peak_rss_mb']:.0f} MB (process; "
-        f"{figures['peak_rss_mb_before_nightly']:.0f} MB before the run)"
+        f"  peak memory     {peak:.0f} MB (the nightly process; target {TARGET_PEAK_MB} MB"
+        f"{'' if peak <= TARGET_PEAK_MB else ', OVER'}; the benchmark's own process "
+        f"{figures['peak_rss_mb_before_nightly']:.0f} MB after generating and loading)"
     )
+    if "profile" in figures:
+        print(f"  profile         {figures['profile']} (the nightly process)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -365,7 +418,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=sorted(SCALES), default="national")
     parser.add_argument("--url", default=None, help="PostgreSQL server URL")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--night",
+        nargs=2,
+        metavar=("URL", "NOW"),
+        help="internal: run one night on URL at NOW (ISO) and print its figures as JSON",
+    )
+    parser.add_argument("--profile-to", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.night:
+        url, now = args.night
+        print(json.dumps(night(url, datetime.fromisoformat(now), args.profile_to)))
+        return 0
     figures = run(args.scale, args.url, args.keep)
     report(figures)
     return 0 if figures["status"] == "succeeded" else 1

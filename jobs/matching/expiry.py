@@ -7,42 +7,39 @@ the allocation's own: a ``proposed`` suggestion that tonight's run did not pick 
 
 from __future__ import annotations
 
-from sqlalchemy import update
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from jobs.matching.store import _NOW, STAGING, target_column
 from models.clock import local_now
-from models.enums import SuggestionStatus
+from models.enums import SuggestionStatus, TargetKind
 from models.operations.expiry import expire_stale, rowcount
-from models.suggestion import Suggestion
 
-__all__ = ["expire_stale", "expire_superseded"]
-
-_PROPOSED = SuggestionStatus.PROPOSED
-_EXPIRED = SuggestionStatus.EXPIRED
+__all__ = ["expire_stale", "expire_unpicked"]
 
 
-def expire_superseded(
-    session: Session,
-    existing: dict[tuple[int, int], tuple[int, SuggestionStatus, float]],
-    ranked: set[tuple[int, int]],
-) -> int:
-    """Undecided suggestions of earlier runs that tonight's allocation no longer picks.
+def expire_unpicked(session: Session, kind: TargetKind) -> int:
+    """Proposals of ``kind`` that tonight's allocation no longer picks become ``expired``:
+    ONE ``UPDATE`` against the staging table the store just merged (every pair of tonight's
+    ranking of that kind). How many did.
 
     Without this, waiting proposals would pile up night after night beyond the k per young
-    person and the seat multiple per opening that the allocation guarantees for one run.
+    person and the seat multiple per opening that the allocation guarantees for one run. Only
+    ``proposed`` rows: a decision taken meanwhile is re-checked under the row's lock.
     """
-    stale = [
-        row_id
-        for key, (row_id, status, _score) in existing.items()
-        if row_id and status is _PROPOSED and key not in ranked
-    ]
-    count = 0
-    for start in range(0, len(stale), 5000):
-        result = session.execute(
-            update(Suggestion)
-            .where(Suggestion.id.in_(stale[start : start + 5000]), Suggestion.status == _PROPOSED)
-            .values(status=_EXPIRED, updated_at=local_now())
-            .execution_options(synchronize_session=False)
-        )
-        count += rowcount(result)
-    return count
+    column = target_column(kind)
+    result = session.execute(
+        sa.text(
+            "UPDATE suggestion SET status = :expired, updated_at = :now"  # noqa: S608 - fixed names
+            f" WHERE status = :proposed AND target_kind = :kind AND {column} IS NOT NULL"
+            f" AND NOT EXISTS (SELECT 1 FROM {STAGING} l"
+            f" WHERE l.youth_id = suggestion.youth_id AND l.target_id = suggestion.{column})"
+        ).bindparams(_NOW),
+        {
+            "expired": SuggestionStatus.EXPIRED.value,
+            "proposed": SuggestionStatus.PROPOSED.value,
+            "kind": kind.value,
+            "now": local_now(),
+        },
+    )
+    return rowcount(result)

@@ -25,7 +25,7 @@ from jobs.matching.inputs import (
     opening_from_row,
 )
 from jobs.matching.nightly import MENTORS_PER_YOUTH, OPENINGS_PER_YOUTH
-from jobs.matching.store import _flatten, _Store
+from jobs.matching.store import _Store, flatten, target_column
 from matcher import Match
 from models.clock import local_date
 from models.enums import OpeningStatus, ProfileStatus, SuggestionStatus, TargetKind
@@ -58,16 +58,18 @@ def _suggestions_for(session: Session, touched: list[tuple[str, int, int]]) -> l
 
 
 def _store(
-    session: Session,
-    *batches: tuple[TargetKind, list[tuple[int, Match]], sa.ColumnElement[bool]],
+    session: Session, *batches: tuple[TargetKind, list[tuple[int, Match]]]
 ) -> list[Suggestion]:
-    """Store each (kind, pairs, which existing suggestions they may update); the touched
-    proposed suggestions, best first."""
+    """Store each (kind, pairs); the touched proposed suggestions, best first."""
     store = _Store(session, None)
-    for kind, pairs, condition in batches:
-        store.store(kind, pairs, store.existing(kind, condition))
-    session.flush()
-    return _suggestions_for(session, store.touched)
+    touched: list[tuple[str, int, int]] = []
+    for kind, pairs in batches:
+        if not pairs:
+            continue
+        store.store(kind, pairs)
+        column = target_column(kind)
+        touched.extend((column, youth_id, match.target_id) for youth_id, match in pairs)
+    return _suggestions_for(session, touched)
 
 
 def refresh_for_profile(session: Session, profile: YouthProfile, now: datetime) -> list[Suggestion]:
@@ -84,11 +86,10 @@ def refresh_for_profile(session: Session, profile: YouthProfile, now: datetime) 
     mentors = engine.rank_mentors(seekers, k=MENTORS_PER_YOUTH) if seekers else {}
     ranked = distinct_targets(session, TargetKind.OPENING, ranked)
     mentors = distinct_targets(session, TargetKind.MENTOR_SLOT, mentors)
-    mine = Suggestion.youth_id == profile.id
     return _store(
         session,
-        (TargetKind.OPENING, _flatten(ranked), mine),
-        (TargetKind.MENTOR_SLOT, _flatten(mentors), mine),
+        (TargetKind.OPENING, list(flatten(ranked))),
+        (TargetKind.MENTOR_SLOT, list(flatten(mentors))),
     )
 
 
@@ -126,7 +127,7 @@ def refresh_for_opening(session: Session, opening: JobOpening, now: datetime) ->
         )
         for m in matches
     ]
-    return _store(session, (TargetKind.OPENING, pairs, Suggestion.opening_id == opening.id))
+    return _store(session, (TargetKind.OPENING, pairs))
 
 
 def refresh_for_mentor_slot(session: Session, slot: MentorSlot, now: datetime) -> list[Suggestion]:
@@ -147,7 +148,4 @@ def refresh_for_mentor_slot(session: Session, slot: MentorSlot, now: datetime) -
         return []
     # One slot: the engine's own capacity-aware allocation over the seekers, one match each.
     ranked = cache.new_engine(today, session).fit((), slots).rank_mentors(seekers, k=1)
-    return _store(
-        session,
-        (TargetKind.MENTOR_SLOT, _flatten(ranked), Suggestion.mentor_slot_id == slot.id),
-    )
+    return _store(session, (TargetKind.MENTOR_SLOT, list(flatten(ranked))))

@@ -5,17 +5,20 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from jobs.distinct_targets import distinct_targets
 from jobs.matching.cache import new_engine
-from jobs.matching.expiry import expire_stale, expire_superseded
+from jobs.matching.expiry import expire_stale, expire_unpicked
 from jobs.matching.inputs import load_openings, load_slots, load_youths, mentor_seekers
-from jobs.matching.store import _flatten, _Store
+from jobs.matching.store import _Store, flatten
+from matcher import Match
 from models.clock import local_date
 from models.enums import TargetKind
 from models.jobrun import JobRun
+from models.suggestion import Suggestion
 
 #: Openings proposed per young person and run; mentor slots per young person who needs one.
 OPENINGS_PER_YOUTH = 10
@@ -38,42 +41,66 @@ def run_matching(
     youths = load_youths(session)
     openings = load_openings(session, today)
     slots = load_slots(session, today)
-    seekers = mentor_seekers(session, youths)
+    n_openings, n_slots = len(openings), len(slots)
+    seekers = {y.id for y in mentor_seekers(session, youths)}
     loaded = time.perf_counter()
 
     engine = new_engine(today, session).fit(openings, slots)
-    ranked_openings = engine.rank(youths, k=OPENINGS_PER_YOUTH)
-    ranked_mentors = engine.rank_mentors(seekers, k=MENTORS_PER_YOUTH) if seekers else {}
+    del openings, slots
+    # The youth are encoded once: the openings' ranking and the mentor seekers' (a subset of
+    # the same index, matcher's with_youths) use the one index.
+    index = engine.index(youths)
+    n_youths = len(youths)
+    del youths
+    ranked_openings = engine.rank(index, k=OPENINGS_PER_YOUTH)
     # One proposal per young person among one organisation's same-named targets.
     ranked_openings = distinct_targets(session, TargetKind.OPENING, ranked_openings)
-    ranked_mentors = distinct_targets(session, TargetKind.MENTOR_SLOT, ranked_mentors)
     ranked = time.perf_counter()
 
     store = _Store(session, run)
     expired = expire_stale(session, today)
-    superseded = 0
-    for kind, pairs in (
-        (TargetKind.OPENING, _flatten(ranked_openings)),
-        (TargetKind.MENTOR_SLOT, _flatten(ranked_mentors)),
-    ):
-        existing = store.existing(kind)
-        store.store(kind, pairs, existing)
-        superseded += expire_superseded(session, existing, {(y, m.target_id) for y, m in pairs})
-    session.flush()
+    proposed_openings = sum(len(v) for v in ranked_openings.values())
+    # Stored as they are streamed; the matches are dropped before the mentors are ranked.
+    store.store(TargetKind.OPENING, flatten(ranked_openings))
+    del ranked_openings
+    superseded = expire_unpicked(session, TargetKind.OPENING)
+    stored = time.perf_counter()
+
+    ranked_mentors: dict[int, list[Match]] = {}
+    if seekers:
+        others = index.ids[~np.isin(index.ids, np.fromiter(seekers, dtype=np.int64))]
+        seeker_index = engine.with_youths(index, removed=others.tolist())
+        ranked_mentors = engine.rank_mentors(seeker_index, k=MENTORS_PER_YOUTH)
+        del seeker_index
+    del index
+    ranked_mentors = distinct_targets(session, TargetKind.MENTOR_SLOT, ranked_mentors)
+    proposed_mentors = sum(len(v) for v in ranked_mentors.values())
+    ranked_again = time.perf_counter()
+    store.store(TargetKind.MENTOR_SLOT, flatten(ranked_mentors))
+    del ranked_mentors
+    superseded += expire_unpicked(session, TargetKind.MENTOR_SLOT)
     if store.counts["new"] > 10_000 and session.get_bind().dialect.name == "postgresql":
         # Fresh planner statistics after a bulk load; autovacuum would get there later, and
         # until then the caseworkers' queue is planned for an empty table.
         session.execute(sa.text("ANALYZE suggestion"))
-    stored = time.perf_counter()
+    # The ORM's copies of suggestions in this session are stale after the SQL above.
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Suggestion):
+            session.expire(obj)
+    done = time.perf_counter()
     if timings is not None:
-        timings.update(load=loaded - clock, rank=ranked - loaded, store=stored - ranked)
+        timings.update(
+            load=loaded - clock,
+            rank=(ranked - loaded) + (ranked_again - stored),
+            store=(stored - ranked) + (done - ranked_again),
+        )
     return {
-        "youths": len(youths),
-        "openings": len(openings),
-        "mentor_slots": len(slots),
+        "youths": n_youths,
+        "openings": n_openings,
+        "mentor_slots": n_slots,
         "mentor_seekers": len(seekers),
-        "proposed_openings": sum(len(v) for v in ranked_openings.values()),
-        "proposed_mentors": sum(len(v) for v in ranked_mentors.values()),
+        "proposed_openings": proposed_openings,
+        "proposed_mentors": proposed_mentors,
         "new": store.counts["new"],
         "updated": store.counts["updated"],
         "unchanged": store.counts["unchanged"],

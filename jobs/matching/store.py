@@ -2,154 +2,219 @@
 
 * a new (youth, target) pair is stored as ``proposed`` with score, components, reasons
   ``[{code, da, en}]``, distance, engine version and the run that proposed it;
-* an existing ``proposed`` suggestion gets the new score (only when it changed, so a repeated
-  run writes nothing);
+* an existing ``proposed`` suggestion gets the new score, components, reasons, distance and
+  engine version — only when its score changed, so a repeated run writes nothing;
 * anything a caseworker or partner decided (every other status) is never touched.
 
-Expiry is :mod:`jobs.matching.expiry`'s; PostgreSQL's bulk path is :mod:`jobs.matching.pg_bulk`.
+Both databases apply the rules with the same statements (one set per target kind): the
+pairs go into a temporary staging table (PostgreSQL: COPY, :mod:`jobs.matching.pg_bulk`;
+SQLite: executemany), then ONE ``INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE`` merges
+them — a row whose status is not ``proposed`` or whose score is unchanged fails the WHERE and
+costs no write, also when a decision was taken while the run was going (the conflicting row
+is re-checked under its lock). The nightly run then expires, with ONE ``UPDATE``, the
+proposals tonight's allocation no longer picks (:func:`jobs.matching.expiry.expire_unpicked`)
+against the same staging table. The pairs are streamed into the staging table as tuples: no
+row dicts, no list of the night's pairs.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring as _json_string
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobs.engine_configs import active_label
-from jobs.matching.pg_bulk import copy_insert, copy_update
+from jobs.matching.pg_bulk import copy_rows
 from matcher import Match
 from models.clock import local_now
 from models.enums import SuggestionStatus, TargetKind
 from models.jobrun import JobRun
 from models.suggestion import Suggestion
 
+#: Rows per executemany on SQLite.
 INSERT_BATCH = 5_000
-_PROPOSED = SuggestionStatus.PROPOSED
+#: A staging table with more rows than this gets planner statistics (the nightly, not a save).
+ANALYZE_ABOVE = 1_000
+#: A score that moved less than this is unchanged (scores are stored rounded to 6 places).
+SCORE_TOLERANCE = 1e-6
+#: The staging table, one per connection (temporary; dropped at commit on PostgreSQL).
+STAGING = "suggestion_load"
+#: Its columns, in the order :func:`staging_rows` yields them.
+STAGING_COLUMNS = ("youth_id", "target_id", "score", "components", "reasons", "distance_km")
+
+_PROPOSED = SuggestionStatus.PROPOSED.value
+_TARGET_COLUMN = {TargetKind.OPENING: "opening_id", TargetKind.MENTOR_SLOT: "mentor_slot_id"}
+# Timestamps and enums bound with the column's own type (SQLite stores datetimes as text in
+# SQLAlchemy's format; a raw driver value would differ).
+_NOW = sa.bindparam("now", type_=Suggestion.__table__.c.updated_at.type)
 
 
-def _reasons(match: Match) -> list[dict[str, str]]:
-    return [{"code": r.code, "da": r.da, "en": r.en} for r in match.reasons]
+def target_column(kind: TargetKind) -> str:
+    """The suggestion column that holds a target of ``kind`` (a fixed name, safe in SQL)."""
+    return _TARGET_COLUMN[kind]
 
 
-def _rounded(value: float) -> float:
-    return round(float(value), 6)
+def _components_format(names: tuple[str, ...]) -> str:
+    """A %-format of the components object for these names: each value with 6 decimals
+    (the same number as ``round(value, 6)``; one format call per row instead of a dict and
+    ``json.dumps``)."""
+    return "{" + ", ".join(f"{_json_string(n).replace('%', '%%')}: %.6f" for n in names) + "}"
+
+
+def staging_rows(pairs: Iterable[tuple[int, Match]]) -> Iterator[tuple[Any, ...]]:
+    """One tuple per pair, as the staging table takes it: scores clamped and rounded to 6
+    places, components to 6, the distance to 2; components and reasons as JSON text."""
+    formats: dict[tuple[str, ...], str] = {}
+    text = _json_string
+    for youth_id, match in pairs:
+        components = match.components
+        names = tuple(components)
+        template = formats.get(names)
+        if template is None:
+            template = formats[names] = _components_format(names)
+        km = match.distance_km
+        yield (
+            youth_id,
+            match.target_id,
+            min(1.0, max(0.0, round(float(match.score), 6))),
+            template % tuple(components.values()),
+            "["
+            + ", ".join(
+                f'{{"code": {text(r.code)}, "da": {text(r.da)}, "en": {text(r.en)}}}'
+                for r in match.reasons
+            )
+            + "]",
+            None if km is None else round(float(km), 2),
+        )
+
+
+def flatten(ranked: dict[int, list[Match]]) -> Iterator[tuple[int, Match]]:
+    """(youth id, match) pairs of a ranking, streamed."""
+    for youth_id, matches in ranked.items():
+        for match in matches:
+            yield youth_id, match
+
+
+def _staging_table(session: Session) -> None:
+    """An empty staging table on this session's connection."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # Temporary: not WAL-logged, private to the connection, gone at commit, rollback or a
+        # killed backend (a SIGKILLed run leaves nothing behind).
+        connection.exec_driver_sql(
+            f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} (youth_id integer, target_id integer,"
+            " score double precision, components json, reasons json,"
+            " distance_km double precision) ON COMMIT DROP"
+        )
+        connection.exec_driver_sql(f"TRUNCATE {STAGING}")
+    else:
+        connection.exec_driver_sql(
+            f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} (youth_id integer, target_id integer,"
+            " score float, components text, reasons text, distance_km float)"
+        )
+        connection.exec_driver_sql(f"DELETE FROM {STAGING}")  # noqa: S608 - a fixed name
+
+
+def _fill(session: Session, rows: Iterator[tuple[Any, ...]]) -> int:
+    """Stream ``rows`` into the staging table; how many there were."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return copy_rows(connection, STAGING, STAGING_COLUMNS, rows)
+    statement = (
+        f"INSERT INTO {STAGING} ({', '.join(STAGING_COLUMNS)}) "  # noqa: S608 - fixed names
+        f"VALUES ({', '.join('?' for _ in STAGING_COLUMNS)})"
+    )
+    count = 0
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= INSERT_BATCH:
+            connection.exec_driver_sql(statement, batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        connection.exec_driver_sql(statement, batch)
+    return count + len(batch)
+
+
+def _classify(session: Session, kind: TargetKind) -> dict[str, int]:
+    """How the staged pairs stand against the stored suggestions (for the run's counts)."""
+    column = target_column(kind)
+    row = session.execute(
+        sa.text(
+            "SELECT count(l.youth_id),"  # noqa: S608 - fixed table and column names
+            " coalesce(sum(CASE WHEN s.id IS NULL THEN 1 ELSE 0 END), 0),"
+            " coalesce(sum(CASE WHEN s.status <> :proposed THEN 1 ELSE 0 END), 0),"
+            " coalesce(sum(CASE WHEN s.status = :proposed AND abs(s.score - l.score) > :tol"
+            " THEN 1 ELSE 0 END), 0)"
+            f" FROM {STAGING} l LEFT JOIN suggestion s"
+            f" ON s.youth_id = l.youth_id AND s.{column} = l.target_id"
+        ),
+        {"proposed": _PROPOSED, "tol": SCORE_TOLERANCE},
+    ).one()
+    total, new, decided, changed = (int(v) for v in row)
+    return {
+        "new": new,
+        "updated": changed,
+        "unchanged": total - new - decided - changed,
+        "kept_decided": decided,
+    }
+
+
+def _merge(session: Session, kind: TargetKind, run_id: int | None, engine_version: str) -> None:
+    """The ONE statement of the storage rules: staged pairs in, changed proposals updated."""
+    column = target_column(kind)
+    statement = sa.text(
+        f"INSERT INTO suggestion (youth_id, target_kind, {column},"  # noqa: S608 - fixed names
+        " score, components, reasons, distance_km, engine_version, run_id, status,"
+        " created_at, updated_at)"
+        " SELECT youth_id, :kind, target_id, score, components, reasons, distance_km,"
+        f" :version, :run_id, :proposed, :now, :now FROM {STAGING} WHERE true"
+        f" ON CONFLICT (youth_id, {column}) DO UPDATE SET score = excluded.score,"
+        " components = excluded.components, reasons = excluded.reasons,"
+        " distance_km = excluded.distance_km, engine_version = excluded.engine_version,"
+        " updated_at = excluded.updated_at"
+        " WHERE suggestion.status = :proposed"
+        " AND abs(suggestion.score - excluded.score) > :tol"
+    ).bindparams(_NOW)
+    session.execute(
+        statement,
+        {
+            "kind": kind.value,
+            "version": engine_version,
+            "run_id": run_id,
+            "proposed": _PROPOSED,
+            "now": local_now(),
+            "tol": SCORE_TOLERANCE,
+        },
+    )
 
 
 class _Store:
-    """Applies the storage rules to a batch of (youth id, match) pairs."""
+    """Applies the storage rules to batches of (youth id, match) pairs of one run."""
 
     def __init__(self, session: Session, run: JobRun | None) -> None:
         self.session = session
         self.run_id = run.id if run is not None else None
         self.counts = {"new": 0, "updated": 0, "unchanged": 0, "kept_decided": 0}
-        self.touched: list[tuple[str, int, int]] = []
         self.engine_version = active_label(session)
 
-    def existing(
-        self, kind: TargetKind, condition: sa.ColumnElement[bool] | None = None
-    ) -> dict[tuple[int, int], tuple[int, SuggestionStatus, float]]:
-        column = Suggestion.opening_id if kind is TargetKind.OPENING else Suggestion.mentor_slot_id
-        query = select(
-            Suggestion.id, Suggestion.youth_id, column, Suggestion.status, Suggestion.score
-        )
-        query = query.where(Suggestion.target_kind == kind)
-        if condition is not None:
-            query = query.where(condition)
-        return {(row[1], row[2]): (row[0], row[3], row[4]) for row in self.session.execute(query)}
+    def stage(self, pairs: Iterable[tuple[int, Match]]) -> None:
+        """Put ``pairs`` (one target kind) into the staging table, replacing what it held."""
+        _staging_table(self.session)
+        staged = _fill(self.session, staging_rows(pairs))
+        if staged > ANALYZE_ABOVE and self.session.get_bind().dialect.name == "postgresql":
+            # Row estimates for the merge's joins (a fresh temporary table has none).
+            self.session.connection().exec_driver_sql(f"ANALYZE {STAGING}")
 
-    def store(
-        self,
-        kind: TargetKind,
-        pairs: Iterable[tuple[int, Match]],
-        existing: dict[tuple[int, int], tuple[int, SuggestionStatus, float]],
-    ) -> None:
-        target_column = "opening_id" if kind is TargetKind.OPENING else "mentor_slot_id"
-        other_column = "mentor_slot_id" if kind is TargetKind.OPENING else "opening_id"
-        new_rows: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        for youth_id, match in pairs:
-            target_id = match.target_id
-            self.touched.append((target_column, youth_id, target_id))
-            score = min(1.0, max(0.0, _rounded(match.score)))
-            known = existing.get((youth_id, target_id))
-            values = {
-                "score": score,
-                "components": {k: _rounded(v) for k, v in match.components.items()},
-                "reasons": _reasons(match),
-                "distance_km": (
-                    None if match.distance_km is None else round(float(match.distance_km), 2)
-                ),
-                "engine_version": self.engine_version,
-            }
-            if known is None:
-                existing[(youth_id, target_id)] = (0, _PROPOSED, score)
-                new_rows.append(
-                    {
-                        "youth_id": youth_id,
-                        "target_kind": kind,
-                        target_column: target_id,
-                        other_column: None,
-                        "run_id": self.run_id,
-                        "status": _PROPOSED,
-                        **values,
-                    }
-                )
-            elif known[1] is not _PROPOSED:
-                self.counts["kept_decided"] += 1
-            elif not math.isclose(known[2], score, abs_tol=1e-6):
-                updates.append({"id": known[0], **values})
-            else:
-                self.counts["unchanged"] += 1
-        self._insert(new_rows)
-        if updates and self.session.get_bind().dialect.name == "postgresql":
-            copy_update(self.session, updates)
-            self.counts["updated"] += len(updates)
-        elif updates:
-            # Bulk UPDATE by primary key (executemany); the status guard keeps decisions that
-            # were taken since the suggestions were read.
-            table = Suggestion.__table__
-            self.session.execute(
-                table.update()
-                .where(table.c.id == sa.bindparam("b_id"), table.c.status == _PROPOSED)
-                .values(
-                    score=sa.bindparam("b_score"),
-                    components=sa.bindparam("b_components"),
-                    reasons=sa.bindparam("b_reasons"),
-                    distance_km=sa.bindparam("b_distance_km"),
-                    engine_version=sa.bindparam("b_engine_version"),
-                    updated_at=sa.bindparam("b_updated_at"),
-                ),
-                [
-                    {f"b_{key}": value for key, value in u.items()} | {"b_updated_at": local_now()}
-                    for u in updates
-                ],
-            )
-            self.counts["updated"] += len(updates)
-
-    def _insert(self, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        now = local_now()
-        for row in rows:
-            row["created_at"] = now
-            row["updated_at"] = now
-        dialect = self.session.get_bind().dialect.name
-        if dialect == "postgresql":
-            copy_insert(self.session, rows)
-            self.counts["new"] += len(rows)
-            return
-        from sqlalchemy.dialects.sqlite import insert
-
-        # A web fast path may have stored the same pair meanwhile: that one wins.
-        statement = insert(Suggestion).on_conflict_do_nothing()
-        for start in range(0, len(rows), INSERT_BATCH):
-            self.session.execute(statement, rows[start : start + INSERT_BATCH])
-        self.counts["new"] += len(rows)
-
-
-def _flatten(ranked: dict[int, list[Match]]) -> list[tuple[int, Match]]:
-    return [(youth_id, m) for youth_id, matches in ranked.items() for m in matches]
+    def store(self, kind: TargetKind, pairs: Iterable[tuple[int, Match]]) -> None:
+        """Stage ``pairs`` and merge them; the staging table keeps them until the next call
+        (for :func:`jobs.matching.expiry.expire_unpicked`)."""
+        self.session.flush()  # the ORM's pending changes first: the SQL below reads the table
+        self.stage(pairs)
+        for key, value in _classify(self.session, kind).items():
+            self.counts[key] += value
+        _merge(self.session, kind, self.run_id, self.engine_version)

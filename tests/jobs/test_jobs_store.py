@@ -1,0 +1,168 @@
+"""The storage rules (jobs/matching/store.py) and the nightly expiry of what the allocation no
+longer picks, on the test database (SQLite, or PostgreSQL with TEST_DATABASE_URL): the same
+statements and the same results on both."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from jobs.matching import run_matching
+from jobs.matching.expiry import expire_unpicked
+from jobs.matching.store import _Store
+from matcher import Match
+from matcher.types import Reason
+from models.enums import SuggestionStatus, TargetKind
+from models.suggestion import Suggestion
+
+NOW = datetime.now(UTC)
+_COLUMNS = (
+    Suggestion.id,
+    Suggestion.youth_id,
+    Suggestion.opening_id,
+    Suggestion.mentor_slot_id,
+    Suggestion.status,
+    Suggestion.score,
+    Suggestion.components,
+    Suggestion.reasons,
+    Suggestion.distance_km,
+    Suggestion.engine_version,
+    Suggestion.run_id,
+    Suggestion.created_at,
+    Suggestion.updated_at,
+)
+
+
+def _rows(db: Any) -> dict[int, tuple[Any, ...]]:
+    """Every suggestion as stored, and on PostgreSQL its row version (xmin): a row that was
+    written again, even with the same values, has a new one."""
+    columns: list[Any] = list(_COLUMNS)
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import literal_column
+
+        columns.append(literal_column("xmin::text"))
+    return {row[0]: tuple(row) for row in db.execute(select(*columns))}
+
+
+def _match(target_id: int, score: float, code: str = "skills", km: float | None = 3.0) -> Match:
+    return Match(
+        target_id=target_id,
+        target_kind="opening",
+        score=score,
+        components={"skills": score, "distance": 0.5},
+        reasons=(Reason(code=code, da=f"Grund {code} – æøå", en=f"Reason {code}"),),
+        distance_km=km,
+    )
+
+
+def test_a_second_night_with_nothing_changed_writes_nothing(
+    db, make_youth, make_opening, make_slot
+):
+    for postcode in ("2200", "2400", "2300"):
+        make_youth(postcode=postcode, needs_mentor=True, interests=["fodbold"])
+    for title in ("Lagermedarbejder", "Butiksassistent", "Køkkenmedhjælper"):
+        make_opening(title=title)
+    make_slot(interests=["fodbold"], capacity=3)
+    first = run_matching(db, NOW)
+    assert first["new"] >= 6 and first["proposed_mentors"] >= 1
+    before = _rows(db)
+
+    again = run_matching(db, NOW)
+    assert {k: again[k] for k in ("new", "updated", "expired", "superseded")} == dict.fromkeys(
+        ("new", "updated", "expired", "superseded"), 0
+    )
+    assert again["unchanged"] == first["new"]
+    db.expire_all()
+    assert _rows(db) == before  # same values, same timestamps, and no new row version
+
+
+def test_the_storage_rules_row_by_row(db, make_youth, make_opening, make_slot, make_suggestion):
+    youth, other = make_youth(), make_youth()
+    kept, moved, dropped, fresh, refused, lapsed = (make_opening() for _ in range(6))
+    slot = make_slot()
+    # A decision and an earlier expiry: neither is touched, whatever tonight says.
+    rejected = make_suggestion(youth, refused, status=SuggestionStatus.REJECTED, score=0.1)
+    expired = make_suggestion(youth, lapsed, status=SuggestionStatus.EXPIRED, score=0.2)
+    approved = make_suggestion(other, kept, status=SuggestionStatus.APPROVED, score=0.3)
+
+    store = _Store(db, None)
+    store.store(
+        TargetKind.OPENING,
+        [(youth.id, _match(kept.id, 0.5)), (youth.id, _match(moved.id, 0.6))]
+        + [(youth.id, _match(dropped.id, 0.7)), (other.id, _match(kept.id, 0.9))],
+    )
+    assert expire_unpicked(db, TargetKind.OPENING) == 0
+    assert store.counts == {"new": 3, "updated": 0, "unchanged": 0, "kept_decided": 1}
+    before = _rows(db)
+    by_target = {(r[1], r[2]): r for r in before.values()}
+    first = by_target[(youth.id, moved.id)]
+    assert first[4] is SuggestionStatus.PROPOSED and first[5] == 0.6
+    assert first[7] == [{"code": "skills", "da": "Grund skills – æøå", "en": "Reason skills"}]
+    assert first[6] == {"skills": 0.6, "distance": 0.5} and first[8] == 3.0
+
+    store = _Store(db, None)
+    store.store(
+        TargetKind.OPENING,
+        [
+            (youth.id, _match(kept.id, 0.5 + 1e-8)),  # within the rounding: unchanged
+            (youth.id, _match(moved.id, 0.6543214, "hours", km=None)),  # a new score
+            (youth.id, _match(fresh.id, 0.4)),  # new tonight
+            (youth.id, _match(refused.id, 0.95)),  # decided: kept as it is
+            (youth.id, _match(lapsed.id, 0.95)),  # expired earlier: kept as it is
+            (other.id, _match(kept.id, 0.2)),  # approved: kept as it is
+        ],
+    )
+    # (youth, dropped) is not picked again: it expires.
+    assert expire_unpicked(db, TargetKind.OPENING) == 1
+    assert store.counts == {"new": 1, "updated": 1, "unchanged": 1, "kept_decided": 3}
+    db.expire_all()
+    after = _rows(db)
+    by_target = {(r[1], r[2]): r for r in after.values()}
+    assert after[by_target[(youth.id, kept.id)][0]] == before[by_target[(youth.id, kept.id)][0]]
+    for decided in (rejected, expired, approved):
+        assert after[decided.id] == before[decided.id]
+    rescored = by_target[(youth.id, moved.id)]
+    assert rescored[0] == first[0] and rescored[4] is SuggestionStatus.PROPOSED
+    assert rescored[5] == 0.654321  # rounded to 6 places
+    assert rescored[7][0]["code"] == "hours" and rescored[8] is None
+    assert rescored[12] > first[12] and rescored[11] == first[11]  # updated, not re-created
+    assert by_target[(youth.id, dropped.id)][4] is SuggestionStatus.EXPIRED
+    assert by_target[(youth.id, fresh.id)][4] is SuggestionStatus.PROPOSED
+    assert len(after) == len(before) + 1
+
+    # The other kind has its own staging and expiry: the openings are not affected.
+    store = _Store(db, None)
+    slot_match = Match(slot.id, "mentor_slot", 0.5, {}, (), 1.0)
+    store.store(TargetKind.MENTOR_SLOT, [(youth.id, slot_match)])
+    assert expire_unpicked(db, TargetKind.MENTOR_SLOT) == 0
+    assert store.counts["new"] == 1
+    db.expire_all()
+    mentoring = db.scalars(select(Suggestion).where(Suggestion.mentor_slot_id == slot.id)).one()
+    assert mentoring.target_kind is TargetKind.MENTOR_SLOT and mentoring.opening_id is None
+    assert {k: v[4] for k, v in _rows(db).items() if v[3] is None} == {
+        k: v[4] for k, v in after.items()
+    }
+
+
+def test_a_changed_score_is_updated_and_an_unpicked_proposal_expires(db, make_youth, make_opening):
+    youth = make_youth(postcode="2200", max_commute_km=60)
+    near = make_opening(postcode="2200")
+    leaving = make_opening(postcode="2300", title="Butiksassistent")
+    run_matching(db, NOW)
+    stored = {s.opening_id: s for s in db.scalars(select(Suggestion))}
+    assert set(stored) == {near.id, leaving.id}
+    score = stored[near.id].score
+
+    # The young person moves 20 km away: the opening nearby scores differently. The other
+    # opening now asks for an age the young person has not reached: not picked again.
+    youth.postcode = "2630"
+    leaving.min_age = 25
+    db.flush()
+    counts = run_matching(db, NOW)
+    assert (counts["new"], counts["updated"], counts["superseded"]) == (0, 1, 1)
+    db.expire_all()
+    assert stored[near.id].status is SuggestionStatus.PROPOSED
+    assert stored[near.id].score != score and stored[near.id].distance_km > 10
+    assert stored[leaving.id].status is SuggestionStatus.EXPIRED
