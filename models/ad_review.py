@@ -15,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, ad_reference, user_reference, utcnow
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.user import User
@@ -47,12 +47,8 @@ class AdReview(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    opening_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("job_opening.id", ondelete="CASCADE"), index=True
-    )
-    mentor_slot_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("mentor_slot.id", ondelete="CASCADE"), index=True
-    )
+    opening_id: Mapped[int | None] = ad_reference("job_opening")
+    mentor_slot_id: Mapped[int | None] = ad_reference("mentor_slot")
     kind: Mapped[str] = mapped_column(sa.String(10))
     status: Mapped[str] = mapped_column(sa.String(12), default=PENDING)
     # The grounds (models.wording categories) and the phrases the check found.
@@ -60,15 +56,11 @@ class AdReview(Base):
     phrases: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     text_digest: Mapped[str] = mapped_column(sa.String(64))
     # Who flagged it (the ad's author) or reported it (a caseworker), and why.
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[int | None] = user_reference()
     report_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The admin's decision and its justification (shown to the ad's owner when declined).
-    decided_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    decided_by_id: Mapped[int | None] = user_reference()
     decided_at: Mapped[datetime | None]
     justification: Mapped[str | None] = mapped_column(sa.Text)
 

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, user_reference, utcnow
 from models.user import User
 
 CONFIG_STATUSES = ("proposed", "active", "retired", "rejected")
@@ -63,17 +63,11 @@ class EngineConfigRow(Base):
     based_on_version: Mapped[int | None]
     # Held-out evaluation and per-partnership fits (see jobs/learning.py for the keys).
     figures: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[int | None] = user_reference()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    adopted_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    adopted_by_id: Mapped[int | None] = user_reference()
     adopted_at: Mapped[datetime | None]
-    rejected_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    rejected_by_id: Mapped[int | None] = user_reference()
     rejected_at: Mapped[datetime | None]
     retired_at: Mapped[datetime | None]
 

@@ -82,5 +82,14 @@ PLACEMENT_OUTCOMES = (Outcome.JOB, Outcome.EDUCATION, Outcome.APPRENTICESHIP)
 
 # Suggestions in these states are still waiting for someone (caseworker, company, mentor).
 PENDING_STATUSES = (SuggestionStatus.PROPOSED, SuggestionStatus.APPROVED)
+# What a partner (company, mentor) may see: approved by a caseworker, and what came after.
+PARTNER_VISIBLE = (
+    SuggestionStatus.APPROVED,
+    SuggestionStatus.INTERESTED,
+    SuggestionStatus.DECLINED,
+    SuggestionStatus.ACCEPTED,
+    SuggestionStatus.PLACED,
+    SuggestionStatus.ENDED,
+)
 # States in which a caseworker's or a partner's decision exists and must never be overwritten.
 DECIDED_STATUSES = tuple(s for s in SuggestionStatus if s is not SuggestionStatus.PROPOSED)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base
+from models.errors import ValidationError
+from models.i18n import N_
 
 
 class Municipality(Base):
@@ -37,3 +39,11 @@ class Postcode(Base):
 
     def __repr__(self) -> str:
         return f"<Postcode {self.code} {self.name}>"
+
+
+def known_postcode(session: Session, code: str | None) -> str:
+    """``code`` stripped; refused unless it is a postcode of the reference data."""
+    code = (code or "").strip()
+    if session.get(Postcode, code) is None:
+        raise ValidationError("postcode", N_("Unknown postcode."))
+    return code

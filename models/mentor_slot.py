@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, enum_column, utcnow
+from models import spec
+from models.base import Base, PostedAd, Timestamped, enum_column, in_range, user_reference
 from models.enums import SlotStatus
 from models.geo import Postcode
 from models.organisation import Organisation
 from models.user import User
 
 
-class MentorSlot(Base):
+class MentorSlot(PostedAd, Timestamped, Base):
     __tablename__ = "mentor_slot"
     __table_args__ = (
-        sa.CheckConstraint("capacity BETWEEN 1 AND 50", name="capacity_range"),
-        sa.CheckConstraint("max_distance_km BETWEEN 1 AND 200", name="distance_range"),
+        in_range("capacity", spec.SLOT_CAPACITY, "capacity_range"),
+        in_range("max_distance_km", spec.SLOT_DISTANCE_KM, "distance_range"),
         sa.CheckConstraint(
             "available_until IS NULL OR available_from IS NULL "
             "OR available_until >= available_from",
@@ -28,9 +29,7 @@ class MentorSlot(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
-    mentor_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
-    )
+    mentor_id: Mapped[int | None] = user_reference(index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     interests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
@@ -43,17 +42,7 @@ class MentorSlot(Base):
     status: Mapped[SlotStatus] = mapped_column(
         enum_column(SlotStatus, "slot_status"), default=SlotStatus.OPEN
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
     mentor: Mapped[User | None] = relationship()
     postcode_ref: Mapped[Postcode] = relationship()
-
-    @property
-    def held_for_review(self) -> bool:
-        """Flagged wording waits for a partnership admin (models/ad_review.py)."""
-        return any(r.kind == "flagged" and r.status == "pending" for r in self.reviews)  # type: ignore[attr-defined]
-
-    def __repr__(self) -> str:
-        return f"<MentorSlot {self.id} {self.title!r}>"

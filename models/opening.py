@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, enum_column, utcnow
+from models import spec
+from models.base import (
+    Base,
+    PostedAd,
+    Timestamped,
+    enum_column,
+    in_range,
+    user_reference,
+    weekly_hours_constraints,
+)
 from models.enums import OpeningKind, OpeningStatus
 from models.geo import Postcode
 from models.occupation import Occupation
 from models.organisation import Organisation
 
 
-class JobOpening(Base):
+class JobOpening(PostedAd, Timestamped, Base):
     __tablename__ = "job_opening"
     __table_args__ = (
         sa.CheckConstraint("seats >= 1", name="seats_positive"),
-        sa.CheckConstraint("hours_min BETWEEN 1 AND 37", name="hours_min_range"),
-        sa.CheckConstraint("hours_max BETWEEN 1 AND 37", name="hours_max_range"),
-        sa.CheckConstraint("hours_min <= hours_max", name="hours_order"),
-        sa.CheckConstraint("min_age BETWEEN 13 AND 30", name="min_age_range"),
+        *weekly_hours_constraints(),
+        in_range("min_age", spec.OPENING_MIN_AGE, "min_age_range"),
         sa.CheckConstraint(
             "expires IS NULL OR start_date IS NULL OR expires >= start_date",
             name="expires_after_start",
@@ -31,9 +38,7 @@ class JobOpening(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[int | None] = user_reference()
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     occupation_uri: Mapped[str | None] = mapped_column(sa.ForeignKey("occupation.uri"))
@@ -56,17 +61,7 @@ class JobOpening(Base):
         enum_column(OpeningStatus, "opening_status"), default=OpeningStatus.DRAFT
     )
     unpublished_reason: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
     occupation: Mapped[Occupation | None] = relationship()
     postcode_ref: Mapped[Postcode] = relationship()
-
-    @property
-    def held_for_review(self) -> bool:
-        """Flagged wording waits for a partnership admin (models/ad_review.py)."""
-        return any(r.kind == "flagged" and r.status == "pending" for r in self.reviews)  # type: ignore[attr-defined]
-
-    def __repr__(self) -> str:
-        return f"<JobOpening {self.id} {self.title!r}>"

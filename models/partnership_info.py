@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, enum_column, utcnow
+from models.base import Base, enum_column, user_reference, utcnow
 from models.enums import OrganisationKind
 from models.geo import Municipality
 from models.organisation import Organisation, Partnership
@@ -64,9 +64,7 @@ class PartnershipInvitation(Base):
     cvr: Mapped[str | None] = mapped_column(sa.String(8))
     email: Mapped[str] = mapped_column(sa.String(254))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    invited_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    invited_by_id: Mapped[int | None] = user_reference()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
@@ -84,9 +82,7 @@ class InspirationNote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text, default="")
-    author_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    author_id: Mapped[int | None] = user_reference()
     published_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     attachment_name: Mapped[str | None] = mapped_column(sa.String(200))
     attachment_type: Mapped[str | None] = mapped_column(sa.String(100))

@@ -9,22 +9,18 @@ from __future__ import annotations
 
 from sqlalchemy import Select, false, select
 
-from models.enums import OpeningStatus, Role, SlotStatus, SuggestionStatus, TargetKind
+from models.enums import (
+    PARTNER_VISIBLE,
+    OpeningStatus,
+    Role,
+    SlotStatus,
+    TargetKind,
+)
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.suggestion import Suggestion
 from models.user import User
 from models.youth import YouthProfile
-
-# What a partner (company, mentor) may see: approved by a caseworker, and what came after.
-PARTNER_VISIBLE = (
-    SuggestionStatus.APPROVED,
-    SuggestionStatus.INTERESTED,
-    SuggestionStatus.DECLINED,
-    SuggestionStatus.ACCEPTED,
-    SuggestionStatus.PLACED,
-    SuggestionStatus.ENDED,
-)
 
 
 def profiles_for(user: User) -> Select[YouthProfile]:

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, enum_column, utcnow
+from models.base import Base, ad_reference, enum_column, user_reference, utcnow
 from models.enums import Outcome, SuggestionStatus, TargetKind
 from models.jobrun import JobRun
 from models.mentor_slot import MentorSlot
@@ -55,12 +55,8 @@ class Suggestion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     youth_id: Mapped[int] = mapped_column(sa.ForeignKey("youth_profile.id", ondelete="CASCADE"))
     target_kind: Mapped[TargetKind] = mapped_column(enum_column(TargetKind, "target_kind"))
-    opening_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("job_opening.id", ondelete="CASCADE"), index=True
-    )
-    mentor_slot_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("mentor_slot.id", ondelete="CASCADE"), index=True
-    )
+    opening_id: Mapped[int | None] = ad_reference("job_opening")
+    mentor_slot_id: Mapped[int | None] = ad_reference("mentor_slot")
     score: Mapped[float]
     components: Mapped[dict[str, float]] = mapped_column(sa.JSON, default=dict)
     # [{"code": ..., "da": ..., "en": ...}] — the engine's explanation in both languages.
@@ -76,25 +72,19 @@ class Suggestion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # The caseworker's decision.
-    decided_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    decided_by_id: Mapped[int | None] = user_reference()
     decided_at: Mapped[datetime | None]
     reason_code: Mapped[str | None] = mapped_column(sa.String(40))
     reason: Mapped[str | None] = mapped_column(sa.Text)
     pitch: Mapped[str | None] = mapped_column(sa.Text)
     # The company's or mentor's answer.
-    responded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    responded_by_id: Mapped[int | None] = user_reference()
     responded_at: Mapped[datetime | None]
     response_message: Mapped[str | None] = mapped_column(sa.Text)
     # What came of it.
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "outcome"))
     outcome_recorded_at: Mapped[datetime | None]
-    outcome_recorded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL")
-    )
+    outcome_recorded_by_id: Mapped[int | None] = user_reference()
 
     youth: Mapped[YouthProfile] = relationship()
     opening: Mapped[JobOpening | None] = relationship()

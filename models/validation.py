@@ -50,6 +50,14 @@ def check_single_line(field: str, text: str | None) -> str:
     return (text or "").strip()
 
 
+def check_title(text: str | None) -> str:
+    """An ad's title: one line, not empty (its length is the caller's)."""
+    title = check_single_line("title", text)
+    if not title:
+        raise ValidationError("title", N_("Enter a title."))
+    return title
+
+
 def check_free_texts(field: str, items: list[str] | tuple[str, ...]) -> list[str]:
     return [check_free_text(field, item) for item in items if item and item.strip()]
 

@@ -12,7 +12,16 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, enum_column, utcnow
+from models import spec
+from models.base import (
+    Base,
+    Timestamped,
+    enum_column,
+    in_range,
+    user_reference,
+    utcnow,
+    weekly_hours_constraints,
+)
 from models.enums import OpeningKind, ProfileStatus
 from models.geo import Municipality, Postcode
 from models.user import User
@@ -25,13 +34,11 @@ PREFERRED_KINDS: tuple[str, ...] = tuple(
 )
 
 
-class YouthProfile(Base):
+class YouthProfile(Timestamped, Base):
     __tablename__ = "youth_profile"
     __table_args__ = (
-        sa.CheckConstraint("hours_min BETWEEN 1 AND 37", name="hours_min_range"),
-        sa.CheckConstraint("hours_max BETWEEN 1 AND 37", name="hours_max_range"),
-        sa.CheckConstraint("hours_min <= hours_max", name="hours_order"),
-        sa.CheckConstraint("max_commute_km BETWEEN 1 AND 200", name="commute_range"),
+        *weekly_hours_constraints(),
+        in_range("max_commute_km", spec.COMMUTE_KM, "commute_range"),
         sa.CheckConstraint("birth_year BETWEEN 1900 AND 2100", name="birth_year_range"),
         sa.CheckConstraint(
             "education_level IN ('none', 'primary', 'upper_secondary', 'vocational', 'higher')",
@@ -45,9 +52,7 @@ class YouthProfile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(sa.String(16), unique=True)
     municipality_code: Mapped[int] = mapped_column(sa.ForeignKey("municipality.code"))
-    caseworker_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
-    )
+    caseworker_id: Mapped[int | None] = user_reference(index=True)
     birth_year: Mapped[int]
     postcode: Mapped[str] = mapped_column(sa.ForeignKey("postcode.code"))
     max_commute_km: Mapped[int] = mapped_column(default=20)
@@ -80,8 +85,6 @@ class YouthProfile(Base):
     # When a caseworker last confirmed with the young person that the profile still holds.
     confirmed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     municipality: Mapped[Municipality] = relationship()
     postcode_ref: Mapped[Postcode] = relationship()

@@ -7,11 +7,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
 from models.errors import ValidationError
+from models.operations.after_save import commit
 from web.i18n import translate_error
 
 
@@ -27,6 +29,14 @@ def join_list(items: list[str] | None) -> str:
 def form_page(template: str, **context: Any) -> tuple[str, int]:
     """A form's page: 200 when asked for, 422 when shown again after a POST it refused."""
     return render_template(template, **context), 422 if request.method == "POST" else 200
+
+
+def commit_and_redirect(db: Session, message: str, url: str) -> Response:
+    """End a unit of work that went through: commit it (with what the save sets off,
+    :func:`models.operations.after_save.commit`), say so, and go to ``url``."""
+    commit(db)
+    flash(message, "success")
+    return redirect(url)
 
 
 def show_error(

@@ -1,4 +1,4 @@
-"""Roles and tenant-scoped loading for views."""
+"""Roles, tenant-scoped loading for views, and logging in on a fresh session."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort
-from flask_login import current_user, login_required
+from flask import abort, session
+from flask_login import current_user, login_required, login_user
 from sqlalchemy import Select
 
 from models.enums import Role
+from models.user import User
 from web.db import get_db
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,3 +40,16 @@ def get_scoped_or_404(query: Select[T], model: Any, object_id: int) -> T:
     if obj is None:
         abort(404)
     return obj
+
+
+def login_afresh(user: User, *, adopt_language: bool = False) -> None:
+    """Log ``user`` in on a fresh session (no session fixation), keeping the language chosen
+    before. ``adopt_language``: that choice becomes the user's language too (the language
+    switch of a login page)."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+        if adopt_language:
+            user.locale = locale
+    login_user(user)

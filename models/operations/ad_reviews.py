@@ -65,7 +65,7 @@ def text_digest(ad: Ad) -> str:
 
 
 def _reviews(ad: Ad, kind: str, status: str) -> list[AdReview]:
-    return [r for r in ad.reviews if r.kind == kind and r.status == status]  # type: ignore[union-attr]
+    return [r for r in ad.reviews if r.kind == kind and r.status == status]
 
 
 def pending_hold(ad: Ad) -> AdReview | None:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
-from models.enums import OpeningKind, ProfileStatus, SuggestionStatus, TargetKind
+from models.enums import PARTNER_VISIBLE, OpeningKind, ProfileStatus, SuggestionStatus, TargetKind
 from models.figure_event import FigureCursor, FigureDay, FigureEvent, FigureKind
 from models.figures import ROLLUP_CURSOR
 from models.geo import Postcode
@@ -28,16 +28,7 @@ from models.suggestion import Suggestion
 from models.youth import YouthProfile
 
 # Decided states that followed a caseworker's approval (the proposal reached the partner).
-APPROVED_OR_LATER = (
-    SuggestionStatus.APPROVED,
-    SuggestionStatus.INTERESTED,
-    SuggestionStatus.DECLINED,
-    SuggestionStatus.ACCEPTED,
-    SuggestionStatus.PLACED,
-    SuggestionStatus.ENDED,
-    SuggestionStatus.WITHDRAWN,
-    SuggestionStatus.EXPIRED,
-)
+APPROVED_OR_LATER = (*PARTNER_VISIBLE, SuggestionStatus.WITHDRAWN, SuggestionStatus.EXPIRED)
 
 
 def partnership_of(
@@ -100,27 +91,17 @@ def municipality_of_postcode(session: Session, postcode: str | None) -> int | No
     return session.scalar(select(Postcode.municipality_code).where(Postcode.code == postcode))
 
 
-def record_for_opening(
-    session: Session, kind: FigureKind, opening: JobOpening, **kw: object
+def record_for_ad(
+    session: Session, kind: FigureKind, ad: JobOpening | MentorSlot, **kw: object
 ) -> FigureEvent:
+    """Count a moment of an opening or a mentor slot where its postcode lies (an opening
+    with its kind)."""
     return record_figure(
         session,
         kind,
-        municipality_code=municipality_of_postcode(session, opening.postcode),
-        organisation_id=opening.organisation_id,
-        opening_kind=opening.kind,
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def record_for_slot(
-    session: Session, kind: FigureKind, slot: MentorSlot, **kw: object
-) -> FigureEvent:
-    return record_figure(
-        session,
-        kind,
-        municipality_code=municipality_of_postcode(session, slot.postcode),
-        organisation_id=slot.organisation_id,
+        municipality_code=municipality_of_postcode(session, ad.postcode),
+        organisation_id=ad.organisation_id,
+        opening_kind=ad.kind if isinstance(ad, JobOpening) else None,
         **kw,  # type: ignore[arg-type]
     )
 

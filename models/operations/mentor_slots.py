@@ -13,20 +13,20 @@ from models.base import utcnow
 from models.enums import SlotStatus, SuggestionStatus
 from models.errors import ValidationError
 from models.figure_event import FigureKind
-from models.geo import Postcode
+from models.geo import known_postcode
 from models.i18n import N_
 from models.languages import check_languages
 from models.mentor_slot import MentorSlot
-from models.operations.ad_reviews import ad_findings, hold_if_flagged, justified
+from models.operations.ad_reviews import hold_if_flagged
 from models.operations.after_save import saved
 from models.operations.audit import record_event
 from models.operations.expiry import expire_pending_suggestions
-from models.operations.figures import record_for_slot
-from models.operations.openings import DiscriminatingWording
+from models.operations.figures import record_for_ad
+from models.operations.openings import write_ad
 from models.operations.outbox import enqueue
 from models.suggestion import Suggestion
 from models.user import User
-from models.validation import check_single_line
+from models.validation import check_title
 
 
 @dataclass
@@ -43,12 +43,9 @@ class MentorSlotInput:
 
 
 def _clean(session: Session, data: MentorSlotInput) -> MentorSlotInput:
-    title = check_single_line("title", data.title)
-    if not title:
-        raise ValidationError("title", N_("Enter a title."))
+    title = check_title(data.title)
     title = spec.check_length("title", title, spec.TITLE)
-    if session.get(Postcode, (data.postcode or "").strip()) is None:
-        raise ValidationError("postcode", N_("Unknown postcode."))
+    postcode = known_postcode(session, data.postcode)
     spec.check_range(
         "capacity",
         data.capacity,
@@ -67,7 +64,7 @@ def _clean(session: Session, data: MentorSlotInput) -> MentorSlotInput:
         **{
             **{f.name: getattr(data, f.name) for f in fields(MentorSlotInput)},
             "title": title,
-            "postcode": data.postcode.strip(),
+            "postcode": postcode,
             "description": spec.check_length("description", data.description, spec.DESCRIPTION),
             "interests": [s.strip() for s in data.interests if s.strip()],
             "languages": check_languages(data.languages),
@@ -87,7 +84,7 @@ def create_mentor_slot(
     )
     session.add(slot)
     session.flush()
-    record_for_slot(session, FigureKind.SLOT_POSTED, slot, amount=slot.capacity)
+    record_for_ad(session, FigureKind.SLOT_POSTED, slot, amount=slot.capacity)
     record_event(session, user, "mentor_slot.create", slot)
     if hold_if_flagged(session, user, slot) is not None:
         slot.status = SlotStatus.PAUSED  # held for an admin's review (ad_reviews)
@@ -99,13 +96,7 @@ def create_mentor_slot(
 def update_mentor_slot(
     session: Session, user: User, slot: MentorSlot, data: MentorSlotInput
 ) -> MentorSlot:
-    clean = _clean(session, data)
-    for f in fields(MentorSlotInput):
-        setattr(slot, f.name, getattr(clean, f.name))
-    if slot.status is SlotStatus.OPEN and not justified(slot):
-        findings = ad_findings(slot)
-        if findings:
-            raise DiscriminatingWording(findings)
+    write_ad(slot, _clean(session, data), published=slot.status is SlotStatus.OPEN)
     session.flush()
     record_event(session, user, "mentor_slot.update", slot)
     saved(session, slot)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,19 +20,20 @@ from models.enums import (
 )
 from models.errors import Conflict, ValidationError
 from models.figure_event import FigureKind
-from models.geo import Postcode
+from models.geo import known_postcode
 from models.i18n import N_
 from models.languages import check_languages
+from models.mentor_slot import MentorSlot
 from models.occupation import Occupation
 from models.opening import JobOpening
 from models.operations.ad_reviews import ad_findings, hold_if_flagged, justified
 from models.operations.after_save import saved
 from models.operations.audit import record_event
 from models.operations.expiry import expire_pending_suggestions
-from models.operations.figures import record_for_opening
+from models.operations.figures import record_for_ad
 from models.operations.outbox import enqueue
 from models.user import User
-from models.validation import check_hours, check_single_line
+from models.validation import check_hours, check_title
 from models.wording import Finding
 
 CLOSED_STATES = (OpeningStatus.CLOSED, OpeningStatus.FILLED)
@@ -58,15 +60,12 @@ class OpeningInput:
 
 
 def _clean(session: Session, data: OpeningInput) -> OpeningInput:
-    title = check_single_line("title", data.title)
-    if not title:
-        raise ValidationError("title", N_("Enter a title."))
+    title = check_title(data.title)
     if len(title) > spec.TITLE.max_length:
         raise ValidationError(
             "title", N_("The title can have at most %(n)s characters."), n=spec.TITLE.max_length
         )
-    if session.get(Postcode, (data.postcode or "").strip()) is None:
-        raise ValidationError("postcode", N_("Unknown postcode."))
+    postcode = known_postcode(session, data.postcode)
     occupation_uri = (data.occupation_uri or "").strip() or None  # "" means none chosen
     if occupation_uri and session.get(Occupation, occupation_uri) is None:
         raise ValidationError("occupation_uri", N_("Choose an occupation from the list."))
@@ -88,7 +87,7 @@ def _clean(session: Session, data: OpeningInput) -> OpeningInput:
             **{f.name: getattr(data, f.name) for f in fields(OpeningInput)},
             "title": title,
             "occupation_uri": occupation_uri,
-            "postcode": data.postcode.strip(),
+            "postcode": postcode,
             "description": spec.check_length("description", data.description, spec.DESCRIPTION),
             "required_skills": [s.strip() for s in data.required_skills if s.strip()],
             "nice_skills": [s.strip() for s in data.nice_skills if s.strip()],
@@ -111,6 +110,18 @@ class DiscriminatingWording(ValidationError):
 def wording_findings(opening: JobOpening) -> list[Finding]:
     """What the wording check says about an opening's texts."""
     return ad_findings(opening)
+
+
+def write_ad(ad: JobOpening | MentorSlot, clean: Any, *, published: bool) -> None:
+    """Write a cleaned form (a dataclass of the ad's columns) onto an opening or a mentor
+    slot. A published ad keeps passing the wording check, or the change is refused
+    (:class:`DiscriminatingWording`; the caller rolls back)."""
+    for f in fields(clean):
+        setattr(ad, f.name, getattr(clean, f.name))
+    if published and not justified(ad):
+        findings = ad_findings(ad)
+        if findings:
+            raise DiscriminatingWording(findings)
 
 
 def post_opening(
@@ -150,7 +161,7 @@ def publish_opening(session: Session, user: User, opening: JobOpening) -> JobOpe
     opening.unpublished_reason = None
     session.flush()
     if not _published_before(session, opening):
-        record_for_opening(session, FigureKind.OPENING_POSTED, opening, amount=opening.seats)
+        record_for_ad(session, FigureKind.OPENING_POSTED, opening, amount=opening.seats)
     record_event(session, user, "opening.publish", opening)
     saved(session, opening)
     return opening
@@ -219,13 +230,7 @@ def update_opening(
 ) -> JobOpening:
     """Change an opening. A published opening keeps passing the wording check, or the
     change is refused (:class:`DiscriminatingWording`; the caller rolls back)."""
-    clean = _clean(session, data)
-    for f in fields(OpeningInput):
-        setattr(opening, f.name, getattr(clean, f.name))
-    if opening.status is OpeningStatus.OPEN and not justified(opening):
-        findings = wording_findings(opening)
-        if findings:
-            raise DiscriminatingWording(findings)
+    write_ad(opening, _clean(session, data), published=opening.status is OpeningStatus.OPEN)
     session.flush()
     record_event(session, user, "opening.update", opening)
     if opening.status is OpeningStatus.OPEN:

@@ -14,7 +14,7 @@ from models.base import utcnow
 from models.enums import PENDING_STATUSES, ProfileStatus, SuggestionStatus
 from models.errors import Conflict, ValidationError
 from models.figure_event import FigureKind
-from models.geo import Postcode
+from models.geo import known_postcode
 from models.i18n import N_
 from models.languages import check_languages
 from models.occupation import Occupation
@@ -81,8 +81,7 @@ def _occupation_texts(session: Session, name: str, items: list[str]) -> list[str
 def _clean(session: Session, data: ProfileInput, today: date, *, new: bool) -> ProfileInput:
     if new:
         check_birth_year(data.birth_year, today)
-    if session.get(Postcode, (data.postcode or "").strip()) is None:
-        raise ValidationError("postcode", N_("Unknown postcode."))
+    postcode = known_postcode(session, data.postcode)
     check_hours(data.hours_min, data.hours_max)
     spec.check_range(
         "max_commute_km",
@@ -100,7 +99,7 @@ def _clean(session: Session, data: ProfileInput, today: date, *, new: bool) -> P
         raise ValidationError("preferred_kinds", N_("Choose the preferred kinds from the list."))
     return ProfileInput(
         birth_year=data.birth_year,
-        postcode=data.postcode.strip(),
+        postcode=postcode,
         max_commute_km=data.max_commute_km,
         education_level=data.education_level,
         skills=check_free_texts("skills", data.skills),

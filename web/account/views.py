@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from models.base import utcnow
@@ -17,7 +17,7 @@ from web.account.forms import PasswordForm, TokenForm
 from web.db import get_db
 from web.i18n import translate_error
 from web.partner_forms import show_error
-from web.security import get_scoped_or_404
+from web.security import get_scoped_or_404, login_afresh
 
 
 def _me() -> User:
@@ -85,11 +85,7 @@ def password() -> str | Response | tuple[str, int]:
         record_event(db, user, "auth.password_change", user, ip=request.remote_addr)
         db.commit()
         # Every other session ended with the new session version; this one starts afresh.
-        locale = session.get("locale")
-        session.clear()
-        if locale:
-            session["locale"] = locale
-        login_user(user)
+        login_afresh(user)
         flash(_("Your password is changed. You are logged out everywhere else."), "info")
         return redirect(url_for("account.password"))
     status = 422 if form.errors else 200

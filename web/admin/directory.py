@@ -29,7 +29,7 @@ from web.admin import bp
 from web.admin.forms import OrganisationForm, PartnershipForm, PasswordResetForm, UserForm
 from web.db import get_db
 from web.pagination import paginate
-from web.partner_forms import attempt, form_page
+from web.partner_forms import attempt, commit_and_redirect, form_page
 from web.security import get_scoped_or_404
 
 # --- municipalities and partnerships ------------------------------------------------------
@@ -73,9 +73,9 @@ def partnership_new() -> Any:
                 partnership = create_partnership(db, name, form.municipalities.data or [])
             if done.ok:
                 record_event(db, current_user, "partnership.create", partnership)
-                db.commit()
-                flash(_("The partnership is created."), "success")
-                return redirect(url_for("admin.partnerships"))
+                return commit_and_redirect(
+                    db, _("The partnership is created."), url_for("admin.partnerships")
+                )
     return form_page("admin/partnership_form.html", form=form, partnership=None)
 
 
@@ -93,9 +93,9 @@ def partnership_edit(partnership_id: int) -> Any:
                 db, current_user, partnership, form.name.data or "", form.municipalities.data or []
             )
         if done.ok:
-            db.commit()
-            flash(_("The partnership is saved."), "success")
-            return redirect(url_for("admin.partnerships"))
+            return commit_and_redirect(
+                db, _("The partnership is saved."), url_for("admin.partnerships")
+            )
     return form_page("admin/partnership_form.html", form=form, partnership=partnership)
 
 
@@ -158,9 +158,9 @@ def organisation_new() -> Any:
             )
         if done.ok:
             record_event(db, current_user, "organisation.create", organisation)
-            db.commit()
-            flash(_("The organisation is created."), "success")
-            return redirect(url_for("admin.organisations"))
+            return commit_and_redirect(
+                db, _("The organisation is created."), url_for("admin.organisations")
+            )
     return form_page("admin/organisation_form.html", form=form, organisation=None)
 
 
@@ -173,9 +173,9 @@ def organisation_edit(organisation_id: int) -> Any:
         with attempt(db, form) as done:
             update_organisation(db, current_user, organisation, **_organisation_fields(form))
         if done.ok:
-            db.commit()
-            flash(_("The organisation is saved."), "success")
-            return redirect(url_for("admin.organisations"))
+            return commit_and_redirect(
+                db, _("The organisation is saved."), url_for("admin.organisations")
+            )
     return form_page("admin/organisation_form.html", form=form, organisation=organisation)
 
 
@@ -283,6 +283,4 @@ def user_deactivate(user_id: int) -> Response:
     db = get_db()
     user = get_scoped_or_404(select(User), User, user_id)
     deactivate_account(db, current_user, user)  # a refusal: web.errors.domain_error
-    db.commit()
-    flash(_("The user is deactivated."), "success")
-    return redirect(url_for("admin.users"))
+    return commit_and_redirect(db, _("The user is deactivated."), url_for("admin.users"))

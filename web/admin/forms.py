@@ -10,12 +10,12 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from models.enums import OrganisationKind, Role
+from models.enums import Role
+from web.limits import cvr_number, organisation_kind, written_reason
 
 
 class PartnershipForm(FlaskForm):
@@ -29,19 +29,9 @@ class PartnershipForm(FlaskForm):
 
 
 class OrganisationForm(FlaskForm):
-    kind = SelectField(
-        _l("Kind"),
-        choices=[
-            SelectChoice(OrganisationKind.COMPANY.value, _l("Company")),
-            SelectChoice(OrganisationKind.CIVIL_SOCIETY.value, _l("Civil-society organisation")),
-        ],
-    )
+    kind = organisation_kind()
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)])
-    cvr = StringField(
-        _l("CVR number"),
-        validators=[Optional(), Length(max=12)],
-        description=_l("8 digits; required for companies."),
-    )
+    cvr = cvr_number()
     postcode = StringField(_l("Postcode"), validators=[Optional(), Length(min=4, max=4)])
     contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Length(max=254)])
     partnerships = SelectMultipleField(_l("Partnerships"), coerce=int, validators=[Optional()])
@@ -86,7 +76,4 @@ class PasswordResetForm(FlaskForm):
 
 
 class UnpublishForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason (the company sees it)"),
-        validators=[DataRequired(_l("Give the company a reason.")), Length(max=2000)],
-    )
+    reason = written_reason(_l("Reason (the company sees it)"), _l("Give the company a reason."))

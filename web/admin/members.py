@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,7 +24,7 @@ from models.organisation import Partnership
 from models.partnership_info import ContactPerson, PartnershipInvitation
 from web.admin import bp
 from web.db import get_db
-from web.partner_forms import attempt, form_page
+from web.partner_forms import attempt, commit_and_redirect, form_page
 from web.partnership.forms import ContactPersonForm, InvitationForm
 from web.security import get_scoped_or_404
 
@@ -66,9 +66,11 @@ def contact_person(partnership_id: int) -> Any:
                 ),
             )
         if done.ok:
-            db.commit()
-            flash(_("The contact person is saved."), "success")
-            return redirect(url_for("partnership.detail", partnership_id=partnership.id))
+            return commit_and_redirect(
+                db,
+                _("The contact person is saved."),
+                url_for("partnership.detail", partnership_id=partnership.id),
+            )
     return form_page("admin/contact_person.html", form=form, partnership=partnership)
 
 
@@ -117,7 +119,9 @@ def invite(partnership_id: int) -> Any:
             link = url_for("invitation.accept", secret=secret, _external=True)
             queue_invitation_mail(db, invitation, *invitation_mail(invitation, link, "da"))
         if done.ok:
-            db.commit()
-            flash(_("The invitation is sent to %(email)s.", email=invitation.email), "success")
-            return redirect(url_for("partnership.detail", partnership_id=partnership.id))
+            return commit_and_redirect(
+                db,
+                _("The invitation is sent to %(email)s.", email=invitation.email),
+                url_for("partnership.detail", partnership_id=partnership.id),
+            )
     return form_page("admin/invite.html", form=form, partnership=partnership)

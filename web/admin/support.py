@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,7 +20,7 @@ from models.organisation import Partnership
 from models.support import IdentityProvider, PartnershipSupport
 from web.admin import bp
 from web.db import get_db
-from web.partner_forms import attempt, form_page
+from web.partner_forms import attempt, commit_and_redirect, form_page
 from web.security import get_scoped_or_404
 
 
@@ -72,9 +72,9 @@ def support_edit(partnership_id: int) -> Any:
                 hours=form.hours.data,
             )
         if done.ok:
-            db.commit()
-            flash(_("The support contact is saved."), "success")
-            return redirect(url_for("admin.help_settings"))
+            return commit_and_redirect(
+                db, _("The support contact is saved."), url_for("admin.help_settings")
+            )
     return form_page("admin/support_form.html", form=form, partnership=partnership)
 
 
@@ -159,9 +159,9 @@ def sso_edit(partnership_id: int) -> Any:
                 active=bool(form.active.data),
             )
         if done.ok:
-            db.commit()
-            flash(_("Single sign-on is saved."), "success")
-            return redirect(url_for("admin.help_settings"))
+            return commit_and_redirect(
+                db, _("Single sign-on is saved."), url_for("admin.help_settings")
+            )
     return form_page(
         "admin/sso_form.html",
         form=form,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,7 +26,7 @@ from web.figures.labels import LINE_LABELS
 from web.figures.views import read_request, render_figures
 from web.pagination import paginate as paginate_query
 from web.pagination import paginate_rows
-from web.partner_forms import attempt, form_page
+from web.partner_forms import attempt, commit_and_redirect, form_page
 from web.security import get_scoped_or_404
 
 TABLE_LINES = (
@@ -140,7 +140,9 @@ def opening_unpublish(opening_id: int) -> Any:
                 compose=lambda contact: _unpublished_mail(contact, opening),
             )
         if done.ok:
-            db.commit()
-            flash(_("The opening is unpublished and the company is told why."), "success")
-            return redirect(url_for("admin.openings"))
+            return commit_and_redirect(
+                db,
+                _("The opening is unpublished and the company is told why."),
+                url_for("admin.openings"),
+            )
     return form_page("admin/unpublish.html", opening=opening, form=form)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from models.base import utcnow
@@ -21,6 +21,7 @@ from web.auth.forms import LoginForm
 from web.db import get_db
 from web.ratelimit import limit_login_per_account, limit_login_per_address
 from web.redirects import safe_next
+from web.security import login_afresh
 from web.templating import home_url
 
 
@@ -46,12 +47,7 @@ def login() -> str | Response | tuple[str, int]:
             if not ok:
                 record_failed_login(user, now)
         if ok and user is not None and user.active:
-            locale = session.get("locale")
-            session.clear()  # a fresh session at login: no fixation
-            if locale:
-                session["locale"] = locale
-                user.locale = locale  # the language chosen on the login page is kept
-            login_user(user)
+            login_afresh(user, adopt_language=True)  # the login page's language is kept
             record_login(user, now)
             record_event(db, user, "auth.login", user, ip=request.remote_addr)
             db.commit()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,42 +31,33 @@ from web.caseworker.labels import EDUCATION, OUTCOME, PREFERRED_KIND, PROFILE_ST
 from web.languages import LanguageField
 from web.limits import max_length
 from web.occupations import autocomplete, occupation_index
+from web.partner_forms import join_list, split_list
+
+T = TypeVar("T")
+
+
+def _typed(valuelist: list[Any], parse: Callable[[str], T], refusal: Callable[[], str]) -> T | None:
+    """A value typed as text: None when left empty; a text that does not parse is refused
+    with ``refusal()``, a message in the user's language (WTForms has no Danish)."""
+    text = str((valuelist[0] if valuelist else "") or "").strip()
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise ValueError(refusal()) from exc
 
 
 class WholeNumberField(IntegerField):
-    """An integer field whose parse error is in the user's language (WTForms has no Danish)."""
-
     def process_formdata(self, valuelist: list[Any]) -> None:
-        text = (valuelist[0] if valuelist else "") or ""
-        if not str(text).strip():
-            self.data = None
-            return
-        try:
-            self.data = int(str(text).strip())
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(_("Enter a whole number.")) from exc
+        self.data = None  # also when the text is refused
+        self.data = _typed(valuelist, int, lambda: _("Enter a whole number."))
 
 
 class LocalDateField(DateField):
     def process_formdata(self, valuelist: list[Any]) -> None:
-        text = (valuelist[0] if valuelist else "") or ""
-        if not str(text).strip():
-            self.data = None
-            return
-        try:
-            self.data = date.fromisoformat(str(text).strip())
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(_("Enter a date as yyyy-mm-dd.")) from exc
-
-
-def split_list(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
-def join_list(items: list[str] | None) -> str:
-    return ", ".join(items or [])
+        self.data = None  # also when the text is refused
+        self.data = _typed(valuelist, date.fromisoformat, lambda: _("Enter a date as yyyy-mm-dd."))
 
 
 LIST_HINT = _l("Separate with commas.")

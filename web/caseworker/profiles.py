@@ -48,7 +48,7 @@ from web.caseworker.labels import PROFILE_STATUS
 from web.caseworker.possible import possible_for, understood_wishes
 from web.db import get_db
 from web.pagination import Page
-from web.partner_forms import attempt
+from web.partner_forms import attempt, commit_and_redirect
 from web.security import get_scoped_or_404
 
 
@@ -252,9 +252,11 @@ def change_status(profile_id: int) -> Response | tuple[str, int]:
                 follow_up_on=form.follow_up_on.data,
             )
         if done.ok:
-            db.commit()
-            flash(_("The status is now: %(s)s.", s=_status_label(found.status)), "success")
-            return redirect(url_for("caseworker.profile", profile_id=found.id))
+            return commit_and_redirect(
+                db,
+                _("The status is now: %(s)s.", s=_status_label(found.status)),
+                url_for("caseworker.profile", profile_id=found.id),
+            )
     return render_profile(found, forms={0: {"status": form}}, status=422)
 
 
@@ -279,9 +281,11 @@ def confirm(profile_id: int) -> Response:
     if not FlaskForm().validate_on_submit():
         abort(400)
     confirm_profile(db, current_user, found)
-    db.commit()
-    flash(_("Profile %(p)s is confirmed.", p=found.pseudonym), "success")
-    return redirect(url_for("caseworker.profile", profile_id=found.id))
+    return commit_and_redirect(
+        db,
+        _("Profile %(p)s is confirmed.", p=found.pseudonym),
+        url_for("caseworker.profile", profile_id=found.id),
+    )
 
 
 @bp.post("/profiles/<int:profile_id>/follow-up")
@@ -294,9 +298,11 @@ def follow_up(profile_id: int) -> Response | tuple[str, int]:
         with attempt(db, form, fallback="result") as done:
             record_follow_up(db, current_user, found, form.result.data, form.next_follow_up_on.data)
         if done.ok:
-            db.commit()
-            flash(_("The follow-up is recorded."), "success")
-            return redirect(url_for("caseworker.profile", profile_id=found.id))
+            return commit_and_redirect(
+                db,
+                _("The follow-up is recorded."),
+                url_for("caseworker.profile", profile_id=found.id),
+            )
     return render_profile(found, forms={0: {"follow_up": form}}, status=422)
 
 

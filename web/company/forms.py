@@ -7,18 +7,23 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from models import spec
 from models.enums import OpeningKind
-from web.languages import LanguageField
-from web.limits import max_length, number_range
+from web.limits import (
+    ad_description,
+    ad_languages,
+    ad_postcode,
+    ad_title,
+    comma_list,
+    whole_number,
+)
 
 KIND_LABELS = {
     OpeningKind.JOB: _l("Job"),
@@ -31,9 +36,7 @@ KIND_LABELS = {
 
 
 class OpeningForm(FlaskForm):
-    title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), max_length(spec.TITLE)]
-    )
+    title = ad_title()
     occupation = StringField(
         _l("Occupation"),
         validators=[DataRequired(_l("Choose an occupation.")), Length(max=250)],
@@ -42,48 +45,21 @@ class OpeningForm(FlaskForm):
     kind = SelectField(
         _l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
     )
-    required_skills = StringField(
-        _l("Required skills"),
-        validators=[Length(max=1000)],
-        description=_l("Separate with commas."),
-    )
-    nice_skills = StringField(
-        _l("Nice-to-have skills"),
-        validators=[Length(max=1000)],
-        description=_l("Separate with commas."),
-    )
-    description = TextAreaField(_l("Description"), validators=[max_length(spec.DESCRIPTION)])
-    postcode = StringField(
-        _l("Postcode of the workplace"),
-        validators=[DataRequired(_l("Enter a postcode.")), Length(min=4, max=4)],
-    )
-    hours_min = IntegerField(
-        _l("Hours per week, at least"),
-        default=20,
-        validators=[InputRequired(_l("Enter a number.")), number_range(spec.HOURS)],
-    )
-    hours_max = IntegerField(
-        _l("Hours per week, at most"),
-        default=37,
-        validators=[InputRequired(_l("Enter a number.")), number_range(spec.HOURS)],
-    )
-    seats = IntegerField(
-        _l("Seats"),
-        default=1,
-        validators=[InputRequired(_l("Enter a number.")), number_range(spec.SEATS)],
-    )
-    min_age = IntegerField(
+    required_skills = comma_list(_l("Required skills"))
+    nice_skills = comma_list(_l("Nice-to-have skills"))
+    description = ad_description()
+    postcode = ad_postcode(_l("Postcode of the workplace"))
+    hours_min = whole_number(_l("Hours per week, at least"), spec.HOURS, default=20)
+    hours_max = whole_number(_l("Hours per week, at most"), spec.HOURS, default=37)
+    seats = whole_number(_l("Seats"), spec.SEATS, default=1)
+    min_age = whole_number(
         _l("Minimum age"),
+        spec.OPENING_MIN_AGE,
         default=15,
-        validators=[InputRequired(_l("Enter a number.")), number_range(spec.OPENING_MIN_AGE)],
         description=_l("Only a minimum set by law or by the job's nature, e.g. 18 for driving."),
     )
     driving_licence_required = BooleanField(_l("Driving licence required"))
-    languages = LanguageField(
-        _l("Languages"),
-        default=["da"],
-        description=_l("Pick one or more; type a name to jump to it."),
-    )
+    languages = ad_languages()
     mentor_at_workplace = BooleanField(_l("A mentor at the workplace"))
     start_date = DateField(_l("Start date"), validators=[Optional()])
     expires = DateField(_l("Expires"), validators=[Optional()])

@@ -138,22 +138,10 @@ def _form_to_input(form: OpeningForm, occupation_uri: str | None) -> OpeningInpu
 
 
 def _fill_form(form: OpeningForm, opening: JobOpening) -> None:
-    form.title.data = opening.title
+    form.process(obj=opening)  # the fields named as the opening's columns
     form.occupation.data = occupation_index().label(opening.occupation_uri)
-    form.kind.data = opening.kind.value
     form.required_skills.data = join_list(opening.required_skills)
     form.nice_skills.data = join_list(opening.nice_skills)
-    form.description.data = opening.description
-    form.postcode.data = opening.postcode
-    form.hours_min.data = opening.hours_min
-    form.hours_max.data = opening.hours_max
-    form.seats.data = opening.seats
-    form.min_age.data = opening.min_age
-    form.driving_licence_required.data = opening.driving_licence_required
-    form.languages.data = list(opening.languages)
-    form.mentor_at_workplace.data = opening.mentor_at_workplace
-    form.start_date.data = opening.start_date
-    form.expires.data = opening.expires
 
 
 def _resolve_occupation(form: OpeningForm) -> str | None:

@@ -4,40 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import DateField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from models import spec
-from web.languages import LanguageField
-from web.limits import max_length, number_range
+from web.limits import ad_description, ad_languages, ad_postcode, ad_title, comma_list, whole_number
 
 
 class MentorSlotForm(FlaskForm):
-    title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), max_length(spec.TITLE)]
-    )
-    description = TextAreaField(_l("Description"), validators=[max_length(spec.DESCRIPTION)])
-    interests = StringField(
-        _l("Interests"), validators=[Length(max=1000)], description=_l("Separate with commas.")
-    )
-    languages = LanguageField(
-        _l("Languages"),
-        default=["da"],
-        description=_l("Pick one or more; type a name to jump to it."),
-    )
-    postcode = StringField(
-        _l("Postcode"), validators=[DataRequired(_l("Enter a postcode.")), Length(min=4, max=4)]
-    )
-    max_distance_km = IntegerField(
-        _l("Max distance (km)"),
-        default=25,
-        validators=[InputRequired(_l("Enter a number.")), number_range(spec.SLOT_DISTANCE_KM)],
-    )
-    capacity = IntegerField(
-        _l("How many young people at a time"),
-        default=1,
-        validators=[InputRequired(_l("Enter a number.")), number_range(spec.SLOT_CAPACITY)],
-    )
+    title = ad_title()
+    description = ad_description()
+    interests = comma_list(_l("Interests"))
+    languages = ad_languages()
+    postcode = ad_postcode(_l("Postcode"))
+    max_distance_km = whole_number(_l("Max distance (km)"), spec.SLOT_DISTANCE_KM, default=25)
+    capacity = whole_number(_l("How many young people at a time"), spec.SLOT_CAPACITY, default=1)
     available_from = DateField(_l("Available from"), validators=[Optional()])
     available_until = DateField(_l("Available until"), validators=[Optional()])
 

@@ -11,7 +11,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import Select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from werkzeug.wrappers import Response
 
 from models.cards import anonymous_card
@@ -31,8 +33,8 @@ from models.suggestion import Suggestion
 from models.user import User
 from web.db import get_db
 from web.mentor.forms import MentorAnswerForm, MentorSlotForm
-from web.pagination import paginate
-from web.partner_forms import attempt, form_page, join_list, split_list
+from web.pagination import Page, paginate
+from web.partner_forms import attempt, commit_and_redirect, form_page, join_list, split_list
 from web.privacy.reviews import flash_held
 from web.security import get_scoped_or_404
 
@@ -54,15 +56,8 @@ def _to_input(form: MentorSlotForm) -> MentorSlotInput:
 
 
 def _fill(form: MentorSlotForm, slot: MentorSlot) -> None:
-    form.title.data = slot.title
-    form.description.data = slot.description
+    form.process(obj=slot)  # the fields named as the slot's columns
     form.interests.data = join_list(slot.interests)
-    form.languages.data = list(slot.languages)
-    form.postcode.data = slot.postcode
-    form.max_distance_km.data = slot.max_distance_km
-    form.capacity.data = slot.capacity
-    form.available_from.data = slot.available_from
-    form.available_until.data = slot.available_until
 
 
 def _slots_url() -> str:
@@ -102,9 +97,7 @@ def slot_edit(slot_id: int) -> Any:
         with attempt(db, form) as done:
             update_mentor_slot(db, current_user, slot, _to_input(form))
         if done.ok:
-            commit(db)
-            flash(_("The mentor slot is saved."), "success")
-            return redirect(_slots_url())
+            return commit_and_redirect(db, _("The mentor slot is saved."), _slots_url())
     return form_page("mentor/slot_form.html", form=form, slot=slot)
 
 
@@ -142,14 +135,35 @@ def caseworker_contact(suggestion: Suggestion) -> User | None:
     return suggestion.youth.caseworker or suggestion.decided_by
 
 
+def offers_page(query: Select[Suggestion], at: InstrumentedAttribute[Any]) -> Page[Suggestion]:
+    """A page of a mentor's offers, the latest ``at`` first (the id breaks ties)."""
+    return paginate(get_db(), query.order_by(at.desc(), Suggestion.id.desc()))
+
+
+def read_answer(form: MentorAnswerForm) -> str | None:
+    """The mentor's answer ("accept" or "decline"), or None (said in a flash)."""
+    choice = request.form.get("answer")
+    if not form.validate() or choice not in ("accept", "decline"):
+        flash(_("The answer could not be read; try again."), "error")
+        return None
+    return choice
+
+
+def answered(db: Session, choice: str, back: str) -> Response:
+    """The answer is stored: commit, say what comes next, go ``back``."""
+    if choice == "accept":
+        done = _("You accepted. Contact the caseworker to agree on the first meeting.")
+    else:
+        done = _("You declined the offer. The caseworker is told.")
+    return commit_and_redirect(db, done, back)
+
+
 def slot_detail(slot_id: int) -> str:
     """One slot with its offers: waiting ones to answer, accepted ones with the contact."""
     slot = get_scoped_or_404(mentor_slots_for(current_user), MentorSlot, slot_id)
-    page = paginate(
-        get_db(),
-        mentor_offers_for(current_user)
-        .where(Suggestion.mentor_slot_id == slot.id)
-        .order_by(Suggestion.decided_at.desc(), Suggestion.id.desc()),
+    page = offers_page(
+        mentor_offers_for(current_user).where(Suggestion.mentor_slot_id == slot.id),
+        Suggestion.decided_at,
     )
     offers = [(s, anonymous_card(s), caseworker_contact(s)) for s in page.items]
     return render_template(
@@ -167,9 +181,8 @@ def offer_answer(suggestion_id: int) -> Response:
     suggestion = get_scoped_or_404(mentor_offers_for(current_user), Suggestion, suggestion_id)
     back = url_for(f"{request.blueprint}.slot_detail", slot_id=suggestion.mentor_slot_id)
     form = MentorAnswerForm()
-    choice = request.form.get("answer")
-    if not form.validate() or choice not in ("accept", "decline"):
-        flash(_("The answer could not be read; try again."), "error")
+    choice = read_answer(form)
+    if choice is None:
         return redirect(back)
     try:  # a refusal is flashed on the slot's page by web.errors.domain_error
         answer_as_mentor(db, current_user, suggestion, choice == "accept", form.reason.data or "")
@@ -177,12 +190,7 @@ def offer_answer(suggestion_id: int) -> Response:
         db.rollback()  # SQLite: another answer for the same slot was committed in between
         flash(_("Someone answered at the same moment. Look at the offer again."), "error")
         return redirect(back)
-    db.commit()
-    if choice == "accept":
-        flash(_("You accepted. Contact the caseworker to agree on the first meeting."), "success")
-    else:
-        flash(_("You declined the offer. The caseworker is told."), "success")
-    return redirect(back)
+    return answered(db, choice, back)
 
 
 def register_slot_routes(bp: Blueprint) -> None:

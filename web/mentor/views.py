@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
@@ -16,8 +16,13 @@ from models.suggestion import Suggestion
 from web.db import get_db
 from web.mentor import bp
 from web.mentor.forms import MentorAnswerForm
-from web.mentor.slots import caseworker_contact, register_slot_routes
-from web.pagination import paginate
+from web.mentor.slots import (
+    answered,
+    caseworker_contact,
+    offers_page,
+    read_answer,
+    register_slot_routes,
+)
 from web.partner_forms import attempt
 from web.security import get_scoped_or_404
 
@@ -27,11 +32,9 @@ register_slot_routes(bp)
 @bp.get("/")
 def index() -> str:
     """Offers waiting for the mentor's answer."""
-    page = paginate(
-        get_db(),
-        suggestions_for(current_user)
-        .where(Suggestion.status == SuggestionStatus.APPROVED)
-        .order_by(Suggestion.decided_at.desc(), Suggestion.id.desc()),
+    page = offers_page(
+        suggestions_for(current_user).where(Suggestion.status == SuggestionStatus.APPROVED),
+        Suggestion.decided_at,
     )
     cards = [(s, anonymous_card(s)) for s in page.items]
     return render_template("mentor/index.html", page=page, cards=cards, form=MentorAnswerForm())
@@ -40,11 +43,9 @@ def index() -> str:
 @bp.get("/assignments")
 def assignments() -> str:
     """Accepted assignments, with the caseworker to contact."""
-    page = paginate(
-        get_db(),
-        suggestions_for(current_user)
-        .where(Suggestion.status == SuggestionStatus.ACCEPTED)
-        .order_by(Suggestion.responded_at.desc(), Suggestion.id.desc()),
+    page = offers_page(
+        suggestions_for(current_user).where(Suggestion.status == SuggestionStatus.ACCEPTED),
+        Suggestion.responded_at,
     )
     cards = [(s, anonymous_card(s), caseworker_contact(s)) for s in page.items]
     return render_template("mentor/assignments.html", page=page, cards=cards)
@@ -67,9 +68,8 @@ def answer(suggestion_id: int) -> Response | tuple[str, int]:
     db = get_db()
     suggestion = get_scoped_or_404(suggestions_for(current_user), Suggestion, suggestion_id)
     form = MentorAnswerForm()
-    choice = request.form.get("answer")
-    if not form.validate() or choice not in ("accept", "decline"):
-        flash(_("The answer could not be read; try again."), "error")
+    choice = read_answer(form)
+    if choice is None:
         return redirect(url_for("mentor.offer", suggestion_id=suggestion.id))
     try:
         with attempt(db, form, fallback="reason") as done:
@@ -90,9 +90,4 @@ def answer(suggestion_id: int) -> Response | tuple[str, int]:
             form=form,
         )
         return page, 422
-    db.commit()
-    if choice == "accept":
-        flash(_("You accepted. Contact the caseworker to agree on the first meeting."), "success")
-    else:
-        flash(_("You declined the offer. The caseworker is told."), "success")
-    return redirect(url_for("mentor.offer", suggestion_id=suggestion.id))
+    return answered(db, choice, url_for("mentor.offer", suggestion_id=suggestion.id))

@@ -6,10 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from models.enums import OrganisationKind
+from web.limits import cvr_number, organisation_kind
 
 
 class ContactPersonForm(FlaskForm):
@@ -24,19 +23,9 @@ class ContactPersonForm(FlaskForm):
 
 
 class InvitationForm(FlaskForm):
-    kind = SelectField(
-        _l("Kind"),
-        choices=[
-            SelectChoice(OrganisationKind.COMPANY.value, _l("Company")),
-            SelectChoice(OrganisationKind.CIVIL_SOCIETY.value, _l("Civil-society organisation")),
-        ],
-    )
+    kind = organisation_kind()
     organisation_name = StringField(_l("Name of the organisation"), validators=[Length(max=200)])
-    cvr = StringField(
-        _l("CVR number"),
-        validators=[Optional(), Length(max=12)],
-        description=_l("8 digits; required for companies."),
-    )
+    cvr = cvr_number()
     email = EmailField(
         _l("E-mail of the contact"),
         validators=[DataRequired(_l("Enter an e-mail address.")), Length(max=254)],

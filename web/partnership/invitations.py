@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from models.enums import Role
 from models.operations.partnerships import (
@@ -20,6 +20,7 @@ from web.extensions import limiter
 from web.partner_forms import attempt, form_page
 from web.partnership import invitation_bp
 from web.partnership.forms import AcceptForm, NewAccountForm
+from web.security import login_afresh
 
 
 @invitation_bp.route("/invitation/<secret>", methods=["GET", "POST"])
@@ -52,11 +53,7 @@ def accept(secret: str) -> Any:
             )
         if done.ok:
             db.commit()
-            locale = session.get("locale")
-            session.clear()
-            if locale:
-                session["locale"] = locale
-            login_user(user)
+            login_afresh(user)
             flash(
                 _(
                     "Welcome. Your organisation has joined %(name)s.",

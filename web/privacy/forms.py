@@ -4,36 +4,28 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length
+
+from web.limits import written_reason
 
 
 class JustificationForm(FlaskForm):
-    justification = TextAreaField(
-        _l("Why the wording is lawful (recorded in the audit log)"),
-        validators=[DataRequired(_l("Write a justification.")), Length(max=2000)],
+    justification = written_reason(
+        _l("Why the wording is lawful (recorded in the audit log)"), _l("Write a justification.")
     )
 
 
 class KeepUnpublishedForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason (the author sees it)"),
-        validators=[DataRequired(_l("Give the author a reason.")), Length(max=2000)],
-    )
+    reason = written_reason(_l("Reason (the author sees it)"), _l("Give the author a reason."))
 
 
 class SettleReportForm(FlaskForm):
-    note = TextAreaField(
-        _l("Note on the decision"),
-        validators=[DataRequired(_l("Write a short note.")), Length(max=2000)],
-    )
+    note = written_reason(_l("Note on the decision"), _l("Write a short note."))
 
 
 class ReportForm(FlaskForm):
-    reason = TextAreaField(
-        _l("What is wrong with the ad?"),
-        validators=[DataRequired(_l("Say what is wrong with the ad.")), Length(max=2000)],
-    )
+    reason = written_reason(_l("What is wrong with the ad?"), _l("Say what is wrong with the ad."))
 
 
 class EraseForm(FlaskForm):

@@ -22,13 +22,13 @@ from models.operations.ad_reviews import (
     report_ad,
     settle_report,
 )
-from models.operations.after_save import commit, saved
+from models.operations.after_save import saved
 from models.operations.mentor_slots import set_mentor_slot_status
 from models.operations.openings import unpublish_opening
 from models.scoping import mentor_slots_for, openings_for
 from models.wording import CATEGORY_LABELS
 from web.db import get_db
-from web.partner_forms import attempt, form_page
+from web.partner_forms import attempt, commit_and_redirect, form_page
 from web.privacy import bp
 from web.privacy.forms import JustificationForm, KeepUnpublishedForm, ReportForm, SettleReportForm
 from web.security import get_scoped_or_404, role_required
@@ -83,9 +83,7 @@ def _decided(action: Any, form: Any, message: str, *, refresh: bool = False) -> 
     ad = action(db)  # a refusal is flashed on the review page by web.errors.domain_error
     if refresh:
         saved(db, ad)  # published now: its instant suggestions after the commit
-    commit(db)
-    flash(message, "success")
-    return redirect(url_for("privacy.reviews"))
+    return commit_and_redirect(db, message, url_for("privacy.reviews"))
 
 
 @bp.post("/admin/reviews/<int:review_id>/publish")
@@ -154,7 +152,9 @@ def report(kind: str, ad_id: int) -> Any:
         with attempt(db, form) as done:
             report_ad(db, current_user, ad, form.reason.data or "")
         if done.ok:
-            db.commit()
-            flash(_("Thank you. A partnership admin will look at the ad."), "success")
-            return redirect(url_for("caseworker.queue"))
+            return commit_and_redirect(
+                db,
+                _("Thank you. A partnership admin will look at the ad."),
+                url_for("caseworker.queue"),
+            )
     return form_page("privacy/report.html", ad=ad, kind=kind, form=form)

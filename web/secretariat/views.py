@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, redirect, url_for
+from flask import Response, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
@@ -14,7 +14,7 @@ from models.operations.partnerships import Attachment, contact_persons, publish_
 from web.admin.fairness import fairness_csv_response, render_fairness
 from web.db import get_db
 from web.figures.views import read_request, render_figures
-from web.partner_forms import attempt, form_page
+from web.partner_forms import attempt, commit_and_redirect, form_page
 from web.partnership.forms import NoteForm
 from web.secretariat import bp
 
@@ -55,7 +55,9 @@ def note_new() -> Any:
         with attempt(db, form) as done:
             publish_note(db, current_user, form.title.data or "", form.body.data or "", attachment)
         if done.ok:
-            db.commit()
-            flash(_("The note is published on the partnerships' start pages."), "success")
-            return redirect(url_for("partnership.notes"))
+            return commit_and_redirect(
+                db,
+                _("The note is published on the partnerships' start pages."),
+                url_for("partnership.notes"),
+            )
     return form_page("secretariat/note_form.html", form=form)

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from authlib.common.errors import AuthlibBaseError
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from joserfc.errors import JoseError
 from requests import RequestException
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from models.operations.sso import SignInRefused, sso_user
 from models.support import IdentityProvider
 from web.db import get_db
 from web.i18n import translate_error
+from web.security import login_afresh
 from web.sso import bp, oauth
 from web.templating import home_url
 
@@ -110,12 +111,7 @@ def callback() -> Response:
         )
         db.commit()
         return _refuse(translate_error(error))
-    locale = session.get("locale")
-    session.clear()  # a fresh session at login: no fixation
-    if locale:
-        session["locale"] = locale
-        user.locale = locale
-    login_user(user)
+    login_afresh(user, adopt_language=True)
     record_login(user, utcnow())
     record_event(db, user, "auth.sso_login", user, ip=request.remote_addr, provider=provider.id)
     db.commit()
