@@ -49,16 +49,25 @@ from web.partner_forms import show_error
 from web.security import get_scoped_or_404
 
 QUEUE_COUNT_CAP = 1000
-# What a queue card shows of its target: enough to tell same-named openings apart.
+# What a queue card shows of its target: enough to tell same-named openings apart, and the
+# status (an open ad gets the "Report the ad" link). A column left out here is loaded by one
+# query per card when the template reads it (tests/test_page_statements.py).
 OPENING_CARD = (
     JobOpening.title,
+    JobOpening.status,
     JobOpening.organisation_id,
     JobOpening.kind,
     JobOpening.postcode,
     JobOpening.start_date,
     JobOpening.seats,
 )
-SLOT_CARD = (MentorSlot.title, MentorSlot.organisation_id, MentorSlot.postcode, MentorSlot.capacity)
+SLOT_CARD = (
+    MentorSlot.title,
+    MentorSlot.status,
+    MentorSlot.organisation_id,
+    MentorSlot.postcode,
+    MentorSlot.capacity,
+)
 
 
 def _queue_query() -> Select[Suggestion]:
