@@ -8,7 +8,8 @@ Run: ``PYTHONPATH=. python bench/web_bench.py [--scale national|small] [--db URL
    (web/gunicorn_conf.py: sync workers, two per core; ``BENCH_GUNICORN`` adds options);
 3. locust, headless, 50 concurrent users (half caseworkers of København on the review queue,
    half company users on their dashboard; 0.5–1.5 s think time), started two a second (each
-   logs in first); the figures are reset when all are running and then cover ``--seconds``;
+   logs in first); the figures are reset when the last has logged in and then cover
+   ``--seconds`` (bench/locustfile.py);
 4. prints the request count, failures and the 50th/95th/99th percentiles per page, with the
    database, the gunicorn settings and the machine's load average before and after.
 
@@ -45,6 +46,7 @@ from models.user import User
 PASSWORD = "bench-password-2026"  # noqa: S105 - a throw-away database
 TARGET_MS = 50
 SPAWN_RATE = 2  # users started per second
+LOGIN_ALLOWANCE = 300  # seconds the logins may take beyond the ramp before locust gives up
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -101,8 +103,9 @@ def _wait_until_up(base: str, timeout: float = 60) -> None:
 
 
 def load_test(url: str, users: int = 50, seconds: int = 60) -> dict[str, Any]:
-    # Users log in as they start (argon2: about 0.3 s of CPU each), two a second; the figures
-    # are reset once all are running, so they measure the pages, not the login storm.
+    # Users log in as they start (argon2: about 0.3 s of CPU each), two a second; the
+    # locustfile resets the figures when the last has logged in and stops ``seconds`` later,
+    # so they measure the pages, not the login storm. ``-t`` is only a safety net.
     ramp = -(-users // SPAWN_RATE) + 2
     caseworker, company = _bench_users(url)
     _vacuum(url)
@@ -151,9 +154,8 @@ def load_test(url: str, users: int = 50, seconds: int = 60) -> dict[str, Any]:
                     str(users),
                     "-r",
                     str(SPAWN_RATE),
-                    "--reset-stats",
                     "-t",
-                    f"{seconds + ramp}s",
+                    f"{seconds + ramp + LOGIN_ALLOWANCE}s",
                     "--host",
                     base,
                     "--csv",
@@ -167,6 +169,8 @@ def load_test(url: str, users: int = 50, seconds: int = 60) -> dict[str, Any]:
                     "BENCH_CASEWORKER": caseworker,
                     "BENCH_COMPANY": company,
                     "BENCH_PASSWORD": PASSWORD,
+                    "BENCH_USERS": str(users),
+                    "BENCH_SECONDS": str(seconds),
                 },
                 check=False,
                 cwd=ROOT,
@@ -231,12 +235,13 @@ def report(figures: dict[str, Any]) -> None:
     print(
         f"  {'page':<26} {'requests':>8} {'failures':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
     )
-    for name in ("caseworker review queue", "company dashboard", "login"):
+    for name in ("caseworker review queue", "company dashboard"):
         row = figures["rows"].get(name)
-        if row is None:
+        if row is None or not int(row["Request Count"]):
+            print(f"  {name:<26} no requests measured (did every user log in?)")
             continue
         p95 = float(row["95%"])
-        verdict = "" if name == "login" else ("  ok" if p95 <= TARGET_MS else "  OVER target")
+        verdict = "  ok" if p95 <= TARGET_MS else "  OVER target"
         print(
             f"  {name:<26} {row['Request Count']:>8} {row['Failure Count']:>8} "
             f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7}{verdict}"
