@@ -8,11 +8,17 @@ Run: ``PYTHONPATH=. python bench/web_bench.py [--scale national|small] [--db URL
    (web/gunicorn_conf.py: sync workers, two per core; ``BENCH_GUNICORN`` adds options);
 3. locust, headless, 50 concurrent users (half caseworkers of København on the review queue,
    half company users on their dashboard; 0.5–1.5 s think time), started two a second (each
-   logs in first); the figures are reset when all are running and then cover ``--seconds``;
-4. prints the request count, failures and the 50th/95th/99th percentiles per page.
+   logs in first); the figures are reset when the last has logged in and then cover
+   ``--seconds`` (bench/locustfile.py);
+4. prints the request count, failures and the 50th/95th/99th percentiles per page, with the
+   database, the gunicorn settings and the machine's load average before and after.
 
-Target: both pages under 100 ms at the 95th percentile, no errors. Locust runs on the same
-two cores as gunicorn and PostgreSQL, so the figures include its cost.
+``python -m bench web`` builds the national population first (about 5 minutes); ``--db URL``
+reuses one kept with ``--keep``.
+
+Target (issue #18): both pages at most 50 ms at the 95th percentile, no errors. Locust runs on
+the same two cores as gunicorn and PostgreSQL, so the figures include its cost; on a shared
+machine compare runs made close in time (the load averages printed say how busy it was).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 
 from models.enums import Role
 from models.opening import JobOpening
@@ -38,8 +44,9 @@ from models.session import make_engine, make_session_factory
 from models.user import User
 
 PASSWORD = "bench-password-2026"  # noqa: S105 - a throw-away database
-TARGET_MS = 100
+TARGET_MS = 50
 SPAWN_RATE = 2  # users started per second
+LOGIN_ALLOWANCE = 300  # seconds the logins may take beyond the ramp before locust gives up
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -96,11 +103,14 @@ def _wait_until_up(base: str, timeout: float = 60) -> None:
 
 
 def load_test(url: str, users: int = 50, seconds: int = 60) -> dict[str, Any]:
-    # Users log in as they start (argon2: about 0.3 s of CPU each), two a second; the figures
-    # are reset once all are running, so they measure the pages, not the login storm.
+    # Users log in as they start (argon2: about 0.3 s of CPU each), two a second; the
+    # locustfile resets the figures when the last has logged in and stops ``seconds`` later,
+    # so they measure the pages, not the login storm. ``-t`` is only a safety net.
     ramp = -(-users // SPAWN_RATE) + 2
     caseworker, company = _bench_users(url)
     _vacuum(url)
+    database = _describe_database(url)
+    load_before = os.getloadavg()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -144,9 +154,8 @@ def load_test(url: str, users: int = 50, seconds: int = 60) -> dict[str, Any]:
                     str(users),
                     "-r",
                     str(SPAWN_RATE),
-                    "--reset-stats",
                     "-t",
-                    f"{seconds + ramp}s",
+                    f"{seconds + ramp + LOGIN_ALLOWANCE}s",
                     "--host",
                     base,
                     "--csv",
@@ -160,6 +169,8 @@ def load_test(url: str, users: int = 50, seconds: int = 60) -> dict[str, Any]:
                     "BENCH_CASEWORKER": caseworker,
                     "BENCH_COMPANY": company,
                     "BENCH_PASSWORD": PASSWORD,
+                    "BENCH_USERS": str(users),
+                    "BENCH_SECONDS": str(seconds),
                 },
                 check=False,
                 cwd=ROOT,
@@ -174,7 +185,37 @@ def load_test(url: str, users: int = 50, seconds: int = 60) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    return {"users": users, "seconds": seconds, "rows": rows}
+    return {
+        "users": users,
+        "seconds": seconds,
+        "rows": rows,
+        "database": database,
+        "server": _describe_server(),
+        "load": (load_before, os.getloadavg()),
+    }
+
+
+def _describe_database(url: str) -> str:
+    """Which database the pages read: server version, name and the suggestions in it."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        version = conn.exec_driver_sql("SHOW server_version").scalar()
+        suggestions = conn.exec_driver_sql("SELECT count(*) FROM suggestion").scalar()
+        youths = conn.exec_driver_sql("SELECT count(*) FROM youth_profile").scalar()
+    engine.dispose()
+    name = make_url(url).database
+    return f"PostgreSQL {version}, {name}: {youths:,} profiles, {suggestions:,} suggestions"
+
+
+def _describe_server() -> str:
+    from web import gunicorn_conf
+
+    conf = gunicorn_conf
+    extra = os.environ.get("BENCH_GUNICORN", "")
+    return (
+        f"gunicorn -c python:web.gunicorn_conf: {conf.workers} {conf.worker_class} workers "
+        f"x {conf.threads} thread{' ' + extra if extra else ''}"
+    )
 
 
 def report(figures: dict[str, Any]) -> None:
@@ -184,15 +225,23 @@ def report(figures: dict[str, Any]) -> None:
         "(gunicorn as in production, web/gunicorn_conf.py; PostgreSQL and locust on the same "
         "machine)"
     )
+    (before, after) = figures["load"]
+    print(f"  database   {figures['database']}")
+    print(f"  server     {figures['server']}")
+    print(
+        f"  machine    {os.cpu_count()} cores; load average {before[0]:.1f} before, "
+        f"{after[0]:.1f} after (1 min)"
+    )
     print(
         f"  {'page':<26} {'requests':>8} {'failures':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
     )
-    for name in ("caseworker review queue", "company dashboard", "login"):
+    for name in ("caseworker review queue", "company dashboard"):
         row = figures["rows"].get(name)
-        if row is None:
+        if row is None or not int(row["Request Count"]):
+            print(f"  {name:<26} no requests measured (did every user log in?)")
             continue
         p95 = float(row["95%"])
-        verdict = "" if name == "login" else ("  ok" if p95 < TARGET_MS else "  OVER target")
+        verdict = "  ok" if p95 <= TARGET_MS else "  OVER target"
         print(
             f"  {name:<26} {row['Request Count']:>8} {row['Failure Count']:>8} "
             f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7}{verdict}"
@@ -257,6 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--keep", action="store_true", help="keep the database it made")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="the pages under load, not the fast paths"
+    )
     args = parser.parse_args(argv)
     url = args.db
     cleanup = None
@@ -273,11 +325,12 @@ def main(argv: list[str] | None = None) -> int:
         cleanup = (server, url)
     try:
         report(load_test(url, args.users, args.seconds))
-        print(flush=True)
-        report_fast_paths(fast_paths(url))
+        if not args.pages_only:
+            print(flush=True)
+            report_fast_paths(fast_paths(url))
     finally:
         if cleanup and args.keep:
-            print(f"  database kept: {url}")
+            print(f"  database kept: {url} (again: python -m bench.web_bench --db {url})")
         if cleanup and not args.keep:
             from bench import nightly_bench
 

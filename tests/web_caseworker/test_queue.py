@@ -123,6 +123,10 @@ def test_queue_pagination(app, client, queue_setup):
     assert len(re.findall(r'id="suggestion-\d+"', first)) == 2
     assert len(re.findall(r'id="suggestion-\d+"', second)) == 1
     assert "Side 2 af 2" in second
+    # A page past the last (typed in) shows the last one, as every paginated list does.
+    beyond = client.get("/caseworker/queue?page=9").text
+    assert len(re.findall(r'id="suggestion-\d+"', beyond)) == 1
+    assert "Side 2 af 2" in beyond
 
 
 def test_approve_with_pitch(client, db, caseworker, queue_setup):
