@@ -66,6 +66,7 @@ from matcher.encode import (
     splice_openings,
     splice_slots,
     splice_youths,
+    youth_doc_parts,
 )
 from matcher.explain import mentor_reasons, opening_reasons
 from matcher.normalise import fold
@@ -113,6 +114,53 @@ def _transform(vec: TfidfVectorizer | None, docs: Sequence[str]) -> sp.csr_matri
     if not docs:
         return sp.csr_matrix((0, len(vec.vocabulary_)), dtype=np.float64)
     return sp.csr_matrix(vec.transform(list(docs)))
+
+
+def _transform_phrases(
+    vec: TfidfVectorizer | None, rows: Sequence[Sequence[str]]
+) -> sp.csr_matrix | None:
+    """``_transform(vec, [" ".join(row) for row in rows])``, with every distinct phrase
+    analysed once (youth documents are a few phrases each, drawn from a small set: skill and
+    occupation labels, interests). Equal to the bit: the analyser folds character by
+    character and splits on the spaces between phrases, so a document's tokens are its
+    phrases' tokens; the counts are laid out as scikit-learn's ``CountVectorizer`` lays them
+    out (float64, sorted indices) and weighted by the vectoriser's own TF-IDF transformer."""
+    if vec is None:
+        return None
+    vocabulary = vec.vocabulary_
+    if not rows:
+        return sp.csr_matrix((0, len(vocabulary)), dtype=np.float64)
+    analyze = vec.build_analyzer()
+    memo: dict[str, list[int]] = {}
+    indices: list[int] = []
+    values: list[int] = []
+    indptr = [0]
+    for row in rows:
+        counter: dict[int, int] = {}
+        for phrase in row:
+            terms = memo.get(phrase)
+            if terms is None:
+                terms = memo[phrase] = [vocabulary[t] for t in analyze(phrase) if t in vocabulary]
+            for term in terms:
+                counter[term] = counter.get(term, 0) + 1
+        indices.extend(counter)
+        values.extend(counter.values())
+        indptr.append(len(indices))
+    counts = sp.csr_matrix(
+        (
+            np.asarray(values, dtype=np.float64),
+            np.asarray(indices, dtype=np.int32),
+            np.asarray(indptr, dtype=np.int32),
+        ),
+        shape=(len(rows), len(vocabulary)),
+    )
+    counts.sort_indices()
+    # The fitted transformer inside the vectoriser: the weighting transform() applies.
+    return sp.csr_matrix(vec._tfidf.transform(counts, copy=False))
+
+
+def _youth_phrases(youth: YouthArrays) -> list[tuple[str, ...]]:
+    return [youth_doc_parts(y) for y in youth.items]
 
 
 class MatchEngine:
@@ -397,7 +445,7 @@ class MatchEngine:
         if cached is not None and cached[0] is vec:
             out: sp.csr_matrix | None = cached[1]
             return out
-        rows = _transform(vec, youth.docs)
+        rows = _transform_phrases(vec, _youth_phrases(youth))
         youth.text_cache[kind] = (vec, rows)  # a memo: the same vectoriser gives the same rows
         return rows
 
@@ -685,7 +733,7 @@ class MatchEngine:
         enc = encode_youths([y for y in upserts if y.status == "active"], self.vocab_)
         texts: dict[str, Any] = {}
         for kind, (vec, _) in index.text_cache.items():
-            texts[kind] = _transform(vec, enc.docs)
+            texts[kind] = _transform_phrases(vec, _youth_phrases(enc))
         gone = np.array([*removed, *(y.id for y in upserts)], dtype=np.int64)
         return splice_youths(index, gone, enc, texts)
 
