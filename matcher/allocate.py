@@ -187,11 +187,24 @@ def _augment(
     )
     graph = sp.csr_matrix((caps, (rows, cols)), shape=(sink + 1, sink + 1))
     flow = maximum_flow(graph, source, sink, method="dinic").flow.tocoo()
+    del graph
     used = flow.data > 0
     n = sink + 1
     used_keys = np.sort(flow.row[used].astype(np.int64) * n + flow.col[used])
-    give_up = taken[np.isin(yi[taken] + (n_youth + tj[taken]) * n, used_keys)]
-    take = free[np.isin(yi[free] * n + n_youth + tj[free], used_keys)]
+    del flow, used
+    give_up = taken[_member(yi[taken] + (n_youth + tj[taken]) * n, used_keys)]
+    take = free[_member(yi[free] * n + n_youth + tj[free], used_keys)]
     first[give_up] = False
     first[take] = True
     room_t -= np.bincount(tj[take], minlength=n_t) - np.bincount(tj[give_up], minlength=n_t)
+
+
+def _member(values: IntArray, sorted_keys: IntArray) -> BoolArray:
+    """``np.isin(values, sorted_keys)`` for sorted keys: one binary search per value, no
+    sort of the values (which held several copies of the pair arrays at national scale)."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=np.bool_)
+    pos = np.searchsorted(sorted_keys, values)
+    pos[pos == len(sorted_keys)] = 0
+    out: BoolArray = sorted_keys[pos] == values
+    return out

@@ -314,7 +314,14 @@ class MatchEngine:
         keep = allocate(yi, tj, score, youth.ids, target.ids, k, target.cap, len(youth))
         order = np.lexsort((target.ids[tj[keep]], -score[keep], yi[keep]))
         sel = np.flatnonzero(keep)[order]
-        self._emit(result, youth, target, ctx, model, score, comps, sel, kind)
+        sub = PairContext(
+            youth, target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today, ctx.tolerance
+        )
+        sub_comps = {name: values[sel] for name, values in comps.items()}
+        sub_score = score[sel]
+        # The arrays of every scored pair go before the matches are built (peak memory).
+        del ctx, comps, score, keep, order, sel, yi, tj
+        self._emit(result, youth, target, sub, model, sub_score, sub_comps, kind)
         return result
 
     def _emit(
@@ -322,17 +329,13 @@ class MatchEngine:
         result: dict[int, list[Match]],
         youth: YouthArrays,
         target: OpeningArrays | SlotArrays,
-        ctx: PairContext,
+        sub: PairContext,
         model: ScoringModel,
         score: FloatArray,
-        comps: dict[str, FloatArray],
-        sel: IntArray,
+        sub_comps: dict[str, FloatArray],
         kind: Literal["opening", "mentor_slot"],
     ) -> None:
-        sub = PairContext(
-            youth, target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today, ctx.tolerance
-        )
-        sub_comps = {name: values[sel] for name, values in comps.items()}
+        """One Match per pair of ``sub`` (the allocated pairs, in output order)."""
         reasons: list[tuple[Reason, ...]]
         if kind == "opening":
             reasons = opening_reasons(sub, model, sub_comps, self.vocab_)
@@ -342,7 +345,7 @@ class MatchEngine:
         comp_rows = np.column_stack([sub_comps[n] for n in names]).tolist()
         youth_ids = youth.ids[sub.yi].tolist()
         target_ids = target.ids[sub.tj].tolist()
-        scores = score[sel].tolist()
+        scores = score.tolist()
         dists = sub.dist.tolist()
         # Positional arguments: this loop builds one Match per suggestion (~600,000 a night).
         for y_id, t_id, s, row, why, km in zip(
