@@ -81,10 +81,12 @@ def allocate(
     pair_key = yi * n_t + tj
     by_pair = np.argsort(pair_key, kind="stable")
     prio = by_pair[np.argsort(-score[by_pair], kind="stable")]
+    del pair_key, by_pair
     rank = np.empty(n, dtype=np.int64)
     rank[prio] = np.arange(n)
     by_youth = np.argsort(yi * n + rank)
     by_target = np.argsort(tj * n + rank)
+    del rank
     room_t = cap.astype(np.int64).copy()
     first = _greedy(
         yi,
@@ -186,6 +188,7 @@ def _augment(
         [np.ones(len(rows) - len(with_room), dtype=np.int32), room_t[with_room].astype(np.int32)]
     )
     graph = sp.csr_matrix((caps, (rows, cols)), shape=(sink + 1, sink + 1))
+    del rows, cols, caps
     flow = maximum_flow(graph, source, sink, method="dinic").flow.tocoo()
     del graph
     used = flow.data > 0

@@ -25,6 +25,7 @@ reachable (distance = inf) and so gets no geographic suggestions; the engine lis
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 
 BoolArray = npt.NDArray[np.bool_]
 EARTH_RADIUS_KM = 6371.0088
+#: Threads for independent blocks of work (the matching machine has two cores).
+WORKERS = 2
 
 
 def haversine_km(
@@ -371,9 +374,8 @@ def retrieve_pairs(
     # Targets grouped by postcode: the reach of a block is a union of postcode runs.
     t_order = np.argsort(t_pc, kind="stable")
     t_bounds = np.searchsorted(t_pc[t_order], np.arange(geo.n + 2))
-    out_y: list[IntArray] = []
-    out_t: list[IntArray] = []
-    for start in range(0, len(rows), chunk):
+
+    def chunk_top(start: int) -> tuple[IntArray, IntArray]:
         members = rows[start : start + chunk]
         parts: list[tuple[IntArray, IntArray, FloatArray]] = []
         for block in _geo_blocks(youth.pc[members], block_youth):
@@ -396,16 +398,24 @@ def retrieve_pairs(
             if len(yi):
                 parts.append((yi, tj, vals))
         if not parts:
-            continue
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         yi = np.concatenate([p[0] for p in parts])
         tj = np.concatenate([p[1] for p in parts])
         vals = np.concatenate([p[2] for p in parts])
         top = top_per_row(yi, vals, per_youth)
-        out_y.append(yi[top])
-        out_t.append(tj[top])
-    if not out_y:
+        return yi[top], tj[top]
+
+    # Chunks are independent: two threads (NumPy and SciPy release the GIL in the heavy
+    # parts), results in chunk order, so the outcome does not depend on the threads.
+    starts = list(range(0, len(rows), chunk))
+    if WORKERS > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            found = list(pool.map(chunk_top, starts))
+    else:
+        found = [chunk_top(start) for start in starts]
+    if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(out_y), np.concatenate(out_t)
+    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
 
 
 def _geo_blocks(pcs: IntArray, size: int) -> Iterator[IntArray]:
@@ -444,8 +454,8 @@ def _block_pairs(
     for pc in pcs.tolist():
         rad = float(radius[b_rows[youth.pc[b_rows] == pc]].max())
         reach[geo.within(pc, rad)[0]] = True
-    near = np.flatnonzero(reach)
-    lo, hi = t_bounds[near], t_bounds[near + 1]
+    near_pcs = np.flatnonzero(reach)
+    lo, hi = t_bounds[near_pcs], t_bounds[near_pcs + 1]
     if not int((hi - lo).sum()):
         return empty, empty, np.zeros(0)
     cand = np.sort(
@@ -453,15 +463,14 @@ def _block_pairs(
     )
     product = (youth_features[b_rows] @ target_features[cand].T).tocoo()
     # Distance by one gather per (youth postcode, target): table rows of the block's postcodes.
-    y_pc = youth.pc[b_rows]
-    pc_pos = np.searchsorted(pcs, y_pc)
+    pc_pos = np.searchsorted(pcs, youth.pc[b_rows])
     table = geo.table[np.ix_(pcs, t_pc[cand])]
-    dist = table[pc_pos[product.row], product.col]
-    yi = b_rows[product.row]
-    near_enough = dist <= radius[yi]  # implied by the reach rules; cuts the block first
-    yi, dist = yi[near_enough], dist[near_enough]
-    tj = cand[product.col[near_enough]]
-    vals = product.data[near_enough]
+    dist = np.take(table, pc_pos[product.row] * len(cand) + product.col)
+    # Within the reach radius (implied by the reach rules): cuts the block first.
+    near = np.flatnonzero(dist <= radius[b_rows][product.row])
+    yi = b_rows[product.row[near]]
+    tj = cand[product.col[near]]
+    dist, vals = dist[near], product.data[near]
     ctx = PairContext(youth, target, yi, tj, dist, today, tolerance)
     keep = passes(ctx, rules)
     return yi[keep], tj[keep], vals[keep]
