@@ -55,13 +55,21 @@ def test_phrase_tf_idf_of_nothing() -> None:
     assert _transform_phrases(None, [("x",)]) is None
 
 
-def _occupation_fit_padded(ctx: PairContext, model: ScoringModel) -> np.ndarray:
-    """The occupation component as it was computed before #18: over the padded wish array."""
+def _padded_groups(
+    ctx: PairContext, model: ScoringModel
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair: the opening's occupation, the padded wishes and both ISCO-4 codes."""
     occ = ctx.target.occ[ctx.tj]
     wish = ctx.youth.wish_occ[ctx.yi]
     isco = model.occ_isco4
     t4 = np.where(occ >= 0, isco[np.maximum(occ, 0)], -1)[:, None]
     w4 = np.where(wish >= 0, isco[np.maximum(wish, 0)], -2)
+    return occ, wish, t4, w4
+
+
+def _occupation_fit_padded(ctx: PairContext, model: ScoringModel) -> np.ndarray:
+    """The occupation component as it was computed before #18: over the padded wish array."""
+    occ, wish, t4, w4 = _padded_groups(ctx, model)
     l1, l2, l3, l4 = model.levels
     valid = (t4 >= 0) & (w4 >= 0)
     level = np.where(wish == occ[:, None], l1, 0.0)
@@ -74,11 +82,7 @@ def _occupation_fit_padded(ctx: PairContext, model: ScoringModel) -> np.ndarray:
 
 def _best_wish_padded(ctx: PairContext, model: ScoringModel) -> np.ndarray:
     """The wish named in the reasons, as chosen before #18: over the padded wish array."""
-    occ = ctx.target.occ[ctx.tj]
-    wish = ctx.youth.wish_occ[ctx.yi]
-    isco = model.occ_isco4
-    t4 = np.where(occ >= 0, isco[np.maximum(occ, 0)], -1)[:, None]
-    w4 = np.where(wish >= 0, isco[np.maximum(wish, 0)], -2)
+    occ, wish, t4, w4 = _padded_groups(ctx, model)
     ok = (wish >= 0) & (t4 >= 0)
     closeness = np.where(wish == occ[:, None], 4, 0)
     closeness = np.maximum(closeness, np.where(ok & (w4 == t4), 3, 0))
