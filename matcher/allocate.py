@@ -81,10 +81,12 @@ def allocate(
     pair_key = yi * n_t + tj
     by_pair = np.argsort(pair_key, kind="stable")
     prio = by_pair[np.argsort(-score[by_pair], kind="stable")]
+    del pair_key, by_pair
     rank = np.empty(n, dtype=np.int64)
     rank[prio] = np.arange(n)
     by_youth = np.argsort(yi * n + rank)
     by_target = np.argsort(tj * n + rank)
+    del rank
     room_t = cap.astype(np.int64).copy()
     first = _greedy(
         yi,
@@ -186,12 +188,26 @@ def _augment(
         [np.ones(len(rows) - len(with_room), dtype=np.int32), room_t[with_room].astype(np.int32)]
     )
     graph = sp.csr_matrix((caps, (rows, cols)), shape=(sink + 1, sink + 1))
+    del rows, cols, caps
     flow = maximum_flow(graph, source, sink, method="dinic").flow.tocoo()
+    del graph
     used = flow.data > 0
     n = sink + 1
     used_keys = np.sort(flow.row[used].astype(np.int64) * n + flow.col[used])
-    give_up = taken[np.isin(yi[taken] + (n_youth + tj[taken]) * n, used_keys)]
-    take = free[np.isin(yi[free] * n + n_youth + tj[free], used_keys)]
+    del flow, used
+    give_up = taken[_member(yi[taken] + (n_youth + tj[taken]) * n, used_keys)]
+    take = free[_member(yi[free] * n + n_youth + tj[free], used_keys)]
     first[give_up] = False
     first[take] = True
     room_t -= np.bincount(tj[take], minlength=n_t) - np.bincount(tj[give_up], minlength=n_t)
+
+
+def _member(values: IntArray, sorted_keys: IntArray) -> BoolArray:
+    """``np.isin(values, sorted_keys)`` for sorted keys: one binary search per value, no
+    sort of the values (which held several copies of the pair arrays at national scale)."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=np.bool_)
+    pos = np.searchsorted(sorted_keys, values)
+    pos[pos == len(sorted_keys)] = 0
+    out: BoolArray = sorted_keys[pos] == values
+    return out

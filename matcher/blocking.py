@@ -25,6 +25,7 @@ reachable (distance = inf) and so gets no geographic suggestions; the engine lis
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 
 BoolArray = npt.NDArray[np.bool_]
 EARTH_RADIUS_KM = 6371.0088
+#: Threads for independent blocks of work (the matching machine has two cores).
+WORKERS = 2
 
 
 def haversine_km(
@@ -344,12 +347,21 @@ def retrieve_pairs(
     per_youth: int,
     rows: IntArray | None = None,
     chunk: int = 2000,
+    block_youth: int = 256,
 ) -> tuple[IntArray, IntArray]:
     """Plausible pairs from the sparse product, restricted to allowed pairs; top per youth.
 
-    Youth are processed in chunks of neighbouring postcodes (Danish postcodes are numbered
-    geographically), and each chunk is multiplied only with the targets within reach of its
-    postcodes, so the product never touches most out-of-reach pairs.
+    Youth are sorted by postcode (Danish postcodes are numbered geographically) and cut into
+    *geographic blocks* of neighbouring postcodes (about ``block_youth`` youth, never part of
+    a postcode); each block is multiplied only with the targets within reach of its
+    postcodes, so the product never touches most out-of-reach pairs, and only pairs within
+    the block's reach radius go on to the hard rules. The best ``per_youth`` are chosen per
+    ``chunk`` of youth.
+
+    Exactly the pairs of one product per chunk against every target in the chunk's reach:
+    a row of a sparse product does not depend on the other rows or on the columns that
+    cannot be reached, and the blocks keep the chunk's row order and each row's column order
+    (target rows ascending in every block), so ties are broken the same way.
     """
     if rows is None:
         rows = np.arange(len(youth), dtype=np.int64)
@@ -359,30 +371,106 @@ def retrieve_pairs(
     if len(rows):
         geo.prepare(float(radius[rows].max()))
     t_pc = np.where(target.pc < 0, geo.n, target.pc)
-    out_y: list[IntArray] = []
-    out_t: list[IntArray] = []
-    for start in range(0, len(rows), chunk):
+    # Targets grouped by postcode: the reach of a block is a union of postcode runs.
+    t_order = np.argsort(t_pc, kind="stable")
+    t_bounds = np.searchsorted(t_pc[t_order], np.arange(geo.n + 2))
+
+    def chunk_top(start: int) -> tuple[IntArray, IntArray]:
         members = rows[start : start + chunk]
-        reach = np.zeros(geo.n + 1, dtype=np.bool_)
-        for pc, group in grouped_by(youth.pc[members]):
-            reach[geo.within(pc, float(radius[members[group]].max()))[0]] = True
-        cand = np.flatnonzero(reach[t_pc])
-        if not len(cand):
-            continue
-        block = (youth_features[members] @ target_features[cand].T).tocoo()
-        yi = members[block.row]
-        tj = cand[block.col]
-        vals = block.data
-        ctx = PairContext(
-            youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today, tolerance
-        )
-        keep = passes(ctx, rules)
-        yi, tj, vals = yi[keep], tj[keep], vals[keep]
-        if not len(yi):
-            continue
+        parts: list[tuple[IntArray, IntArray, FloatArray]] = []
+        for block in _geo_blocks(youth.pc[members], block_youth):
+            b_rows = members[block]
+            yi, tj, vals = _block_pairs(
+                geo,
+                youth,
+                target,
+                youth_features,
+                target_features,
+                b_rows,
+                radius,
+                t_pc,
+                t_order,
+                t_bounds,
+                rules,
+                today,
+                tolerance,
+            )
+            if len(yi):
+                parts.append((yi, tj, vals))
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        yi = np.concatenate([p[0] for p in parts])
+        tj = np.concatenate([p[1] for p in parts])
+        vals = np.concatenate([p[2] for p in parts])
         top = top_per_row(yi, vals, per_youth)
-        out_y.append(yi[top])
-        out_t.append(tj[top])
-    if not out_y:
+        return yi[top], tj[top]
+
+    # Chunks are independent: two threads (NumPy and SciPy release the GIL in the heavy
+    # parts), results in chunk order, so the outcome does not depend on the threads.
+    starts = list(range(0, len(rows), chunk))
+    if WORKERS > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            found = list(pool.map(chunk_top, starts))
+    else:
+        found = [chunk_top(start) for start in starts]
+    if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(out_y), np.concatenate(out_t)
+    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+
+
+def _geo_blocks(pcs: IntArray, size: int) -> Iterator[IntArray]:
+    """Positions of runs of whole postcodes (``pcs`` sorted), about ``size`` per run."""
+    if not len(pcs):
+        return
+    cuts = np.r_[0, np.flatnonzero(pcs[1:] != pcs[:-1]) + 1, len(pcs)]
+    begin = 0
+    for end in cuts[1:].tolist():
+        if end - begin >= size or end == len(pcs):
+            yield np.arange(begin, end)
+            begin = end
+        # else: extend the block with the next postcode
+
+
+def _block_pairs(
+    geo: GeoIndex,
+    youth: YouthArrays,
+    target: OpeningArrays | SlotArrays,
+    youth_features: sp.csr_matrix,
+    target_features: sp.csr_matrix,
+    b_rows: IntArray,
+    radius: FloatArray,
+    t_pc: IntArray,
+    t_order: IntArray,
+    t_bounds: IntArray,
+    rules: Mapping[str, Rule],
+    today: int,
+    tolerance: int,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Allowed pairs of one geographic block with a positive product value, in row order
+    (each row's columns in the product's order)."""
+    empty = np.zeros(0, dtype=np.int64)
+    pcs = np.unique(youth.pc[b_rows])
+    reach = np.zeros(geo.n + 1, dtype=np.bool_)
+    for pc in pcs.tolist():
+        rad = float(radius[b_rows[youth.pc[b_rows] == pc]].max())
+        reach[geo.within(pc, rad)[0]] = True
+    near_pcs = np.flatnonzero(reach)
+    lo, hi = t_bounds[near_pcs], t_bounds[near_pcs + 1]
+    if not int((hi - lo).sum()):
+        return empty, empty, np.zeros(0)
+    cand = np.sort(
+        np.concatenate([t_order[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+    )
+    product = (youth_features[b_rows] @ target_features[cand].T).tocoo()
+    # Distance by one gather per (youth postcode, target): table rows of the block's postcodes.
+    pc_pos = np.searchsorted(pcs, youth.pc[b_rows])
+    table = geo.table[np.ix_(pcs, t_pc[cand])]
+    dist = np.take(table, pc_pos[product.row] * len(cand) + product.col)
+    # Within the reach radius (implied by the reach rules): cuts the block first.
+    near = np.flatnonzero(dist <= radius[b_rows][product.row])
+    yi = b_rows[product.row[near]]
+    tj = cand[product.col[near]]
+    dist, vals = dist[near], product.data[near]
+    ctx = PairContext(youth, target, yi, tj, dist, today, tolerance)
+    keep = passes(ctx, rules)
+    return yi[keep], tj[keep], vals[keep]

@@ -66,19 +66,37 @@ Component = Callable[[PairContext, ScoringModel], FloatArray]
 
 
 def occupation_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
+    """Best over the youth's wished occupations of the level the opening reaches, times the
+    wish's weight. Computed over the (pair, wish) cells that exist only — most youth have
+    one or two wishes, the padded width is that of the youth with the most."""
     occ = _openings(ctx).occ[ctx.tj]
-    wish = ctx.youth.wish_occ[ctx.yi]
     isco = model.occ_isco4
-    t4 = np.where(occ >= 0, isco[np.maximum(occ, 0)], -1)[:, None]
-    w4 = np.where(wish >= 0, isco[np.maximum(wish, 0)], -2)
     l1, l2, l3, l4 = model.levels
-    valid = (t4 >= 0) & (w4 >= 0)
-    level = np.where(wish == occ[:, None], l1, 0.0)
-    level = np.maximum(level, np.where(valid & (w4 == t4), l2, 0.0))
-    level = np.maximum(level, np.where(valid & (w4 // 10 == t4 // 10), l3, 0.0))
-    level = np.maximum(level, np.where(valid & (w4 // 100 == t4 // 100), l4, 0.0))
-    level = np.where(wish >= 0, level * ctx.youth.wish_weight[ctx.yi], 0.0)
-    out: FloatArray = level.max(axis=1)
+    y = ctx.youth
+    # The youth's wishes as cells in youth order, then each pair's cells.
+    w_row, w_col = np.nonzero(y.wish_occ >= 0)
+    w_occ = y.wish_occ[w_row, w_col]
+    w_weight = y.wish_weight[w_row, w_col]
+    w4 = isco[w_occ]
+    count = np.bincount(w_row, minlength=len(y.wish_occ))
+    first = np.cumsum(count) - count
+    n_cells = count[ctx.yi]
+    pair = np.repeat(np.arange(len(ctx.yi)), n_cells)
+    cell = np.repeat(first[ctx.yi] - (np.cumsum(n_cells) - n_cells), n_cells) + np.arange(
+        int(n_cells.sum())
+    )
+    wish, c4, t_occ = w_occ[cell], w4[cell], occ[pair]
+    t4 = np.where(t_occ >= 0, isco[np.maximum(t_occ, 0)], -1)
+    valid = (t4 >= 0) & (c4 >= 0)
+    level = np.where(wish == t_occ, l1, 0.0)
+    level = np.maximum(level, np.where(valid & (c4 == t4), l2, 0.0))
+    level = np.maximum(level, np.where(valid & (c4 // 10 == t4 // 10), l3, 0.0))
+    level = np.maximum(level, np.where(valid & (c4 // 100 == t4 // 100), l4, 0.0))
+    level = level * w_weight[cell]
+    out: FloatArray = np.zeros(len(ctx.yi))
+    has = np.flatnonzero(n_cells)
+    if len(has):
+        out[has] = np.maximum.reduceat(level, np.cumsum(n_cells)[has] - n_cells[has])
     return out
 
 

@@ -222,15 +222,34 @@ def _dedupe(values: Sequence[int]) -> list[int]:
 
 
 def _flat_lookup(per_row: Sequence[Sequence[str]], fn: object) -> list[list[int]]:
-    """Apply a batch lookup ``fn(list[str]) -> list[int]`` to ragged rows in one call."""
+    """Apply a batch lookup ``fn(list[str]) -> list[int]`` to ragged rows in one call, once
+    per distinct text (the look-ups are per text: a batch only shares the work); each row's
+    hits deduplicated and sorted, misses dropped (as :func:`_dedupe`)."""
     flat = [t for row in per_row for t in row]
-    hits: list[int] = fn(flat)  # type: ignore[operator]
-    out: list[list[int]] = []
-    pos = 0
-    for row in per_row:
-        out.append(_dedupe(hits[pos : pos + len(row)]))
-        pos += len(row)
-    return out
+    distinct = list(dict.fromkeys(flat))
+    found: list[int] = fn(distinct)  # type: ignore[operator]
+    hit = dict(zip(distinct, found, strict=True))
+    lengths = np.fromiter((len(r) for r in per_row), dtype=np.int64, count=len(per_row))
+    values = np.fromiter((hit[t] for t in flat), dtype=np.int64, count=len(flat))
+    rows = np.repeat(np.arange(len(per_row), dtype=np.int64), lengths)
+    return _sorted_sets(rows, values, len(per_row))
+
+
+def _sorted_sets(rows: IntArray, values: IntArray, n: int) -> list[list[int]]:
+    """For each of ``n`` rows, its distinct values >= 0 in ascending order (what
+    :func:`_dedupe` gives row by row), from (row, value) entries."""
+    ok = values >= 0
+    key = np.unique((rows[ok] << KEY_SHIFT) | values[ok])
+    flat: list[int] = (key & ((1 << KEY_SHIFT) - 1)).tolist()
+    bounds: list[int] = np.searchsorted(key >> KEY_SHIFT, np.arange(n + 1)).tolist()
+    return [flat[bounds[i] : bounds[i + 1]] for i in range(n)]
+
+
+def _ragged(rows: Sequence[Sequence[int]]) -> tuple[IntArray, IntArray]:
+    """(row index, value) of every entry of ragged integer rows."""
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    values = np.fromiter((v for r in rows for v in r), dtype=np.int64, count=int(lengths.sum()))
+    return np.repeat(np.arange(len(rows), dtype=np.int64), lengths), values
 
 
 @dataclass
@@ -276,15 +295,25 @@ class YouthArrays:
         return len(self.items)
 
 
+def youth_doc_parts(y: Youth) -> tuple[str, ...]:
+    """The phrases of a youth's text document (joined by spaces: ``YouthArrays.docs``)."""
+    return (*y.wished_occupations, *y.former_jobs, *y.skills, *y.interests)
+
+
 def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
     """Encode active youth, sorted by id (inactive ones must be filtered by the caller)."""
     items = sorted(youths, key=lambda y: y.id)
     tx = vocab.taxonomy
     n = len(items)
     skills = _flat_lookup([y.skills for y in items], vocab.skill_concepts)
-    hits = iter(vocab.wish_hits([t for y in items for t in y.wished_occupations]))  # one batch
-    wish_groups = [[next(hits) for _ in y.wished_occupations] for y in items]
-    wishes = [_dedupe([o for group in groups for o in group]) for groups in wish_groups]
+    texts = list(dict.fromkeys(t for y in items for t in y.wished_occupations))
+    hits = dict(zip(texts, vocab.wish_hits(texts), strict=True))  # one batch, once per text
+    wish_groups = [[hits[t] for t in y.wished_occupations] for y in items]
+    wishes = _sorted_sets(
+        np.array([i for i, gs in enumerate(wish_groups) for g in gs for _ in g], dtype=np.int64),
+        np.array([o for gs in wish_groups for g in gs for o in g], dtype=np.int64),
+        n,
+    )
     interests = _flat_lookup([y.interests for y in items], vocab.interests)
     n_sk = tx.n_skills
     esco = [[c for c in row if c < n_sk] for row in skills]
@@ -296,21 +325,7 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
     inferred = tx.occupation_model.infer(esco, experience, [y.interests for y in items])
     wish_occ = _padded(wishes)
 
-    key_parts: list[IntArray] = []
-    val_parts: list[FloatArray] = []
-    occ_skills = tx.occ_skills
-    for i, concepts in enumerate(skills):
-        if concepts:
-            arr = np.asarray(concepts, dtype=np.int64)
-            key_parts.append((np.int64(i) << KEY_SHIFT) | arr)
-            val_parts.append(np.ones(len(arr)))
-        for o in experience[i]:
-            lo, hi = occ_skills.indptr[o], occ_skills.indptr[o + 1]
-            key_parts.append(
-                (np.int64(i) << KEY_SHIFT) | occ_skills.indices[lo:hi].astype(np.int64)
-            )
-            val_parts.append(occ_skills.data[lo:hi] * VIA_OCCUPATION)
-    keys, vals = _reduce_max(key_parts, val_parts)
+    keys, vals = _skill_table(skills, experience, tx.occ_skills)
     langs = np.stack([vocab.lang_mask(y.languages) for y in items]) if n else _no_langs(0)
     first = np.stack([vocab.lang_mask(y.languages[:1]) for y in items]) if n else _no_langs(0)
     return YouthArrays(
@@ -330,10 +345,7 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
         skill_keys=keys,
         skill_vals=vals,
         interest_ids=_padded(interests),
-        docs=[
-            " ".join((*y.wished_occupations, *y.former_jobs, *y.skills, *y.interests))
-            for y in items
-        ],
+        docs=[" ".join(youth_doc_parts(y)) for y in items],
         inferred=inferred,
         wish_weight=_wish_weights(wish_occ, wish_groups, inferred),
         esco_skills=_padded(esco),
@@ -382,6 +394,27 @@ def _kind_bits(kinds: Sequence[str]) -> int:
 
 def _no_langs(n: int) -> MaskArray:
     return np.zeros((n, LANG_WORDS), dtype=np.uint64)
+
+
+def _skill_table(
+    skills: Sequence[Sequence[int]], experience: Sequence[Sequence[int]], occ_skills: sp.csr_matrix
+) -> tuple[IntArray, FloatArray]:
+    """The sorted (youth << KEY_SHIFT | concept) keys with their coverage: 1 for an own
+    concept, ``VIA_OCCUPATION`` times the relation weight for a skill of an occupation worked
+    in; the largest value per key."""
+    rows, concepts = _ragged(skills)
+    e_rows, occ = _ragged(experience)
+    lo = occ_skills.indptr[occ].astype(np.int64)
+    count = occ_skills.indptr[occ + 1].astype(np.int64) - lo
+    # Every relation of every occupation worked in: one ragged gather.
+    first = np.cumsum(count) - count
+    at = np.repeat(lo - first, count) + np.arange(int(count.sum()), dtype=np.int64)
+    keys = [
+        (rows << KEY_SHIFT) | concepts,
+        (np.repeat(e_rows, count) << KEY_SHIFT) | occ_skills.indices[at].astype(np.int64),
+    ]
+    vals = [np.ones(len(concepts)), occ_skills.data[at] * VIA_OCCUPATION]
+    return _reduce_max(keys, vals)
 
 
 def _reduce_max(keys: list[IntArray], vals: list[FloatArray]) -> tuple[IntArray, FloatArray]:

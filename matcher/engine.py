@@ -20,8 +20,13 @@ Single-item fast paths are not allocated against the rest of the population; the
 from __future__ import annotations
 
 import copy
+import ctypes
 import dataclasses
-from collections.abc import Sequence
+import functools
+import gc
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -66,6 +71,7 @@ from matcher.encode import (
     splice_openings,
     splice_slots,
     splice_youths,
+    youth_doc_parts,
 )
 from matcher.explain import mentor_reasons, opening_reasons
 from matcher.normalise import fold
@@ -115,6 +121,89 @@ def _transform(vec: TfidfVectorizer | None, docs: Sequence[str]) -> sp.csr_matri
     return sp.csr_matrix(vec.transform(list(docs)))
 
 
+def _transform_phrases(
+    vec: TfidfVectorizer | None, rows: Sequence[Sequence[str]]
+) -> sp.csr_matrix | None:
+    """``_transform(vec, [" ".join(row) for row in rows])``, with every distinct phrase
+    analysed once (youth documents are a few phrases each, drawn from a small set: skill and
+    occupation labels, interests). Equal to the bit: the analyser folds character by
+    character and splits on the spaces between phrases, so a document's tokens are its
+    phrases' tokens; the counts are laid out as scikit-learn's ``CountVectorizer`` lays them
+    out (float64, sorted indices) and weighted by the vectoriser's own TF-IDF transformer."""
+    if vec is None:
+        return None
+    vocabulary = vec.vocabulary_
+    if not rows:
+        return sp.csr_matrix((0, len(vocabulary)), dtype=np.float64)
+    analyze = vec.build_analyzer()
+    memo: dict[str, list[int]] = {}
+    indices: list[int] = []
+    values: list[int] = []
+    indptr = [0]
+    for row in rows:
+        counter: dict[int, int] = {}
+        for phrase in row:
+            terms = memo.get(phrase)
+            if terms is None:
+                terms = memo[phrase] = [vocabulary[t] for t in analyze(phrase) if t in vocabulary]
+            for term in terms:
+                counter[term] = counter.get(term, 0) + 1
+        indices.extend(counter)
+        values.extend(counter.values())
+        indptr.append(len(indices))
+    counts = sp.csr_matrix(
+        (
+            np.asarray(values, dtype=np.float64),
+            np.asarray(indices, dtype=np.int32),
+            np.asarray(indptr, dtype=np.int32),
+        ),
+        shape=(len(rows), len(vocabulary)),
+    )
+    counts.sort_indices()
+    # The fitted transformer inside the vectoriser: the weighting transform() applies.
+    return sp.csr_matrix(vec._tfidf.transform(counts, copy=False))
+
+
+def _youth_phrases(youth: YouthArrays) -> list[tuple[str, ...]]:
+    return [youth_doc_parts(y) for y in youth.items]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while the engine works: a national run builds
+    millions of small containers (rows, matches, reasons), and every full pass of the
+    collector walks every object of the process, the population included (about a sixth
+    of a national run). Reference counting still frees what the engine drops; it makes no
+    reference cycles. Re-enabled on the way out if it was enabled on the way in."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (musl has no malloc_trim): nothing to give back
+        return None
+
+
+def _give_back_freed_memory() -> None:
+    """Return the C heap's free pages to the system (glibc ``malloc_trim``). The pair arrays
+    of a national run are freed before its matches are built, but glibc keeps freed arrays
+    below its (self-raising) mmap threshold in the heap, where the long-lived arrays between
+    them stop it from shrinking: 300 MB of the peak at national scale. A no-op elsewhere."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
+
+
 class MatchEngine:
     """Ranks openings and mentor slots for youth profiles, and youth for an opening.
 
@@ -138,6 +227,7 @@ class MatchEngine:
         self.taxonomy = taxonomy
 
     # ------------------------------------------------------------------ fit
+    @_gc_paused()
     def fit(
         self,
         openings: Sequence[Opening] = (),
@@ -230,6 +320,7 @@ class MatchEngine:
         """Up to ``k`` mentor slots per youth id (every id given appears, maybe with [])."""
         return self._rank(youths, k, "mentor_slot")
 
+    @_gc_paused()
     def index(self, youths: Sequence[Youth]) -> YouthArrays:
         """The active youth encoded for this engine's vocabulary: a value to pass to
         :meth:`rank`, :meth:`rank_mentors` and :meth:`match_opening` and to update with
@@ -241,6 +332,7 @@ class MatchEngine:
         check_unique_ids("youth", [y.id for y in youths])
         return encode_youths([y for y in youths if y.status == "active"], self.vocab_)
 
+    @_gc_paused()
     def _rank(
         self, youths: Sequence[Youth] | YouthArrays, k: int, kind: Literal["opening", "mentor_slot"]
     ) -> dict[int, list[Match]]:
@@ -263,10 +355,21 @@ class MatchEngine:
         model = self._model(youth, target)
         registry, weights = self._registry(kind)
         score, comps = score_pairs(ctx, model, registry, weights)
+        _give_back_freed_memory()  # what retrieval and scoring freed, before the allocation
         keep = allocate(yi, tj, score, youth.ids, target.ids, k, target.cap, len(youth))
         order = np.lexsort((target.ids[tj[keep]], -score[keep], yi[keep]))
         sel = np.flatnonzero(keep)[order]
-        self._emit(result, youth, target, ctx, model, score, comps, sel, kind)
+        sub = PairContext(
+            youth, target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today, ctx.tolerance
+        )
+        sub_comps = {name: values[sel] for name, values in comps.items()}
+        sub_score = score[sel]
+        # The arrays of every scored pair go before the matches are built (peak memory).
+        del ctx, comps, score, keep, order, sel, yi, tj
+        _give_back_freed_memory()
+        self._emit(result, youth, target, sub, model, sub_score, sub_comps, kind)
+        del sub, sub_comps, sub_score
+        _give_back_freed_memory()
         return result
 
     def _emit(
@@ -274,17 +377,13 @@ class MatchEngine:
         result: dict[int, list[Match]],
         youth: YouthArrays,
         target: OpeningArrays | SlotArrays,
-        ctx: PairContext,
+        sub: PairContext,
         model: ScoringModel,
         score: FloatArray,
-        comps: dict[str, FloatArray],
-        sel: IntArray,
+        sub_comps: dict[str, FloatArray],
         kind: Literal["opening", "mentor_slot"],
     ) -> None:
-        sub = PairContext(
-            youth, target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today, ctx.tolerance
-        )
-        sub_comps = {name: values[sel] for name, values in comps.items()}
+        """One Match per pair of ``sub`` (the allocated pairs, in output order)."""
         reasons: list[tuple[Reason, ...]]
         if kind == "opening":
             reasons = opening_reasons(sub, model, sub_comps, self.vocab_)
@@ -294,7 +393,7 @@ class MatchEngine:
         comp_rows = np.column_stack([sub_comps[n] for n in names]).tolist()
         youth_ids = youth.ids[sub.yi].tolist()
         target_ids = target.ids[sub.tj].tolist()
-        scores = score[sel].tolist()
+        scores = score.tolist()
         dists = sub.dist.tolist()
         # Positional arguments: this loop builds one Match per suggestion (~600,000 a night).
         for y_id, t_id, s, row, why, km in zip(
@@ -302,6 +401,7 @@ class MatchEngine:
         ):
             result[y_id].append(Match(t_id, kind, s, dict(zip(names, row, strict=False)), why, km))
 
+    @_gc_paused()
     def allowed_pairs(
         self, youths: Sequence[Youth], kind: Literal["opening", "mentor_slot"] = "opening"
     ) -> tuple[IntArray, IntArray, FloatArray]:
@@ -322,6 +422,7 @@ class MatchEngine:
         )
         return youth.ids[yi], target.ids[tj], self.geo_.distance(youth.pc[yi], target.pc[tj])
 
+    @_gc_paused()
     def score_all(
         self, youths: Sequence[Youth], kind: Literal["opening", "mentor_slot"] = "opening"
     ) -> tuple[IntArray, IntArray, FloatArray, dict[str, FloatArray]]:
@@ -397,7 +498,7 @@ class MatchEngine:
         if cached is not None and cached[0] is vec:
             out: sp.csr_matrix | None = cached[1]
             return out
-        rows = _transform(vec, youth.docs)
+        rows = _transform_phrases(vec, _youth_phrases(youth))
         youth.text_cache[kind] = (vec, rows)  # a memo: the same vectoriser gives the same rows
         return rows
 
@@ -582,6 +683,7 @@ class MatchEngine:
         )
 
     # -------------------------------------------------------------- fast paths
+    @_gc_paused()
     def match_opening(
         self, opening: Opening, k: int = 10, index: YouthArrays | None = None
     ) -> list[Match]:
@@ -685,7 +787,7 @@ class MatchEngine:
         enc = encode_youths([y for y in upserts if y.status == "active"], self.vocab_)
         texts: dict[str, Any] = {}
         for kind, (vec, _) in index.text_cache.items():
-            texts[kind] = _transform(vec, enc.docs)
+            texts[kind] = _transform_phrases(vec, _youth_phrases(enc))
         gone = np.array([*removed, *(y.id for y in upserts)], dtype=np.int64)
         return splice_youths(index, gone, enc, texts)
 

@@ -7,14 +7,15 @@ national run produces hundreds of thousands of matches but few distinct reasons.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from matcher.blocking import PairContext, _openings, _slots
 from matcher.compare import ScoringModel, concept_hits
-from matcher.encode import KEY_SHIFT, FloatArray, IntArray, Vocabulary
+from matcher.encode import KEY_SHIFT, BoolArray, FloatArray, IntArray, Vocabulary
 from matcher.types import OPENING_KINDS, Reason
 
 #: code -> (parameter names, Danish template, English template)
@@ -170,95 +171,129 @@ def shown_km(km: FloatArray) -> list[float]:
     return out
 
 
+def _shown_km_array(km: FloatArray) -> FloatArray:
+    out: FloatArray = np.where(km >= 10, np.round(km), np.round(km, 1))
+    return out
+
+
+def _column(
+    present: BoolArray, keys: Sequence[npt.NDArray[np.generic]], make: Callable[..., Reason]
+) -> list[Reason | None]:
+    """Per pair, the reason ``make(*key values)`` where ``present`` (else None): ``make`` is
+    called once per distinct combination of key values (as Python scalars, from ``tolist``,
+    exactly what a loop over ``tolist()`` lists would pass)."""
+    n = len(present)
+    out: npt.NDArray[np.object_] = np.full(n, None, dtype=object)
+    idx = np.flatnonzero(present)
+    if not len(idx):
+        return out.tolist()  # type: ignore[no-any-return]
+    if keys:
+        sub = [np.asarray(k)[idx] for k in keys]
+        stacked = np.stack([k.astype(np.float64) for k in sub], axis=1)
+        _, first, inverse = np.unique(
+            stacked, axis=0, return_index=True, return_inverse=True
+        )
+        values = list(zip(*[k[first].tolist() for k in sub], strict=True))
+        inverse = inverse.reshape(-1)
+    else:
+        values, inverse = [()], np.zeros(len(idx), dtype=np.int64)
+    table: npt.NDArray[np.object_] = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        table[i] = make(*v)
+    out[idx] = table[inverse]
+    return out.tolist()  # type: ignore[no-any-return]
+
+
 def opening_reasons(
     ctx: PairContext, model: ScoringModel, comps: dict[str, FloatArray], vocab: Vocabulary
 ) -> list[tuple[Reason, ...]]:
-    """Reasons for each pair of ``ctx`` (only called for the final, allocated pairs)."""
+    """Reasons for each pair of ``ctx`` (only called for the final, allocated pairs).
+
+    Column by column: each kind of reason is decided for all pairs at once and built once
+    per distinct wording; a pair's reasons are its column entries in this order."""
     tx = vocab.taxonomy
     o, y = _openings(ctx), ctx.youth
     n = len(ctx.yi)
     zero = np.zeros(n)
-    occ_c = comps.get("occupation", zero)
-    best_wish = _best_wish(ctx, model)
-    req_hits = concept_hits(ctx, o.req[ctx.tj])
+    yi, tj = ctx.yi, ctx.tj
+    level = comps.get("occupation", zero)
+    wish = _best_wish(ctx, model)
+    req_hits = concept_hits(ctx, o.req[tj])
     full = (req_hits >= 1.0).sum(axis=1)
     partial = ((req_hits > 0) & (req_hits < 1.0)).sum(axis=1)
-    nice_full = (concept_hits(ctx, o.nice[ctx.tj]) >= 1.0).sum(axis=1)
+    nice_full = (concept_hits(ctx, o.nice[tj]) >= 1.0).sum(axis=1)
     text_c = comps.get("text", zero)
     inf_c = comps.get("inferred", zero)
-    inferred = _inferred_reasons(ctx, vocab, occ_c, inf_c)
-    kind_l = o.kind.tolist()
-    pref_l = y.kind_pref.tolist()
-    start_late = np.maximum(y.avail[ctx.yi], ctx.today) - np.maximum(o.start[ctx.tj], ctx.today)
-    levels = model.levels
-    # Plain lists: indexing NumPy scalars one by one is several times slower.
-    tj_l, yi_l = ctx.tj.tolist(), ctx.yi.tolist()
-    occ_l, wish_l, text_l = occ_c.tolist(), best_wish.tolist(), text_c.tolist()
-    full_l, partial_l, nice_l = full.tolist(), partial.tolist(), nice_full.tolist()
-    dist_l, late_l = shown_km(ctx.dist), start_late.tolist()
-    hours_l = comps.get("hours", zero).tolist()
-    n_req_l, n_nice_l, o_mentor = o.n_req.tolist(), o.n_nice.tolist(), o.mentor.tolist()
-    o_lo, o_hi = o.hours_min.tolist(), o.hours_max.tolist()
-    y_lo, y_hi, y_commute = y.hours_min.tolist(), y.hours_max.tolist(), shown_km(y.commute)
-    y_needs = y.needs_mentor.tolist()
-    isco = tx.occ_isco4.tolist()
-    out: list[tuple[Reason, ...]] = []
-    for p in range(n):
-        t, yy = tj_l[p], yi_l[p]
-        rs: list[Reason] = []
-        level = occ_l[p]
-        wish = wish_l[p]
-        if level >= levels[0] and level > 0:
-            rs.append(reason("occupation_same", tx.occ_label_da[wish], tx.occ_label_en[wish]))
-        elif level >= levels[1] and level > 0:
-            group_da, group_en = tx.isco_label.get(isco[wish], (str(isco[wish]),) * 2)
-            rs.append(
-                reason(
-                    "occupation_group",
-                    tx.occ_label_da[wish],
-                    tx.occ_label_en[wish],
-                    group_da,
-                    group_en,
-                )
-            )
-        elif level > 0:
-            rs.append(reason("occupation_field", tx.occ_label_da[wish], tx.occ_label_en[wish]))
-        if inferred[p] is not None:
-            rs.append(inferred[p])  # type: ignore[arg-type]
-        n_req = n_req_l[t]
-        if n_req:
-            rs.append(reason("skills_required", full_l[p], n_req))
-            if partial_l[p]:
-                rs.append(reason("skills_partial", partial_l[p]))
-        else:
-            rs.append(reason("skills_none_required"))
-        if n_nice_l[t] and nice_l[p]:
-            rs.append(reason("skills_nice", nice_l[p], n_nice_l[t]))
-        if text_l[p] >= 0.2:
-            rs.append(reason("text_similar"))
-        if (
-            level == 0
-            and inferred[p] is None
-            and full_l[p] == 0
-            and partial_l[p] == 0
-            and text_l[p] < 0.05
-        ):
-            rs.append(reason("nearby_only"))
-        if pref_l[yy]:
-            kind = OPENING_KINDS[kind_l[t]]
-            code = "kind_preferred" if (pref_l[yy] >> kind_l[t]) & 1 else "kind_other"
-            rs.append(reason(code, *KIND_WORDS[kind]))
-        rs.append(reason("distance", dist_l[p], y_commute[yy]))
-        lo = max(y_lo[yy], o_lo[t])
-        hi = min(y_hi[yy], o_hi[t])
-        code = "hours_fit" if hours_l[p] >= 1.0 else "hours_partial"
-        rs.append(reason(code, lo, hi))
-        if late_l[p] > 0:
-            rs.append(reason("start_late", late_l[p]))
-        if y_needs[yy]:
-            rs.append(reason("mentor_at_work" if o_mentor[t] else "mentor_missing"))
-        out.append(tuple(rs))
-    return out
+    inferred = _inferred_reasons(ctx, vocab, level, inf_c)
+    l1, l2 = model.levels[0], model.levels[1]
+    positive = level > 0
+    same = positive & (level >= l1)
+    group = positive & ~same & (level >= l2)
+    field = positive & ~same & ~group
+    isco = tx.occ_isco4
+
+    def occupation_group(w: int) -> Reason:
+        code = int(isco[w])
+        group_da, group_en = tx.isco_label.get(code, (str(code),) * 2)
+        return reason(
+            "occupation_group", tx.occ_label_da[w], tx.occ_label_en[w], group_da, group_en
+        )
+
+    n_req, n_nice = o.n_req[tj], o.n_nice[tj]
+    pref, kind = y.kind_pref[yi], o.kind[tj]
+    start_late = np.maximum(y.avail[yi], ctx.today) - np.maximum(o.start[tj], ctx.today)
+    hours = comps.get("hours", zero)
+    lo = np.maximum(y.hours_min[yi], o.hours_min[tj])
+    hi = np.minimum(y.hours_max[yi], o.hours_max[tj])
+    no_inferred = np.array([r is None for r in inferred], dtype=np.bool_)
+    columns: list[list[Reason | None]] = [
+        _column(
+            same,
+            [wish],
+            lambda w: reason("occupation_same", tx.occ_label_da[w], tx.occ_label_en[w]),
+        ),
+        _column(group, [wish], occupation_group),
+        _column(
+            field,
+            [wish],
+            lambda w: reason("occupation_field", tx.occ_label_da[w], tx.occ_label_en[w]),
+        ),
+        inferred,
+        _column(n_req > 0, [full, n_req], lambda f, r: reason("skills_required", f, r)),
+        _column(n_req == 0, [], lambda: reason("skills_none_required")),
+        _column((n_req > 0) & (partial > 0), [partial], lambda p: reason("skills_partial", p)),
+        _column(
+            (n_nice > 0) & (nice_full > 0),
+            [nice_full, n_nice],
+            lambda f, m: reason("skills_nice", f, m),
+        ),
+        _column(text_c >= 0.2, [], lambda: reason("text_similar")),
+        _column(
+            (level == 0) & no_inferred & (full == 0) & (partial == 0) & (text_c < 0.05),
+            [],
+            lambda: reason("nearby_only"),
+        ),
+        _column(pref != 0, [kind, (pref >> kind) & 1], _kind_reason),
+        _column(
+            np.ones(n, dtype=np.bool_),
+            [_shown_km_array(ctx.dist), _shown_km_array(y.commute)[yi]],
+            lambda km, limit: reason("distance", km, limit),
+        ),
+        _column(hours >= 1.0, [lo, hi], lambda a, b: reason("hours_fit", a, b)),
+        _column(~(hours >= 1.0), [lo, hi], lambda a, b: reason("hours_partial", a, b)),
+        _column(start_late > 0, [start_late], lambda d: reason("start_late", d)),
+        _column(
+            y.needs_mentor[yi],
+            [o.mentor[tj]],
+            lambda m: reason("mentor_at_work" if m else "mentor_missing"),
+        ),
+    ]
+    return [tuple(filter(None, row)) for row in zip(*columns, strict=True)]
+
+
+def _kind_reason(kind: int, preferred: int) -> Reason:
+    words = KIND_WORDS[OPENING_KINDS[kind]]
+    return reason("kind_preferred" if preferred else "kind_other", *words)
 
 
 def _inferred_reasons(
@@ -304,19 +339,37 @@ def _inferred_reasons(
 
 
 def _best_wish(ctx: PairContext, model: ScoringModel) -> IntArray:
-    """The wished occupation that gave the occupation component (first on ties)."""
+    """The wished occupation that gave the occupation component (first on ties); 0 for a
+    pair whose occupation component is 0 (the value is not used then)."""
     occ = _openings(ctx).occ[ctx.tj]
-    wish = ctx.youth.wish_occ[ctx.yi]
     isco = model.occ_isco4
-    t4 = np.where(occ >= 0, isco[np.maximum(occ, 0)], -1)[:, None]
-    w4 = np.where(wish >= 0, isco[np.maximum(wish, 0)], -2)
-    ok = (wish >= 0) & (t4 >= 0)
-    closeness = np.where(wish == occ[:, None], 4, 0)
+    y = ctx.youth
+    # Over the (pair, wish) cells that exist, as compare.occupation_fit.
+    w_row, w_col = np.nonzero(y.wish_occ >= 0)
+    w_occ = y.wish_occ[w_row, w_col]
+    count = np.bincount(w_row, minlength=len(y.wish_occ))
+    n_cells = count[ctx.yi]
+    offset = np.cumsum(n_cells) - n_cells
+    pair = np.repeat(np.arange(len(ctx.yi)), n_cells)
+    cell = np.repeat((np.cumsum(count) - count)[ctx.yi] - offset, n_cells) + np.arange(
+        int(n_cells.sum())
+    )
+    wish, t_occ = w_occ[cell], occ[pair]
+    w4 = isco[wish]
+    t4 = np.where(t_occ >= 0, isco[np.maximum(t_occ, 0)], -1)
+    ok = t4 >= 0
+    closeness = np.where(wish == t_occ, 4, 0)
     closeness = np.maximum(closeness, np.where(ok & (w4 == t4), 3, 0))
     closeness = np.maximum(closeness, np.where(ok & (w4 // 10 == t4 // 10), 2, 0))
     closeness = np.maximum(closeness, np.where(ok & (w4 // 100 == t4 // 100), 1, 0))
-    col = closeness.argmax(axis=1)
-    out: IntArray = np.maximum(wish[np.arange(len(col)), col], 0)
+    out: IntArray = np.zeros(len(ctx.yi), dtype=np.int64)
+    has = np.flatnonzero(n_cells)
+    if len(has):
+        best = np.zeros(len(ctx.yi), dtype=closeness.dtype)
+        best[has] = np.maximum.reduceat(closeness, offset[has])
+        top = np.flatnonzero((closeness == best[pair]) & (closeness > 0))
+        first_pair, first = np.unique(pair[top], return_index=True)
+        out[first_pair] = wish[top[first]]
     return out
 
 

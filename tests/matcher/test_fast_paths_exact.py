@@ -1,0 +1,116 @@
+"""The faster ways of computing what the engine computed before give the same values, to the
+bit (issue #18: the performance work changes no ranking)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from matcher import EngineConfig, MatchEngine, Taxonomy
+from matcher.blocking import PairContext
+from matcher.compare import ScoringModel, occupation_fit
+from matcher.engine import _transform, _transform_phrases, _vectorizer
+from matcher.explain import _best_wish
+from matcher.synthetic import generate
+
+TODAY = date(2026, 11, 28)
+
+OPENING_DOCS = [
+    "Lagermedarbejder til vores lager i Glostrup. Truckcertifikat er et plus.",
+    "Køkkenmedhjælper søges — opvask, rengøring og madlavning",
+    "Butiksassistent: kundeservice, kasse og varepåfyldning",
+    "Rengøringsassistent, erhvervsrengøring, kørekort B",
+    "Smørrebrød & café: ekspedient til weekend",
+    "Warehouse worker, operate forklift, stock shelves",
+] * 10
+
+
+def test_phrase_by_phrase_tf_idf_equals_the_vectoriser_to_the_bit() -> None:
+    vec, _ = _vectorizer(OPENING_DOCS)
+    rows = [
+        ("lagerarbejder", "Truckkørsel", "rengøring", "fodbold"),
+        ("LAGERARBEJDER", "lager", "lager", "lager og kasse"),  # repeated phrases count
+        ("Smoerrebroed", "smørrebrød", "CAFÉ", "café-ekspedient"),  # folding, accents
+        ("", "  ", "og i at", "the and of"),  # blank and stop words only
+        ("kok", "ukendt ord", "Køkken—medhjælper", "opvask/rengøring"),  # punctuation
+        (),
+        ("operate forklift", "stock shelves", "warehouse worker"),
+        ("a", "ß straße", "naïve", "Ærø"),  # one-letter, casefold, diaereses
+    ]
+    want = _transform(vec, [" ".join(r) for r in rows])
+    got = _transform_phrases(vec, rows)
+    assert got is not None and want is not None
+    assert got.shape == want.shape
+    assert np.array_equal(got.indptr, want.indptr)
+    assert np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.data, want.data)  # exact, not close
+    assert got.data.dtype == want.data.dtype == np.float64
+    assert got.nnz > 10
+
+
+def test_phrase_tf_idf_of_nothing() -> None:
+    vec, _ = _vectorizer(OPENING_DOCS)
+    assert _transform_phrases(vec, []).shape == (0, len(vec.vocabulary_))
+    assert _transform_phrases(None, [("x",)]) is None
+
+
+def _padded_groups(
+    ctx: PairContext, model: ScoringModel
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair: the opening's occupation, the padded wishes and both ISCO-4 codes."""
+    occ = ctx.target.occ[ctx.tj]
+    wish = ctx.youth.wish_occ[ctx.yi]
+    isco = model.occ_isco4
+    t4 = np.where(occ >= 0, isco[np.maximum(occ, 0)], -1)[:, None]
+    w4 = np.where(wish >= 0, isco[np.maximum(wish, 0)], -2)
+    return occ, wish, t4, w4
+
+
+def _occupation_fit_padded(ctx: PairContext, model: ScoringModel) -> np.ndarray:
+    """The occupation component as it was computed before #18: over the padded wish array."""
+    occ, wish, t4, w4 = _padded_groups(ctx, model)
+    l1, l2, l3, l4 = model.levels
+    valid = (t4 >= 0) & (w4 >= 0)
+    level = np.where(wish == occ[:, None], l1, 0.0)
+    level = np.maximum(level, np.where(valid & (w4 == t4), l2, 0.0))
+    level = np.maximum(level, np.where(valid & (w4 // 10 == t4 // 10), l3, 0.0))
+    level = np.maximum(level, np.where(valid & (w4 // 100 == t4 // 100), l4, 0.0))
+    level = np.where(wish >= 0, level * ctx.youth.wish_weight[ctx.yi], 0.0)
+    return level.max(axis=1)
+
+
+def _best_wish_padded(ctx: PairContext, model: ScoringModel) -> np.ndarray:
+    """The wish named in the reasons, as chosen before #18: over the padded wish array."""
+    occ, wish, t4, w4 = _padded_groups(ctx, model)
+    ok = (wish >= 0) & (t4 >= 0)
+    closeness = np.where(wish == occ[:, None], 4, 0)
+    closeness = np.maximum(closeness, np.where(ok & (w4 == t4), 3, 0))
+    closeness = np.maximum(closeness, np.where(ok & (w4 // 10 == t4 // 10), 2, 0))
+    closeness = np.maximum(closeness, np.where(ok & (w4 // 100 == t4 // 100), 1, 0))
+    col = closeness.argmax(axis=1)
+    return np.maximum(wish[np.arange(len(col)), col], 0)
+
+
+def test_occupation_component_over_wish_cells_equals_the_padded_one(
+    real_taxonomy: Taxonomy,
+) -> None:
+    pop = generate(real_taxonomy, 400, 300, 0, random_state=3, today=TODAY)
+    engine = MatchEngine(EngineConfig(today=TODAY), real_taxonomy).fit(pop.openings)
+    index = engine.index(pop.youths)
+    rng = np.random.default_rng(0)
+    n = 20_000
+    yi = np.sort(rng.integers(0, len(index), n))
+    tj = rng.integers(0, len(engine.openings_), n)
+    ctx = PairContext(index, engine.openings_, yi, tj, np.zeros(n), engine.today_day_, 30)
+    model = engine._model(index, engine.openings_)
+    for levels in ((1.0, 0.75, 0.5, 0.25), (0.2, 0.9, 0.1, 0.6)):  # also non-monotone
+        model.levels = levels
+        want = _occupation_fit_padded(ctx, model)
+        got = occupation_fit(ctx, model)
+        assert np.array_equal(got, want)
+        assert (want > 0).sum() > 100 and (want == 0).sum() > 100
+        # The wish the reasons name, wherever the component is positive (else unused).
+        named = want > 0
+        assert np.array_equal(_best_wish(ctx, model)[named], _best_wish_padded(ctx, model)[named])
+    assert index.wish_occ.shape[1] > 1 and (index.wish_weight < 1).any()
