@@ -234,3 +234,29 @@ def test_active_youth_snapshot_and_follow_ups_are_charted(db, make_user, make_yo
     assert numbers["youth_active"] == 2
     assert numbers["follow_up_30_placed"] == 1 and numbers["follow_up_90_not_placed"] == 1
     assert numbers["follow_up_30_not_placed"] == 0
+
+
+def test_the_sweeps_partnership_rule_is_partnership_of(db, make_org):
+    """The nightly sweep resolves partnerships from memberships read once; it must give what
+    :func:`partnership_of` gives for every municipality and organisation, overlaps included."""
+    from models.operations.figures import PartnershipResolver, partnership_of
+
+    north = create_partnership(db, "Nord", [101, 147])
+    south = create_partnership(db, "Syd", [147, 151])
+    lone = create_partnership(db, "Uden kommune", [])
+    orgs = [
+        make_org(partnerships=[]),
+        make_org(partnerships=[south]),
+        make_org(partnerships=[north, south]),
+        make_org(partnerships=[lone]),
+    ]
+    db.flush()
+    resolve = PartnershipResolver.load(db)
+    seen = set()
+    for code in (None, 101, 147, 151, 155):
+        for org in (None, *(o.id for o in orgs)):
+            expected = partnership_of(db, code, org)
+            assert resolve(code, org) == expected, (code, org)
+            seen.add(expected)
+    # The cases differ: each partnership, and none, is the answer somewhere.
+    assert seen == {None, north.id, south.id, lone.id}
