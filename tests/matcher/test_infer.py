@@ -12,7 +12,8 @@ import pytest
 import scipy.sparse as sp
 
 from matcher import EngineConfig, MatchEngine, Opening, Youth
-from matcher.infer import InferenceSettings, OccupationModel, possible_occupations
+from matcher.infer import InferenceSettings, OccupationModel
+from matcher.possible import possible_occupations
 from matcher.taxonomy import Taxonomy
 from tests.matcher.conftest import TODAY
 

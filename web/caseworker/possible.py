@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from jobs.matching import youth_from_row
 from jobs.taxonomy import load_taxonomy
 from matcher.encode import Vocabulary
-from matcher.infer import possible_occupations
+from matcher.possible import possible_occupations
 from models.youth import YouthProfile
 
 POSSIBLE = 5
