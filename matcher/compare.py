@@ -65,6 +65,18 @@ class ScoringModel:
 Component = Callable[[PairContext, ScoringModel], FloatArray]
 
 
+def pair_wish_cells(ctx: PairContext) -> tuple[IntArray, IntArray, IntArray]:
+    """Each pair's cells of :attr:`YouthArrays.wish_cells`, pair by pair: ``(pair, cell,
+    n_cells)`` — cell ``cell[c]`` belongs to pair ``pair[c]``; pair ``p`` has ``n_cells[p]``."""
+    cells = ctx.youth.wish_cells
+    n_cells = cells.count[ctx.yi]
+    pair = np.repeat(np.arange(len(ctx.yi)), n_cells)
+    cell = np.repeat(cells.first[ctx.yi] - (np.cumsum(n_cells) - n_cells), n_cells) + np.arange(
+        int(n_cells.sum())
+    )
+    return pair, cell, n_cells
+
+
 def occupation_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
     """Best over the youth's wished occupations of the level the opening reaches, times the
     wish's weight. Computed over the (pair, wish) cells that exist only — most youth have
@@ -73,26 +85,17 @@ def occupation_fit(ctx: PairContext, model: ScoringModel) -> FloatArray:
     isco = model.occ_isco4
     l1, l2, l3, l4 = model.levels
     y = ctx.youth
-    # The youth's wishes as cells in youth order, then each pair's cells.
-    w_row, w_col = np.nonzero(y.wish_occ >= 0)
-    w_occ = y.wish_occ[w_row, w_col]
-    w_weight = y.wish_weight[w_row, w_col]
-    w4 = isco[w_occ]
-    count = np.bincount(w_row, minlength=len(y.wish_occ))
-    first = np.cumsum(count) - count
-    n_cells = count[ctx.yi]
-    pair = np.repeat(np.arange(len(ctx.yi)), n_cells)
-    cell = np.repeat(first[ctx.yi] - (np.cumsum(n_cells) - n_cells), n_cells) + np.arange(
-        int(n_cells.sum())
-    )
-    wish, c4, t_occ = w_occ[cell], w4[cell], occ[pair]
+    pair, cell, n_cells = pair_wish_cells(ctx)
+    cells = y.wish_cells
+    wish, t_occ = cells.occ[cell], occ[pair]
+    c4 = isco[wish]
     t4 = np.where(t_occ >= 0, isco[np.maximum(t_occ, 0)], -1)
     valid = (t4 >= 0) & (c4 >= 0)
     level = np.where(wish == t_occ, l1, 0.0)
     level = np.maximum(level, np.where(valid & (c4 == t4), l2, 0.0))
     level = np.maximum(level, np.where(valid & (c4 // 10 == t4 // 10), l3, 0.0))
     level = np.maximum(level, np.where(valid & (c4 // 100 == t4 // 100), l4, 0.0))
-    level = level * w_weight[cell]
+    level = level * cells.weight[cell]
     out: FloatArray = np.zeros(len(ctx.yi))
     has = np.flatnonzero(n_cells)
     if len(has):

@@ -26,7 +26,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -252,6 +252,17 @@ def _ragged(rows: Sequence[Sequence[int]]) -> tuple[IntArray, IntArray]:
     return np.repeat(np.arange(len(rows), dtype=np.int64), lengths), values
 
 
+@dataclass(frozen=True)
+class WishCells:
+    """:attr:`YouthArrays.wish_cells`: youth ``i``'s wishes are cells ``first[i]`` to
+    ``first[i] + count[i]`` of ``occ`` (the occupation) and ``weight`` (its weight)."""
+
+    count: IntArray
+    first: IntArray
+    occ: IntArray
+    weight: FloatArray
+
+
 @dataclass
 class YouthArrays:
     items: list[Youth]
@@ -293,6 +304,20 @@ class YouthArrays:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    @cached_property
+    def wish_cells(self) -> WishCells:
+        """The wishes that exist, as cells in youth order (most youth have one or two wishes;
+        the padded width is that of the youth with the most). Computed once per index, so a
+        fast path does not walk every youth's wishes on each call."""
+        rows, cols = np.nonzero(self.wish_occ >= 0)
+        count = np.bincount(rows, minlength=len(self.wish_occ))
+        return WishCells(
+            count=count,
+            first=np.cumsum(count) - count,
+            occ=self.wish_occ[rows, cols],
+            weight=self.wish_weight[rows, cols],
+        )
 
 
 def youth_doc_parts(y: Youth) -> tuple[str, ...]:

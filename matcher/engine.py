@@ -194,11 +194,19 @@ def _libc() -> ctypes.CDLL | None:
         return None
 
 
-def _give_back_freed_memory() -> None:
-    """Return the C heap's free pages to the system (glibc ``malloc_trim``). The pair arrays
-    of a national run are freed before its matches are built, but glibc keeps freed arrays
-    below its (self-raising) mmap threshold in the heap, where the long-lived arrays between
-    them stop it from shrinking: 300 MB of the peak at national scale. A no-op elsewhere."""
+# Below this many scored pairs a call frees too little to be worth walking the heap for
+# (``malloc_trim`` of a national process's heap costs milliseconds: a fast path's budget).
+TRIM_ABOVE_PAIRS = 200_000
+
+
+def _give_back_freed_memory(pairs: int) -> None:
+    """Return the C heap's free pages to the system (glibc ``malloc_trim``) after a call
+    that scored ``pairs`` pairs. The pair arrays of a national run are freed before its
+    matches are built, but glibc keeps freed arrays below its (self-raising) mmap threshold
+    in the heap, where the long-lived arrays between them stop it from shrinking: 300 MB of
+    the peak at national scale. A no-op elsewhere, and for small calls."""
+    if pairs < TRIM_ABOVE_PAIRS:
+        return
     libc = _libc()
     if libc is not None and hasattr(libc, "malloc_trim"):
         libc.malloc_trim(0)
@@ -304,9 +312,7 @@ class MatchEngine:
             raise ValueError("MatchEngine is not fitted: call fit(openings, mentor_slots) first")
 
     # ------------------------------------------------------------------ rank
-    def rank(
-        self, youths: Sequence[Youth] | YouthArrays, k: int = 10
-    ) -> dict[int, list[Match]]:
+    def rank(self, youths: Sequence[Youth] | YouthArrays, k: int = 10) -> dict[int, list[Match]]:
         """Up to ``k`` openings per youth id (every id given appears, maybe with []).
 
         ``youths``: profiles, or a youth index from :meth:`index` (the nightly run indexes the
@@ -355,7 +361,8 @@ class MatchEngine:
         model = self._model(youth, target)
         registry, weights = self._registry(kind)
         score, comps = score_pairs(ctx, model, registry, weights)
-        _give_back_freed_memory()  # what retrieval and scoring freed, before the allocation
+        pairs = len(yi)
+        _give_back_freed_memory(pairs)  # what retrieval and scoring freed, before the allocation
         keep = allocate(yi, tj, score, youth.ids, target.ids, k, target.cap, len(youth))
         order = np.lexsort((target.ids[tj[keep]], -score[keep], yi[keep]))
         sel = np.flatnonzero(keep)[order]
@@ -366,10 +373,10 @@ class MatchEngine:
         sub_score = score[sel]
         # The arrays of every scored pair go before the matches are built (peak memory).
         del ctx, comps, score, keep, order, sel, yi, tj
-        _give_back_freed_memory()
+        _give_back_freed_memory(pairs)
         self._emit(result, youth, target, sub, model, sub_score, sub_comps, kind)
         del sub, sub_comps, sub_score
-        _give_back_freed_memory()
+        _give_back_freed_memory(pairs)
         return result
 
     def _emit(

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.blocking import PairContext, _openings, _slots
-from matcher.compare import ScoringModel, concept_hits
+from matcher.compare import ScoringModel, concept_hits, pair_wish_cells
 from matcher.encode import KEY_SHIFT, BoolArray, FloatArray, IntArray, Vocabulary
 from matcher.types import OPENING_KINDS, Reason
 
@@ -190,9 +190,7 @@ def _column(
     if keys:
         sub = [np.asarray(k)[idx] for k in keys]
         stacked = np.stack([k.astype(np.float64) for k in sub], axis=1)
-        _, first, inverse = np.unique(
-            stacked, axis=0, return_index=True, return_inverse=True
-        )
+        _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
         values = list(zip(*[k[first].tolist() for k in sub], strict=True))
         inverse = inverse.reshape(-1)
     else:
@@ -344,16 +342,9 @@ def _best_wish(ctx: PairContext, model: ScoringModel) -> IntArray:
     occ = _openings(ctx).occ[ctx.tj]
     isco = model.occ_isco4
     y = ctx.youth
-    # Over the (pair, wish) cells that exist, as compare.occupation_fit.
-    w_row, w_col = np.nonzero(y.wish_occ >= 0)
-    w_occ = y.wish_occ[w_row, w_col]
-    count = np.bincount(w_row, minlength=len(y.wish_occ))
-    n_cells = count[ctx.yi]
+    pair, cell, n_cells = pair_wish_cells(ctx)
     offset = np.cumsum(n_cells) - n_cells
-    pair = np.repeat(np.arange(len(ctx.yi)), n_cells)
-    cell = np.repeat((np.cumsum(count) - count)[ctx.yi] - offset, n_cells) + np.arange(
-        int(n_cells.sum())
-    )
+    w_occ = y.wish_cells.occ
     wish, t_occ = w_occ[cell], occ[pair]
     w4 = isco[wish]
     t4 = np.where(t_occ >= 0, isco[np.maximum(t_occ, 0)], -1)
