@@ -584,6 +584,10 @@ class _Splice:
     order: IntArray  # combined row (kept old rows, then new rows) of each final row
     old_to_final: IntArray  # final row of each old row (-1: removed)
     new_to_final: IntArray
+    # The common save: the same ids removed and added again (changed rows). The order then
+    # stays the old one and each new row replaces the old row at ``in_place`` — one copy of
+    # each array instead of a concatenation and a gather.
+    in_place: IntArray | None = None
 
     @staticmethod
     def make(old_ids: IntArray, removed: IntArray, new_ids: IntArray) -> _Splice:
@@ -595,16 +599,33 @@ class _Splice:
         n_keep = int(keep.sum())
         old_to_final = np.full(len(old_ids), -1, dtype=np.int64)
         old_to_final[keep] = final[:n_keep]
-        return _Splice(keep, order, old_to_final, final[n_keep:])
+        in_place = None
+        if len(ids) == len(old_ids) and np.array_equal(ids[order], old_ids):
+            in_place = final[n_keep:]  # the old (= final) row each new row replaces
+        return _Splice(keep, order, old_to_final, final[n_keep:], in_place)
 
     def rows(self, old: Any, new: Any, fill: float = -1) -> Any:
         """Rows of ``old`` kept and ``new`` added, in id order (2-D: padded to one width)."""
         if isinstance(old, list):
+            if self.in_place is not None:
+                out = list(old)
+                for row, item in zip(self.in_place.tolist(), new, strict=True):
+                    out[row] = item
+                return out
             both = [x for x, k in zip(old, self.keep.tolist(), strict=True) if k] + list(new)
             return [both[i] for i in self.order.tolist()]
         if old.ndim == 2 and old.shape[1] != new.shape[1]:
             width = max(old.shape[1], new.shape[1])
-            old, new = _pad(old, width, fill), _pad(new, width, fill)
+            if self.in_place is not None and old.shape[1] == width:
+                new = _pad(new, width, fill)  # only the few new rows are widened
+            else:
+                old, new = _pad(old, width, fill), _pad(new, width, fill)
+        if self.in_place is not None:
+            if old.dtype == new.dtype and np.array_equal(old[self.in_place], new):
+                return old  # unchanged rows: shared (an index's arrays are never written to)
+            out = old.copy()
+            out[self.in_place] = new
+            return out
         return np.concatenate([old[self.keep], new])[self.order]
 
     def padded(self, old: IntArray, new: IntArray) -> IntArray:
@@ -645,18 +666,27 @@ def splice_youths(
     if old.interest_labels != new.interest_labels:
         raise ValueError("youth encoded with different interest vocabularies")
     at = _Splice.make(old.ids, removed, new.ids)
-    # Skill keys: rows renumbered; both parts stay sorted, so a stable sort only merges runs.
     mask = (1 << KEY_SHIFT) - 1
-    old_rows = at.old_to_final[old.skill_keys >> KEY_SHIFT]
-    alive = old_rows >= 0
-    keys = np.concatenate(
-        [
-            (old_rows[alive] << KEY_SHIFT) | (old.skill_keys[alive] & mask),
-            (at.new_to_final[new.skill_keys >> KEY_SHIFT] << KEY_SHIFT) | (new.skill_keys & mask),
-        ]
-    )
-    vals = np.concatenate([old.skill_vals[alive], new.skill_vals])
-    by_key = np.argsort(keys, kind="stable")
+    new_keys = (at.new_to_final[new.skill_keys >> KEY_SHIFT] << KEY_SHIFT) | (new.skill_keys & mask)
+    if at.in_place is not None:
+        # Kept rows keep their numbers: drop the replaced rows' keys and insert the new
+        # ones where they sort (no key is in both: they are other rows'), no full sort.
+        alive = at.keep[old.skill_keys >> KEY_SHIFT]
+        by_new = np.argsort(new_keys, kind="stable")
+        kept = old.skill_keys[alive]
+        at_pos = np.searchsorted(kept, new_keys[by_new])
+        skill_keys = np.insert(kept, at_pos, new_keys[by_new])
+        skill_vals = np.insert(old.skill_vals[alive], at_pos, new.skill_vals[by_new])
+    else:
+        # Rows renumbered; both parts stay sorted, so a stable sort only merges runs.
+        old_rows = at.old_to_final[old.skill_keys >> KEY_SHIFT]
+        alive = old_rows >= 0
+        keys = np.concatenate(
+            [(old_rows[alive] << KEY_SHIFT) | (old.skill_keys[alive] & mask), new_keys]
+        )
+        vals = np.concatenate([old.skill_vals[alive], new.skill_vals])
+        by_key = np.argsort(keys, kind="stable")
+        skill_keys, skill_vals = keys[by_key], vals[by_key]
     wish_occ = at.padded(old.wish_occ, new.wish_occ)
     wish_weight = at.rows(old.wish_weight, new.wish_weight, 1.0)[:, : wish_occ.shape[1]]
     text_cache: dict[str, Any] = {}
@@ -677,8 +707,8 @@ def splice_youths(
         needs_mentor=at.rows(old.needs_mentor, new.needs_mentor),
         avail=at.rows(old.avail, new.avail),
         wish_occ=wish_occ,
-        skill_keys=keys[by_key],
-        skill_vals=vals[by_key],
+        skill_keys=skill_keys,
+        skill_vals=skill_vals,
         interest_ids=at.padded(old.interest_ids, new.interest_ids),
         docs=at.rows(old.docs, new.docs),
         inferred=_inferred_rows(at, old.inferred, new.inferred),

@@ -202,3 +202,49 @@ def test_an_opening_that_closes_or_expires_leaves(
     after = engine.with_openings([closed, expired])
     ids = set(after.openings_.ids.tolist())
     assert live[0].id not in ids and live[1].id not in ids and len(ids) == len(live) - 2
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 10_000))
+def test_a_changed_youth_replaced_in_place_equals_a_fresh_index(
+    real_taxonomy: Taxonomy, population: SyntheticPopulation, seed: int
+) -> None:
+    """The common save: profiles edited, none added or removed. The update then replaces rows
+    where they are (and shares the arrays an edit leaves alone); it must still equal a fresh
+    index, also when an edit widens or narrows the padded wish and skill arrays."""
+    rng = np.random.default_rng(seed)
+    active = [y for y in population.youths if y.status == "active"]
+    engine = MatchEngine(_cfg(), real_taxonomy).fit(population.openings, population.mentor_slots)
+    index = engine.index(active)
+    engine.rank(index, 5)  # fills the index's text memo
+    widest = max(active, key=lambda y: (len(y.wished_occupations), len(y.skills)))
+    labels = sorted({w for y in active for w in y.wished_occupations})
+    picks = rng.choice(len(active), size=int(rng.integers(1, 6)), replace=False).tolist()
+    changed = {
+        widest.id: dataclasses.replace(
+            widest, wished_occupations=widest.wished_occupations[:1], skills=widest.skills[:1]
+        )
+    }
+    for i in picks:
+        y = active[i]
+        if y.id in changed:
+            continue
+        many = [
+            labels[j] for j in rng.choice(len(labels), size=min(len(labels), 20), replace=False)
+        ]
+        changed[y.id] = dataclasses.replace(
+            y,
+            wished_occupations=tuple(many) if rng.random() < 0.5 else y.wished_occupations,
+            skills=(*y.skills, *widest.skills) if rng.random() < 0.5 else y.skills[1:],
+            hours_max=max(y.hours_min, float(rng.choice([20, 37]))),
+        )
+    updated = engine.with_youths(index, list(changed.values()))
+    fresh = engine.index([changed.get(y.id, y) for y in active])
+    _same_arrays(updated, fresh)
+    assert _flat(engine.rank(updated, 5)) == _flat(engine.rank(fresh, 5))
+    for opening in population.openings[:10]:
+        got = engine.match_opening(opening, 5, index=updated)
+        want = engine.match_opening(opening, 5, index=fresh)
+        assert [(m.target_id, m.score) for m in got] == [(m.target_id, m.score) for m in want]
