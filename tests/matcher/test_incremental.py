@@ -39,6 +39,12 @@ def _flat(ranked: dict[int, list[Any]]) -> dict[int, list[tuple[int, float, tupl
     }
 
 
+# Eight random populations per property (each fits an engine: seconds, not milliseconds).
+EIGHT_SEEDS = settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
 def _same_arrays(a: Any, b: Any) -> None:
     for f in dataclasses.fields(a):
         if f.name in ("text_cache", "lang_width"):
@@ -79,9 +85,7 @@ def _changed(items: list[Any], rng: np.random.Generator, share: float) -> list[A
     return out
 
 
-@settings(
-    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@EIGHT_SEEDS
 @given(seed=st.integers(0, 10_000), exhaustive=st.sampled_from([0, 10_000_000]))
 def test_updates_rank_exactly_as_a_fresh_fit(
     real_taxonomy: Taxonomy, population: SyntheticPopulation, seed: int, exhaustive: int
@@ -117,9 +121,7 @@ def test_updates_rank_exactly_as_a_fresh_fit(
     assert _flat(base.rank(pop.youths, 5)) == before  # the first engine did not change
 
 
-@settings(
-    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@EIGHT_SEEDS
 @given(seed=st.integers(0, 10_000))
 def test_youth_index_updates_equal_a_fresh_index(
     real_taxonomy: Taxonomy, population: SyntheticPopulation, seed: int
@@ -204,9 +206,7 @@ def test_an_opening_that_closes_or_expires_leaves(
     assert live[0].id not in ids and live[1].id not in ids and len(ids) == len(live) - 2
 
 
-@settings(
-    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@EIGHT_SEEDS
 @given(seed=st.integers(0, 10_000))
 def test_a_changed_youth_replaced_in_place_equals_a_fresh_index(
     real_taxonomy: Taxonomy, population: SyntheticPopulation, seed: int
