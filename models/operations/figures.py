@@ -31,25 +31,32 @@ from models.youth import YouthProfile
 APPROVED_OR_LATER = (*PARTNER_VISIBLE, SuggestionStatus.WITHDRAWN, SuggestionStatus.EXPIRED)
 
 
+def _pick_partnership(place: set[int], org: set[int]) -> int | None:
+    """The rule, in one place: the organisation's partnership that covers the municipality,
+    else the municipality's, else the organisation's (lowest id wins)."""
+    found = (place & org) or place or org
+    return min(found) if found else None
+
+
 def partnership_of(
     session: Session, municipality_code: int | None, organisation_id: int | None = None
 ) -> int | None:
-    """The partnership an event belongs to: the organisation's partnership that covers the
-    municipality, else the municipality's, else the organisation's (lowest id wins)."""
+    """The partnership an event belongs to (:func:`_pick_partnership`)."""
     pm = partnership_municipality.c
     op = organisation_partnership.c
-    by_place = select(pm.partnership_id).where(pm.municipality_code == municipality_code)
-    by_org = select(op.partnership_id).where(op.organisation_id == organisation_id)
-    for query in (
-        by_place.where(pm.partnership_id.in_(by_org)) if organisation_id else None,
-        by_place if municipality_code is not None else None,
-        by_org if organisation_id else None,
-    ):
-        if query is not None:
-            found = session.scalar(query.order_by(sa.text("1")).limit(1))
-            if found is not None:
-                return int(found)
-    return None
+    place: set[int] = set()
+    org: set[int] = set()
+    if municipality_code is not None:
+        place = set(
+            session.scalars(
+                select(pm.partnership_id).where(pm.municipality_code == municipality_code)
+            )
+        )
+    if organisation_id:
+        org = set(
+            session.scalars(select(op.partnership_id).where(op.organisation_id == organisation_id))
+        )
+    return _pick_partnership(place, org)
 
 
 class PartnershipResolver:
@@ -82,8 +89,7 @@ class PartnershipResolver:
                 else set()
             )
             org = self._by_org.get(organisation_id, set()) if organisation_id else set()
-            found = (place & org) or place or org
-            self._known[key] = min(found) if found else None
+            self._known[key] = _pick_partnership(place, org)
         return self._known[key]
 
 

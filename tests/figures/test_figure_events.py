@@ -260,3 +260,11 @@ def test_the_sweeps_partnership_rule_is_partnership_of(db, make_org):
             seen.add(expected)
     # The cases differ: each partnership, and none, is the answer somewhere.
     assert seen == {None, north.id, south.id, lone.id}
+    # The rule itself: the organisation's partnership covering the place, else the place's,
+    # else the organisation's; the lowest id among equals.
+    plain, in_south, in_both, in_lone = (o.id for o in orgs)
+    assert partnership_of(db, 147, in_south) == south.id  # not the place's lower id
+    assert partnership_of(db, 147, plain) == min(north.id, south.id)
+    assert partnership_of(db, 151, in_both) == south.id
+    assert partnership_of(db, 155, in_lone) == lone.id
+    assert partnership_of(db, 155, plain) is None
