@@ -42,7 +42,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from matcher.taxonomy import Taxonomy
-from matcher.types import MentorSlot, Opening, Youth
+from matcher.types import OPENING_KINDS, MentorSlot, Opening, Youth
 
 BIG_CITY_SHARE = {"101": 0.11, "751": 0.06, "851": 0.04, "461": 0.035}
 POOL_MAJOR_GROUPS = ("4", "5", "7", "8", "9")
@@ -342,14 +342,7 @@ def generate(
                 occupation_uri=taxonomy.occ_uris[o] if rng.random() < 0.7 else None,
                 kind=str(
                     rng.choice(
-                        [
-                            "job",
-                            "apprenticeship",
-                            "internship",
-                            "wage_subsidy",
-                            "small_job",
-                            "education",
-                        ],
+                        OPENING_KINDS,
                         p=[0.47, 0.15, 0.15, 0.1, 0.08, 0.05],
                     )
                 ),

@@ -12,17 +12,7 @@ from models.enums import Role, SuggestionStatus
 from models.operations.accounts import deactivate_user
 from models.operations.tokens import revoke_token
 from models.token import ApiToken
-
-CARD_KEYS = {
-    "age_band",
-    "municipality",
-    "skills",
-    "interests",
-    "availability",
-    "languages",
-    "driving_licence",
-    "pitch",
-}
+from tests.privacy.corpus import CARD_KEYS
 
 
 def test_lists_are_paginated_with_total_and_links(api, world, token_for, make_opening):

@@ -71,3 +71,17 @@ def evaluate(title: str, rows: list[tuple[str, str]], flags: Callable[[str], boo
             report.fn += 1
             report.misses.append((label, text))
     return report
+
+
+# The anonymous card, field by field, as the design states it (not read from the code that
+# builds it): what a company or mentor may see of a young person, and nothing else.
+CARD_KEYS = {
+    "age_band",
+    "municipality",
+    "skills",
+    "interests",
+    "availability",
+    "languages",
+    "driving_licence",
+    "pitch",
+}

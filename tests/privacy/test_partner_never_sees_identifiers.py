@@ -20,6 +20,7 @@ from models.notification import Notification
 from models.operations.suggestions import approve_suggestion, reject_suggestion
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
+from tests.privacy.corpus import CARD_KEYS
 
 PLANTED = {
     "name": "Mads Jensen",
@@ -32,16 +33,6 @@ PLANTED = {
     "phone": "20 30 40 50",
 }
 PROFILE_FIELDS = ("skills", "interests", "wished_occupations", "support_notes")
-CARD_KEYS = {
-    "age_band",
-    "municipality",
-    "skills",
-    "interests",
-    "availability",
-    "languages",
-    "driving_licence",
-    "pitch",
-}
 
 
 @pytest.mark.parametrize("kind", sorted(PLANTED))
