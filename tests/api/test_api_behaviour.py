@@ -181,6 +181,7 @@ def test_profile_create_and_patch_use_the_domain_rules(api, world, token_for):
     # A changed birth year is held to the same range as a new profile's.
     patched = api("PATCH", f"/profiles/{profile_id}", token, json={"birth_year": year - 40})
     assert patched.status_code == 422 and set(patched.json["errors"]) == {"birth_year"}
+    assert api("GET", f"/profiles/{profile_id}", token).json["birth_year"] == year - 18
     patched = api("PATCH", f"/profiles/{profile_id}", token, json={"birth_year": year - 19})
     assert patched.status_code == 200 and patched.json["birth_year"] == year - 19
 
