@@ -25,7 +25,6 @@ reachable (distance = inf) and so gets no geographic suggestions; the engine lis
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,6 +33,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from matcher.encode import FloatArray, IntArray, OpeningArrays, SlotArrays, YouthArrays
+from matcher.parallel import ordered_map
 from matcher.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -41,8 +41,6 @@ if TYPE_CHECKING:
 
 BoolArray = npt.NDArray[np.bool_]
 EARTH_RADIUS_KM = 6371.0088
-#: Threads for independent blocks of work (the matching machine has two cores).
-WORKERS = 2
 
 
 def haversine_km(
@@ -405,14 +403,9 @@ def retrieve_pairs(
         top = top_per_row(yi, vals, per_youth)
         return yi[top], tj[top]
 
-    # Chunks are independent: two threads (NumPy and SciPy release the GIL in the heavy
-    # parts), results in chunk order, so the outcome does not depend on the threads.
-    starts = list(range(0, len(rows), chunk))
-    if WORKERS > 1 and len(starts) > 1:
-        with ThreadPoolExecutor(WORKERS) as pool:
-            found = list(pool.map(chunk_top, starts))
-    else:
-        found = [chunk_top(start) for start in starts]
+    # Chunks are independent: threads (NumPy and SciPy release the GIL in the heavy parts),
+    # results in chunk order, so the outcome does not depend on the threads.
+    found = ordered_map(chunk_top, range(0, len(rows), chunk))
     if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])

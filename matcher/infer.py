@@ -56,6 +56,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from matcher.normalise import LabelMatcher
+from matcher.parallel import ordered_map
 
 #: Log-odds this far below a row's best (after the temperature) are under 0.1 % as likely:
 #: nothing they add to an expected gain or to the top list matters.
@@ -187,6 +188,13 @@ class Inferred:
 _SHIFT = 40
 
 
+def _small(values: IntArray) -> npt.NDArray[np.signedinteger]:
+    """``values`` (non-negative) in int16 when they fit: a stable sort of them is a radix sort."""
+    if not len(values) or int(values.max()) <= np.iinfo(np.int16).max:
+        return values.astype(np.int16)
+    return values
+
+
 def _look_up(table: tuple[IntArray, FloatArray], rows: IntArray, code: IntArray) -> FloatArray:
     keys, vals = table
     if not len(keys):
@@ -301,41 +309,74 @@ class OccupationModel:
             out = sp.csr_matrix(youth @ self.evidence_t) * 8.0
         else:
             out = sp.csr_matrix(youth @ self.evidence_t)
-        extra_r: list[int] = []
-        extra_c: list[int] = []
-        extra_v: list[float] = []
-        for i, occs in enumerate(experience):
-            for o in occs:
-                if o < 0:
-                    continue
-                lo, hi = self.group4.indptr[o], self.group4.indptr[o + 1]
-                group = self.group4.indices[lo:hi]
-                extra_r.extend([i] * len(group))
-                extra_c.extend(group.tolist())
-                extra_v.extend(
-                    [st.experience_nats if g == o else st.experience_nats / 2 for g in group]
-                )
-                if not len(group):
-                    extra_r.append(i)
-                    extra_c.append(o)
-                    extra_v.append(st.experience_nats)
+        extra_r, extra_c, extra_v = self._experience_cells(experience)
         if interests:
-            flat = [t for row in interests for t in row]
-            hits = iter(self.interests.lookup(flat) if flat else [])
-            for i, row in enumerate(interests):
-                for _ in row:
-                    h = next(hits)
-                    if h < 0:
-                        continue
-                    occ = self._interest_occ[h]
-                    extra_r.extend([i] * len(occ))
-                    extra_c.extend(occ.tolist())
-                    extra_v.extend([st.interest_nats] * len(occ))
-        if extra_r:
+            r, c = self._interest_cells(interests)
+            extra_r = np.r_[extra_r, r]
+            extra_c = np.r_[extra_c, c]
+            extra_v = np.r_[extra_v, np.full(len(r), st.interest_nats)]
+        if len(extra_r):
             extra = sp.csr_matrix((extra_v, (extra_r, extra_c)), shape=out.shape)
             extra.sum_duplicates()
             out = sp.csr_matrix(out + extra)
         return out
+
+    def _experience_cells(
+        self, experience: Sequence[Sequence[int]]
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """(row, occupation, nats) of every former job's evidence, row by row: the job's
+        occupation gets ``experience_nats``, the others of its ISCO 4-digit group half of it
+        (an occupation without a group: itself only). One ragged gather over the group index,
+        in the order a loop over rows, jobs and group members would give."""
+        nats = self.settings.experience_nats
+        lengths = np.fromiter((len(o) for o in experience), dtype=np.int64, count=len(experience))
+        occ = np.fromiter(
+            (o for row in experience for o in row), dtype=np.int64, count=int(lengths.sum())
+        )
+        rows = np.repeat(np.arange(len(experience), dtype=np.int64), lengths)
+        known = occ >= 0
+        rows, occ = rows[known], occ[known]
+        indptr, indices = self.group4.indptr.astype(np.int64), self.group4.indices
+        size = indptr[occ + 1] - indptr[occ]
+        width = np.maximum(size, 1)  # an occupation without a group: one cell, itself
+        owner = np.repeat(np.arange(len(occ), dtype=np.int64), width)
+        offset = np.arange(int(width.sum()), dtype=np.int64) - np.repeat(
+            np.cumsum(width) - width, width
+        )
+        at = np.minimum(indptr[occ][owner] + offset, max(len(indices) - 1, 0))
+        member = indices[at].astype(np.int64) if len(indices) else np.zeros(len(at), np.int64)
+        col = np.where(size[owner] > 0, member, occ[owner])
+        val = np.where(col == occ[owner], nats, nats / 2)
+        return rows[owner], col, val
+
+    def _interest_cells(self, interests: Sequence[Sequence[str]]) -> tuple[IntArray, IntArray]:
+        """(row, occupation) of every recognised interest's occupation groups, row by row."""
+        flat = [t for row in interests for t in row]
+        if not flat:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        hits = np.asarray(self.interests.lookup(flat), dtype=np.int64)
+        lengths = np.fromiter((len(r) for r in interests), dtype=np.int64, count=len(interests))
+        rows = np.repeat(np.arange(len(interests), dtype=np.int64), lengths)
+        rows, hits = rows[hits >= 0], hits[hits >= 0]
+        indptr, indices = self._interest_table
+        width = indptr[hits + 1] - indptr[hits]
+        owner = np.repeat(np.arange(len(hits), dtype=np.int64), width)
+        at = np.repeat(indptr[hits] - (np.cumsum(width) - width), width) + np.arange(
+            int(width.sum()), dtype=np.int64
+        )
+        return rows[owner], indices[at]
+
+    @cached_property
+    def _interest_table(self) -> tuple[IntArray, IntArray]:
+        """The interest groups' occupations as one ragged table (indptr, indices)."""
+        sizes = [len(o) for o in self._interest_occ]
+        indptr = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+        indices = (
+            np.concatenate(self._interest_occ).astype(np.int64)
+            if sizes
+            else np.zeros(0, dtype=np.int64)
+        )
+        return indptr, indices
 
     def infer(
         self,
@@ -349,17 +390,24 @@ class OccupationModel:
         top = self.settings.top
         if n == 0:
             return Inferred.empty(0, top)
-        parts: list[Inferred] = []
-        for start in range(0, n, chunk):
+        if interests:
+            # One batch over every row first: the chunks below then only read its cache.
+            self.interests.lookup([t for row in interests for t in row])
+        temperature = self.settings.temperature
+
+        def part(start: int) -> Inferred:
             stop = min(n, start + chunk)
             ll = self.log_evidence(
                 skills[start:stop],
                 experience[start:stop] if experience else (),
                 interests[start:stop] if interests else (),
             )
-            if self.settings.temperature != 1.0:
-                ll = ll / self.settings.temperature
-            parts.append(self._posterior(sp.csr_matrix(ll)))
+            if temperature != 1.0:
+                ll = ll / temperature
+            return self._posterior(sp.csr_matrix(ll))
+
+        # Chunks are independent: on the engine's threads, in order (matcher/parallel.py).
+        parts = ordered_map(part, range(0, n, chunk))
         return Inferred(
             np.vstack([p.occ for p in parts]),
             np.vstack([p.prob for p in parts]),
@@ -388,7 +436,12 @@ class OccupationModel:
         prob = expo / norm[row_of]
         # Only occupations within reach of a row's best can be in its top: sort just those.
         near = np.flatnonzero(ll.data >= peak[row_of] - PRUNE_NATS)
-        order = near[np.lexsort((ll.indices[near], -prob[near], row_of[near]))]
+        # Per row, most likely first, ties by occupation: exactly ``lexsort((occupation,
+        # -prob, row))`` as three stable sorts, the two on integers in a small type (NumPy
+        # sorts 16-bit integers by radix, in linear time).
+        order = near[np.argsort(_small(ll.indices[near]), kind="stable")]
+        order = order[np.argsort(-prob[order], kind="stable")]
+        order = order[np.argsort(_small(row_of[order]), kind="stable")]
         start = np.searchsorted(row_of[order], np.arange(n))
         rank = np.arange(len(order)) - start[row_of[order]]
         keep = order[rank < top]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from matcher import EngineConfig, MatchEngine, Opening, Youth
+from matcher import EngineConfig, MatchEngine, Opening, Youth, parallel
 from matcher.infer import InferenceSettings, OccupationModel
 from matcher.possible import possible_occupations
 from matcher.taxonomy import Taxonomy
@@ -85,6 +85,37 @@ def test_former_job_and_interests_are_evidence() -> None:
     assert 2 in inf.occ[0].tolist()  # and its ISCO 4-digit group
     weak = model.infer([[5]], interests=[["biler"]])  # biler -> 7231 (occupation 4)
     assert weak.occ[0, 0] == 2  # an interest never outweighs a skill
+
+
+def test_former_jobs_and_interests_give_the_stated_evidence_cell_by_cell() -> None:
+    """The evidence of former jobs and interests, as the module states it: a job's occupation
+    ``experience_nats``, the others of its ISCO 4-digit group half of it, an occupation
+    without a group itself only; an interest ``interest_nats`` on its groups' occupations."""
+    isco = [9333, 9333, 5120, -1, 7231]
+    model = _model(RELATIONS, isco)
+    st = model.settings
+    ll = model.log_evidence([[], [], [], []], [[0], [3], [-1, 2, 0], []], [[], [], [], ["biler"]])
+    dense = ll.toarray()
+    nats = st.experience_nats
+    assert dense[0].tolist() == [nats, nats / 2, 0, 0, 0]  # occupation 1 shares its group
+    assert dense[1].tolist() == [0, 0, 0, nats, 0]  # no ISCO code: itself only
+    assert dense[2].tolist() == [nats, nats / 2, nats, 0, 0]  # unknown (-1) jobs are skipped
+    assert dense[3].tolist() == [0, 0, 0, 0, st.interest_nats]  # biler -> 7231
+
+
+def test_inference_on_threads_equals_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows are inferred in independent chunks on the engine's threads: the result is the
+    one-thread result, bit for bit, whichever thread finishes first."""
+    model = _model(RELATIONS, ISCO)
+    skills = [[0], [5, 6], [], [9, COMMON], [0, 1, 2], [7]] * 7
+    experience = [[3], [], [1], [], [], [4]] * 7
+    interests = [[], ["biler"], [], [], ["biler"], []] * 7
+    monkeypatch.setattr(parallel, "WORKERS", 1)
+    alone = model.infer(skills, experience, interests, chunk=4)
+    monkeypatch.setattr(parallel, "WORKERS", 2)
+    shared = model.infer(skills, experience, interests, chunk=4)
+    for name in ("occ", "prob", "gain", "best_gain", "group"):
+        assert np.array_equal(getattr(alone, name), getattr(shared, name)), name
 
 
 def test_bad_settings_are_refused() -> None:
