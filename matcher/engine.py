@@ -136,29 +136,28 @@ def _transform_phrases(
     if not rows:
         return sp.csr_matrix((0, len(vocabulary)), dtype=np.float64)
     analyze = vec.build_analyzer()
-    memo: dict[str, list[int]] = {}
-    indices: list[int] = []
-    values: list[int] = []
-    indptr = [0]
-    for row in rows:
-        counter: dict[int, int] = {}
-        for phrase in row:
-            terms = memo.get(phrase)
-            if terms is None:
-                terms = memo[phrase] = [vocabulary[t] for t in analyze(phrase) if t in vocabulary]
-            for term in terms:
-                counter[term] = counter.get(term, 0) + 1
-        indices.extend(counter)
-        values.extend(counter.values())
-        indptr.append(len(indices))
-    counts = sp.csr_matrix(
-        (
-            np.asarray(values, dtype=np.float64),
-            np.asarray(indices, dtype=np.int32),
-            np.asarray(indptr, dtype=np.int32),
-        ),
-        shape=(len(rows), len(vocabulary)),
+    # Each distinct phrase numbered once; a row is the sum of its phrases' term counts: the
+    # rows × phrases incidence times the phrases × terms counts (sums of small integers in
+    # float64: exact).
+    number: dict[str, int] = {}
+    flat = [number.setdefault(p, len(number)) for row in rows for p in row]
+    lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
+    incidence = sp.csr_matrix(
+        (np.ones(len(flat)), (np.repeat(np.arange(len(rows)), lengths), flat)),
+        shape=(len(rows), len(number)),
     )
+    p_rows: list[int] = []
+    p_terms: list[int] = []
+    for i, phrase in enumerate(number):
+        terms = [vocabulary[t] for t in analyze(phrase) if t in vocabulary]
+        p_rows.extend([i] * len(terms))
+        p_terms.extend(terms)
+    per_phrase = sp.csr_matrix(
+        (np.ones(len(p_rows)), (p_rows, p_terms)), shape=(len(number), len(vocabulary))
+    )
+    counts = sp.csr_matrix(incidence @ per_phrase, dtype=np.float64)
+    counts.indices = counts.indices.astype(np.int32)
+    counts.indptr = counts.indptr.astype(np.int32)
     counts.sort_indices()
     # The fitted transformer inside the vectoriser: the weighting transform() applies.
     return sp.csr_matrix(vec._tfidf.transform(counts, copy=False))
