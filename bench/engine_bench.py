@@ -35,6 +35,7 @@ from rapidfuzz import fuzz, process
 from bench.cli import main_with_scale_and_seed
 from jobs.taxonomy import load_taxonomy
 from matcher import EngineConfig, MatchEngine
+from matcher.engine import import_dependencies
 from matcher.normalise import fold
 from matcher.reference_scorer import score_opening
 from matcher.synthetic import generate
@@ -144,6 +145,9 @@ def run(scale: str = "small", seed: int = 0, out: Callable[[str], None] = print)
         "openings": n_openings,
         "mentor_slots": n_slots,
     }
+    t = time.perf_counter()
+    import_dependencies()  # once per process (the scheduler does it when it starts)
+    figures["imports_s"] = time.perf_counter() - t
     t = time.perf_counter()
     tx = load_taxonomy()
     _ = tx.occupation_matcher, tx.skill_matcher

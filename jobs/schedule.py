@@ -124,6 +124,9 @@ def build_scheduler(source: SessionSource, settings: JobSettings) -> Any:
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
 
+    from matcher.engine import import_dependencies
+
+    import_dependencies()  # once, at start: not inside the first night's run
     timezone = ZoneInfo(settings.timezone)
     scheduler = BlockingScheduler(
         timezone=timezone,

@@ -93,6 +93,15 @@ RETRIEVAL_MAX_DF = 0.05  # skill concepts in more openings than this do not retr
 RETRIEVAL_INFERRED_MIN = 0.05  # inferred occupations worth less than this do not retrieve
 
 
+def import_dependencies() -> None:
+    """Import the engine's slow, lazily imported dependencies (scikit-learn's text and
+    neighbour modules, about a second) now: a long-lived process — the scheduler — pays them
+    once when it starts instead of inside its first night, and a benchmark outside the run
+    it times. Importing :mod:`matcher` stays cheap for processes that never fit an engine."""
+    import sklearn.feature_extraction.text  # noqa: F401
+    import sklearn.neighbors  # noqa: F401
+
+
 def _vectorizer(docs: Sequence[str]) -> tuple[TfidfVectorizer | None, sp.csr_matrix | None]:
     if not docs:
         return None, None
