@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -210,10 +211,12 @@ class Vocabulary:
 
 
 def _padded(rows: Sequence[Sequence[int]]) -> IntArray:
-    width = max((len(r) for r in rows), default=0)
+    """Ragged integer rows as one array, each row padded with -1 (at least one column)."""
+    row, values = _ragged(rows)
+    lengths = np.bincount(row, minlength=len(rows))
+    width = int(lengths.max()) if len(rows) else 0
     out = np.full((len(rows), max(width, 1)), -1, dtype=np.int64)
-    for i, r in enumerate(rows):
-        out[i, : len(r)] = r
+    out[row, np.arange(len(values)) - np.repeat(np.cumsum(lengths) - lengths, lengths)] = values
     return out
 
 
@@ -247,8 +250,8 @@ def _sorted_sets(rows: IntArray, values: IntArray, n: int) -> list[list[int]]:
 
 def _ragged(rows: Sequence[Sequence[int]]) -> tuple[IntArray, IntArray]:
     """(row index, value) of every entry of ragged integer rows."""
-    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
-    values = np.fromiter((v for r in rows for v in r), dtype=np.int64, count=int(lengths.sum()))
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    values = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(lengths.sum()))
     return np.repeat(np.arange(len(rows), dtype=np.int64), lengths), values
 
 
@@ -389,23 +392,28 @@ def _wish_weights(
     """Disambiguate wishes that name several occupations ("maskinoperatør") by the skills:
     the reading the skills support most keeps 1, the others fall towards the floor."""
     out = np.ones(wish_occ.shape)
-    for i, row in enumerate(groups):
-        if not any(len(g) > 1 for g in row):
-            continue
-        support = dict(zip(inferred.occ[i].tolist(), inferred.prob[i].tolist(), strict=True))
+    ambiguous = [i for i, row in enumerate(groups) if max(map(len, row), default=0) > 1]
+    occ_rows, prob_rows = inferred.occ[ambiguous].tolist(), inferred.prob[ambiguous].tolist()
+    rows: list[list[float]] = []
+    for i, occs, probs, wished in zip(
+        ambiguous, occ_rows, prob_rows, wish_occ[ambiguous].tolist(), strict=True
+    ):
+        support = dict(zip(occs, probs, strict=True))
         weight: dict[int, float] = {}
-        for g in row:
+        for g in groups[i]:
             if len(g) < 2:
                 for o in g:
                     weight[o] = 1.0
                 continue
-            p = np.array([support.get(o, 0.0) for o in g])
-            rel = p / p.max() if p.max() > 0 else np.ones(len(g))
-            for o, r in zip(g, rel.tolist(), strict=True):
+            p = [support.get(o, 0.0) for o in g]
+            best = max(p)
+            rel = [x / best for x in p] if best > 0 else [1.0] * len(g)
+            for o, r in zip(g, rel, strict=True):
                 w = AMBIGUOUS_WISH_FLOOR + (1.0 - AMBIGUOUS_WISH_FLOOR) * r
                 weight[o] = max(weight.get(o, 0.0), w)
-        cols = wish_occ[i]
-        out[i] = [weight.get(int(o), 1.0) if o >= 0 else 1.0 for o in cols.tolist()]
+        rows.append([weight.get(o, 1.0) if o >= 0 else 1.0 for o in wished])
+    if rows:
+        out[ambiguous] = rows
     return out
 
 
