@@ -68,9 +68,10 @@ def user_reference(*, index: bool = False) -> MappedColumn[int | None]:
     return mapped_column(foreign_key, index=True) if index else mapped_column(foreign_key)
 
 
-def ad_reference(table: str) -> MappedColumn[int | None]:
-    """One job opening or mentor slot (``table``); the row goes with the ad."""
-    return mapped_column(sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True)
+def ad_reference(table: str, *, index: bool = True) -> MappedColumn[int | None]:
+    """One job opening or mentor slot (``table``); the row goes with the ad. ``index=False``
+    where the table declares its own (partial) index on the column."""
+    return mapped_column(sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), index=index)
 
 
 def in_range(column: str, bounds: Bounds, name: str) -> sa.CheckConstraint:

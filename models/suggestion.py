@@ -24,6 +24,28 @@ from models.user import User
 from models.youth import YouthProfile
 
 
+def target_predicate(column: str) -> str:
+    """The predicate of the partial indexes on a target column (``opening_id`` or
+    ``mentor_slot_id``): the rows of that target kind."""
+    return f"{column} IS NOT NULL"
+
+
+def _target_indexes(column: str, unique_name: str) -> tuple[sa.Index, sa.Index]:
+    """The unique (youth, target) index and the target's own index, both partial."""
+    where = sa.text(target_predicate(column))
+    return (
+        sa.Index(
+            unique_name,
+            "youth_id",
+            column,
+            unique=True,
+            postgresql_where=where,
+            sqlite_where=where,
+        ),
+        sa.Index(f"ix_suggestion_{column}", column, postgresql_where=where, sqlite_where=where),
+    )
+
+
 class Suggestion(Base):
     __tablename__ = "suggestion"
     __table_args__ = (
@@ -33,8 +55,12 @@ class Suggestion(Base):
             name="one_target",
         ),
         sa.CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
-        sa.UniqueConstraint("youth_id", "opening_id", name="uq_suggestion_youth_opening"),
-        sa.UniqueConstraint("youth_id", "mentor_slot_id", name="uq_suggestion_youth_mentor_slot"),
+        # One suggestion per (youth, target), and the target's suggestions: partial indexes,
+        # each over the rows of its own target kind only (the other kind's column is NULL).
+        # A nightly insert then writes two index entries fewer per row; the storage rules'
+        # ON CONFLICT names the predicate (jobs/matching/store.py).
+        *_target_indexes("opening_id", "uq_suggestion_youth_opening"),
+        *_target_indexes("mentor_slot_id", "uq_suggestion_youth_mentor_slot"),
         # The review queue, best first: walked backwards, (score, id) is its order exactly, so
         # the first page is read without sorting the municipality's suggestions.
         sa.Index("ix_suggestion_status_score_id", "status", "score", "id"),
@@ -55,8 +81,8 @@ class Suggestion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     youth_id: Mapped[int] = mapped_column(sa.ForeignKey("youth_profile.id", ondelete="CASCADE"))
     target_kind: Mapped[TargetKind] = mapped_column(enum_column(TargetKind, "target_kind"))
-    opening_id: Mapped[int | None] = ad_reference("job_opening")
-    mentor_slot_id: Mapped[int | None] = ad_reference("mentor_slot")
+    opening_id: Mapped[int | None] = ad_reference("job_opening", index=False)
+    mentor_slot_id: Mapped[int | None] = ad_reference("mentor_slot", index=False)
     score: Mapped[float]
     components: Mapped[dict[str, float]] = mapped_column(sa.JSON, default=dict)
     # [{"code": ..., "da": ..., "en": ...}] — the engine's explanation in both languages.

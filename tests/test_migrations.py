@@ -45,3 +45,37 @@ def test_constraints_are_in_the_database(db, make_opening):
             sa.text("UPDATE job_opening SET status = 'bogus' WHERE id = :id"), {"id": opening.id}
         )
     nested.rollback()
+
+
+def _index_sql(db, name):
+    """The database's own definition of index ``name``."""
+    if db.get_bind().dialect.name == "postgresql":
+        query = "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
+    else:
+        query = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name"
+    return db.execute(sa.text(query), {"name": name}).scalar_one()
+
+
+def test_one_suggestion_per_youth_and_target_from_partial_indexes(
+    db, make_youth, make_opening, make_slot, make_suggestion
+):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    youth, opening, slot = make_youth(), make_opening(), make_slot()
+    make_suggestion(youth, opening)
+    make_suggestion(youth, slot)
+    for target in (opening, slot):
+        nested = db.begin_nested()
+        with pytest.raises(IntegrityError):
+            make_suggestion(youth, target)
+        nested.rollback()
+    # Each target index covers the rows of its own kind only (the other column is NULL).
+    for column, unique in (
+        ("opening_id", "uq_suggestion_youth_opening"),
+        ("mentor_slot_id", "uq_suggestion_youth_mentor_slot"),
+    ):
+        for name in (unique, f"ix_suggestion_{column}"):
+            definition = " ".join(_index_sql(db, name).lower().replace("(", " ").split())
+            assert f"where {column} is not null" in definition, definition
+        assert "unique" in _index_sql(db, unique).lower()

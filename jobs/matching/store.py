@@ -32,7 +32,7 @@ from matcher import Match
 from models.clock import local_now
 from models.enums import SuggestionStatus, TargetKind
 from models.jobrun import JobRun
-from models.suggestion import Suggestion
+from models.suggestion import Suggestion, target_predicate
 
 #: Rows per executemany on SQLite.
 INSERT_BATCH = 5_000
@@ -173,7 +173,8 @@ def _merge(session: Session, kind: TargetKind, run_id: int | None, engine_versio
         " created_at, updated_at)"
         " SELECT youth_id, :kind, target_id, score, components, reasons, distance_km,"
         f" :version, :run_id, :proposed, :now, :now FROM {STAGING} WHERE true"
-        f" ON CONFLICT (youth_id, {column}) DO UPDATE SET score = excluded.score,"
+        f" ON CONFLICT (youth_id, {column}) WHERE {target_predicate(column)}"
+        " DO UPDATE SET score = excluded.score,"
         " components = excluded.components, reasons = excluded.reasons,"
         " distance_km = excluded.distance_km, engine_version = excluded.engine_version,"
         " updated_at = excluded.updated_at"
