@@ -3,13 +3,18 @@
 * a new (youth, target) pair is stored as ``proposed`` with score, components, reasons
   ``[{code, da, en}]``, distance, engine version and the run that proposed it;
 * an existing ``proposed`` suggestion gets the new score, components, reasons, distance and
-  engine version — only when its score changed, so a repeated run writes nothing;
+  engine version — only when it *changed*: its score moved by more than
+  :data:`SCORE_TOLERANCE` (a tenth of the whole percent the pages show) or its reasons read
+  differently. A repeated run writes nothing, and the next night does not rewrite the
+  hundreds of thousands of proposals whose score only drifted in the last decimals (the
+  TF-IDF vocabulary is fitted on each night's live openings, so text similarity moves a
+  little every night);
 * anything a caseworker or partner decided (every other status) is never touched.
 
 Both databases apply the rules with the same statements (one set per target kind): the
 pairs go into a temporary staging table (PostgreSQL: COPY, :mod:`jobs.matching.pg_bulk`;
 SQLite: executemany), then ONE ``INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE`` merges
-them — a row whose status is not ``proposed`` or whose score is unchanged fails the WHERE and
+them — a row whose status is not ``proposed`` or that has not changed fails the WHERE and
 costs no write, also when a decision was taken while the run was going (the conflicting row
 is re-checked under its lock). The nightly run then expires, with ONE ``UPDATE``, the
 proposals tonight's allocation no longer picks (:func:`jobs.matching.expiry.expire_unpicked`)
@@ -38,8 +43,9 @@ from models.suggestion import Suggestion, target_predicate
 INSERT_BATCH = 5_000
 #: A staging table with more rows than this gets planner statistics (the nightly, not a save).
 ANALYZE_ABOVE = 1_000
-#: A score that moved less than this is unchanged (scores are stored rounded to 6 places).
-SCORE_TOLERANCE = 1e-6
+#: A proposal whose score moved less than this, with the same reasons, is unchanged: a tenth
+#: of the whole percent a score is shown as (scores are stored rounded to 6 places).
+SCORE_TOLERANCE = 1e-3
 #: The staging table, one per connection (temporary; dropped at commit on PostgreSQL).
 STAGING = "suggestion_load"
 #: Its columns, in the order :func:`staging_rows` yields them.
@@ -140,6 +146,15 @@ def _fill(session: Session, rows: Iterator[tuple[Any, ...]]) -> int:
     return count + len(batch)
 
 
+def _changed(stored: str, staged: str) -> str:
+    """SQL: the staged pair changes the stored proposal (score beyond the tolerance, or
+    reasons that read differently; the JSON compared as the text it was stored as)."""
+    return (
+        f"(abs({stored}.score - {staged}.score) > :tol"
+        f" OR CAST({stored}.reasons AS TEXT) <> CAST({staged}.reasons AS TEXT))"
+    )
+
+
 def _classify(session: Session, kind: TargetKind) -> dict[str, int]:
     """How the staged pairs stand against the stored suggestions (for the run's counts)."""
     column = target_column(kind)
@@ -148,7 +163,7 @@ def _classify(session: Session, kind: TargetKind) -> dict[str, int]:
             "SELECT count(l.youth_id),"  # noqa: S608 - fixed table and column names
             " coalesce(sum(CASE WHEN s.id IS NULL THEN 1 ELSE 0 END), 0),"
             " coalesce(sum(CASE WHEN s.status <> :proposed THEN 1 ELSE 0 END), 0),"
-            " coalesce(sum(CASE WHEN s.status = :proposed AND abs(s.score - l.score) > :tol"
+            f" coalesce(sum(CASE WHEN s.status = :proposed AND {_changed('s', 'l')}"
             " THEN 1 ELSE 0 END), 0)"
             f" FROM {STAGING} l LEFT JOIN suggestion s"
             f" ON s.youth_id = l.youth_id AND s.{column} = l.target_id"
@@ -178,8 +193,7 @@ def _merge(session: Session, kind: TargetKind, run_id: int | None, engine_versio
         " components = excluded.components, reasons = excluded.reasons,"
         " distance_km = excluded.distance_km, engine_version = excluded.engine_version,"
         " updated_at = excluded.updated_at"
-        " WHERE suggestion.status = :proposed"
-        " AND abs(suggestion.score - excluded.score) > :tol"
+        f" WHERE suggestion.status = :proposed AND {_changed('suggestion', 'excluded')}"
     ).bindparams(_NOW)
     session.execute(
         statement,

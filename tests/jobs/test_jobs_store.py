@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from jobs.matching import run_matching
 from jobs.matching.expiry import expire_unpicked
-from jobs.matching.store import _Store
+from jobs.matching.store import SCORE_TOLERANCE, _Store
 from matcher import Match
 from matcher.types import Reason
 from models.enums import SuggestionStatus, TargetKind
@@ -144,6 +144,40 @@ def test_the_storage_rules_row_by_row(db, make_youth, make_opening, make_slot, m
     assert {k: v[4] for k, v in _rows(db).items() if v[3] is None} == {
         k: v[4] for k, v in after.items()
     }
+
+
+def test_a_drifting_score_is_kept_unless_the_reasons_read_differently(
+    db, make_youth, make_opening
+):
+    """Tonight's score differs from the stored one by less than a tenth of a shown percent:
+    the proposal is unchanged (not written again) when its reasons read the same, and
+    updated when they do not (a reason can come or go with a small move of a component)."""
+    youth = make_youth()
+    same, reworded, moved = (make_opening() for _ in range(3))
+    store = _Store(db, None)
+    store.store(
+        TargetKind.OPENING,
+        [(youth.id, _match(o.id, 0.5)) for o in (same, reworded, moved)],
+    )
+    before = _rows(db)
+    tolerance = SCORE_TOLERANCE
+    store = _Store(db, None)
+    store.store(
+        TargetKind.OPENING,
+        [
+            (youth.id, _match(same.id, 0.5 + tolerance * 0.8)),
+            (youth.id, _match(reworded.id, 0.5 + tolerance * 0.8, "text_similar")),
+            (youth.id, _match(moved.id, 0.5 + tolerance * 1.5)),
+        ],
+    )
+    assert store.counts == {"new": 0, "updated": 2, "unchanged": 1, "kept_decided": 0}
+    db.expire_all()
+    after = {(r[1], r[2]): r for r in _rows(db).values()}
+    old = {(r[1], r[2]): r for r in before.values()}
+    assert after[(youth.id, same.id)] == old[(youth.id, same.id)]  # not written again
+    assert after[(youth.id, reworded.id)][7][0]["code"] == "text_similar"
+    assert after[(youth.id, reworded.id)][5] == round(0.5 + tolerance * 0.8, 6)
+    assert after[(youth.id, moved.id)][5] == round(0.5 + tolerance * 1.5, 6)
 
 
 def test_a_changed_score_is_updated_and_an_unpicked_proposal_expires(db, make_youth, make_opening):
