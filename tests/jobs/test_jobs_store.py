@@ -146,9 +146,7 @@ def test_the_storage_rules_row_by_row(db, make_youth, make_opening, make_slot, m
     }
 
 
-def test_a_drifting_score_is_kept_unless_the_reasons_read_differently(
-    db, make_youth, make_opening
-):
+def test_a_drifting_score_is_kept_unless_the_reasons_read_differently(db, make_youth, make_opening):
     """Tonight's score differs from the stored one by less than a tenth of a shown percent:
     the proposal is unchanged (not written again) when its reasons read the same, and
     updated when they do not (a reason can come or go with a small move of a component)."""
