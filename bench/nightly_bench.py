@@ -40,6 +40,7 @@ from sqlalchemy import insert, select
 from jobs.nightly import run_nightly
 from jobs.settings import JobSettings
 from jobs.taxonomy import load_taxonomy
+from matcher.engine import import_dependencies
 from matcher.synthetic import generate
 from models import migrate
 from models.base import utcnow
@@ -353,6 +354,7 @@ def night(url: str, now: datetime, profile_to: str | None = None) -> dict[str, A
     """One nightly run on ``url`` in this process (the benchmark starts it in a process of
     its own); its figures, for the parent to read as the last line of stdout."""
     load_taxonomy()  # read once per process, as the scheduler has it before the night
+    import_dependencies()  # as the scheduler does when it starts (jobs/schedule.py)
     engine = make_engine(url)
     profiler = cProfile.Profile() if profile_to else None
     clock = time.perf_counter()
