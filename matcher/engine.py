@@ -28,6 +28,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -76,7 +77,7 @@ from matcher.encode import (
 from matcher.explain import mentor_reasons, opening_reasons
 from matcher.normalise import fold
 from matcher.taxonomy import Taxonomy
-from matcher.types import Match, MentorSlot, Opening, Reason, Youth
+from matcher.types import Match, MentorSlot, Opening, Reason, Youth, build_matches
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -406,15 +407,22 @@ class MatchEngine:
             reasons = mentor_reasons(sub, sub_comps, self.vocab_, self.interest_labels_)
         names = list(sub_comps)
         comp_rows = np.column_stack([sub_comps[n] for n in names]).tolist()
-        youth_ids = youth.ids[sub.yi].tolist()
-        target_ids = target.ids[sub.tj].tolist()
-        scores = score.tolist()
-        dists = sub.dist.tolist()
-        # Positional arguments: this loop builds one Match per suggestion (~600,000 a night).
-        for y_id, t_id, s, row, why, km in zip(
-            youth_ids, target_ids, scores, comp_rows, reasons, dists, strict=True
-        ):
-            result[y_id].append(Match(t_id, kind, s, dict(zip(names, row, strict=False)), why, km))
+        matches = build_matches(
+            kind,
+            target.ids[sub.tj].tolist(),
+            score.tolist(),
+            map(dict, map(zip, repeat(names), comp_rows)),
+            reasons,
+            sub.dist.tolist(),
+        )
+        del comp_rows, reasons
+        # One slice of the matches per run of pairs of the same youth (the pairs come in
+        # youth order: one run per youth).
+        yi = sub.yi
+        starts = np.flatnonzero(np.r_[True, yi[1:] != yi[:-1]]) if len(yi) else yi
+        ends = np.r_[starts[1:], len(yi)].tolist()
+        for y_id, a, b in zip(youth.ids[yi[starts]].tolist(), starts.tolist(), ends, strict=True):
+            result[y_id] += matches[a:b]
 
     @_gc_paused()
     def allowed_pairs(
