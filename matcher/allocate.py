@@ -115,22 +115,26 @@ def allocate(
         if len(ids) > 1 and bool(np.any(np.diff(ids) <= 0)):
             raise ValueError(f"{name} rows must be in increasing id order")
     n_t = len(cap)
-    # 32-bit indices where they fit: the rounds below are bound by memory traffic.
+    # 32-bit indices where they fit (16-bit target rows): the rounds below are bound by
+    # memory traffic, and these arrays live through the coverage repair (peak memory).
     small = np.int32 if max(n, n_youth, n_t) < 2**31 else np.int64
     prio = _priority(yi, tj, score, n_t).astype(small)
     # The same order within each youth and within each target (stable sorts of it), with the
     # youth and target of each pair in those orders: what the greedy's rounds read.
-    y32, t32 = yi.astype(small), tj.astype(small)
+    y32 = yi.astype(small)
+    t16 = tj.astype(np.uint16 if n_t <= 2**16 else small)
     by_youth = _sorted_by(prio, y32, n_youth)
-    by_target = _sorted_by(prio, t32, n_t)
+    by_target = _sorted_by(prio, t16, n_t)
+    del prio
     orders = _Orders(
-        prio, by_youth, y32[by_youth], t32[by_youth], by_target, y32[by_target], t32[by_target]
+        by_youth, y32[by_youth], t16[by_youth], by_target, y32[by_target], t16[by_target]
     )
-    del y32, t32
+    del y32, t16
     room_t = cap.astype(np.int64).copy()
     first = _greedy(
         yi,
         tj,
+        score,
         orders,
         np.ones(n_youth, dtype=np.int64),
         room_t,
@@ -140,16 +144,15 @@ def allocate(
     if augment:
         _augment(yi, tj, first, room_t, n_youth)
     room_y = np.full(n_youth, k - 1, dtype=np.int64)
-    second = _greedy(yi, tj, orders, room_y, room_t, ~first)
+    second = _greedy(yi, tj, score, orders, room_y, room_t, ~first)
     return first | second
 
 
 @dataclass
 class _Orders:
-    """The pairs in priority order, in (youth, priority) order with their youth and target,
-    and in (target, priority) order with their youth and target."""
+    """The pairs in (youth, priority) order with their youth and target, and in (target,
+    priority) order with their youth and target."""
 
-    prio: IntArray
     by_youth: IntArray
     youth_of_y: IntArray
     target_of_y: IntArray
@@ -161,6 +164,7 @@ class _Orders:
 def _greedy(
     yi: IntArray,
     tj: IntArray,
+    score: FloatArray,
     orders: _Orders,
     room_y: IntArray,
     room_t: IntArray,
@@ -192,10 +196,10 @@ def _greedy(
         yp, yy, yt = yp[keep], yy[keep], yt[keep]
         keep = ~accepted[tp] & (room_y[ty] > 0) & (room_t[tt] > 0)
         tp, ty, tt = tp[keep], ty[keep], tt[keep]
-    # Sequential finish over what is left, in priority order.
-    still = np.zeros(n, dtype=np.bool_)
-    still[yp] = True
-    left = orders.prio[still[orders.prio]]
+    # Sequential finish over what is left, in priority order (score desc, youth row, target
+    # row, as _priority orders; ties of equal pairs by index).
+    left = np.sort(yp).astype(np.int64)
+    left = left[np.lexsort((tj[left], yi[left], -score[left]))]
     ry_l, rt_l = room_y.tolist(), room_t.tolist()
     for p, y, t in zip(left.tolist(), yi[left].tolist(), tj[left].tolist(), strict=True):
         if ry_l[y] > 0 and rt_l[t] > 0:
