@@ -37,7 +37,6 @@ another common language), distance (``1 - km / max(commute, mentor distance)``),
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +45,7 @@ import scipy.sparse as sp
 from matcher.blocking import PairContext, _openings, _slots
 from matcher.encode import KEY_SHIFT, FloatArray, IntArray, OpeningArrays, YouthArrays
 from matcher.infer import OccupationModel
+from matcher.parallel import ordered_map
 
 
 @dataclass
@@ -298,24 +298,20 @@ WEIGHT_SCALES: Mapping[str, Callable[[YouthArrays, ScoringModel], FloatArray]] =
 }
 
 
-#: Threads that score chunks of pairs at once: the components are NumPy and SciPy work on
-#: arrays, which release the GIL, and chunks are independent (each writes its own slice).
-SCORE_THREADS = 2
-
-
 def score_pairs(
     ctx: PairContext,
     model: ScoringModel,
     registry: Mapping[str, Component],
     weights: Mapping[str, float],
-    chunk: int = 125_000,
-    threads: int = SCORE_THREADS,
+    chunk: int = 250_000,
 ) -> tuple[FloatArray, dict[str, FloatArray]]:
     """Weighted mean of the components for every pair, in chunks of pairs; a component's
     weight is scaled per youth by :data:`WEIGHT_SCALES` (the mean over what applies).
 
-    Chunks are scored by up to ``threads`` threads; every value is computed from its own
-    chunk alone, so the result does not depend on the threads (or on their timing)."""
+    The chunks (the same as on one thread: a chunk's values depend on its pairs only) run
+    on the engine's threads (:mod:`matcher.parallel`; components are NumPy and SciPy array
+    work, which releases the GIL). Each writes its own slice, computed from its chunk alone,
+    so the result does not depend on the threads or their timing."""
     names = [name for name in registry if weights.get(name, 0.0) > 0]
     n = len(ctx.yi)
     comps = {name: np.zeros(n) for name in names}
@@ -328,14 +324,7 @@ def score_pairs(
         for name in names:
             comps[name][sl] = registry[name](sub, model)
 
-    starts = range(0, n, chunk)
-    if threads > 1 and len(starts) > 1:
-        with ThreadPoolExecutor(min(threads, len(starts))) as pool:
-            for done in pool.map(score_chunk, starts):
-                del done
-    else:
-        for start in starts:
-            score_chunk(start)
+    ordered_map(score_chunk, range(0, n, chunk))
     score = np.zeros(n)
     total = np.zeros(n)
     scaled = isinstance(ctx.target, OpeningArrays)
