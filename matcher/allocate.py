@@ -41,6 +41,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import maximum_flow
 
 from matcher.encode import FloatArray, IntArray
+from matcher.parallel import ordered_map
 
 BoolArray = npt.NDArray[np.bool_]
 MAX_ROUNDS = 12
@@ -61,33 +62,54 @@ def _digits(keys: npt.NDArray[np.unsignedinteger], bits: int) -> list[npt.NDArra
     return [((keys >> shift) & 0xFFFF).astype(np.uint16) for shift in range(0, max(bits, 1), 16)]
 
 
-# Sorting below is by 16-bit digits with np.lexsort: a stable indirect sort that takes a
-# radix sort per 16-bit key, several times faster than a comparison sort of 64-bit keys.
+def _group_orders(
+    yi: IntArray, tj: IntArray, score: FloatArray, n_youth: int, n_t: int
+) -> tuple[IntArray, IntArray]:
+    """Pair indices by (youth row, priority) and by (target row, priority); priority is score
+    descending, ties by (youth row, target row) ascending.
 
-
-def _sorted_by(perm: IntArray, key: IntArray, n_values: int) -> IntArray:
-    """``perm`` stably sorted by ``key[perm]`` (integers in ``[0, n_values)``)."""
-    order = np.lexsort(_digits(key[perm].astype(np.uint64), int(n_values - 1).bit_length()))
-    out: IntArray = perm[order]
-    return out
-
-
-def _priority(yi: IntArray, tj: IntArray, score: FloatArray, n_t: int) -> IntArray:
-    """Pair indices by score descending, ties by (youth row, target row) ascending."""
+    Each is one np.lexsort over 16-bit digits (a stable indirect sort that takes a radix sort
+    per 16-bit key: several times faster than comparison sorts of 64-bit keys): the score's
+    digits, then the row's; ties keep pair order. The two sorts are independent and run on
+    the engine's threads (NumPy releases the GIL while sorting)."""
     pair_key = yi * n_t + tj
     if bool(np.all(pair_key[1:] > pair_key[:-1])):
         by_pair = None  # already in pair order (the engine's candidates are)
     else:
         by_pair = np.argsort(pair_key, kind="stable")
-        score = score[by_pair]
+        yi, tj, score = yi[by_pair], tj[by_pair], score[by_pair]
     del pair_key
     if bool(np.all(score >= 0)):  # no NaN, no negative score: the bits order the scores
         # A non-negative float64's bits, as an unsigned integer, increase with it; +0.0
         # turns -0.0 (equal to 0.0, but with the sign bit) into 0.0.
-        prio = np.lexsort(_digits(~(score + 0.0).view(np.uint64), 64))
-    else:
-        prio = np.argsort(-score, kind="stable")
-    out: IntArray = prio if by_pair is None else by_pair[prio]
+        by_score = _digits(~(score + 0.0).view(np.uint64), 64)
+    else:  # rank in a stable sort by -score (ties keep pair order, so ranks order them)
+        rank = np.empty(len(score), dtype=np.uint64)
+        rank[np.argsort(-score, kind="stable")] = np.arange(len(score), dtype=np.uint64)
+        by_score = _digits(rank, len(score).bit_length())
+    keys = [
+        by_score + _digits(yi.astype(np.uint64), int(n_youth - 1).bit_length()),
+        by_score + _digits(tj.astype(np.uint64), int(n_t - 1).bit_length()),
+    ]
+    by_youth, by_target = ordered_map(np.lexsort, keys)
+    if by_pair is not None:
+        by_youth, by_target = by_pair[by_youth], by_pair[by_target]
+    return by_youth, by_target
+
+
+def output_order(yi: IntArray, tj: IntArray, score: FloatArray, n_youth: int, n_t: int) -> IntArray:
+    """Indices of the pairs by youth row, score descending, target row: a youth's
+    suggestions in the order they are shown (``np.lexsort((tj, -score, yi))``, by 16-bit
+    digits when the scores allow)."""
+    if not bool(np.all(score >= 0)):
+        out: IntArray = np.lexsort((tj, -score, yi))
+        return out
+    keys = (
+        _digits(tj.astype(np.uint64), int(n_t - 1).bit_length())
+        + _digits(~(score + 0.0).view(np.uint64), 64)
+        + _digits(yi.astype(np.uint64), int(n_youth - 1).bit_length())
+    )
+    out = np.lexsort(keys)
     return out
 
 
@@ -118,14 +140,10 @@ def allocate(
     # 32-bit indices where they fit (16-bit target rows): the rounds below are bound by
     # memory traffic, and these arrays live through the coverage repair (peak memory).
     small = np.int32 if max(n, n_youth, n_t) < 2**31 else np.int64
-    prio = _priority(yi, tj, score, n_t).astype(small)
-    # The same order within each youth and within each target (stable sorts of it), with the
-    # youth and target of each pair in those orders: what the greedy's rounds read.
+    by_youth, by_target = (o.astype(small) for o in _group_orders(yi, tj, score, n_youth, n_t))
+    # With the youth and target of each pair in those orders: what the greedy's rounds read.
     y32 = yi.astype(small)
     t16 = tj.astype(np.uint16 if n_t <= 2**16 else small)
-    by_youth = _sorted_by(prio, y32, n_youth)
-    by_target = _sorted_by(prio, t16, n_t)
-    del prio
     orders = _Orders(
         by_youth, y32[by_youth], t16[by_youth], by_target, y32[by_target], t16[by_target]
     )
@@ -197,7 +215,7 @@ def _greedy(
         keep = ~accepted[tp] & (room_y[ty] > 0) & (room_t[tt] > 0)
         tp, ty, tt = tp[keep], ty[keep], tt[keep]
     # Sequential finish over what is left, in priority order (score desc, youth row, target
-    # row, as _priority orders; ties of equal pairs by index).
+    # row, as _group_orders orders them; ties of equal pairs by index).
     left = np.sort(yp).astype(np.int64)
     left = left[np.lexsort((tj[left], yi[left], -score[left]))]
     ry_l, rt_l = room_y.tolist(), room_t.tolist()

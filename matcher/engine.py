@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.allocate import allocate
+from matcher.allocate import allocate, output_order
 from matcher.blocking import (
     MENTOR_RULES,
     OPENING_RULES,
@@ -373,15 +373,16 @@ class MatchEngine:
         pairs = len(yi)
         _give_back_freed_memory(pairs)  # what retrieval and scoring freed, before the allocation
         keep = allocate(yi, tj, score, youth.ids, target.ids, k, target.cap, len(youth))
-        order = np.lexsort((target.ids[tj[keep]], -score[keep], yi[keep]))
-        sel = np.flatnonzero(keep)[order]
+        # Each youth's suggestions by score, then target id (rows are in id order).
+        sel = np.flatnonzero(keep)
+        sel = sel[output_order(yi[sel], tj[sel], score[sel], len(youth), len(target))]
         sub = PairContext(
             youth, target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today, ctx.tolerance
         )
         sub_comps = {name: values[sel] for name, values in comps.items()}
         sub_score = score[sel]
         # The arrays of every scored pair go before the matches are built (peak memory).
-        del ctx, comps, score, keep, order, sel, yi, tj
+        del ctx, comps, score, keep, sel, yi, tj
         _give_back_freed_memory(pairs)
         self._emit(result, youth, target, sub, model, sub_score, sub_comps, kind)
         del sub, sub_comps, sub_score
@@ -416,13 +417,17 @@ class MatchEngine:
             sub.dist.tolist(),
         )
         del comp_rows, reasons
-        # One slice of the matches per run of pairs of the same youth (the pairs come in
-        # youth order: one run per youth).
+        # One slice of the matches per youth: the pairs come in youth order (one run each).
         yi = sub.yi
         starts = np.flatnonzero(np.r_[True, yi[1:] != yi[:-1]]) if len(yi) else yi
-        ends = np.r_[starts[1:], len(yi)].tolist()
-        for y_id, a, b in zip(youth.ids[yi[starts]].tolist(), starts.tolist(), ends, strict=True):
-            result[y_id] += matches[a:b]
+        ends = np.r_[starts[1:], len(yi)]
+        result.update(
+            zip(
+                youth.ids[yi[starts]].tolist(),
+                map(matches.__getitem__, map(slice, starts.tolist(), ends.tolist())),
+                strict=True,
+            )
+        )
 
     @_gc_paused()
     def allowed_pairs(
