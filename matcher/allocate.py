@@ -34,6 +34,7 @@ one suggestion is maximum over the pairs given, deterministic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -44,10 +45,12 @@ from matcher.encode import FloatArray, IntArray
 from matcher.parallel import ordered_map
 
 BoolArray = npt.NDArray[np.bool_]
+#: Pair indices and rows in the compact dtypes the greedy's rounds read (int32, uint16).
+Rows = npt.NDArray[np.integer[Any]]
 MAX_ROUNDS = 12
 
 
-def _rank_in_groups(groups: IntArray) -> IntArray:
+def _rank_in_groups(groups: Rows) -> IntArray:
     """Rank of each element within its run of equal values (``groups`` is grouped)."""
     if not len(groups):
         return np.zeros(0, dtype=np.int64)
@@ -140,10 +143,13 @@ def allocate(
     # 32-bit indices where they fit (16-bit target rows): the rounds below are bound by
     # memory traffic, and these arrays live through the coverage repair (peak memory).
     small = np.int32 if max(n, n_youth, n_t) < 2**31 else np.int64
-    by_youth, by_target = (o.astype(small) for o in _group_orders(yi, tj, score, n_youth, n_t))
+    orders_by = _group_orders(yi, tj, score, n_youth, n_t)
+    by_youth: Rows = orders_by[0].astype(small)
+    by_target: Rows = orders_by[1].astype(small)
+    del orders_by
     # With the youth and target of each pair in those orders: what the greedy's rounds read.
-    y32 = yi.astype(small)
-    t16 = tj.astype(np.uint16 if n_t <= 2**16 else small)
+    y32: Rows = yi.astype(small)
+    t16: Rows = tj.astype(np.uint16 if n_t <= 2**16 else small)
     orders = _Orders(
         by_youth, y32[by_youth], t16[by_youth], by_target, y32[by_target], t16[by_target]
     )
@@ -171,12 +177,12 @@ class _Orders:
     """The pairs in (youth, priority) order with their youth and target, and in (target,
     priority) order with their youth and target."""
 
-    by_youth: IntArray
-    youth_of_y: IntArray
-    target_of_y: IntArray
-    by_target: IntArray
-    youth_of_t: IntArray
-    target_of_t: IntArray
+    by_youth: Rows
+    youth_of_y: Rows
+    target_of_y: Rows
+    by_target: Rows
+    youth_of_t: Rows
+    target_of_t: Rows
 
 
 def _greedy(

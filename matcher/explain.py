@@ -186,13 +186,14 @@ def _groups(keys: Sequence[npt.NDArray[np.generic]]) -> tuple[IntArray, IntArray
     code = np.zeros(n, dtype=np.int64)
     size = 1
     for k in keys:
+        c: IntArray
         if k.dtype.kind in "biu" and n:
             c = k.astype(np.int64)
             c -= c.min()
             m = int(c.max()) + 1
         else:
-            distinct, c = np.unique(k.astype(np.float64), return_inverse=True)
-            m = len(distinct)
+            distinct, inverse = np.unique(k.astype(np.float64), return_inverse=True)
+            c, m = inverse.astype(np.int64), len(distinct)
         if size * m >= 2**62:  # too many combinations for one integer: sort the rows
             stacked = np.stack([x.astype(np.float64) for x in keys], axis=1)
             _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
@@ -204,10 +205,10 @@ def _groups(keys: Sequence[npt.NDArray[np.generic]]) -> tuple[IntArray, IntArray
         return first, inverse
     first_of = np.full(size, n, dtype=np.int64)
     np.minimum.at(first_of, code, np.arange(n))
-    distinct = np.flatnonzero(first_of < n)
+    used = np.flatnonzero(first_of < n)
     number = np.empty(size, dtype=np.int64)
-    number[distinct] = np.arange(len(distinct))
-    return first_of[distinct], number[code]
+    number[used] = np.arange(len(used))
+    return first_of[used], number[code]
 
 
 class _Columns:
