@@ -308,10 +308,10 @@ def score_pairs(
     """Weighted mean of the components for every pair, in chunks of pairs; a component's
     weight is scaled per youth by :data:`WEIGHT_SCALES` (the mean over what applies).
 
-    The chunks (the same as on one thread: a chunk's values depend on its pairs only) run
-    on the engine's threads (:mod:`matcher.parallel`; components are NumPy and SciPy array
-    work, which releases the GIL). Each writes its own slice, computed from its chunk alone,
-    so the result does not depend on the threads or their timing."""
+    From two full chunks on, the chunks (the same as on one thread: a chunk's values depend
+    on its pairs only) run on the engine's threads (:mod:`matcher.parallel`; components are
+    NumPy and SciPy array work, which releases the GIL). Each writes its own slice, computed
+    from its chunk alone, so the result does not depend on the threads or their timing."""
     names = [name for name in registry if weights.get(name, 0.0) > 0]
     n = len(ctx.yi)
     comps = {name: np.zeros(n) for name in names}
@@ -324,7 +324,12 @@ def score_pairs(
         for name in names:
             comps[name][sl] = registry[name](sub, model)
 
-    ordered_map(score_chunk, range(0, n, chunk))
+    starts = range(0, n, chunk)
+    if n >= 2 * chunk:
+        ordered_map(score_chunk, starts)
+    else:  # one full chunk at most: a second thread would have (almost) nothing to do
+        for start in starts:
+            score_chunk(start)
     score = np.zeros(n)
     total = np.zeros(n)
     scaled = isinstance(ctx.target, OpeningArrays)
