@@ -33,24 +33,86 @@ one suggestion is maximum over the pairs given, deterministic.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import maximum_flow
 
 from matcher.encode import FloatArray, IntArray
+from matcher.parallel import ordered_map
 
 BoolArray = npt.NDArray[np.bool_]
+#: Pair indices and rows in the compact dtypes the greedy's rounds read (int32, uint16).
+Rows = npt.NDArray[np.integer[Any]]
 MAX_ROUNDS = 12
 
 
-def _rank_in_groups(groups: IntArray) -> IntArray:
+def _rank_in_groups(groups: Rows) -> IntArray:
     """Rank of each element within its run of equal values (``groups`` is grouped)."""
     if not len(groups):
         return np.zeros(0, dtype=np.int64)
     start = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
     lengths = np.diff(np.r_[start, len(groups)])
     out: IntArray = np.arange(len(groups)) - np.repeat(start, lengths)
+    return out
+
+
+def _digits(keys: npt.NDArray[np.unsignedinteger], bits: int) -> list[npt.NDArray[np.uint16]]:
+    """``keys`` (non-negative, below ``2**bits``) as 16-bit digits, least significant first."""
+    return [((keys >> shift) & 0xFFFF).astype(np.uint16) for shift in range(0, max(bits, 1), 16)]
+
+
+def _group_orders(
+    yi: IntArray, tj: IntArray, score: FloatArray, n_youth: int, n_t: int
+) -> tuple[IntArray, IntArray]:
+    """Pair indices by (youth row, priority) and by (target row, priority); priority is score
+    descending, ties by (youth row, target row) ascending.
+
+    Each is one np.lexsort over 16-bit digits (a stable indirect sort that takes a radix sort
+    per 16-bit key: several times faster than comparison sorts of 64-bit keys): the score's
+    digits, then the row's; ties keep pair order. The two sorts are independent and run on
+    the engine's threads (NumPy releases the GIL while sorting)."""
+    pair_key = yi * n_t + tj
+    if bool(np.all(pair_key[1:] > pair_key[:-1])):
+        by_pair = None  # already in pair order (the engine's candidates are)
+    else:
+        by_pair = np.argsort(pair_key, kind="stable")
+        yi, tj, score = yi[by_pair], tj[by_pair], score[by_pair]
+    del pair_key
+    if bool(np.all(score >= 0)):  # no NaN, no negative score: the bits order the scores
+        # A non-negative float64's bits, as an unsigned integer, increase with it; +0.0
+        # turns -0.0 (equal to 0.0, but with the sign bit) into 0.0.
+        by_score = _digits(~(score + 0.0).view(np.uint64), 64)
+    else:  # rank in a stable sort by -score (ties keep pair order, so ranks order them)
+        rank = np.empty(len(score), dtype=np.uint64)
+        rank[np.argsort(-score, kind="stable")] = np.arange(len(score), dtype=np.uint64)
+        by_score = _digits(rank, len(score).bit_length())
+    keys = [
+        by_score + _digits(yi.astype(np.uint64), int(n_youth - 1).bit_length()),
+        by_score + _digits(tj.astype(np.uint64), int(n_t - 1).bit_length()),
+    ]
+    by_youth, by_target = ordered_map(np.lexsort, keys)
+    if by_pair is not None:
+        by_youth, by_target = by_pair[by_youth], by_pair[by_target]
+    return by_youth, by_target
+
+
+def output_order(yi: IntArray, tj: IntArray, score: FloatArray, n_youth: int, n_t: int) -> IntArray:
+    """Indices of the pairs by youth row, score descending, target row: a youth's
+    suggestions in the order they are shown (``np.lexsort((tj, -score, yi))``, by 16-bit
+    digits when the scores allow)."""
+    if not bool(np.all(score >= 0)):
+        out: IntArray = np.lexsort((tj, -score, yi))
+        return out
+    keys = (
+        _digits(tj.astype(np.uint64), int(n_t - 1).bit_length())
+        + _digits(~(score + 0.0).view(np.uint64), 64)
+        + _digits(yi.astype(np.uint64), int(n_youth - 1).bit_length())
+    )
+    out = np.lexsort(keys)
     return out
 
 
@@ -73,27 +135,31 @@ def allocate(
     if n == 0:
         return np.zeros(0, dtype=np.bool_)
     # Global priority: score desc, youth id asc, target id asc. Rows are in id order on both
-    # sides (the engine sorts by id), so two single-key sorts replace a 3-key lexsort.
+    # sides (the engine sorts by id), so row order is id order.
     for name, ids in (("youth", youth_ids), ("target", target_ids)):
         if len(ids) > 1 and bool(np.any(np.diff(ids) <= 0)):
             raise ValueError(f"{name} rows must be in increasing id order")
     n_t = len(cap)
-    pair_key = yi * n_t + tj
-    by_pair = np.argsort(pair_key, kind="stable")
-    prio = by_pair[np.argsort(-score[by_pair], kind="stable")]
-    del pair_key, by_pair
-    rank = np.empty(n, dtype=np.int64)
-    rank[prio] = np.arange(n)
-    by_youth = np.argsort(yi * n + rank)
-    by_target = np.argsort(tj * n + rank)
-    del rank
+    # 32-bit indices where they fit (16-bit target rows): the rounds below are bound by
+    # memory traffic, and these arrays live through the coverage repair (peak memory).
+    small = np.int32 if max(n, n_youth, n_t) < 2**31 else np.int64
+    orders_by = _group_orders(yi, tj, score, n_youth, n_t)
+    by_youth: Rows = orders_by[0].astype(small)
+    by_target: Rows = orders_by[1].astype(small)
+    del orders_by
+    # With the youth and target of each pair in those orders: what the greedy's rounds read.
+    y32: Rows = yi.astype(small)
+    t16: Rows = tj.astype(np.uint16 if n_t <= 2**16 else small)
+    orders = _Orders(
+        by_youth, y32[by_youth], t16[by_youth], by_target, y32[by_target], t16[by_target]
+    )
+    del y32, t16
     room_t = cap.astype(np.int64).copy()
     first = _greedy(
         yi,
         tj,
-        prio,
-        by_youth,
-        by_target,
+        score,
+        orders,
         np.ones(n_youth, dtype=np.int64),
         room_t,
         np.ones(n, dtype=np.bool_),
@@ -102,44 +168,62 @@ def allocate(
     if augment:
         _augment(yi, tj, first, room_t, n_youth)
     room_y = np.full(n_youth, k - 1, dtype=np.int64)
-    second = _greedy(yi, tj, prio, by_youth, by_target, room_y, room_t, ~first)
+    second = _greedy(yi, tj, score, orders, room_y, room_t, ~first)
     return first | second
+
+
+@dataclass
+class _Orders:
+    """The pairs in (youth, priority) order with their youth and target, and in (target,
+    priority) order with their youth and target."""
+
+    by_youth: Rows
+    youth_of_y: Rows
+    target_of_y: Rows
+    by_target: Rows
+    youth_of_t: Rows
+    target_of_t: Rows
 
 
 def _greedy(
     yi: IntArray,
     tj: IntArray,
-    prio: IntArray,
-    by_youth: IntArray,
-    by_target: IntArray,
+    score: FloatArray,
+    orders: _Orders,
     room_y: IntArray,
     room_t: IntArray,
     eligible: BoolArray,
 ) -> BoolArray:
-    """Sequential greedy result over ``eligible`` pairs in ``prio`` order (rooms are updated)."""
+    """Sequential greedy result over ``eligible`` pairs in priority order (rooms are updated)."""
     n = len(yi)
     accepted = np.zeros(n, dtype=np.bool_)
     live = eligible & (room_t[tj] > 0) & (room_y[yi] > 0)
-    # Live pairs in (youth, priority) and (target, priority) order; both shrink every round.
-    by_y = by_youth[live[by_youth]]
-    by_t = by_target[live[by_target]]
+    # Live pairs in (youth, priority) order, with their youth and target, and the same pairs
+    # in (target, priority) order: only filtered (in order) every round.
+    keep = live[orders.by_youth]
+    yp, yy, yt = orders.by_youth[keep], orders.youth_of_y[keep], orders.target_of_y[keep]
+    keep = live[orders.by_target]
+    tp, ty, tt = orders.by_target[keep], orders.youth_of_t[keep], orders.target_of_t[keep]
+    del live, keep
+    ok_t = np.zeros(n, dtype=np.bool_)
     for _ in range(MAX_ROUNDS):
-        if not len(by_y):
+        if not len(yp):
             return accepted
-        ok_y = np.zeros(n, dtype=np.bool_)
-        ok_y[by_y[_rank_in_groups(yi[by_y]) < room_y[yi[by_y]]]] = True
-        ok_t = np.zeros(n, dtype=np.bool_)
-        ok_t[by_t[_rank_in_groups(tj[by_t]) < room_t[tj[by_t]]]] = True
-        take = by_y[ok_y[by_y] & ok_t[by_y]]
-        accepted[take] = True
-        room_y -= np.bincount(yi[take], minlength=len(room_y))
-        room_t -= np.bincount(tj[take], minlength=len(room_t))
-        by_y = by_y[~accepted[by_y] & (room_y[yi[by_y]] > 0) & (room_t[tj[by_y]] > 0)]
-        by_t = by_t[~accepted[by_t] & (room_y[yi[by_t]] > 0) & (room_t[tj[by_t]] > 0)]
-    # Sequential finish over what is left, in priority order.
-    still = np.zeros(n, dtype=np.bool_)
-    still[by_y] = True
-    left = prio[still[prio]]
+        within_t = tp[_rank_in_groups(tt) < room_t[tt]]
+        ok_t[within_t] = True
+        sel = (_rank_in_groups(yy) < room_y[yy]) & ok_t[yp]
+        ok_t[within_t] = False
+        accepted[yp[sel]] = True
+        room_y -= np.bincount(yy[sel], minlength=len(room_y))
+        room_t -= np.bincount(yt[sel], minlength=len(room_t))
+        keep = ~sel & (room_y[yy] > 0) & (room_t[yt] > 0)
+        yp, yy, yt = yp[keep], yy[keep], yt[keep]
+        keep = ~accepted[tp] & (room_y[ty] > 0) & (room_t[tt] > 0)
+        tp, ty, tt = tp[keep], ty[keep], tt[keep]
+    # Sequential finish over what is left, in priority order (score desc, youth row, target
+    # row, as _group_orders orders them; ties of equal pairs by index).
+    left = np.sort(yp).astype(np.int64)
+    left = left[np.lexsort((tj[left], yi[left], -score[left]))]
     ry_l, rt_l = room_y.tolist(), room_t.tolist()
     for p, y, t in zip(left.tolist(), yi[left].tolist(), tj[left].tolist(), strict=True):
         if ry_l[y] > 0 and rt_l[t] > 0:

@@ -45,6 +45,7 @@ import scipy.sparse as sp
 from matcher.blocking import PairContext, _openings, _slots
 from matcher.encode import KEY_SHIFT, FloatArray, IntArray, OpeningArrays, YouthArrays
 from matcher.infer import OccupationModel
+from matcher.parallel import ordered_map
 
 
 @dataclass
@@ -128,14 +129,16 @@ def kind_preference(ctx: PairContext, model: ScoringModel) -> FloatArray:
 
 
 def concept_hits(ctx: PairContext, concepts: IntArray) -> FloatArray:
-    """Coverage value of each (pair, concept) cell; 0 for padding."""
+    """Coverage value of each (pair, concept) cell; 0 for padding (only the cells that hold
+    a concept are looked up: about half of the padded width)."""
     keys, vals = ctx.youth.skill_keys, ctx.youth.skill_vals
-    query = (ctx.yi[:, None] << KEY_SHIFT) | np.maximum(concepts, 0)
+    out: FloatArray = np.zeros(concepts.shape)
     if len(keys) == 0:
-        return np.zeros(concepts.shape)
+        return out
+    rows, cols = np.nonzero(concepts >= 0)
+    query = (ctx.yi[rows] << KEY_SHIFT) | concepts[rows, cols]
     pos = np.minimum(np.searchsorted(keys, query), len(keys) - 1)
-    hit = (keys[pos] == query) & (concepts >= 0)
-    out: FloatArray = np.where(hit, vals[pos], 0.0)
+    out[rows, cols] = np.where(keys[pos] == query, vals[pos], 0.0)
     return out
 
 
@@ -203,11 +206,20 @@ def mentor_support(ctx: PairContext, model: ScoringModel) -> FloatArray:
 def interest_overlap(ctx: PairContext, model: ScoringModel) -> FloatArray:
     s = _slots(ctx)
     yint = ctx.youth.interest_ids[ctx.yi]
-    sint = s.interest_ids[ctx.tj]
-    same = (yint[:, :, None] == sint[:, None, :]) & (yint[:, :, None] >= 0)
-    common = same.any(axis=2).sum(axis=1)
     n_youth = (yint >= 0).sum(axis=1)
     n_slot = s.n_interests[ctx.tj]
+    if s.interest_ids.size and int(s.interest_ids.max()) < 63:
+        # Each slot's interests as bits of one integer: a youth's interest is shared when
+        # its bit is set (the same count as comparing with every interest of the slot).
+        bits = np.where(s.interest_ids >= 0, np.left_shift(1, np.maximum(s.interest_ids, 0)), 0)
+        offered = np.bitwise_or.reduce(bits, axis=1)[ctx.tj]
+        common = np.zeros(len(ctx.yi), dtype=np.int64)
+        for c in range(yint.shape[1]):
+            own = yint[:, c]
+            common += (own >= 0) & ((offered >> np.maximum(own, 0)) & 1).astype(np.bool_)
+    else:
+        same = (yint[:, :, None] == s.interest_ids[ctx.tj][:, None, :]) & (yint[:, :, None] >= 0)
+        common = same.any(axis=2).sum(axis=1)
     out: FloatArray = np.where(
         (n_youth > 0) & (n_slot > 0), common / np.maximum(n_youth, 1), model.interests_vacuous
     )
@@ -294,17 +306,30 @@ def score_pairs(
     chunk: int = 250_000,
 ) -> tuple[FloatArray, dict[str, FloatArray]]:
     """Weighted mean of the components for every pair, in chunks of pairs; a component's
-    weight is scaled per youth by :data:`WEIGHT_SCALES` (the mean over what applies)."""
+    weight is scaled per youth by :data:`WEIGHT_SCALES` (the mean over what applies).
+
+    From two full chunks on, the chunks (the same as on one thread: a chunk's values depend
+    on its pairs only) run on the engine's threads (:mod:`matcher.parallel`; components are
+    NumPy and SciPy array work, which releases the GIL). Each writes its own slice, computed
+    from its chunk alone, so the result does not depend on the threads or their timing."""
     names = [name for name in registry if weights.get(name, 0.0) > 0]
     n = len(ctx.yi)
     comps = {name: np.zeros(n) for name in names}
-    for start in range(0, n, chunk):
+
+    def score_chunk(start: int) -> None:
         sl = slice(start, start + chunk)
         sub = PairContext(
             ctx.youth, ctx.target, ctx.yi[sl], ctx.tj[sl], ctx.dist[sl], ctx.today, ctx.tolerance
         )
         for name in names:
             comps[name][sl] = registry[name](sub, model)
+
+    starts = range(0, n, chunk)
+    if n >= 2 * chunk:
+        ordered_map(score_chunk, starts)
+    else:  # one full chunk at most: a second thread would have (almost) nothing to do
+        for start in starts:
+            score_chunk(start)
     score = np.zeros(n)
     total = np.zeros(n)
     scaled = isinstance(ctx.target, OpeningArrays)

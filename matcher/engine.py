@@ -28,12 +28,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.allocate import allocate
+from matcher.allocate import allocate, output_order
 from matcher.blocking import (
     MENTOR_RULES,
     OPENING_RULES,
@@ -76,7 +77,7 @@ from matcher.encode import (
 from matcher.explain import mentor_reasons, opening_reasons
 from matcher.normalise import fold
 from matcher.taxonomy import Taxonomy
-from matcher.types import Match, MentorSlot, Opening, Reason, Youth
+from matcher.types import Match, MentorSlot, Opening, Reason, Youth, build_matches
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -372,15 +373,16 @@ class MatchEngine:
         pairs = len(yi)
         _give_back_freed_memory(pairs)  # what retrieval and scoring freed, before the allocation
         keep = allocate(yi, tj, score, youth.ids, target.ids, k, target.cap, len(youth))
-        order = np.lexsort((target.ids[tj[keep]], -score[keep], yi[keep]))
-        sel = np.flatnonzero(keep)[order]
+        # Each youth's suggestions by score, then target id (rows are in id order).
+        sel = np.flatnonzero(keep)
+        sel = sel[output_order(yi[sel], tj[sel], score[sel], len(youth), len(target))]
         sub = PairContext(
             youth, target, ctx.yi[sel], ctx.tj[sel], ctx.dist[sel], ctx.today, ctx.tolerance
         )
         sub_comps = {name: values[sel] for name, values in comps.items()}
         sub_score = score[sel]
         # The arrays of every scored pair go before the matches are built (peak memory).
-        del ctx, comps, score, keep, order, sel, yi, tj
+        del ctx, comps, score, keep, sel, yi, tj
         _give_back_freed_memory(pairs)
         self._emit(result, youth, target, sub, model, sub_score, sub_comps, kind)
         del sub, sub_comps, sub_score
@@ -406,15 +408,26 @@ class MatchEngine:
             reasons = mentor_reasons(sub, sub_comps, self.vocab_, self.interest_labels_)
         names = list(sub_comps)
         comp_rows = np.column_stack([sub_comps[n] for n in names]).tolist()
-        youth_ids = youth.ids[sub.yi].tolist()
-        target_ids = target.ids[sub.tj].tolist()
-        scores = score.tolist()
-        dists = sub.dist.tolist()
-        # Positional arguments: this loop builds one Match per suggestion (~600,000 a night).
-        for y_id, t_id, s, row, why, km in zip(
-            youth_ids, target_ids, scores, comp_rows, reasons, dists, strict=True
-        ):
-            result[y_id].append(Match(t_id, kind, s, dict(zip(names, row, strict=False)), why, km))
+        matches = build_matches(
+            kind,
+            target.ids[sub.tj].tolist(),
+            score.tolist(),
+            map(dict, map(zip, repeat(names), comp_rows)),
+            reasons,
+            sub.dist.tolist(),
+        )
+        del comp_rows, reasons
+        # One slice of the matches per youth: the pairs come in youth order (one run each).
+        yi = sub.yi
+        starts = np.flatnonzero(np.r_[True, yi[1:] != yi[:-1]]) if len(yi) else yi
+        ends = np.r_[starts[1:], len(yi)]
+        result.update(
+            zip(
+                youth.ids[yi[starts]].tolist(),
+                map(matches.__getitem__, map(slice, starts.tolist(), ends.tolist())),
+                strict=True,
+            )
+        )
 
     @_gc_paused()
     def allowed_pairs(

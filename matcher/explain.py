@@ -176,30 +176,103 @@ def _shown_km_array(km: FloatArray) -> FloatArray:
     return out
 
 
-def _column(
-    present: BoolArray, keys: Sequence[npt.NDArray[np.generic]], make: Callable[..., Reason]
-) -> list[Reason | None]:
-    """Per pair, the reason ``make(*key values)`` where ``present`` (else None): ``make`` is
-    called once per distinct combination of key values (as Python scalars, from ``tolist``,
-    exactly what a loop over ``tolist()`` lists would pass)."""
-    n = len(present)
-    out: npt.NDArray[np.object_] = np.full(n, None, dtype=object)
-    idx = np.flatnonzero(present)
-    if not len(idx):
+def _groups(keys: Sequence[npt.NDArray[np.generic]]) -> tuple[IntArray, IntArray]:
+    """Distinct rows of the key columns (compared as float64): the first position of each
+    and each position's group number, as ``np.unique(stacked, axis=0, return_index=True,
+    return_inverse=True)`` gives them (up to the numbering of the groups). Each column is
+    coded by its rank among its values (integers: by offset) and the codes are combined into
+    one integer, so no row-wise sort of a float matrix (the slowest part of the reasons)."""
+    n = len(keys[0])
+    code = np.zeros(n, dtype=np.int64)
+    size = 1
+    for k in keys:
+        c: IntArray
+        if k.dtype.kind in "biu" and n:
+            c = k.astype(np.int64)
+            c -= c.min()
+            m = int(c.max()) + 1
+        else:
+            distinct, inverse = np.unique(k.astype(np.float64), return_inverse=True)
+            c, m = inverse.astype(np.int64), len(distinct)
+        if size * m >= 2**62:  # too many combinations for one integer: sort the rows
+            stacked = np.stack([x.astype(np.float64) for x in keys], axis=1)
+            _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+            return first, inverse.reshape(-1)
+        code = code * m + c.reshape(-1)
+        size *= m
+    if size > 4 * n + 1024:
+        _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+        return first, inverse
+    first_of = np.full(size, n, dtype=np.int64)
+    np.minimum.at(first_of, code, np.arange(n))
+    used = np.flatnonzero(first_of < n)
+    number = np.empty(size, dtype=np.int64)
+    number[used] = np.arange(len(used))
+    return first_of[used], number[code]
+
+
+class _Columns:
+    """Reasons column by column: each kind of reason is decided for all pairs at once and
+    built once per distinct wording; a pair's reasons are its entries, column by column."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.values: list[npt.NDArray[np.object_]] = []
+        self.present: list[BoolArray] = []
+
+    def column(self) -> int:
+        """A new, empty column (a number to :meth:`fill`)."""
+        self.values.append(np.full(self.n, None, dtype=object))
+        self.present.append(np.zeros(self.n, dtype=np.bool_))
+        return len(self.values) - 1
+
+    def fill(
+        self,
+        present: BoolArray,
+        keys: Sequence[npt.NDArray[np.generic]],
+        make: Callable[..., Reason],
+        column: int | None = None,
+    ) -> None:
+        """Per pair, the reason ``make(*key values)`` where ``present``, in a new column (or
+        in ``column``, for reasons that exclude each other): ``make`` is called once per
+        distinct combination of key values (as Python scalars, from ``tolist``, exactly what
+        a loop over ``tolist()`` lists would pass)."""
+        col = self.column() if column is None else column
+        idx = np.flatnonzero(present)
+        if not len(idx):
+            return
+        if keys:
+            sub = [np.asarray(k)[idx] for k in keys]
+            first, inverse = _groups(sub)
+            values = list(zip(*[k[first].tolist() for k in sub], strict=True))
+        else:
+            values, inverse = [()], np.zeros(len(idx), dtype=np.int64)
+        table: npt.NDArray[np.object_] = np.empty(len(values), dtype=object)
+        for i, v in enumerate(values):
+            table[i] = make(*v)
+        self.values[col][idx] = table[inverse]
+        self.present[col][idx] = True
+
+    def rows(self) -> list[tuple[Reason, ...]]:
+        """Each pair's reasons: its present entries in column order. Pairs with the same
+        columns present are built together (one ``zip`` of the gathered columns)."""
+        if not self.values:
+            return [() for _ in range(self.n)]
+        pattern = np.zeros(self.n, dtype=np.int64)
+        for c, present in enumerate(self.present):
+            pattern |= present.astype(np.int64) << c
+        kinds, inverse = np.unique(pattern, return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.r_[0, np.cumsum(np.bincount(inverse, minlength=len(kinds)))]
+        out: npt.NDArray[np.object_] = np.empty(self.n, dtype=object)
+        for i, kind in enumerate(kinds.tolist()):
+            idx = order[bounds[i] : bounds[i + 1]]
+            cols = [v[idx] for c, v in enumerate(self.values) if kind >> c & 1]
+            if cols:
+                out[idx] = np.fromiter(zip(*cols, strict=True), dtype=object, count=len(idx))
+            else:
+                out[idx] = np.fromiter((() for _ in range(len(idx))), dtype=object, count=len(idx))
         return out.tolist()  # type: ignore[no-any-return]
-    if keys:
-        sub = [np.asarray(k)[idx] for k in keys]
-        stacked = np.stack([k.astype(np.float64) for k in sub], axis=1)
-        _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
-        values = list(zip(*[k[first].tolist() for k in sub], strict=True))
-        inverse = inverse.reshape(-1)
-    else:
-        values, inverse = [()], np.zeros(len(idx), dtype=np.int64)
-    table: npt.NDArray[np.object_] = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values):
-        table[i] = make(*v)
-    out[idx] = table[inverse]
-    return out.tolist()  # type: ignore[no-any-return]
 
 
 def opening_reasons(
@@ -222,7 +295,6 @@ def opening_reasons(
     nice_full = (concept_hits(ctx, o.nice[tj]) >= 1.0).sum(axis=1)
     text_c = comps.get("text", zero)
     inf_c = comps.get("inferred", zero)
-    inferred = _inferred_reasons(ctx, vocab, level, inf_c)
     l1, l2 = model.levels[0], model.levels[1]
     positive = level > 0
     same = positive & (level >= l1)
@@ -243,50 +315,54 @@ def opening_reasons(
     hours = comps.get("hours", zero)
     lo = np.maximum(y.hours_min[yi], o.hours_min[tj])
     hi = np.minimum(y.hours_max[yi], o.hours_max[tj])
-    no_inferred = np.array([r is None for r in inferred], dtype=np.bool_)
-    columns: list[list[Reason | None]] = [
-        _column(
-            same,
-            [wish],
-            lambda w: reason("occupation_same", tx.occ_label_da[w], tx.occ_label_en[w]),
-        ),
-        _column(group, [wish], occupation_group),
-        _column(
-            field,
-            [wish],
-            lambda w: reason("occupation_field", tx.occ_label_da[w], tx.occ_label_en[w]),
-        ),
-        inferred,
-        _column(n_req > 0, [full, n_req], lambda f, r: reason("skills_required", f, r)),
-        _column(n_req == 0, [], lambda: reason("skills_none_required")),
-        _column((n_req > 0) & (partial > 0), [partial], lambda p: reason("skills_partial", p)),
-        _column(
-            (n_nice > 0) & (nice_full > 0),
-            [nice_full, n_nice],
-            lambda f, m: reason("skills_nice", f, m),
-        ),
-        _column(text_c >= 0.2, [], lambda: reason("text_similar")),
-        _column(
-            (level == 0) & no_inferred & (full == 0) & (partial == 0) & (text_c < 0.05),
-            [],
-            lambda: reason("nearby_only"),
-        ),
-        _column(pref != 0, [kind, (pref >> kind) & 1], _kind_reason),
-        _column(
-            np.ones(n, dtype=np.bool_),
-            [_shown_km_array(ctx.dist), _shown_km_array(y.commute)[yi]],
-            lambda km, limit: reason("distance", km, limit),
-        ),
-        _column(hours >= 1.0, [lo, hi], lambda a, b: reason("hours_fit", a, b)),
-        _column(~(hours >= 1.0), [lo, hi], lambda a, b: reason("hours_partial", a, b)),
-        _column(start_late > 0, [start_late], lambda d: reason("start_late", d)),
-        _column(
-            y.needs_mentor[yi],
-            [o.mentor[tj]],
-            lambda m: reason("mentor_at_work" if m else "mentor_missing"),
-        ),
-    ]
-    return [tuple(filter(None, row)) for row in zip(*columns, strict=True)]
+    cols = _Columns(n)
+    occupation = cols.column()  # one column: the wish's closeness, or else the inference
+    cols.fill(
+        same,
+        [wish],
+        lambda w: reason("occupation_same", tx.occ_label_da[w], tx.occ_label_en[w]),
+        occupation,
+    )
+    cols.fill(group, [wish], occupation_group, occupation)
+    cols.fill(
+        field,
+        [wish],
+        lambda w: reason("occupation_field", tx.occ_label_da[w], tx.occ_label_en[w]),
+        occupation,
+    )
+    any_inferred = _inferred_reasons(ctx, vocab, level, inf_c, cols, occupation)
+    skills = cols.column()
+    cols.fill(n_req > 0, [full, n_req], lambda f, r: reason("skills_required", f, r), skills)
+    cols.fill(n_req == 0, [], lambda: reason("skills_none_required"), skills)
+    cols.fill((n_req > 0) & (partial > 0), [partial], lambda p: reason("skills_partial", p))
+    cols.fill(
+        (n_nice > 0) & (nice_full > 0),
+        [nice_full, n_nice],
+        lambda f, m: reason("skills_nice", f, m),
+    )
+    cols.fill(text_c >= 0.2, [], lambda: reason("text_similar"))
+    cols.fill(
+        (level == 0) & ~any_inferred & (full == 0) & (partial == 0) & (text_c < 0.05),
+        [],
+        lambda: reason("nearby_only"),
+    )
+    cols.fill(pref != 0, [kind, (pref >> kind) & 1], _kind_reason)
+    cols.fill(
+        np.ones(n, dtype=np.bool_),
+        [_shown_km_array(ctx.dist), _shown_km_array(y.commute)[yi]],
+        lambda km, limit: reason("distance", km, limit),
+    )
+    fits = hours >= 1.0
+    hours_col = cols.column()
+    cols.fill(fits, [lo, hi], lambda a, b: reason("hours_fit", a, b), hours_col)
+    cols.fill(~fits, [lo, hi], lambda a, b: reason("hours_partial", a, b), hours_col)
+    cols.fill(start_late > 0, [start_late], lambda d: reason("start_late", d))
+    cols.fill(
+        y.needs_mentor[yi],
+        [o.mentor[tj]],
+        lambda m: reason("mentor_at_work" if m else "mentor_missing"),
+    )
+    return cols.rows()
 
 
 def _kind_reason(kind: int, preferred: int) -> Reason:
@@ -295,18 +371,25 @@ def _kind_reason(kind: int, preferred: int) -> Reason:
 
 
 def _inferred_reasons(
-    ctx: PairContext, vocab: Vocabulary, occ_c: FloatArray, inf_c: FloatArray
-) -> list[Reason | None]:
+    ctx: PairContext,
+    vocab: Vocabulary,
+    occ_c: FloatArray,
+    inf_c: FloatArray,
+    cols: _Columns,
+    column: int,
+) -> BoolArray:
     """Why an opening fits what the youth's skills point to (only when no wish explains it
     and the inferred fit is high): the skills it uses ("4 of 6"), a former job, or a related
-    occupation."""
+    occupation. Filled into ``column``; returns the mask of pairs given such a reason."""
     tx = vocab.taxonomy
     o, y = _openings(ctx), ctx.youth
-    out: list[Reason | None] = [None] * len(ctx.yi)
+    n = len(ctx.yi)
     occ = o.occ[ctx.tj]
     todo = np.flatnonzero((occ >= 0) & (occ_c <= 0) & (inf_c >= INFERRED_REASON_MIN))
+    given = np.zeros(n, dtype=np.bool_)
     if not len(todo):
-        return out
+        return given
+    given[todo] = True
     yi, t_occ = ctx.yi[todo], occ[todo]
     skills = y.esco_skills[yi]
     n_skills = (skills >= 0).sum(axis=1)
@@ -318,22 +401,35 @@ def _inferred_reasons(
     top = y.inferred.occ[yi]
     in_top = (top == t_occ[:, None]).any(axis=1)
     nearest = np.where(top[:, 0] >= 0, top[:, 0], t_occ)
-    for p, o_, u, n, listed, near in zip(
-        todo.tolist(),
-        t_occ.tolist(),
-        used.tolist(),
-        n_skills.tolist(),
-        in_top.tolist(),
-        nearest.tolist(),
-        strict=True,
-    ):
-        if u:
-            out[p] = reason("inferred_skills", tx.occ_label_da[o_], tx.occ_label_en[o_], u, n)
-        elif listed:
-            out[p] = reason("inferred_experience", tx.occ_label_da[o_], tx.occ_label_en[o_])
-        else:
-            out[p] = reason("inferred_group", tx.occ_label_da[near], tx.occ_label_en[near])
-    return out
+
+    def spread(values: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
+        out = np.zeros(n, dtype=values.dtype)
+        out[todo] = values
+        return out
+
+    has_used = np.zeros(n, dtype=np.bool_)
+    has_used[todo] = used > 0
+    listed = np.zeros(n, dtype=np.bool_)
+    listed[todo] = in_top
+    cols.fill(
+        has_used,
+        [spread(t_occ), spread(used), spread(n_skills)],
+        lambda o_, u, m: reason("inferred_skills", tx.occ_label_da[o_], tx.occ_label_en[o_], u, m),
+        column,
+    )
+    cols.fill(
+        given & ~has_used & listed,
+        [spread(t_occ)],
+        lambda o_: reason("inferred_experience", tx.occ_label_da[o_], tx.occ_label_en[o_]),
+        column,
+    )
+    cols.fill(
+        given & ~has_used & ~listed,
+        [spread(nearest)],
+        lambda o_: reason("inferred_group", tx.occ_label_da[o_], tx.occ_label_en[o_]),
+        column,
+    )
+    return given
 
 
 def _best_wish(ctx: PairContext, model: ScoringModel) -> IntArray:

@@ -84,3 +84,24 @@ def test_mentor_reasons(engine_for, make_youth, make_slot) -> None:  # type: ign
         "Mentoren er ledig om 10 dage",
     ]
     assert m.reasons[-1].en == "The mentor is available in 10 days"
+
+
+def test_groups_of_key_rows_are_those_of_a_row_wise_unique() -> None:
+    import numpy as np
+
+    from matcher.explain import _groups
+
+    rng = np.random.default_rng(5)
+    for size in (1, 7, 300):
+        ints = rng.integers(-3, 4, size)
+        floats = rng.choice([0.5, 1.0, 2.5, 12.0], size)
+        flags = rng.random(size) < 0.5
+        for keys in ([ints], [floats], [ints, floats, flags], [floats, floats * 2], [ints * 999]):
+            first, inverse = _groups(keys)
+            stacked = np.stack([k.astype(np.float64) for k in keys], axis=1)
+            _, u_first, u_inverse = np.unique(
+                stacked, axis=0, return_index=True, return_inverse=True
+            )
+            # The same partition, each group's first position the same.
+            assert sorted(first.tolist()) == sorted(u_first.tolist())
+            assert (first[inverse] == u_first[u_inverse.reshape(-1)]).all()

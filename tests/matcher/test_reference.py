@@ -80,3 +80,27 @@ def test_vectorised_mentor_scores_equal_reference(real_taxonomy, population) -> 
     assert set(got) == set(expected)
     for pair, s in expected.items():
         assert got[pair] == pytest.approx(s, abs=1e-9)
+
+
+def test_scores_do_not_depend_on_the_threads(real_taxonomy, population, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Chunks of pairs scored on one thread or two: the same arrays, bit for bit."""
+    import functools
+
+    import matcher.engine
+    from matcher import parallel
+    from matcher.compare import score_pairs
+
+    engine = MatchEngine(EngineConfig(today=TODAY), real_taxonomy)
+    engine.fit(population.openings, population.mentor_slots)
+    monkeypatch.setattr(matcher.engine, "score_pairs", functools.partial(score_pairs, chunk=37))
+    for kind in ("opening", "mentor_slot"):
+        monkeypatch.setattr(parallel, "WORKERS", 1)
+        alone = engine.score_all(population.youths, kind)
+        monkeypatch.setattr(parallel, "WORKERS", 2)
+        shared = engine.score_all(population.youths, kind)
+        assert len(alone[0]) > 100
+        for a, b in zip(alone[:3], shared[:3], strict=True):
+            assert np.array_equal(a, b)
+        assert list(alone[3]) == list(shared[3])
+        for name in alone[3]:
+            assert np.array_equal(alone[3][name], shared[3][name]), name

@@ -77,3 +77,22 @@ def test_reason_as_dict_and_locale() -> None:
         "en": r.en,
         "params": {"km": 12, "max_km": 20},
     }
+
+
+def test_build_matches_equals_the_constructor() -> None:
+    import dataclasses
+
+    from matcher.types import Match, build_matches
+
+    why = (Reason("text_similar", "a", "b"),)
+    built = build_matches("opening", [7, 8], [0.5, 0.25], [{"text": 0.5}, {}], [why, ()], [1.0, 2])
+    expected = [
+        Match(7, "opening", 0.5, {"text": 0.5}, why, 1.0),
+        Match(8, "opening", 0.25, {}, (), 2),
+    ]
+    assert built == expected
+    assert [repr(m) for m in built] == [repr(m) for m in expected]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built[0].score = 1.0  # type: ignore[misc]
+    with pytest.raises(ValueError):  # columns of different lengths
+        build_matches("opening", [7], [0.5, 0.25], [{}], [()], [1.0])
