@@ -20,11 +20,8 @@ Single-item fast paths are not allocated against the rest of the population; the
 from __future__ import annotations
 
 import copy
-import ctypes
 import dataclasses
-import functools
 import gc
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -76,6 +73,7 @@ from matcher.encode import (
 )
 from matcher.explain import mentor_reasons, opening_reasons
 from matcher.normalise import fold
+from matcher.parallel import glibc
 from matcher.taxonomy import Taxonomy
 from matcher.types import Match, MentorSlot, Opening, Reason, Youth, build_matches
 
@@ -193,16 +191,6 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-@functools.cache
-def _libc() -> ctypes.CDLL | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL("libc.so.6")
-    except OSError:  # not glibc (musl has no malloc_trim): nothing to give back
-        return None
-
-
 # Below this many scored pairs a call frees too little to be worth walking the heap for
 # (``malloc_trim`` of a national process's heap costs milliseconds: a fast path's budget).
 TRIM_ABOVE_PAIRS = 200_000
@@ -216,7 +204,7 @@ def _give_back_freed_memory(pairs: int) -> None:
     the peak at national scale. A no-op elsewhere, and for small calls."""
     if pairs < TRIM_ABOVE_PAIRS:
         return
-    libc = _libc()
+    libc = glibc()
     if libc is not None and hasattr(libc, "malloc_trim"):
         libc.malloc_trim(0)
 
