@@ -13,6 +13,9 @@ from flask_babel import (
     get_translations,
 )
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from models.enums import Role
 
@@ -40,9 +43,10 @@ def request_translations() -> Any:
     per-request namespace and is keyed on its locale object, so ``force_locale`` (a new
     object) and ``refresh`` (none) still take effect at once.
     """
-    if not g:
+    try:
+        space = getattr(g._get_current_object(), "_flask_babel", None)
+    except RuntimeError:  # outside an application context
         return get_translations()
-    space = g.get("_flask_babel")
     locale = getattr(space, "babel_locale", None)
     memo = getattr(space, "memo_translations", None)
     if memo is not None and locale is not None and memo[0] is locale:
@@ -54,6 +58,56 @@ def request_translations() -> Any:
     return translations
 
 
+def _markup_memo(translations: Any) -> tuple[dict[str, Markup], dict[str, Markup]]:
+    """Per catalogue (one per locale and domain, kept for the life of the process): each
+    msgid's translation as Markup (for a call with variables), and the finished text of a
+    call without any (``Markup(text) % {}``), so a page's hundreds of fixed labels cost a
+    dictionary look-up each."""
+    memo: tuple[dict[str, Markup], dict[str, Markup]] | None = getattr(
+        translations, "_jinja_markup_memo", None
+    )
+    if memo is None:
+        memo = ({}, {})
+        translations._jinja_markup_memo = memo
+    return memo
+
+
+def _trusted(text: str) -> Markup:
+    """A translation as Markup: the catalogues are the project's own, and Jinja's new-style
+    gettext marks them so too (the variables formatted into them are escaped)."""
+    return Markup(text)  # noqa: S704
+
+
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> Any:
+    """Jinja's new-style ``_()``/``gettext()`` (jinja2.ext._make_new_gettext) without its
+    three layers of context calls: the translation is Markup when autoescaping and always
+    formatted with the variables (which Markup's ``%`` escapes), as there."""
+    translations = request_translations()
+    if not eval_ctx.autoescape:
+        return translations.ugettext(string) % variables
+    (markup, finished) = _markup_memo(translations)
+    if not variables:
+        done = finished.get(string)
+        if done is None:
+            done = finished[string] = _trusted(translations.ugettext(string)) % variables
+        return done
+    text = markup.get(string)
+    if text is None:
+        text = markup[string] = _trusted(translations.ugettext(string))
+    return text % variables
+
+
+@pass_eval_context
+def template_ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any
+) -> Any:
+    """Jinja's new-style ``ngettext()`` (jinja2.ext._make_new_ngettext), without the layers."""
+    variables.setdefault("num", num)
+    text = request_translations().ungettext(singular, plural, num)
+    return (_trusted(text) if eval_ctx.autoescape else text) % variables
+
+
 def register(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(  # replaces Flask-Babel's, same semantics
         gettext=lambda s: request_translations().ugettext(s),
@@ -61,6 +115,11 @@ def register(app: Flask) -> None:
         newstyle=True,
         pgettext=lambda c, s: request_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )
+    # The two every page calls hundreds of times, straight (``_`` is otherwise an alias that
+    # looks ``gettext`` up again on each call).
+    app.jinja_env.globals.update(
+        _=template_gettext, gettext=template_gettext, ngettext=template_ngettext
     )
     app.jinja_env.globals.update(home_url=home_url, get_locale=get_locale, Role=Role)
     app.jinja_env.filters["date"] = lambda d: format_date(d) if d else ""
