@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, g, url_for
 from flask_babel import (
     format_date,
@@ -173,19 +175,25 @@ def field_attributes(field: Any, hint: str | None, maximum: int | None) -> dict[
     return attributes
 
 
+@functools.cache
+def number_pattern(pattern: str) -> NumberPattern:
+    """A parsed number pattern (Babel parses the text again on every call otherwise)."""
+    return parse_pattern(pattern)
+
+
 def format_number(value: float | int | None, digits: int = 0) -> str:
     """A number in the user's locale (1.234,5 in Danish); at most ``digits`` decimals."""
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return str(format_decimal(value, format=pattern))
+    return str(format_decimal(value, format=number_pattern(pattern)))
 
 
 def format_km(value: float | int | None) -> str:
     """A distance with one decimal in the user's locale: 2,5 km."""
     if value is None:
         return "–"
-    return f"{format_decimal(value, format='#,##0.0')}\N{NO-BREAK SPACE}km"
+    return f"{format_decimal(value, format=number_pattern('#,##0.0'))}\N{NO-BREAK SPACE}km"
 
 
 def user_partnerships() -> list[Any]:
