@@ -36,6 +36,31 @@ def home_url() -> str:
     return url_for("public.index")
 
 
+# Stands for the varying argument while url_with builds a URL once; no row has this id.
+URL_PLACEHOLDER = 9_182_736_450
+
+
+def url_with(endpoint: str, name: str, value: Any, **values: Any) -> str:
+    """``url_for(endpoint, **{name: value}, **values)``, for a page that links each of its
+    rows: the URL is built once per request with a placeholder for ``value`` (an integer:
+    its URL text is its digits, in a path or a query) and each row's value is put in its
+    place. Anything else, or a URL where the placeholder is not found exactly once, goes
+    through url_for."""
+    key = (endpoint, name, *sorted(values.items()))
+    try:
+        patterns = g.setdefault("_url_patterns", {})
+        parts = patterns.get(key)
+    except TypeError:  # an unhashable value
+        return url_for(endpoint, **{name: value}, **values)
+    if parts is None:
+        url = url_for(endpoint, **{name: URL_PLACEHOLDER}, **values)
+        split = tuple(url.split(str(URL_PLACEHOLDER)))
+        parts = patterns[key] = split if len(split) == 2 else ()
+    if type(value) is not int or not parts or value < 0:
+        return url_for(endpoint, **{name: value}, **values)
+    return f"{parts[0]}{value}{parts[1]}"
+
+
 def request_translations() -> Any:
     """The translations of the current locale, looked up once per request and locale.
 
@@ -123,7 +148,9 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         _=template_gettext, gettext=template_gettext, ngettext=template_ngettext
     )
-    app.jinja_env.globals.update(home_url=home_url, get_locale=get_locale, Role=Role)
+    app.jinja_env.globals.update(
+        home_url=home_url, get_locale=get_locale, Role=Role, url_with=url_with
+    )
     app.jinja_env.filters["date"] = lambda d: format_date(d) if d else ""
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "short") if d else ""
     app.jinja_env.filters["number"] = format_number
