@@ -51,14 +51,19 @@ def url_with(endpoint: str, name: str, value: Any, **values: Any) -> str:
         patterns = g.setdefault("_url_patterns", {})
         parts = patterns.get(key)
     except TypeError:  # an unhashable value
-        return url_for(endpoint, **{name: value}, **values)
+        return _url_for(endpoint, name, value, values)
     if parts is None:
-        url = url_for(endpoint, **{name: URL_PLACEHOLDER}, **values)
+        url = _url_for(endpoint, name, URL_PLACEHOLDER, values)
         split = tuple(url.split(str(URL_PLACEHOLDER)))
         parts = patterns[key] = split if len(split) == 2 else ()
     if type(value) is not int or not parts or value < 0:
-        return url_for(endpoint, **{name: value}, **values)
+        return _url_for(endpoint, name, value, values)
     return f"{parts[0]}{value}{parts[1]}"
+
+
+def _url_for(endpoint: str, name: str, value: Any, values: dict[str, Any]) -> str:
+    arguments: dict[str, Any] = {name: value, **values}
+    return url_for(endpoint, **arguments)
 
 
 def request_translations() -> Any:
