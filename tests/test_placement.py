@@ -21,7 +21,7 @@ from models.enums import (
 )
 from models.errors import Conflict, ValidationError
 from models.notification import Notification
-from models.operations.placement import places_left, seats_left
+from models.operations.placement import places_left, seats_left, targets_left
 from models.operations.profiles import confirm_profile, record_follow_up, set_profile_status
 from models.operations.suggestions import (
     answer_as_company,
@@ -107,6 +107,35 @@ def test_an_opening_with_seats_left_stays_open(
     assert seats_left(db, [opening])[opening.id] == 1
     # An internship takes a seat but does not end the young person's search.
     assert first.youth.status is ProfileStatus.ACTIVE
+
+
+def test_a_pages_targets_left_in_one_query_agree_with_the_counts_per_kind(
+    db, make_user, make_youth, make_opening, make_slot, make_suggestion
+):
+    """The review queue's seats and places left (one query for both kinds) are the ones
+    seats_left and places_left count: placed suggestions take seats, accepted offers places;
+    other statuses and other targets take none."""
+    caseworker = make_user(Role.CASEWORKER)
+    taken, free = make_opening(seats=3), make_opening(seats=2)
+    slot, other_slot = make_slot(capacity=2), make_slot(capacity=1)
+    for status in (SuggestionStatus.PLACED, SuggestionStatus.PLACED, A):
+        make_suggestion(make_youth(caseworker), taken, status=status, decided_at=utcnow())
+    make_suggestion(make_youth(caseworker), slot, status=SuggestionStatus.ACCEPTED)
+    make_suggestion(make_youth(caseworker), other_slot, status=SuggestionStatus.ACCEPTED)
+    page = [
+        make_suggestion(make_youth(caseworker), target, status=P)
+        for target in (taken, free, slot, taken)
+    ]
+    db.flush()
+    assert targets_left(db, page) == {
+        ("opening", taken.id): 1,
+        ("opening", free.id): 2,
+        ("mentor_slot", slot.id): 1,
+    }
+    assert seats_left(db, [taken, free]) == {taken.id: 1, free.id: 2}
+    assert places_left(db, [slot]) == {slot.id: 1}
+    assert targets_left(db, page[2:3]) == {("mentor_slot", slot.id): 1}
+    assert targets_left(db, []) == {}
 
 
 def test_approving_for_a_paused_opening_is_refused(

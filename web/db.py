@@ -46,7 +46,10 @@ def _close_session(exc: BaseException | None) -> None:
         return
     try:
         if exc is not None or session.in_transaction():
-            # Whatever the view did not commit is not kept.
+            # Whatever the view did not commit is not kept. The loaded objects are let go
+            # first: the session ends here, so the rollback need not expire each of them (a
+            # review-queue page holds a hundred; expiring them cost 0.5 ms a request).
+            session.expunge_all()
             session.rollback()
     except DBAPIError as error:
         # The connection died after the answer was made: its transaction died with it.

@@ -11,6 +11,7 @@ core busy while the other worker waits for PostgreSQL. ``WEB_CONCURRENCY`` sets 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 
@@ -23,8 +24,22 @@ timeout = 60
 graceful_timeout = 30
 
 
+# The cyclic garbage collector. A worker holds about 250,000 tracked objects once the app is
+# loaded (modules, the ORM's mappers, Babel's locale data), and each full collection walked
+# them all: 120-250 ms on one request every few hundred. Frozen when the worker starts (and
+# again after the engine's warm-up), they are left out of every collection. A request makes
+# tens of thousands of short-lived objects, so a collection every 700 allocations ran about
+# twice per review-queue request; every 5,000 it runs about once in eight. Together: the
+# queue's GC time 0.94 -> 0.24 ms per request, and no pause over a few ms.
+GC_YOUNG_THRESHOLD = 5000
+
+
 def post_worker_init(worker):  # type: ignore[no-untyped-def]
-    """Each worker builds its matching engine in the background as it starts (web/warmup.py)."""
+    """Each worker builds its matching engine in the background as it starts (web/warmup.py)
+    and freezes what it has loaded out of the garbage collector's way."""
     from web.warmup import start_warm_up
 
-    start_warm_up(worker.wsgi)
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    start_warm_up(worker.wsgi, freeze=True)

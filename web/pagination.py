@@ -64,13 +64,28 @@ def count(session: Session, query: Select[Any]) -> int:
 def page_of(
     session: Session, query: Select[Any], number: int, per_page: int, *, scalars: bool = True
 ) -> Page[Any]:
-    """Page ``number`` of ``query`` (brought within the pages there are)."""
+    """Page ``number`` of ``query`` (brought within the pages there are).
+
+    The first page is read before anything is counted: with fewer rows than a page it is
+    the only one and its rows are the total, so the count is not run (a dashboard with a few
+    openings and no mentor slots reads no count at all). A full first page, or any other
+    page, is counted first, and a page past the end shows the last.
+    """
+    if number <= 1:
+        first = _rows(session, query.limit(per_page), scalars)
+        if len(first) < per_page:
+            return Page(1, per_page, len(first), first)
     total = count(session, query)
     page: Page[Any] = Page(1, per_page, total)
     page = replace(page, number=min(max(1, number), page.pages))
+    if page.number == 1 and number <= 1:
+        return replace(page, items=first)
     limited = query.limit(per_page).offset(page.offset)
-    items = list(session.scalars(limited) if scalars else session.execute(limited))
-    return replace(page, items=items)
+    return replace(page, items=_rows(session, limited, scalars))
+
+
+def _rows(session: Session, query: Select[Any], scalars: bool) -> list[Any]:
+    return list(session.scalars(query) if scalars else session.execute(query))
 
 
 def paginate(

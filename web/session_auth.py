@@ -6,6 +6,8 @@ so every other session of that user stops working at its next request.
 
 from __future__ import annotations
 
+from sqlalchemy.orm import joinedload
+
 from models.user import User
 from web.db import get_db
 
@@ -15,7 +17,8 @@ def load_user(session_id: str) -> User | None:
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except ValueError:
         return None
-    user = get_db().get(User, user_id)
+    # A partner's organisation comes with it: their pages show its name (one query fewer).
+    user = get_db().get(User, user_id, options=[joinedload(User.organisation)])
     if user is None or not user.active or user.session_version != version:
         return None
     return user

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, g, url_for
 from flask_babel import (
     format_date,
@@ -13,6 +15,9 @@ from flask_babel import (
     get_translations,
 )
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from models.enums import Role
 
@@ -31,6 +36,36 @@ def home_url() -> str:
     return url_for("public.index")
 
 
+# Stands for the varying argument while url_with builds a URL once; no row has this id.
+URL_PLACEHOLDER = 9_182_736_450
+
+
+def url_with(endpoint: str, name: str, value: Any, **values: Any) -> str:
+    """``url_for(endpoint, **{name: value}, **values)``, for a page that links each of its
+    rows: the URL is built once per request with a placeholder for ``value`` (an integer:
+    its URL text is its digits, in a path or a query) and each row's value is put in its
+    place. Anything else, or a URL where the placeholder is not found exactly once, goes
+    through url_for."""
+    key = (endpoint, name, *sorted(values.items()))
+    try:
+        patterns = g.setdefault("_url_patterns", {})
+        parts = patterns.get(key)
+    except TypeError:  # an unhashable value
+        return _url_for(endpoint, name, value, values)
+    if parts is None:
+        url = _url_for(endpoint, name, URL_PLACEHOLDER, values)
+        split = tuple(url.split(str(URL_PLACEHOLDER)))
+        parts = patterns[key] = split if len(split) == 2 else ()
+    if type(value) is not int or not parts or value < 0:
+        return _url_for(endpoint, name, value, values)
+    return f"{parts[0]}{value}{parts[1]}"
+
+
+def _url_for(endpoint: str, name: str, value: Any, values: dict[str, Any]) -> str:
+    arguments: dict[str, Any] = {name: value, **values}
+    return url_for(endpoint, **arguments)
+
+
 def request_translations() -> Any:
     """The translations of the current locale, looked up once per request and locale.
 
@@ -40,9 +75,10 @@ def request_translations() -> Any:
     per-request namespace and is keyed on its locale object, so ``force_locale`` (a new
     object) and ``refresh`` (none) still take effect at once.
     """
-    if not g:
+    try:
+        space = getattr(g._get_current_object(), "_flask_babel", None)
+    except RuntimeError:  # outside an application context
         return get_translations()
-    space = g.get("_flask_babel")
     locale = getattr(space, "babel_locale", None)
     memo = getattr(space, "memo_translations", None)
     if memo is not None and locale is not None and memo[0] is locale:
@@ -54,6 +90,56 @@ def request_translations() -> Any:
     return translations
 
 
+def _markup_memo(translations: Any) -> tuple[dict[str, Markup], dict[str, Markup]]:
+    """Per catalogue (one per locale and domain, kept for the life of the process): each
+    msgid's translation as Markup (for a call with variables), and the finished text of a
+    call without any (``Markup(text) % {}``), so a page's hundreds of fixed labels cost a
+    dictionary look-up each."""
+    memo: tuple[dict[str, Markup], dict[str, Markup]] | None = getattr(
+        translations, "_jinja_markup_memo", None
+    )
+    if memo is None:
+        memo = ({}, {})
+        translations._jinja_markup_memo = memo
+    return memo
+
+
+def _trusted(text: str) -> Markup:
+    """A translation as Markup: the catalogues are the project's own, and Jinja's new-style
+    gettext marks them so too (the variables formatted into them are escaped)."""
+    return Markup(text)  # noqa: S704
+
+
+@pass_eval_context
+def template_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> Any:
+    """Jinja's new-style ``_()``/``gettext()`` (jinja2.ext._make_new_gettext) without its
+    three layers of context calls: the translation is Markup when autoescaping and always
+    formatted with the variables (which Markup's ``%`` escapes), as there."""
+    translations = request_translations()
+    if not eval_ctx.autoescape:
+        return translations.ugettext(string) % variables
+    (markup, finished) = _markup_memo(translations)
+    if not variables:
+        done = finished.get(string)
+        if done is None:
+            done = finished[string] = _trusted(translations.ugettext(string)) % variables
+        return done
+    text = markup.get(string)
+    if text is None:
+        text = markup[string] = _trusted(translations.ugettext(string))
+    return text % variables
+
+
+@pass_eval_context
+def template_ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any
+) -> Any:
+    """Jinja's new-style ``ngettext()`` (jinja2.ext._make_new_ngettext), without the layers."""
+    variables.setdefault("num", num)
+    text = request_translations().ungettext(singular, plural, num)
+    return (_trusted(text) if eval_ctx.autoescape else text) % variables
+
+
 def register(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(  # replaces Flask-Babel's, same semantics
         gettext=lambda s: request_translations().ugettext(s),
@@ -62,7 +148,14 @@ def register(app: Flask) -> None:
         pgettext=lambda c, s: request_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
     )
-    app.jinja_env.globals.update(home_url=home_url, get_locale=get_locale, Role=Role)
+    # The two every page calls hundreds of times, straight (``_`` is otherwise an alias that
+    # looks ``gettext`` up again on each call).
+    app.jinja_env.globals.update(
+        _=template_gettext, gettext=template_gettext, ngettext=template_ngettext
+    )
+    app.jinja_env.globals.update(
+        home_url=home_url, get_locale=get_locale, Role=Role, url_with=url_with
+    )
     app.jinja_env.filters["date"] = lambda d: format_date(d) if d else ""
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "short") if d else ""
     app.jinja_env.filters["number"] = format_number
@@ -114,19 +207,25 @@ def field_attributes(field: Any, hint: str | None, maximum: int | None) -> dict[
     return attributes
 
 
+@functools.cache
+def number_pattern(pattern: str) -> NumberPattern:
+    """A parsed number pattern (Babel parses the text again on every call otherwise)."""
+    return parse_pattern(pattern)
+
+
 def format_number(value: float | int | None, digits: int = 0) -> str:
     """A number in the user's locale (1.234,5 in Danish); at most ``digits`` decimals."""
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return str(format_decimal(value, format=pattern))
+    return str(format_decimal(value, format=number_pattern(pattern)))
 
 
 def format_km(value: float | int | None) -> str:
     """A distance with one decimal in the user's locale: 2,5 km."""
     if value is None:
         return "–"
-    return f"{format_decimal(value, format='#,##0.0')}\N{NO-BREAK SPACE}km"
+    return f"{format_decimal(value, format=number_pattern('#,##0.0'))}\N{NO-BREAK SPACE}km"
 
 
 def user_partnerships() -> list[Any]:

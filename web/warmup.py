@@ -9,6 +9,7 @@ stored suggestions and never call the engine).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -39,9 +40,17 @@ def warm_up_engine(app: Flask) -> bool:
             return False
 
 
-def start_warm_up(app: Flask) -> threading.Thread | None:
+def start_warm_up(app: Flask, *, freeze: bool = False) -> threading.Thread | None:
+    """Warm up in a thread; ``freeze``: afterwards, move what the worker then holds (the
+    engine, its index) out of the garbage collector's way (web/gunicorn_conf.py)."""
     if os.environ.get("UNGELOEFTET_WARM_UP", "1") == "0":
         return None
-    thread = threading.Thread(target=warm_up_engine, args=(app,), name="warm-up", daemon=True)
+
+    def run() -> None:
+        warm_up_engine(app)
+        if freeze:
+            gc.freeze()
+
+    thread = threading.Thread(target=run, name="warm-up", daemon=True)
     thread.start()
     return thread

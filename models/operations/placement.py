@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from models.enums import (
@@ -87,11 +87,47 @@ def places_left(session: Session, slots: Iterable[MentorSlot]) -> dict[int, int]
 
 
 def targets_left(session: Session, suggestions: list[Suggestion]) -> dict[tuple[str, int], int]:
-    """Seats (openings) and places (mentor slots) left per target on a page: two queries."""
+    """Seats (openings) and places (mentor slots) left per target on a page: one query for
+    both kinds (each row counts one target: a suggestion has one, ck_suggestion_one_target)."""
     openings = {s.opening.id: s.opening for s in suggestions if s.opening is not None}
     slots = {s.mentor_slot.id: s.mentor_slot for s in suggestions if s.mentor_slot is not None}
-    left = {("opening", k): v for k, v in seats_left(session, openings.values()).items()}
-    left.update({("mentor_slot", k): v for k, v in places_left(session, slots.values()).items()})
+    taken: dict[tuple[str, int], int] = {}
+    kinds = []
+    if openings:
+        kinds.append(
+            and_(
+                Suggestion.opening_id.in_(list(openings)),
+                Suggestion.status == SuggestionStatus.PLACED,
+            )
+        )
+    if slots:
+        kinds.append(
+            and_(
+                Suggestion.mentor_slot_id.in_(list(slots)),
+                Suggestion.status == SuggestionStatus.ACCEPTED,
+            )
+        )
+    if kinds:
+        rows = session.execute(
+            select(Suggestion.opening_id, Suggestion.mentor_slot_id, func.count())
+            .where(or_(*kinds))
+            .group_by(Suggestion.opening_id, Suggestion.mentor_slot_id)
+        )
+        for opening_id, slot_id, count in rows:
+            if opening_id is not None:
+                taken["opening", opening_id] = count
+            elif slot_id is not None:
+                taken["mentor_slot", slot_id] = count
+    left = {
+        ("opening", o.id): max(0, o.seats - taken.get(("opening", o.id), 0))
+        for o in openings.values()
+    }
+    left.update(
+        {
+            ("mentor_slot", s.id): max(0, s.capacity - taken.get(("mentor_slot", s.id), 0))
+            for s in slots.values()
+        }
+    )
     return left
 
 

@@ -39,9 +39,7 @@ OUTCOME = {
 }
 # The opening kinds' own labels; an education place before openings of that kind exist.
 _KIND_BY_VALUE = {kind.value: label for kind, label in KIND_LABELS.items()}
-PREFERRED_KIND = {
-    kind: _KIND_BY_VALUE.get(kind, _l("Education place")) for kind in PREFERRED_KINDS
-}
+PREFERRED_KIND = {kind: _KIND_BY_VALUE.get(kind, _l("Education place")) for kind in PREFERRED_KINDS}
 EDUCATION = {
     "none": _l("No completed education"),
     "primary": _l("Primary school (folkeskole)"),
@@ -70,7 +68,8 @@ END_REASON = {
 
 def reason_text(reason: dict[str, Any]) -> str:
     """An engine reason ({code, da, en}) in the user's language."""
-    language = str(get_locale() or "da")[:2]
+    locale = get_locale()
+    language = locale.language if locale is not None else "da"
     return str(reason.get(language) or reason.get("en") or reason.get("code", ""))
 
 

@@ -71,6 +71,32 @@ SLOT_CARD = (
 )
 
 
+# What a card shows, loaded with the page. Only that: the rest of the rows (skills,
+# descriptions, score components) would be read and decoded for nothing. The targets come in
+# a query of their own per kind (selectinload, by primary key): joined into this one,
+# PostgreSQL spent ~15 ms planning the eight-table join on every request (custom plans: the
+# generic one is never chosen), against well under a millisecond for the three queries.
+# Built once: the options are immutable, and SQLAlchemy keeps the cache key of each.
+CARD_OPTIONS = (
+    defer(Suggestion.components),
+    contains_eager(Suggestion.youth).load_only(
+        YouthProfile.pseudonym, YouthProfile.status, YouthProfile.active_since
+    ),
+    selectinload(Suggestion.opening)
+    .load_only(*OPENING_CARD)
+    .joinedload(JobOpening.organisation)
+    .load_only(Organisation.name),
+    selectinload(Suggestion.opening).joinedload(JobOpening.postcode_ref).load_only(Postcode.name),
+    selectinload(Suggestion.mentor_slot)
+    .load_only(*SLOT_CARD)
+    .joinedload(MentorSlot.organisation)
+    .load_only(Organisation.name),
+    selectinload(Suggestion.mentor_slot)
+    .joinedload(MentorSlot.postcode_ref)
+    .load_only(Postcode.name),
+)
+
+
 def _queue_query() -> Select[Suggestion]:
     return suggestions_for(current_user).where(
         Suggestion.status == SuggestionStatus.PROPOSED,
@@ -128,36 +154,7 @@ def render_queue(
     page = page.with_total(total)
     page = replace(page, number=min(page.number, page.pages))
     suggestions = list(
-        db.scalars(
-            scoped.options(
-                # Only what the cards show: the rest of the rows (skills, descriptions, score
-                # components) would be read and decoded for nothing. The targets come in a
-                # query of their own per kind (selectinload, by primary key): joined into
-                # this one, PostgreSQL spent ~15 ms planning the eight-table join on every
-                # request (custom plans: the generic one is never chosen), against well
-                # under a millisecond for the three queries.
-                defer(Suggestion.components),
-                contains_eager(Suggestion.youth).load_only(
-                    YouthProfile.pseudonym, YouthProfile.status, YouthProfile.active_since
-                ),
-                selectinload(Suggestion.opening)
-                .load_only(*OPENING_CARD)
-                .joinedload(JobOpening.organisation)
-                .load_only(Organisation.name),
-                selectinload(Suggestion.opening)
-                .joinedload(JobOpening.postcode_ref)
-                .load_only(Postcode.name),
-                selectinload(Suggestion.mentor_slot)
-                .load_only(*SLOT_CARD)
-                .joinedload(MentorSlot.organisation)
-                .load_only(Organisation.name),
-                selectinload(Suggestion.mentor_slot)
-                .joinedload(MentorSlot.postcode_ref)
-                .load_only(Postcode.name),
-            )
-            .offset(page.offset)
-            .limit(page.per_page)
-        )
+        db.scalars(scoped.options(*CARD_OPTIONS).offset(page.offset).limit(page.per_page))
     )
     today = now.date()
     approvals = last_approval_at(db, list({s.youth_id for s in suggestions}))

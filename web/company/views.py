@@ -107,13 +107,18 @@ def index() -> str:
         arg="slots_page",
     )
     waiting = Suggestion.status == SuggestionStatus.APPROVED
-    slot_pending = dict(
-        db.execute(
-            mentor_offers_for(current_user)
-            .where(waiting, Suggestion.mentor_slot_id.in_([s.id for s in slots.items]))
-            .with_only_columns(Suggestion.mentor_slot_id, func.count())
-            .group_by(Suggestion.mentor_slot_id)
-        ).all()
+    slot_ids = [s.id for s in slots.items]
+    slot_pending = (
+        dict(
+            db.execute(
+                mentor_offers_for(current_user)
+                .where(waiting, Suggestion.mentor_slot_id.in_(slot_ids))
+                .with_only_columns(Suggestion.mentor_slot_id, func.count())
+                .group_by(Suggestion.mentor_slot_id)
+            ).all()
+        )
+        if slot_ids
+        else {}  # no slots on the page: nothing to count
     )
     pending = _pending_counts()
     return render_template(
