@@ -30,7 +30,7 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -327,26 +327,37 @@ def run(
         engine.dispose()
         # Profiled when this process is (python -m bench --profile) or PROFILE=1 says so.
         profile = sys.getprofile() is not None or os.environ.get("PROFILE", "") not in ("", "0")
-        child = subprocess.run(
-            [sys.executable, "-m", "bench.nightly_bench", "--night", url, now.isoformat()]
-            + (
-                ["--profile-to", str(Path("instance", "profiles", "nightly_run.prof"))]
-                if profile
-                else []
-            ),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if child.returncode != 0:
-            raise RuntimeError(f"the nightly process failed: {child.stderr[-2000:]}")
-        figures.update(json.loads(child.stdout.strip().splitlines()[-1]))
+        figures.update(_night_process(url, now, "nightly_run" if profile else None))
         figures["peak_rss_mb_before_nightly"] = rss_before
+        # The next night on the same data: the steady state (most proposals stand as they
+        # are; the storage rules write only what changed).
+        figures["next_night"] = _night_process(
+            url, now + timedelta(days=1), "nightly_run_next" if profile else None
+        )
     finally:
         if not keep:
             drop_database(server_url, url)
         else:
             figures["database"] = url
+    return figures
+
+
+def _night_process(url: str, now: datetime, profile_name: str | None) -> dict[str, Any]:
+    """One nightly run in a process of its own, as the scheduler runs it; its figures."""
+    child = subprocess.run(
+        [sys.executable, "-m", "bench.nightly_bench", "--night", url, now.isoformat()]
+        + (
+            ["--profile-to", str(Path("instance", "profiles", f"{profile_name}.prof"))]
+            if profile_name
+            else []
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if child.returncode != 0:
+        raise RuntimeError(f"the nightly process failed: {child.stderr[-2000:]}")
+    figures: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
     return figures
 
 
@@ -413,6 +424,16 @@ def report(figures: dict[str, Any]) -> None:
     )
     if "profile" in figures:
         print(f"  profile         {figures['profile']} (the nightly process)")
+    following = figures.get("next_night")
+    if following:
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in following["stages_s"].items())
+        counts = following["counts"]
+        print(
+            f"  next night      {following['nightly_s']:.1f} s ({stages}); new "
+            f"{counts.get('new', 0)}, updated {counts.get('updated', 0)}, unchanged "
+            f"{counts.get('unchanged', 0)}, expired {counts.get('expired', 0)} + "
+            f"{counts.get('superseded', 0)}; peak {following['peak_rss_mb']:.0f} MB"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
