@@ -41,6 +41,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import maximum_flow
 
+from matcher.arrays import rank_in_runs
 from matcher.encode import FloatArray, IntArray
 from matcher.parallel import ordered_map
 
@@ -50,19 +51,18 @@ Rows = npt.NDArray[np.integer[Any]]
 MAX_ROUNDS = 12
 
 
-def _rank_in_groups(groups: Rows) -> IntArray:
-    """Rank of each element within its run of equal values (``groups`` is grouped)."""
-    if not len(groups):
-        return np.zeros(0, dtype=np.int64)
-    start = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]
-    lengths = np.diff(np.r_[start, len(groups)])
-    out: IntArray = np.arange(len(groups)) - np.repeat(start, lengths)
-    return out
-
-
 def _digits(keys: npt.NDArray[np.unsignedinteger], bits: int) -> list[npt.NDArray[np.uint16]]:
     """``keys`` (non-negative, below ``2**bits``) as 16-bit digits, least significant first."""
     return [((keys >> shift) & 0xFFFF).astype(np.uint16) for shift in range(0, max(bits, 1), 16)]
+
+
+def _descending_score_digits(score: FloatArray) -> list[npt.NDArray[np.uint16]] | None:
+    """Digits whose ascending order is ``score`` descending, or None when a score is NaN or
+    negative. A non-negative float64's bits, as an unsigned integer, increase with it (+0.0
+    turns -0.0, equal to 0.0 but with the sign bit, into 0.0); inverted, they decrease."""
+    if not bool(np.all(score >= 0)):
+        return None
+    return _digits(~(score + 0.0).view(np.uint64), 64)
 
 
 def _group_orders(
@@ -82,11 +82,8 @@ def _group_orders(
         by_pair = np.argsort(pair_key, kind="stable")
         yi, tj, score = yi[by_pair], tj[by_pair], score[by_pair]
     del pair_key
-    if bool(np.all(score >= 0)):  # no NaN, no negative score: the bits order the scores
-        # A non-negative float64's bits, as an unsigned integer, increase with it; +0.0
-        # turns -0.0 (equal to 0.0, but with the sign bit) into 0.0.
-        by_score = _digits(~(score + 0.0).view(np.uint64), 64)
-    else:  # rank in a stable sort by -score (ties keep pair order, so ranks order them)
+    by_score = _descending_score_digits(score)
+    if by_score is None:  # rank in a stable sort by -score (ties keep pair order)
         rank = np.empty(len(score), dtype=np.uint64)
         rank[np.argsort(-score, kind="stable")] = np.arange(len(score), dtype=np.uint64)
         by_score = _digits(rank, len(score).bit_length())
@@ -104,12 +101,13 @@ def output_order(yi: IntArray, tj: IntArray, score: FloatArray, n_youth: int, n_
     """Indices of the pairs by youth row, score descending, target row: a youth's
     suggestions in the order they are shown (``np.lexsort((tj, -score, yi))``, by 16-bit
     digits when the scores allow)."""
-    if not bool(np.all(score >= 0)):
+    by_score = _descending_score_digits(score)
+    if by_score is None:
         out: IntArray = np.lexsort((tj, -score, yi))
         return out
     keys = (
         _digits(tj.astype(np.uint64), int(n_t - 1).bit_length())
-        + _digits(~(score + 0.0).view(np.uint64), 64)
+        + by_score
         + _digits(yi.astype(np.uint64), int(n_youth - 1).bit_length())
     )
     out = np.lexsort(keys)
@@ -209,9 +207,9 @@ def _greedy(
     for _ in range(MAX_ROUNDS):
         if not len(yp):
             return accepted
-        within_t = tp[_rank_in_groups(tt) < room_t[tt]]
+        within_t = tp[rank_in_runs(tt) < room_t[tt]]
         ok_t[within_t] = True
-        sel = (_rank_in_groups(yy) < room_y[yy]) & ok_t[yp]
+        sel = (rank_in_runs(yy) < room_y[yy]) & ok_t[yp]
         ok_t[within_t] = False
         accepted[yp[sel]] = True
         room_y -= np.bincount(yy[sel], minlength=len(room_y))

@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from matcher.arrays import rank_in_runs
 from matcher.encode import FloatArray, IntArray, OpeningArrays, SlotArrays, YouthArrays
 from matcher.parallel import ordered_map
 from matcher.taxonomy import Taxonomy
@@ -309,9 +310,7 @@ def _first_per_group(yi: IntArray, tj: IntArray, limit: int) -> tuple[IntArray, 
     """Keep the first ``limit`` entries of each youth, preserving order."""
     order = np.argsort(yi, kind="stable")
     yi, tj = yi[order], tj[order]
-    start = np.r_[0, np.flatnonzero(np.diff(yi)) + 1]
-    rank = np.arange(len(yi)) - np.repeat(start, np.diff(np.r_[start, len(yi)]))
-    keep = rank < limit
+    keep = rank_in_runs(yi) < limit
     return yi[keep], tj[keep]
 
 
@@ -325,11 +324,8 @@ def top_per_row(rows: IntArray, vals: FloatArray, m: int) -> BoolArray:
         return np.zeros(0, dtype=np.bool_)
     span = float(vals.max()) + 1.0
     order = np.argsort((rows - rows.min()) * span - vals, kind="stable")
-    r = rows[order]
-    start = np.r_[0, np.flatnonzero(np.diff(r)) + 1]
-    rank = np.arange(len(r)) - np.repeat(start, np.diff(np.r_[start, len(r)]))
     keep = np.zeros(len(rows), dtype=np.bool_)
-    keep[order[rank < m]] = True
+    keep[order[rank_in_runs(rows[order]) < m]] = True
     return keep
 
 

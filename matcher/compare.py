@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from matcher.arrays import spans
 from matcher.blocking import PairContext, _openings, _slots
 from matcher.encode import KEY_SHIFT, FloatArray, IntArray, OpeningArrays, YouthArrays
 from matcher.infer import OccupationModel
@@ -72,9 +73,7 @@ def pair_wish_cells(ctx: PairContext) -> tuple[IntArray, IntArray, IntArray]:
     cells = ctx.youth.wish_cells
     n_cells = cells.count[ctx.yi]
     pair = np.repeat(np.arange(len(ctx.yi)), n_cells)
-    cell = np.repeat(cells.first[ctx.yi] - (np.cumsum(n_cells) - n_cells), n_cells) + np.arange(
-        int(n_cells.sum())
-    )
+    cell = spans(cells.first[ctx.yi], n_cells)
     return pair, cell, n_cells
 
 

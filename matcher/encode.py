@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from matcher.arrays import rank_in_runs, spans
 from matcher.infer import Inferred
 from matcher.normalise import LabelMatcher, fold
 from matcher.taxonomy import Taxonomy
@@ -216,7 +217,7 @@ def _padded(rows: Sequence[Sequence[int]]) -> IntArray:
     lengths = np.bincount(row, minlength=len(rows))
     width = int(lengths.max()) if len(rows) else 0
     out = np.full((len(rows), max(width, 1)), -1, dtype=np.int64)
-    out[row, np.arange(len(values)) - np.repeat(np.cumsum(lengths) - lengths, lengths)] = values
+    out[row, rank_in_runs(row)] = values
     return out
 
 
@@ -439,9 +440,7 @@ def _skill_table(
     e_rows, occ = _ragged(experience)
     lo = occ_skills.indptr[occ].astype(np.int64)
     count = occ_skills.indptr[occ + 1].astype(np.int64) - lo
-    # Every relation of every occupation worked in: one ragged gather.
-    first = np.cumsum(count) - count
-    at = np.repeat(lo - first, count) + np.arange(int(count.sum()), dtype=np.int64)
+    at = spans(lo, count)  # every relation of every occupation worked in: one ragged gather
     keys = [
         (rows << KEY_SHIFT) | concepts,
         (np.repeat(e_rows, count) << KEY_SHIFT) | occ_skills.indices[at].astype(np.int64),

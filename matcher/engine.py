@@ -32,6 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from matcher.allocate import allocate, output_order
+from matcher.arrays import run_starts
 from matcher.blocking import (
     MENTOR_RULES,
     OPENING_RULES,
@@ -407,7 +408,7 @@ class MatchEngine:
         del comp_rows, reasons
         # One slice of the matches per youth: the pairs come in youth order (one run each).
         yi = sub.yi
-        starts = np.flatnonzero(np.r_[True, yi[1:] != yi[:-1]]) if len(yi) else yi
+        starts = run_starts(yi)
         ends = np.r_[starts[1:], len(yi)]
         result.update(
             zip(

@@ -55,6 +55,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from matcher.arrays import rank_in_runs, spans
 from matcher.normalise import LabelMatcher
 from matcher.parallel import ordered_map
 
@@ -340,10 +341,7 @@ class OccupationModel:
         size = indptr[occ + 1] - indptr[occ]
         width = np.maximum(size, 1)  # an occupation without a group: one cell, itself
         owner = np.repeat(np.arange(len(occ), dtype=np.int64), width)
-        offset = np.arange(int(width.sum()), dtype=np.int64) - np.repeat(
-            np.cumsum(width) - width, width
-        )
-        at = np.minimum(indptr[occ][owner] + offset, max(len(indices) - 1, 0))
+        at = np.minimum(spans(indptr[occ], width), max(len(indices) - 1, 0))
         member = indices[at].astype(np.int64) if len(indices) else np.zeros(len(at), np.int64)
         col = np.where(size[owner] > 0, member, occ[owner])
         val = np.where(col == occ[owner], nats, nats / 2)
@@ -361,9 +359,7 @@ class OccupationModel:
         indptr, indices = self._interest_table
         width = indptr[hits + 1] - indptr[hits]
         owner = np.repeat(np.arange(len(hits), dtype=np.int64), width)
-        at = np.repeat(indptr[hits] - (np.cumsum(width) - width), width) + np.arange(
-            int(width.sum()), dtype=np.int64
-        )
+        at = spans(indptr[hits], width)
         return rows[owner], indices[at]
 
     @cached_property
@@ -442,8 +438,7 @@ class OccupationModel:
         order = near[np.argsort(_small(ll.indices[near]), kind="stable")]
         order = order[np.argsort(-prob[order], kind="stable")]
         order = order[np.argsort(_small(row_of[order]), kind="stable")]
-        start = np.searchsorted(row_of[order], np.arange(n))
-        rank = np.arange(len(order)) - start[row_of[order]]
+        rank = rank_in_runs(row_of[order])
         keep = order[rank < top]
         r, c = row_of[keep], rank[rank < top]
         out.occ[r, c] = ll.indices[keep]
