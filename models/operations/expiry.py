@@ -37,6 +37,7 @@ from models.enums import (
 )
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
+from models.operations.placement import TAKES_ROOM
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
 
@@ -44,14 +45,13 @@ UNDECIDED = PENDING_STATUSES
 
 
 def taken_places(session: Session) -> sa.Subquery:
-    """Accepted mentorings per mentor slot (``slot_id``, ``taken``)."""
+    """Places taken per mentor slot (``slot_id``, ``taken``): its accepted offers, as
+    :data:`models.operations.placement.TAKES_ROOM` says."""
+    column, status = TAKES_ROOM["mentor_slot"]
     return (
-        select(Suggestion.mentor_slot_id.label("slot_id"), func.count().label("taken"))
-        .where(
-            Suggestion.target_kind == TargetKind.MENTOR_SLOT,
-            Suggestion.status == SuggestionStatus.ACCEPTED,
-        )
-        .group_by(Suggestion.mentor_slot_id)
+        select(column.label("slot_id"), func.count().label("taken"))
+        .where(Suggestion.target_kind == TargetKind.MENTOR_SLOT, Suggestion.status == status)
+        .group_by(column)
         .subquery()
     )
 

@@ -46,12 +46,16 @@ SLOT_FULL = "slot_full"
 FOLLOW_UP_DAYS = 30
 
 
-def _counts(
-    session: Session,
-    column: InstrumentedAttribute[int | None],
-    ids: Iterable[int],
-    status: SuggestionStatus,
-) -> dict[int, int]:
+#: What takes a target's room, per kind: the suggestion column that names the target, and
+#: the status that takes a seat (a placement) or a place (an accepted mentor offer).
+TAKES_ROOM: dict[str, tuple[InstrumentedAttribute[int | None], SuggestionStatus]] = {
+    "opening": (Suggestion.opening_id, SuggestionStatus.PLACED),
+    "mentor_slot": (Suggestion.mentor_slot_id, SuggestionStatus.ACCEPTED),
+}
+
+
+def _counts(session: Session, kind: str, ids: Iterable[int]) -> dict[int, int]:
+    column, status = TAKES_ROOM[kind]
     ids = list(ids)
     if not ids:
         return {}
@@ -66,69 +70,63 @@ def _counts(
 
 def seats_taken(session: Session, opening_ids: Iterable[int]) -> dict[int, int]:
     """Seats taken per opening: its suggestions that led to a placement (one query)."""
-    return _counts(session, Suggestion.opening_id, opening_ids, SuggestionStatus.PLACED)
+    return _counts(session, "opening", opening_ids)
 
 
 def places_taken(session: Session, slot_ids: Iterable[int]) -> dict[int, int]:
     """Places taken per mentor slot: its accepted offers (one query)."""
-    return _counts(session, Suggestion.mentor_slot_id, slot_ids, SuggestionStatus.ACCEPTED)
+    return _counts(session, "mentor_slot", slot_ids)
+
+
+def _room(target: JobOpening | MentorSlot) -> int:
+    return target.seats if isinstance(target, JobOpening) else target.capacity
+
+
+def _left(targets: Iterable[JobOpening | MentorSlot], taken: dict[int, int]) -> dict[int, int]:
+    return {t.id: max(0, _room(t) - taken.get(t.id, 0)) for t in targets}
 
 
 def seats_left(session: Session, openings: Iterable[JobOpening]) -> dict[int, int]:
     openings = list(openings)
-    taken = seats_taken(session, [o.id for o in openings])
-    return {o.id: max(0, o.seats - taken.get(o.id, 0)) for o in openings}
+    return _left(openings, seats_taken(session, [o.id for o in openings]))
 
 
 def places_left(session: Session, slots: Iterable[MentorSlot]) -> dict[int, int]:
     slots = list(slots)
-    taken = places_taken(session, [s.id for s in slots])
-    return {s.id: max(0, s.capacity - taken.get(s.id, 0)) for s in slots}
+    return _left(slots, places_taken(session, [s.id for s in slots]))
 
 
 def targets_left(session: Session, suggestions: list[Suggestion]) -> dict[tuple[str, int], int]:
     """Seats (openings) and places (mentor slots) left per target on a page: one query for
     both kinds (each row counts one target: a suggestion has one, ck_suggestion_one_target)."""
-    openings = {s.opening.id: s.opening for s in suggestions if s.opening is not None}
-    slots = {s.mentor_slot.id: s.mentor_slot for s in suggestions if s.mentor_slot is not None}
-    taken: dict[tuple[str, int], int] = {}
-    kinds = []
-    if openings:
-        kinds.append(
-            and_(
-                Suggestion.opening_id.in_(list(openings)),
-                Suggestion.status == SuggestionStatus.PLACED,
-            )
-        )
-    if slots:
-        kinds.append(
-            and_(
-                Suggestion.mentor_slot_id.in_(list(slots)),
-                Suggestion.status == SuggestionStatus.ACCEPTED,
-            )
-        )
-    if kinds:
+    targets: dict[str, dict[int, JobOpening | MentorSlot]] = {
+        "opening": {s.opening.id: s.opening for s in suggestions if s.opening is not None},
+        "mentor_slot": {
+            s.mentor_slot.id: s.mentor_slot for s in suggestions if s.mentor_slot is not None
+        },
+    }
+    taken: dict[str, dict[int, int]] = {kind: {} for kind in targets}
+    conditions = [
+        and_(TAKES_ROOM[kind][0].in_(list(ids)), Suggestion.status == TAKES_ROOM[kind][1])
+        for kind, ids in targets.items()
+        if ids
+    ]
+    if conditions:
         rows = session.execute(
             select(Suggestion.opening_id, Suggestion.mentor_slot_id, func.count())
-            .where(or_(*kinds))
+            .where(or_(*conditions))
             .group_by(Suggestion.opening_id, Suggestion.mentor_slot_id)
         )
         for opening_id, slot_id, count in rows:
             if opening_id is not None:
-                taken["opening", opening_id] = count
+                taken["opening"][opening_id] = count
             elif slot_id is not None:
-                taken["mentor_slot", slot_id] = count
-    left = {
-        ("opening", o.id): max(0, o.seats - taken.get(("opening", o.id), 0))
-        for o in openings.values()
+                taken["mentor_slot"][slot_id] = count
+    return {
+        (kind, target_id): left
+        for kind, by_id in targets.items()
+        for target_id, left in _left(by_id.values(), taken[kind]).items()
     }
-    left.update(
-        {
-            ("mentor_slot", s.id): max(0, s.capacity - taken.get(("mentor_slot", s.id), 0))
-            for s in slots.values()
-        }
-    )
-    return left
 
 
 def _end_pending(
