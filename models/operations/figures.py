@@ -8,6 +8,7 @@ bulk, are counted by :func:`sweep_suggestions` (the nightly run and retention ca
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -268,27 +269,35 @@ def sweep_suggestions(
         .group_by(*group)
     ).all()
     resolve = PartnershipResolver.load(session)
-    events: list[dict[str, Any]] = []
+    # The organisation is read only to find the partnership: the groups that land in the same
+    # partnership are one event (a national night's 430,000 suggestions are some hundreds of
+    # events, not one per company and municipality).
+    amounts: dict[tuple[int, str, str | None, int | None, date], int] = defaultdict(int)
     counted = 0
     for code, target_kind, opening_kind, opening_org, slot_org, on, n in rows:
         org = opening_org if target_kind == TargetKind.OPENING else slot_org
-        events.append(
-            {
-                "kind": str(FigureKind.SUGGESTION_MADE),
-                "day": on if isinstance(on, date) else date.fromisoformat(str(on)[:10]),
-                "at": now,
-                "partnership_id": resolve(code, org),
-                "municipality_code": code,
-                "opening_kind": str(opening_kind) if opening_kind is not None else None,
-                "detail": str(target_kind),
-                "days": None,
-                "amount": n,
-            }
-        )
+        day = on if isinstance(on, date) else date.fromisoformat(str(on)[:10])
+        opening = str(opening_kind) if opening_kind is not None else None
+        amounts[(code, str(target_kind), opening, resolve(code, org), day)] += n
         counted += n
-    if events:
-        # One executemany: a national night has tens of thousands of groups.
-        session.execute(sa.insert(FigureEvent), events)
+    if amounts:
+        session.execute(
+            sa.insert(FigureEvent),
+            [
+                {
+                    "kind": str(FigureKind.SUGGESTION_MADE),
+                    "day": day,
+                    "at": now,
+                    "partnership_id": partnership,
+                    "municipality_code": code,
+                    "opening_kind": opening,
+                    "detail": target_kind,
+                    "days": None,
+                    "amount": n,
+                }
+                for (code, target_kind, opening, partnership, day), n in amounts.items()
+            ],
+        )
     cursor.swept_until = until
     session.flush()
     return counted

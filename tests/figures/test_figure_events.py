@@ -205,6 +205,33 @@ def test_sweep_counts_each_suggestion_once(db, make_youth, make_opening, make_su
     assert made == 1
 
 
+def test_the_sweep_counts_a_partnerships_suggestions_as_one_event(
+    db, make_user, make_org, make_youth, make_opening, make_suggestion
+):
+    """The sweep reads each suggestion's organisation only to find its partnership: the
+    companies of one partnership give one event per day and kind (a national night is some
+    hundreds of events, not one per company), and another partnership keeps its own."""
+    here = create_partnership(db, "Her", [101])
+    there = create_partnership(db, "Der", [101])  # also here; its members count for it
+    companies = [
+        make_org(partnerships=[]),
+        make_org(partnerships=[]),
+        make_org(partnerships=[there]),
+    ]
+    youth = make_youth()
+    for company in companies:
+        for _ in range(2):
+            user = make_user(Role.COMPANY, organisation=company)
+            make_suggestion(youth, make_opening(user))
+    assert sweep_suggestions(db, utcnow() + timedelta(hours=2)) == 6
+    events = db.execute(
+        select(FigureEvent.partnership_id, FigureEvent.municipality_code, FigureEvent.amount)
+        .where(FigureEvent.kind == FigureKind.SUGGESTION_MADE.value)
+        .order_by(FigureEvent.amount)
+    ).all()
+    assert [tuple(e) for e in events] == [(there.id, 101, 2), (here.id, 101, 4)]
+
+
 def test_retention_counts_suggestions_before_it_erases_them(
     db, make_youth, make_opening, make_suggestion
 ):
