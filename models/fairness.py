@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from models.decisions import POSITIVE
@@ -145,18 +145,19 @@ def _units(session: Session, today: date) -> dict[str, list[tuple[dict[str, str]
             YouthProfile.needs_mentor,
             YouthProfile.driving_licence,
             YouthProfile.status,
+            # Whether an opening was ever suggested: asked of the database per young person
+            # (the partial unique index on youth and opening answers it), instead of reading
+            # the ids of every opening suggestion (hundreds of thousands on a national night).
+            exists()
+            .where(Suggestion.youth_id == YouthProfile.id, Suggestion.opening_id.is_not(None))
+            .label("suggested"),
         ).order_by(YouthProfile.id)
     ).all()
     groups = {row.id: youth_groups(row, today) for row in youth_rows}
-    suggested = set(
-        session.scalars(
-            select(Suggestion.youth_id).where(Suggestion.target_kind == TargetKind.OPENING)
-        )
-    )
     units: dict[str, list[tuple[dict[str, str], float, int]]] = {s: [] for s in STAGES}
     for row in youth_rows:
         if row.status is not ProfileStatus.CLOSED:
-            units["suggested"].append((groups[row.id], 0.0, int(row.id in suggested)))
+            units["suggested"].append((groups[row.id], 0.0, int(row.suggested)))
     rows = session.execute(
         select(
             Suggestion.youth_id,
