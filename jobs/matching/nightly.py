@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import numpy as np
@@ -34,7 +35,8 @@ def run_matching(
 ) -> dict[str, int]:
     """Rank everyone, allocate, store in bulk. Returns counts; flushes, does not commit.
 
-    ``timings`` (optional) receives seconds per stage: load, rank, store.
+    ``timings`` (optional) receives seconds per stage: load, rank, store, and how long the
+    openings' merge took while the mentors were ranked (store_in_background).
     """
     today = local_date(now)
     clock = time.perf_counter()
@@ -60,22 +62,35 @@ def run_matching(
     store = _Store(session, run)
     expired = expire_stale(session, today)
     proposed_openings = sum(len(v) for v in ranked_openings.values())
-    # Stored as they are streamed; the matches are dropped before the mentors are ranked.
-    store.store(TargetKind.OPENING, flatten(ranked_openings))
+    # Staged as they are streamed; the matches are dropped before the mentors are ranked.
+    staged = store.stage(flatten(ranked_openings))
     del ranked_openings
-    superseded = expire_unpicked(session, TargetKind.OPENING)
-    stored = time.perf_counter()
+    staged_at = time.perf_counter()
+    merge_seconds = 0.0
 
-    ranked_mentors: dict[int, list[Match]] = {}
-    if seekers:
-        others = index.ids[~np.isin(index.ids, np.fromiter(seekers, dtype=np.int64))]
-        seeker_index = engine.with_youths(index, removed=others.tolist())
-        ranked_mentors = engine.rank_mentors(seeker_index, k=MENTORS_PER_YOUTH)
-        del seeker_index
-    del index
+    def merge_openings() -> int:
+        nonlocal merge_seconds
+        clock = time.perf_counter()
+        store.merge(TargetKind.OPENING, staged)
+        superseded = expire_unpicked(session, TargetKind.OPENING)
+        merge_seconds = time.perf_counter() - clock
+        return superseded
+
+    # The database merges the openings while this process ranks the mentors: the merge is
+    # SQL only and has the session to itself until it is done (the ranking does not use it).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="merge") as pool:
+        merging = pool.submit(merge_openings)
+        ranked_mentors: dict[int, list[Match]] = {}
+        if seekers:
+            others = index.ids[~np.isin(index.ids, np.fromiter(seekers, dtype=np.int64))]
+            seeker_index = engine.with_youths(index, removed=others.tolist())
+            ranked_mentors = engine.rank_mentors(seeker_index, k=MENTORS_PER_YOUTH)
+            del seeker_index
+        del index
+        ranked_again = time.perf_counter()
+        superseded = merging.result()
     ranked_mentors = distinct_targets(session, TargetKind.MENTOR_SLOT, ranked_mentors)
     proposed_mentors = sum(len(v) for v in ranked_mentors.values())
-    ranked_again = time.perf_counter()
     store.store(TargetKind.MENTOR_SLOT, flatten(ranked_mentors))
     del ranked_mentors
     superseded += expire_unpicked(session, TargetKind.MENTOR_SLOT)
@@ -91,8 +106,11 @@ def run_matching(
     if timings is not None:
         timings.update(
             load=loaded - clock,
-            rank=(ranked - loaded) + (ranked_again - stored),
-            store=(stored - ranked) + (done - ranked_again),
+            rank=(ranked - loaded) + (ranked_again - staged_at),
+            # The store's own time: what overlapped the mentors' ranking is not counted twice
+            # (store_in_background says how long the openings' merge took in all).
+            store=(staged_at - ranked) + (done - ranked_again),
+            store_in_background=merge_seconds,
         )
     return {
         "youths": n_youths,

@@ -256,7 +256,9 @@ class _Store:
 
     def stage(self, pairs: Iterable[tuple[int, Match]]) -> int:
         """Put ``pairs`` (one target kind) into the staging table, replacing what it held;
-        how many there are."""
+        how many there are. The ORM's pending changes are flushed first: the merge reads the
+        table."""
+        self.session.flush()
         _staging_table(self.session)
         staged = _fill(self.session, staging_rows(pairs))
         if staged > ANALYZE_ABOVE and self.session.get_bind().dialect.name == "postgresql":
@@ -264,14 +266,19 @@ class _Store:
             self.session.connection().exec_driver_sql(f"ANALYZE {STAGING}")
         return staged
 
-    def store(self, kind: TargetKind, pairs: Iterable[tuple[int, Match]]) -> None:
-        """Stage ``pairs`` and merge them; the staging table keeps them until the next call
-        (for :func:`jobs.matching.expiry.expire_unpicked`)."""
-        self.session.flush()  # the ORM's pending changes first: the SQL below reads the table
-        staged = self.stage(pairs)
+    def merge(self, kind: TargetKind, staged: int) -> None:
+        """Merge the ``staged`` pairs of ``kind`` (:meth:`stage`) and count what they did. The
+        staging table keeps them until the next :meth:`stage` (for
+        :func:`jobs.matching.expiry.expire_unpicked`). Only SQL: the database does the work,
+        and the session is used by nothing else meanwhile, so the nightly run can rank the
+        mentors while it waits (:func:`jobs.matching.nightly.run_matching`)."""
         new, updated = _merge(self.session, kind, self.run_id, self.engine_version)
         decided = _kept_decided(self.session, kind)
         self.counts["new"] += new
         self.counts["updated"] += updated
         self.counts["kept_decided"] += decided
         self.counts["unchanged"] += staged - new - updated - decided
+
+    def store(self, kind: TargetKind, pairs: Iterable[tuple[int, Match]]) -> None:
+        """Stage ``pairs`` and merge them."""
+        self.merge(kind, self.stage(pairs))
