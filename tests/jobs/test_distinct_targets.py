@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from jobs.distinct_targets import one_per_name
+import jobs.distinct_targets
+from jobs.distinct_targets import one_per_name, target_names
 from jobs.matching import refresh_for_profile, run_matching
 from matcher.types import Match
 from models.enums import Role, TargetKind
@@ -30,6 +31,21 @@ def test_one_per_name_keeps_the_best_of_each_group():
     kept = one_per_name(ranked, names)
     assert [m.target_id for m in kept[7]] == [2, 3, 4]  # 1 and 2: one organisation, one title
     assert [m.target_id for m in kept[8]] == [1]
+
+
+def test_many_targets_are_named_from_one_read_of_their_id_range(
+    db, monkeypatch, make_user, make_opening
+):
+    """Many ids (the nightly run's) are read as their id range, not as bound parameters; the
+    targets in the range that were not asked for are left out, as with a few ids."""
+    chain = make_user(Role.COMPANY)
+    openings = [make_opening(chain, title=f"  Lager {n % 2} ") for n in range(5)]
+    asked = {openings[0].id, openings[2].id, openings[4].id}
+    few = target_names(db, TargetKind.OPENING, asked)
+    monkeypatch.setattr(jobs.distinct_targets, "CHUNK", 2)
+    many = target_names(db, TargetKind.OPENING, asked)
+    organisation = chain.organisation_id
+    assert many == few == {i: (organisation, "lager 0") for i in asked}
 
 
 def _targets(db, youth, kind):
