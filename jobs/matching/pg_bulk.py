@@ -1,4 +1,5 @@
-"""PostgreSQL's bulk path for the storage rules: COPY rows into a (temporary) table.
+"""PostgreSQL's bulk path for the storage rules: COPY rows into a (temporary) table, and
+load a (nearly) empty table without keeping its secondary indexes up to date row by row.
 
 psycopg 3's ``Copy.write_row`` formats each tuple in C; the rows are consumed as they are
 generated, so a night's ~430,000 pairs never exist as a list (:mod:`jobs.matching.store`).
@@ -6,7 +7,8 @@ generated, so a night's ~430,000 pairs never exist as a list (:mod:`jobs.matchin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,3 +28,26 @@ def copy_rows(
             copy.write_row(row)
             count += 1
     return count
+
+
+@contextmanager
+def indexes_built_afterwards(connection: sa.Connection, table: sa.Table) -> Iterator[None]:
+    """Drop ``table``'s non-unique indexes, and create them again when the block is done:
+    building an index from the loaded rows (one sort) costs less than adding hundreds of
+    thousands of rows to it one by one (PostgreSQL's manual, "Populating a Database").
+
+    The unique indexes stay (``ON CONFLICT`` needs them). The drop locks the table until the
+    transaction ends, so the caller does this only when the table holds few rows (the first
+    night). If the block fails, the indexes are not created again here: the transaction is
+    rolled back, and the drop with it (DDL is transactional in PostgreSQL).
+    """
+    indexes = sorted((index for index in table.indexes if not index.unique), key=_name)
+    for index in indexes:
+        index.drop(connection)
+    yield
+    for index in indexes:
+        index.create(connection)
+
+
+def _name(index: sa.Index) -> str:
+    return str(index.name)

@@ -26,6 +26,7 @@ streamed into the staging table as tuples: no row dicts, no list of the night's 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from json.encoder import encode_basestring as _json_string
 from typing import Any
 
@@ -33,7 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from jobs.engine_configs import active_label
-from jobs.matching.pg_bulk import copy_rows
+from jobs.matching.pg_bulk import copy_rows, indexes_built_afterwards
 from matcher import Match, Reason
 from models.clock import local_now
 from models.enums import SuggestionStatus, TargetKind
@@ -44,6 +45,14 @@ from models.suggestion import Suggestion, target_predicate
 INSERT_BATCH = 5_000
 #: A staging table with more rows than this gets planner statistics (the nightly, not a save).
 ANALYZE_ABOVE = 1_000
+#: A merge of at least this many pairs into a suggestion table that holds fewer rows than
+#: :data:`BULK_SHARE` of them (the first night of an installation) builds the table's
+#: secondary indexes afterwards instead of row by row: measured at national scale (390,000
+#: new rows), the merge's database time falls from 9.7 to 7.1 s CPU. Never on a night where
+#: most proposals already exist: the table would be locked for the rest of the night's
+#: transaction, and keeping the indexes up to date costs little when few rows are written.
+BULK_ABOVE = 50_000
+BULK_SHARE = 0.1
 #: A proposal whose score moved less than this, with the same reasons, is unchanged: a tenth
 #: of the whole percent a score is shown as (scores are stored rounded to 6 places).
 SCORE_TOLERANCE = 1e-3
@@ -272,12 +281,27 @@ class _Store:
         :func:`jobs.matching.expiry.expire_unpicked`). Only SQL: the database does the work,
         and the session is used by nothing else meanwhile, so the nightly run can rank the
         mentors while it waits (:func:`jobs.matching.nightly.run_matching`)."""
-        new, updated = _merge(self.session, kind, self.run_id, self.engine_version)
+        with self._upkeep(staged):
+            new, updated = _merge(self.session, kind, self.run_id, self.engine_version)
         decided = _kept_decided(self.session, kind)
         self.counts["new"] += new
         self.counts["updated"] += updated
         self.counts["kept_decided"] += decided
         self.counts["unchanged"] += staged - new - updated - decided
+
+    def _upkeep(self, staged: int) -> AbstractContextManager[None]:
+        """How the table's indexes are kept while ``staged`` pairs are merged: row by row, or,
+        for a bulk load into a nearly empty table on PostgreSQL, built afterwards."""
+        if staged < BULK_ABOVE or self.session.get_bind().dialect.name != "postgresql":
+            return nullcontext()
+        enough = int(staged * BULK_SHARE)
+        present = self.session.execute(
+            sa.text("SELECT count(*) FROM (SELECT 1 FROM suggestion LIMIT :n) AS s"),
+            {"n": enough},
+        ).scalar_one()
+        if present >= enough:
+            return nullcontext()
+        return indexes_built_afterwards(self.session.connection(), Suggestion.__table__)
 
     def store(self, kind: TargetKind, pairs: Iterable[tuple[int, Match]]) -> None:
         """Stage ``pairs`` and merge them."""

@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
+import jobs.matching.store as store_module
 from jobs.matching import run_matching
 from jobs.matching.expiry import expire_unpicked
 from jobs.matching.store import SCORE_TOLERANCE, _Store
@@ -198,3 +200,52 @@ def test_a_changed_score_is_updated_and_an_unpicked_proposal_expires(db, make_yo
     assert stored[near.id].status is SuggestionStatus.PROPOSED
     assert stored[near.id].score != score and stored[near.id].distance_km > 10
     assert stored[leaving.id].status is SuggestionStatus.EXPIRED
+
+
+def _index_definitions(db: Any) -> dict[str, str]:
+    return dict(
+        db.execute(
+            text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'suggestion'")
+        ).all()
+    )
+
+
+def test_a_bulk_load_into_a_nearly_empty_table_builds_the_indexes_afterwards(
+    db, monkeypatch, make_youth, make_opening
+):
+    """The first night's load (many pairs, a table holding few rows) builds the secondary
+    indexes after the merge: the same indexes come back, with the same definitions, and the
+    rows are stored and found through them. A night that adds to a full table keeps its
+    indexes."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite keeps its indexes up to date row by row")
+    youths = [make_youth() for _ in range(3)]
+    openings = [make_opening() for _ in range(4)]
+    before = _index_definitions(db)
+    assert len(before) == 9  # the primary key, two unique and six other indexes
+    monkeypatch.setattr(store_module, "BULK_ABOVE", 5)
+    dropped: list[str] = []
+    original = store_module.indexes_built_afterwards
+
+    def watched(connection: Any, table: Any) -> Any:
+        dropped.append(table.name)
+        return original(connection, table)
+
+    monkeypatch.setattr(store_module, "indexes_built_afterwards", watched)
+    store = _Store(db, None)
+    pairs = [(y.id, _match(o.id, 0.5)) for y in youths for o in openings]
+    store.store(TargetKind.OPENING, pairs)
+    assert dropped == ["suggestion"] and store.counts["new"] == 12
+    assert _index_definitions(db) == before
+    found = db.scalars(
+        select(Suggestion.id).where(
+            Suggestion.status == SuggestionStatus.PROPOSED, Suggestion.youth_id == youths[1].id
+        )
+    ).all()
+    assert len(found) == 4
+
+    # The table now holds as many rows as a night brings: the indexes are kept up to date.
+    store = _Store(db, None)
+    store.store(TargetKind.OPENING, [(y.id, _match(o.id, 0.9)) for y in youths for o in openings])
+    assert dropped == ["suggestion"] and store.counts["updated"] == 12
+    assert _index_definitions(db) == before
