@@ -90,16 +90,17 @@ def _texts(value: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(str(v) for v in (value or ()) if v)
 
 
-def _as_text(columns: Sequence[sa.ColumnElement[Any]]) -> tuple[sa.ColumnElement[str], ...]:
+def _as_text(columns: Sequence[Any]) -> tuple[sa.ColumnElement[str], ...]:
     """JSON list columns read as their text (see :func:`_lists`)."""
     return tuple(sa.cast(c, sa.Text).label(f"{c.key}_json") for c in columns)
 
 
-def _lists(texts: Sequence[str | None]) -> list[Any]:
+def _lists(texts: Sequence[Any]) -> list[Any]:
     """A row's JSON list columns, read as text by :func:`_as_text`, parsed with ONE
     ``json.loads``: the nightly reads 75,000 youth with six lists each, and decoding the
     450,000 values one by one (the driver's way) was half of loading them."""
-    return json.loads("[" + ",".join(t or "null" for t in texts) + "]")  # type: ignore[no-any-return]
+    lists: list[Any] = json.loads("[" + ",".join(t or "null" for t in texts) + "]")
+    return lists
 
 
 def youth_from_row(row: Any, lists: Sequence[Any] | None = None) -> EngineYouth:

@@ -31,7 +31,9 @@ def copy_rows(
 
 
 @contextmanager
-def indexes_built_afterwards(connection: sa.Connection, table: sa.Table) -> Iterator[None]:
+def indexes_built_afterwards(
+    connection: sa.Connection, table: sa.Table | sa.FromClause
+) -> Iterator[None]:
     """Drop ``table``'s non-unique indexes, and create them again when the block is done:
     building an index from the loaded rows (one sort) costs less than adding hundreds of
     thousands of rows to it one by one (PostgreSQL's manual, "Populating a Database").
@@ -41,6 +43,7 @@ def indexes_built_afterwards(connection: sa.Connection, table: sa.Table) -> Iter
     night). If the block fails, the indexes are not created again here: the transaction is
     rolled back, and the drop with it (DDL is transactional in PostgreSQL).
     """
+    assert isinstance(table, sa.Table)  # a mapped class's __table__
     indexes = sorted((index for index in table.indexes if not index.unique), key=_name)
     for index in indexes:
         index.drop(connection)

@@ -276,9 +276,9 @@ def sweep_suggestions(
     counted = 0
     for code, target_kind, opening_kind, opening_org, slot_org, on, n in rows:
         org = opening_org if target_kind == TargetKind.OPENING else slot_org
-        day = on if isinstance(on, date) else date.fromisoformat(str(on)[:10])
+        when = on if isinstance(on, date) else date.fromisoformat(str(on)[:10])
         opening = str(opening_kind) if opening_kind is not None else None
-        amounts[(code, str(target_kind), opening, resolve(code, org), day)] += n
+        amounts[(code, str(target_kind), opening, resolve(code, org), when)] += n
         counted += n
     if amounts:
         session.execute(
@@ -286,7 +286,7 @@ def sweep_suggestions(
             [
                 {
                     "kind": str(FigureKind.SUGGESTION_MADE),
-                    "day": day,
+                    "day": when,
                     "at": now,
                     "partnership_id": partnership,
                     "municipality_code": code,
@@ -295,7 +295,7 @@ def sweep_suggestions(
                     "days": None,
                     "amount": n,
                 }
-                for (code, target_kind, opening, partnership, day), n in amounts.items()
+                for (code, target_kind, opening, partnership, when), n in amounts.items()
             ],
         )
     cursor.swept_until = until
