@@ -1,7 +1,7 @@
 """PostgreSQL's bulk path for the storage rules: COPY rows into a (temporary) table, and
 load a (nearly) empty table without keeping its secondary indexes up to date row by row.
 
-psycopg 3's ``Copy.write_row`` formats each tuple in C; the rows are consumed as they are
+psycopg 3's ``Copy.write_row`` packs each tuple in C; the rows are consumed as they are
 generated, so a night's ~430,000 pairs never exist as a list (:mod:`jobs.matching.store`).
 """
 
@@ -15,14 +15,21 @@ import sqlalchemy as sa
 
 
 def copy_rows(
-    connection: sa.Connection, table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+    connection: sa.Connection,
+    table: str,
+    columns: Sequence[str],
+    types: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
 ) -> int:
-    """COPY ``rows`` (tuples in the order of ``columns``) into ``table`` on ``connection``;
-    how many rows."""
+    """COPY ``rows`` (tuples in the order of ``columns``, of the PostgreSQL ``types``, e.g.
+    ``int4``) into ``table`` on ``connection``; how many rows. Binary COPY: the driver packs
+    numbers as they are instead of formatting them as text (a night's 390,000 pairs: 3.0 ->
+    2.4 s of this process's CPU), so ``types`` must be the table's column types exactly."""
     raw = connection.connection.driver_connection
     assert raw is not None  # a live psycopg connection
-    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.set_types(list(types))
         count = 0
         for row in rows:
             copy.write_row(row)

@@ -58,8 +58,9 @@ BULK_SHARE = 0.1
 SCORE_TOLERANCE = 1e-3
 #: The staging table, one per connection (temporary; dropped at commit on PostgreSQL).
 STAGING = "suggestion_load"
-#: Its columns, in the order :func:`staging_rows` yields them.
+#: Its columns, in the order :func:`staging_rows` yields them, and their PostgreSQL types.
 STAGING_COLUMNS = ("youth_id", "target_id", "score", "components", "reasons", "distance_km")
+STAGING_TYPES = ("int4", "int4", "float8", "text", "text", "float8")
 
 _PROPOSED = SuggestionStatus.PROPOSED.value
 _TARGET_COLUMN = {TargetKind.OPENING: "opening_id", TargetKind.MENTOR_SLOT: "mentor_slot_id"}
@@ -153,7 +154,7 @@ def _fill(session: Session, rows: Iterator[tuple[Any, ...]]) -> int:
     """Stream ``rows`` into the staging table; how many there were."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        return copy_rows(connection, STAGING, STAGING_COLUMNS, rows)
+        return copy_rows(connection, STAGING, STAGING_COLUMNS, STAGING_TYPES, rows)
     statement = (
         f"INSERT INTO {STAGING} ({', '.join(STAGING_COLUMNS)}) "  # noqa: S608 - fixed names
         f"VALUES ({', '.join('?' for _ in STAGING_COLUMNS)})"
