@@ -223,19 +223,29 @@ def subset(ctx: PairContext, sel: IntArray | BoolArray) -> PairContext:
     )
 
 
+#: ``passes`` drops the failed pairs from the block only when fewer than this share survive a
+#: rule: a copy of the block (three gathers) costs more than the next rules spend on the few
+#: pairs it would remove (at national scale most rules keep over 90 % of the pairs).
+COMPACT_BELOW = 0.6
+
+
 def passes(ctx: PairContext, rules: Mapping[str, Rule]) -> BoolArray:
-    """Mask of the pairs that satisfy every rule; each rule only sees the survivors."""
+    """Mask of the pairs that satisfy every rule. The rules are elementwise, so the result is
+    their conjunction whatever pairs each sees; a rule that removes many pairs shrinks the
+    block the next ones see (:data:`COMPACT_BELOW`)."""
     idx = np.flatnonzero(np.isfinite(ctx.dist))
-    sub = subset(ctx, idx)
+    sub = subset(ctx, idx) if len(idx) < len(ctx.yi) else ctx
+    alive = np.ones(len(idx), dtype=np.bool_)
     for rule in rules.values():
         if not len(idx):
             break
-        ok = rule(sub)
-        if not ok.all():
-            idx = idx[ok]
-            sub = subset(sub, ok)
+        alive &= rule(sub)
+        left = int(np.count_nonzero(alive))
+        if left < COMPACT_BELOW * len(idx):
+            idx, sub = idx[alive], subset(sub, alive)
+            alive = np.ones(left, dtype=np.bool_)
     keep = np.zeros(len(ctx.yi), dtype=np.bool_)
-    keep[idx] = True
+    keep[idx[alive]] = True
     return keep
 
 
