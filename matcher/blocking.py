@@ -283,6 +283,8 @@ def nearest_pairs(
     ``limit=None`` keeps every reachable pair (exhaustive mode).
     """
     t_by_pc: dict[int, IntArray] = dict(grouped_by(target.pc))
+    t_count = np.bincount(target.pc[target.pc >= 0], minlength=geo.n)
+    look_at = max(limit * 8, 200) if limit is not None else 0
     radius = reach_radius(youth, target)
     if len(rows):
         geo.prepare(float(radius[rows].max()))
@@ -293,13 +295,16 @@ def nearest_pairs(
             continue
         members = rows[group]
         pcs, _ = geo.within(pc, float(radius[members].max()))
+        if limit is not None:
+            # Hard constraints remove some; look a little further than the limit: the
+            # nearest postcodes that hold that many targets (not every postcode in reach).
+            pcs = pcs[: int(np.searchsorted(np.cumsum(t_count[pcs]), look_at)) + 1]
         parts = [t_by_pc[p] for p in pcs.tolist() if p in t_by_pc]
         if not parts:
             continue
         cand = np.concatenate(parts)
         if limit is not None:
-            # Hard constraints remove some; look a little further than the limit.
-            cand = cand[: max(limit * 8, 200)]
+            cand = cand[:look_at]
         yi = np.repeat(members, len(cand))
         tj = np.tile(cand, len(members))
         ctx = PairContext(
