@@ -141,8 +141,8 @@ def rule_commute(ctx: PairContext) -> BoolArray:
 
 
 def rule_min_age(ctx: PairContext) -> BoolArray:
-    o = _openings(ctx)
-    return o.start_year[ctx.tj] - ctx.youth.birth_year[ctx.yi] >= o.min_age[ctx.tj]
+    # start_year - birth_year >= min_age with the opening's side precomputed (exact: integers).
+    return ctx.youth.birth_year[ctx.yi] <= _openings(ctx).latest_birth_year[ctx.tj]
 
 
 def rule_licence(ctx: PairContext) -> BoolArray:
@@ -170,8 +170,7 @@ def _lang_words(ctx: PairContext) -> int:
 def rule_languages(ctx: PairContext) -> BoolArray:
     w = _lang_words(ctx)
     if w == 1:
-        need = ctx.target.langs[:, 0][ctx.tj]
-        out1: BoolArray = (need & ~ctx.youth.langs[:, 0][ctx.yi]) == 0
+        out1: BoolArray = (ctx.target.lang_word[ctx.tj] & ~ctx.youth.lang_word[ctx.yi]) == 0
         return out1
     missing = ctx.target.langs[ctx.tj, :w] & ~ctx.youth.langs[ctx.yi, :w]
     out: BoolArray = ~np.any(missing, axis=1)
@@ -190,6 +189,9 @@ def rule_mentor_reach(ctx: PairContext) -> BoolArray:
 
 def rule_common_language(ctx: PairContext) -> BoolArray:
     w = _lang_words(ctx)
+    if w == 1:
+        out1: BoolArray = (ctx.target.lang_word[ctx.tj] & ctx.youth.lang_word[ctx.yi]) != 0
+        return out1
     common = ctx.target.langs[ctx.tj, :w] & ctx.youth.langs[ctx.yi, :w]
     out: BoolArray = np.any(common, axis=1)
     return out
