@@ -267,8 +267,26 @@ class WishCells:
     weight: FloatArray
 
 
+class _Languages:
+    """The language masks of one side of the pairs (youth, openings, mentor slots)."""
+
+    langs: MaskArray
+    lang_width: int
+
+    def __post_init__(self) -> None:
+        used = np.flatnonzero(self.langs.any(axis=0))
+        self.lang_width = int(used.max()) + 1 if len(used) else 1
+
+    @cached_property
+    def lang_word(self) -> MaskArray:
+        """The first 64-bit word of the masks, contiguous: all there is while fewer than 64
+        language codes are in use (``lang_width == 1``), and the language rules gather it per
+        pair (a gather from the column of a 2-D array is about three times slower)."""
+        return np.ascontiguousarray(self.langs[:, 0])
+
+
 @dataclass
-class YouthArrays:
+class YouthArrays(_Languages):
     items: list[Youth]
     ids: IntArray
     pc: IntArray
@@ -301,10 +319,6 @@ class YouthArrays:
     # TF-IDF rows per target kind ("opening" / "mentor_slot"): (vectoriser, rows), filled by
     # the engine on first use (idempotent: the same vectoriser always gives the same rows).
     text_cache: dict[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        used = np.flatnonzero(self.langs.any(axis=0))
-        self.lang_width = int(used.max()) + 1 if len(used) else 1
 
     def __len__(self) -> int:
         return len(self.items)
@@ -355,8 +369,8 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
     wish_occ = _padded(wishes)
 
     keys, vals = _skill_table(skills, experience, tx.occ_skills)
-    langs = np.stack([vocab.lang_mask(y.languages) for y in items]) if n else _no_langs(0)
-    first = np.stack([vocab.lang_mask(y.languages[:1]) for y in items]) if n else _no_langs(0)
+    langs = _lang_masks(vocab, [tuple(y.languages) for y in items])
+    first = _lang_masks(vocab, [tuple(y.languages[:1]) for y in items])
     return YouthArrays(
         items=items,
         ids=np.array([y.id for y in items], dtype=np.int64),
@@ -430,6 +444,20 @@ def _no_langs(n: int) -> MaskArray:
     return np.zeros((n, LANG_WORDS), dtype=np.uint64)
 
 
+def _lang_masks(vocab: Vocabulary, rows: Sequence[tuple[str, ...]]) -> MaskArray:
+    """The language mask of each row: each distinct combination made once and gathered (a
+    national population speaks a few hundred combinations; one mask per youth stacked one by
+    one was a tenth of a second)."""
+    if not rows:
+        return _no_langs(0)
+    number: dict[tuple[str, ...], int] = {}
+    which = np.fromiter(
+        (number.setdefault(r, len(number)) for r in rows), dtype=np.int64, count=len(rows)
+    )
+    out: MaskArray = np.stack([vocab.lang_mask(r) for r in number])[which]
+    return out
+
+
 def _skill_table(
     skills: Sequence[Sequence[int]], experience: Sequence[Sequence[int]], occ_skills: sp.csr_matrix
 ) -> tuple[IntArray, FloatArray]:
@@ -462,7 +490,7 @@ def _reduce_max(keys: list[IntArray], vals: list[FloatArray]) -> tuple[IntArray,
 
 
 @dataclass
-class OpeningArrays:
+class OpeningArrays(_Languages):
     items: list[Opening]
     ids: IntArray
     pc: IntArray
@@ -484,12 +512,16 @@ class OpeningArrays:
     kind: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     lang_width: int = 1
 
-    def __post_init__(self) -> None:
-        used = np.flatnonzero(self.langs.any(axis=0))
-        self.lang_width = int(used.max()) + 1 if len(used) else 1
-
     def __len__(self) -> int:
         return len(self.items)
+
+    @cached_property
+    def latest_birth_year(self) -> IntArray:
+        """The latest birth year old enough for each opening (start year minus minimum age):
+        the minimum-age rule then gathers one value per side of a pair instead of three (the
+        openings' gathers are random accesses: most of the rule's cost at national scale)."""
+        out: IntArray = self.start_year - self.min_age
+        return out
 
 
 def encode_openings(
@@ -502,7 +534,6 @@ def encode_openings(
     ).reshape(-1)
     req = _flat_lookup([o.required_skills for o in items], vocab.skill_concepts)
     nice = _flat_lookup([o.nice_skills for o in items], vocab.skill_concepts)
-    n = len(items)
     return OpeningArrays(
         items=items,
         ids=np.array([o.id for o in items], dtype=np.int64),
@@ -518,7 +549,7 @@ def encode_openings(
         start_year=np.array([(o.start_date or today).year for o in items], dtype=np.int64),
         start=np.array([day(o.start_date, NO_DATE_LATE) for o in items], dtype=np.int64),
         licence=np.array([o.driving_licence_required for o in items], dtype=np.bool_),
-        langs=np.stack([vocab.lang_mask(o.languages) for o in items]) if n else _no_langs(0),
+        langs=_lang_masks(vocab, [tuple(o.languages) for o in items]),
         mentor=np.array([o.mentor_at_workplace for o in items], dtype=np.bool_),
         cap=np.array([int(np.ceil(seat_multiplier * o.seats)) for o in items], dtype=np.int64),
         docs=[
@@ -529,7 +560,7 @@ def encode_openings(
 
 
 @dataclass
-class SlotArrays:
+class SlotArrays(_Languages):
     items: list[MentorSlot]
     ids: IntArray
     pc: IntArray
@@ -544,10 +575,6 @@ class SlotArrays:
     docs: list[str]
     lang_width: int = 1
 
-    def __post_init__(self) -> None:
-        used = np.flatnonzero(self.langs.any(axis=0))
-        self.lang_width = int(used.max()) + 1 if len(used) else 1
-
     def __len__(self) -> int:
         return len(self.items)
 
@@ -558,7 +585,6 @@ def encode_slots(
     items = sorted(slots, key=lambda s: s.id)
     tx = vocab.taxonomy
     interests = _flat_lookup([s.interests for s in items], vocab.interests)
-    n = len(items)
     return SlotArrays(
         items=items,
         ids=np.array([s.id for s in items], dtype=np.int64),
@@ -568,7 +594,7 @@ def encode_slots(
         cap=np.array([int(np.ceil(seat_multiplier * s.capacity)) for s in items], dtype=np.int64),
         from_day=np.array([day(s.available_from, NO_DATE_EARLY) for s in items], dtype=np.int64),
         until_day=np.array([day(s.available_until, NO_DATE_LATE) for s in items], dtype=np.int64),
-        langs=np.stack([vocab.lang_mask(s.languages) for s in items]) if n else _no_langs(0),
+        langs=_lang_masks(vocab, [tuple(s.languages) for s in items]),
         interest_ids=_padded(interests),
         n_interests=np.array([len(r) for r in interests], dtype=np.int64),
         docs=[" ".join((s.title, s.description, *s.interests)) for s in items],
