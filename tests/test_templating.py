@@ -148,3 +148,18 @@ def test_distances_as_flask_babel_formats_them(app, locale):
             assert format_km(value) == f"{expected}\N{NO-BREAK SPACE}km"
             assert format_km(value) == f"{expected}\N{NO-BREAK SPACE}km"  # the memo
     assert format_km(None) == "–"
+
+
+@pytest.mark.parametrize("locale", ["da", "en"])
+def test_translated_labels_render_as_the_lazy_ones(app, locale):
+    from flask import render_template_string
+
+    from web.caseworker.labels import SUGGESTION_STATUS
+
+    with app.test_request_context("/caseworker/queue"), force_locale(locale):
+        for status in SUGGESTION_STATUS:
+            lazy = render_template_string("{{ labels[s] }}", labels=SUGGESTION_STATUS, s=status)
+            once = render_template_string(
+                "{{ (labels|translated)[s] }}", labels=SUGGESTION_STATUS, s=status
+            )
+            assert once == lazy

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 from babel.numbers import NumberPattern, parse_pattern
@@ -208,6 +209,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "short") if d else ""
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["km"] = format_km
+    app.jinja_env.filters["translated"] = translated
 
     from web.vocabulary import template_globals
 
@@ -285,6 +287,13 @@ def _km_text(value: float | int, locale: Any) -> str:
     costs about 13 µs a call; a country's distances, stored to 0.01 km, repeat)."""
     text = number_pattern("#,##0.0").apply(value, locale)
     return f"{text}\N{NO-BREAK SPACE}km"
+
+
+def translated(labels: Mapping[Any, Any]) -> dict[Any, Markup]:
+    """A vocabulary's labels (lazy strings) in the request's language, each as the page shows
+    it (a lazy string renders unescaped, as the translation's Markup): for a page that shows
+    them many times, looked up once."""
+    return {key: _trusted(str(label)) for key, label in labels.items()}
 
 
 def user_partnerships() -> list[Any]:
