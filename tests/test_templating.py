@@ -1,5 +1,6 @@
 """The templates' fast paths give what the slow ones gave (web/templating.py): ``_()`` and
-``ngettext()`` without Jinja's context layers, and ``url_with`` for a page's per-row links."""
+``ngettext()`` without Jinja's context layers, ``url_with`` and ``url_with_back`` for a page's
+per-row links, distances without Flask-Babel's locale lookup."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask_babel import force_locale
 from jinja2 import Environment
 from markupsafe import Markup
 
-from web.templating import URL_PLACEHOLDER, url_with
+from web.templating import BACK_PLACEHOLDER, URL_PLACEHOLDER, format_km, url_with, url_with_back
 
 SOURCES = [
     '{{ _("Log out") }}',
@@ -102,3 +103,63 @@ def test_url_with_falls_back_to_url_for(app):
         assert url_with("caseworker.queue", "page", 2, kind=["a"]) == url_for(
             "caseworker.queue", page=2, kind=["a"]
         )
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "name", "back"),
+    [
+        ("caseworker.opening_ad", "opening_id", "/caseworker/queue#suggestion-"),
+        ("caseworker.slot_ad", "slot_id", "/caseworker/queue?kind=opening&page=2#suggestion-"),
+        ("caseworker.slot_ad", "slot_id", "/caseworker/queue?youth=Æ Ø&group=1#suggestion-"),
+        ("caseworker.opening_ad", "opening_id", "/caseworker/profiles/17#suggestion-"),
+    ],
+)
+def test_url_with_back_gives_url_for(app, endpoint, name, back):
+    with app.test_request_context("/caseworker/queue"):
+        for value, back_value in ((1, 2), (42, 1_000_017), (1_000_017, 42), (0, 0)):
+            assert url_with_back(endpoint, name, value, back, back_value) == url_for(
+                endpoint, **{name: value}, back=f"{back}{back_value}"
+            )
+
+
+def test_url_with_back_falls_back_to_url_for(app):
+    with app.test_request_context("/"):
+        # A placeholder's digits already in the back URL: not split, built each time.
+        for back in (f"/q?youth={URL_PLACEHOLDER}#s-", f"/q?youth={BACK_PLACEHOLDER}#s-"):
+            for value in (7, 8):
+                assert url_with_back("caseworker.opening_ad", "opening_id", value, back, 3) == (
+                    url_for("caseworker.opening_ad", opening_id=value, back=f"{back}3")
+                )
+        # Not integers: url_for as it is.
+        assert url_with_back("caseworker.opening_ad", "opening_id", 5, "/q#s-", "x") == url_for(
+            "caseworker.opening_ad", opening_id=5, back="/q#s-x"
+        )
+
+
+@pytest.mark.parametrize("locale", ["da", "en"])
+def test_distances_as_flask_babel_formats_them(app, locale):
+    from flask_babel import format_decimal
+
+    from web.templating import number_pattern
+
+    with app.test_request_context("/"), force_locale(locale):
+        for value in (0, 0.05, 2.25, 2.35, 2.45, 3.2, 16.37, 999.95, 1234.56, 12):
+            expected = format_decimal(value, format=number_pattern("#,##0.0"))
+            assert format_km(value) == f"{expected}\N{NO-BREAK SPACE}km"
+            assert format_km(value) == f"{expected}\N{NO-BREAK SPACE}km"  # the memo
+    assert format_km(None) == "–"
+
+
+@pytest.mark.parametrize("locale", ["da", "en"])
+def test_translated_labels_render_as_the_lazy_ones(app, locale):
+    from flask import render_template_string
+
+    from web.caseworker.labels import SUGGESTION_STATUS
+
+    with app.test_request_context("/caseworker/queue"), force_locale(locale):
+        for status in SUGGESTION_STATUS:
+            lazy = render_template_string("{{ labels[s] }}", labels=SUGGESTION_STATUS, s=status)
+            once = render_template_string(
+                "{{ (labels|translated)[s] }}", labels=SUGGESTION_STATUS, s=status
+            )
+            assert once == lazy

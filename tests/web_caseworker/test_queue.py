@@ -328,3 +328,89 @@ def test_foreign_ids_answer_404(client, db, queue_setup, method, url, form_data)
     # and an ID that does not exist at all looks the same
     missing = url.format(p=999999, s=999999)
     assert getattr(client, method)(missing, data={}).status_code == 404
+
+
+def test_queue_cards_read_as_rows_agree_with_the_orm(
+    db, caseworker, make_youth, make_opening, make_slot, make_suggestion, age_profile
+):
+    """The queue reads its cards as plain rows (models/review_queue.cards); what each card
+    shows must be what the ORM objects and the shared helpers give: the target's title,
+    organisation, town, kind, start and status, the seats and places left (placed
+    suggestions take seats, accepted offers places), and the days without an approved
+    proposal (the later of active_since and the last approval; a rejection is none)."""
+    from models import review_queue
+    from models.caseload import days_between, last_approval_at
+    from models.operations.placement import targets_left
+    from models.operations.profiles import days_without_approved_proposal
+    from models.scoping import suggestions_for
+    from models.suggestion import Suggestion
+    from models.youth import YouthProfile
+
+    now = utcnow()
+    taken = make_opening(title="Lager", seats=3, postcode="2200")
+    free = make_opening(title="Kasse", seats=2, postcode="2300", start_date=None)
+    slot = make_slot(title="Mentor", capacity=2, postcode="2400")
+    old = age_profile(make_youth(caseworker), 60)
+    approved_lately = age_profile(make_youth(caseworker), 90)
+    rejected_only = age_profile(make_youth(caseworker), 45)
+    fresh = make_youth(caseworker)
+    for _ in range(2):
+        make_suggestion(make_youth(caseworker), taken, status=SuggestionStatus.PLACED)
+    make_suggestion(make_youth(caseworker), slot, status=SuggestionStatus.ACCEPTED)
+    make_suggestion(
+        approved_lately,
+        make_opening(),
+        status=SuggestionStatus.APPROVED,
+        decided_at=now - timedelta(days=12),
+    )
+    make_suggestion(
+        rejected_only,
+        make_opening(),
+        status=SuggestionStatus.REJECTED,
+        decided_at=now - timedelta(days=3),
+    )
+    page = [
+        make_suggestion(youth, target, score=score)
+        for youth, target, score in (
+            (old, taken, 0.9),
+            (approved_lately, free, 0.8),
+            (rejected_only, slot, 0.7),
+            (fresh, taken, 0.6),
+        )
+    ]
+    db.flush()
+    query = suggestions_for(caseworker).where(
+        Suggestion.status == SuggestionStatus.PROPOSED,
+        YouthProfile.status == ProfileStatus.ACTIVE,
+    )
+    cards = review_queue.cards(
+        db, review_queue.apply(query, review_queue.QueueFilters(), now).limit(25)
+    )
+    assert [c.id for c in cards] == [s.id for s in page]
+    left = targets_left(db, page)
+    approvals = last_approval_at(db, [s.youth_id for s in page])
+    for card, orm in zip(cards, page, strict=True):
+        target, shown = orm.target, card.target
+        assert (shown.id, shown.title, shown.status, shown.kind, shown.start_date) == (
+            target.id,
+            target.title,
+            target.status,
+            getattr(target, "kind", None),
+            getattr(target, "start_date", None),
+        )
+        assert type(shown.status) is type(target.status)
+        assert shown.organisation.name == target.organisation.name
+        assert shown.postcode_ref.name == target.postcode_ref.name
+        assert shown.left == left[(orm.target_kind.value, target.id)]
+        assert (card.youth.pseudonym, card.score, card.reasons, card.status) == (
+            orm.youth.pseudonym,
+            orm.score,
+            orm.reasons,
+            orm.status,
+        )
+        today = now.date()
+        assert days_between(card.searching_since, today) == days_without_approved_proposal(
+            orm.youth, today, approvals.get(orm.youth_id)
+        )
+    assert [c.target.left for c in cards] == [1, 2, 1, 1]
+    assert [days_between(c.searching_since, now.date()) for c in cards] == [60, 12, 45, 0]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from models.enums import Outcome, ProfileStatus, SuggestionStatus
 from models.youth import PREFERRED_KINDS
 from web.company.forms import KIND_LABELS
+from web.templating import request_locale
 from web.vocabulary import AUDIT_ACTION
 
 PROFILE_STATUS = {
@@ -68,7 +68,7 @@ END_REASON = {
 
 def reason_text(reason: dict[str, Any]) -> str:
     """An engine reason ({code, da, en}) in the user's language."""
-    locale = get_locale()
+    locale = request_locale()
     language = locale.language if locale is not None else "da"
     return str(reason.get(language) or reason.get("en") or reason.get("code", ""))
 

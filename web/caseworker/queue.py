@@ -11,25 +11,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager, defer, selectinload
 from werkzeug.wrappers import Response
 
 from models import review_queue
 from models.base import utcnow
-from models.caseload import last_approval_at
+from models.caseload import days_between
 from models.enums import Outcome, ProfileStatus, SuggestionStatus, TargetKind
 from models.errors import Conflict, ValidationError
-from models.geo import Postcode
-from models.mentor_slot import MentorSlot
-from models.opening import JobOpening
-from models.operations.placement import targets_left
-from models.operations.profiles import days_without_approved_proposal
 from models.operations.suggestions import (
     approve_suggestion,
     record_outcome,
     reject_suggestion,
 )
-from models.organisation import Organisation
 from models.review_queue import QueueFilters
 from models.scoping import profiles_for, suggestions_for
 from models.suggestion import Suggestion
@@ -50,51 +43,6 @@ from web.partner_forms import show_error
 from web.security import get_scoped_or_404
 
 QUEUE_COUNT_CAP = 1000
-# What a queue card shows of its target: enough to tell same-named openings apart, and the
-# status (an open ad gets the "Report the ad" link). A column left out here is loaded by one
-# query per card when the template reads it (tests/test_page_statements.py).
-OPENING_CARD = (
-    JobOpening.title,
-    JobOpening.status,
-    JobOpening.organisation_id,
-    JobOpening.kind,
-    JobOpening.postcode,
-    JobOpening.start_date,
-    JobOpening.seats,
-)
-SLOT_CARD = (
-    MentorSlot.title,
-    MentorSlot.status,
-    MentorSlot.organisation_id,
-    MentorSlot.postcode,
-    MentorSlot.capacity,
-)
-
-
-# What a card shows, loaded with the page. Only that: the rest of the rows (skills,
-# descriptions, score components) would be read and decoded for nothing. The targets come in
-# a query of their own per kind (selectinload, by primary key): joined into this one,
-# PostgreSQL spent ~15 ms planning the eight-table join on every request (custom plans: the
-# generic one is never chosen), against well under a millisecond for the three queries.
-# Built once: the options are immutable, and SQLAlchemy keeps the cache key of each.
-CARD_OPTIONS = (
-    defer(Suggestion.components),
-    contains_eager(Suggestion.youth).load_only(
-        YouthProfile.pseudonym, YouthProfile.status, YouthProfile.active_since
-    ),
-    selectinload(Suggestion.opening)
-    .load_only(*OPENING_CARD)
-    .joinedload(JobOpening.organisation)
-    .load_only(Organisation.name),
-    selectinload(Suggestion.opening).joinedload(JobOpening.postcode_ref).load_only(Postcode.name),
-    selectinload(Suggestion.mentor_slot)
-    .load_only(*SLOT_CARD)
-    .joinedload(MentorSlot.organisation)
-    .load_only(Organisation.name),
-    selectinload(Suggestion.mentor_slot)
-    .joinedload(MentorSlot.postcode_ref)
-    .load_only(Postcode.name),
-)
 
 
 def _queue_query() -> Select[Suggestion]:
@@ -160,18 +108,13 @@ def render_queue(
         # is read among those ids, by primary key.
         ids = list(db.scalars(scoped.order_by(None).with_only_columns(Suggestion.id)))
         scoped = scoped.where(Suggestion.id.in_(ids))
+    # Plain rows, not ORM entities: the page only shows them (models/review_queue.py, cards).
     suggestions = (
-        list(db.scalars(scoped.options(*CARD_OPTIONS).offset(page.offset).limit(page.per_page)))
-        if total
-        else []
+        review_queue.cards(db, scoped.offset(page.offset).limit(page.per_page)) if total else []
     )
     today = now.date()
-    approvals = last_approval_at(db, list({s.youth_id for s in suggestions}))
     rapid_days = current_app.config["RAPID_SEARCH_DAYS"]
-    days = {
-        s.youth_id: days_without_approved_proposal(s.youth, today, approvals.get(s.youth_id))
-        for s in suggestions
-    }
+    days = {s.youth_id: days_between(s.searching_since, today) for s in suggestions}
     # url_for's **values are Any (its own _external, _anchor... are not among the filters).
     args: dict[str, Any] = queue_args()
     return (
@@ -186,7 +129,9 @@ def render_queue(
             page=page,
             TargetKind=TargetKind,
             queue_count_cap=QUEUE_COUNT_CAP,
-            target_left=targets_left(db, suggestions),
+            target_left={
+                (s.target_kind.value, t.id): t.left for s in suggestions if (t := s.target)
+            },
             filters=filters,
             queue_args=args,
             filter_args={k: v for k, v in args.items() if k != "page"},
