@@ -60,7 +60,6 @@ def run_matching(
     ranked = time.perf_counter()
 
     store = _Store(session, run)
-    expired = expire_stale(session, today)
     proposed_openings = sum(len(v) for v in ranked_openings.values())
     # Staged as they are streamed; the matches are dropped before the mentors are ranked.
     staged = store.stage(flatten(ranked_openings))
@@ -68,16 +67,19 @@ def run_matching(
     staged_at = time.perf_counter()
     merge_seconds = 0.0
 
-    def merge_openings() -> int:
+    def merge_openings() -> tuple[int, int]:
+        """What is stale expires, the openings are merged, what they no longer pick expires."""
         nonlocal merge_seconds
         clock = time.perf_counter()
+        expired = expire_stale(session, today)
         store.merge(TargetKind.OPENING, staged)
         superseded = expire_unpicked(session, TargetKind.OPENING)
         merge_seconds = time.perf_counter() - clock
-        return superseded
+        return expired, superseded
 
-    # The database merges the openings while this process ranks the mentors: the merge is
-    # SQL only and has the session to itself until it is done (the ranking does not use it).
+    # The database expires what is stale and merges the openings while this process ranks
+    # the mentors: that is SQL only and has the session to itself until it is done (the
+    # ranking does not use it).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="merge") as pool:
         merging = pool.submit(merge_openings)
         ranked_mentors: dict[int, list[Match]] = {}
@@ -88,7 +90,7 @@ def run_matching(
             del seeker_index
         del index
         ranked_again = time.perf_counter()
-        superseded = merging.result()
+        expired, superseded = merging.result()
     ranked_mentors = distinct_targets(session, TargetKind.MENTOR_SLOT, ranked_mentors)
     proposed_mentors = sum(len(v) for v in ranked_mentors.values())
     store.store(TargetKind.MENTOR_SLOT, flatten(ranked_mentors))

@@ -270,11 +270,7 @@ class _Store:
         table."""
         self.session.flush()
         _staging_table(self.session)
-        staged = _fill(self.session, staging_rows(pairs))
-        if staged > ANALYZE_ABOVE and self.session.get_bind().dialect.name == "postgresql":
-            # Row estimates for the merge's joins (a fresh temporary table has none).
-            self.session.connection().exec_driver_sql(f"ANALYZE {STAGING}")
-        return staged
+        return _fill(self.session, staging_rows(pairs))
 
     def merge(self, kind: TargetKind, staged: int) -> None:
         """Merge the ``staged`` pairs of ``kind`` (:meth:`stage`) and count what they did. The
@@ -282,6 +278,9 @@ class _Store:
         :func:`jobs.matching.expiry.expire_unpicked`). Only SQL: the database does the work,
         and the session is used by nothing else meanwhile, so the nightly run can rank the
         mentors while it waits (:func:`jobs.matching.nightly.run_matching`)."""
+        if staged > ANALYZE_ABOVE and self.session.get_bind().dialect.name == "postgresql":
+            # Row estimates for the merge's joins (a fresh temporary table has none).
+            self.session.connection().exec_driver_sql(f"ANALYZE {STAGING}")
         with self._upkeep(staged):
             new, updated = _merge(self.session, kind, self.run_id, self.engine_version)
         decided = _kept_decided(self.session, kind)
