@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+import jobs.matching.store as store_module
 from jobs import nightly
 from jobs.nightly import run_nightly
 from jobs.outbox import send_pending
@@ -163,6 +164,31 @@ def test_a_crash_between_stages_leaves_nothing_half_stored(population, job_setti
         failed = s.scalars(select(JobRun).where(JobRun.name == "nightly")).one()
         assert failed.status == "failed" and "power cut" in failed.error
     monkeypatch.setattr(nightly, "checkpoint", lambda stage: None)
+    run = run_nightly(population.factory, NOW, job_settings)
+    assert run.status == "succeeded" and run.counts["new"] > 0
+
+
+def test_a_failing_background_merge_fails_the_night_and_stores_nothing(
+    population, job_settings, monkeypatch
+):
+    """The openings are merged in a thread of their own while the mentors are ranked: its
+    failure reaches the run, which fails and stores nothing; the next run stores the night."""
+    merge = store_module._Store.merge
+    threads: list[str] = []
+
+    def failing(self, kind, staged):
+        threads.append(threading.current_thread().name)
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(store_module._Store, "merge", failing)
+    with pytest.raises(RuntimeError, match="went away"):
+        run_nightly(population.factory, NOW, job_settings)
+    assert len(threads) == 1 and threads[0].startswith("merge")  # not the main thread
+    with population.factory() as s:
+        assert _count(s, Suggestion) == 0 and _count(s, Notification) == 0
+        failed = s.scalars(select(JobRun).where(JobRun.name == "nightly")).one()
+        assert failed.status == "failed" and "went away" in failed.error
+    monkeypatch.setattr(store_module._Store, "merge", merge)
     run = run_nightly(population.factory, NOW, job_settings)
     assert run.status == "succeeded" and run.counts["new"] > 0
 
