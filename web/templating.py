@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from babel.numbers import NumberPattern, parse_pattern
@@ -47,17 +47,12 @@ def url_with(endpoint: str, name: str, value: Any, **values: Any) -> str:
     its URL text is its digits, in a path or a query) and each row's value is put in its
     place. Anything else, or a URL where the placeholder is not found exactly once, goes
     through url_for."""
-    key = (endpoint, name, *sorted(values.items()))
-    try:
-        patterns = g.setdefault("_url_patterns", {})
-        parts = patterns.get(key)
-    except TypeError:  # an unhashable value
-        return _url_for(endpoint, name, value, values)
-    if parts is None:
-        url = _url_for(endpoint, name, URL_PLACEHOLDER, values)
-        split = tuple(url.split(str(URL_PLACEHOLDER)))
-        parts = patterns[key] = split if len(split) == 2 else ()
-    if type(value) is not int or not parts or value < 0:
+    parts = _url_parts(
+        (endpoint, name, *sorted(values.items())),
+        lambda: _url_for(endpoint, name, URL_PLACEHOLDER, values),
+        (URL_PLACEHOLDER,),
+    )
+    if not _fits(parts, value):
         return _url_for(endpoint, name, value, values)
     return f"{parts[0]}{value}{parts[1]}"
 
@@ -72,26 +67,45 @@ def url_with_back(endpoint: str, name: str, value: Any, back: str, back_value: A
     id). As url_with, the URL is built once per request and list, with placeholders for the
     two integers (their digits stay as they are, in the path and in the encoded ``back``),
     and anything else goes through url_for."""
-    key = (endpoint, name, "back", back)
-    try:
-        patterns = g.setdefault("_url_patterns", {})
-        parts = patterns.get(key)
-    except TypeError:  # an unhashable value
-        parts = ()
-    if parts is None:
-        url = _url_for(endpoint, name, URL_PLACEHOLDER, {"back": f"{back}{BACK_PLACEHOLDER}"})
-        (head, *rest) = url.split(str(URL_PLACEHOLDER))
-        tail = rest[0].split(str(BACK_PLACEHOLDER)) if len(rest) == 1 else []
-        parts = patterns[key] = (head, *tail) if len(tail) == 2 else ()
-    if (
-        type(value) is not int
-        or type(back_value) is not int
-        or not parts
-        or value < 0
-        or back_value < 0
-    ):
+    parts = _url_parts(
+        (endpoint, name, "back", back),
+        lambda: _url_for(endpoint, name, URL_PLACEHOLDER, {"back": f"{back}{BACK_PLACEHOLDER}"}),
+        (URL_PLACEHOLDER, BACK_PLACEHOLDER),
+    )
+    if not _fits(parts, value, back_value):
         return _url_for(endpoint, name, value, {"back": f"{back}{back_value}"})
     return f"{parts[0]}{value}{parts[1]}{back_value}{parts[2]}"
+
+
+def _url_parts(
+    key: Any, build: Callable[[], str], placeholders: tuple[int, ...]
+) -> tuple[str, ...]:
+    """The text of ``build()``'s URL around its ``placeholders`` (in that order, each found
+    exactly once), built once per request and ``key``; ``()`` when the URL does not hold
+    them so, or the key is unhashable."""
+    try:
+        patterns = g.setdefault("_url_patterns", {})
+        parts: tuple[str, ...] | None = patterns.get(key)
+    except TypeError:  # an unhashable value
+        return ()
+    if parts is None:
+        pieces: list[str] = []
+        rest = build()
+        for placeholder in placeholders:
+            split = rest.split(str(placeholder))
+            if len(split) != 2:
+                pieces = []
+                break
+            pieces.append(split[0])
+            rest = split[1]
+        parts = patterns[key] = (*pieces, rest) if pieces else ()
+    return parts
+
+
+def _fits(parts: tuple[str, ...], *values: Any) -> bool:
+    """Whether ``values`` can be put into ``parts`` as their digits: a pattern was found and
+    each is a non-negative int (not a bool, not a string)."""
+    return bool(parts) and all(type(v) is int and v >= 0 for v in values)
 
 
 def _url_for(endpoint: str, name: str, value: Any, values: dict[str, Any]) -> str:
