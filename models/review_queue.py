@@ -23,7 +23,7 @@ from models.enums import OpeningKind, OpeningStatus, SlotStatus, SuggestionStatu
 from models.geo import Postcode
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
-from models.operations.placement import TAKES_ROOM
+from models.operations.placement import ROOM, TAKES_ROOM, room_left
 from models.organisation import Organisation
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
@@ -243,7 +243,7 @@ def _targets_query(kind: str, ids: list[int]) -> sa.Select[Any]:
         if opening
         else sa.null().label("kind"),
         JobOpening.start_date if opening else sa.null().label("start_date"),
-        (JobOpening.seats if opening else MentorSlot.capacity).label("room"),
+        ROOM[kind].label("room"),
         _per_row(
             sa.func.count(), sa.and_(column == model.id, Suggestion.status == taking), model
         ).label("taken"),
@@ -266,7 +266,7 @@ def _targets(session: Session, ids: dict[str, list[int]]) -> dict[tuple[str, int
             postcode_ref=Named(row.town),
             kind=OpeningKind(row.kind) if row.kind is not None else None,
             start_date=row.start_date,
-            left=max(0, row.room - row.taken),
+            left=room_left(row.room, row.taken),
         )
     return targets
 

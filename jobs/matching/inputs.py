@@ -29,6 +29,7 @@ from models.enums import (
 from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.expiry import taken_places
+from models.operations.placement import room_left
 from models.suggestion import Suggestion
 from models.youth import YouthProfile
 
@@ -167,7 +168,7 @@ def slot_from_row(row: Any, taken: int) -> EngineSlot:
         interests=_texts(row.interests),
         languages=_texts(row.languages),
         max_distance_km=float(row.max_distance_km),
-        capacity=max(0, row.capacity - taken),
+        capacity=room_left(row.capacity, taken),
         available_from=row.available_from,
         available_until=row.available_until,
         status="open",

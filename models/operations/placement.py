@@ -78,12 +78,26 @@ def places_taken(session: Session, slot_ids: Iterable[int]) -> dict[int, int]:
     return _counts(session, "mentor_slot", slot_ids)
 
 
+#: The room a target has, per kind: an opening's seats, a mentor slot's places.
+ROOM: dict[str, InstrumentedAttribute[int]] = {
+    "opening": JobOpening.seats,
+    "mentor_slot": MentorSlot.capacity,
+}
+
+
+def room_left(room: int, taken: int) -> int:
+    """Seats or places left: the room less what is taken, never below none (a target can be
+    over-taken when its room is lowered after placements)."""
+    return max(0, room - taken)
+
+
 def _room(target: JobOpening | MentorSlot) -> int:
-    return target.seats if isinstance(target, JobOpening) else target.capacity
+    kind = "opening" if isinstance(target, JobOpening) else "mentor_slot"
+    return int(getattr(target, ROOM[kind].key))
 
 
 def _left(targets: Iterable[JobOpening | MentorSlot], taken: dict[int, int]) -> dict[int, int]:
-    return {t.id: max(0, _room(t) - taken.get(t.id, 0)) for t in targets}
+    return {t.id: room_left(_room(t), taken.get(t.id, 0)) for t in targets}
 
 
 def seats_left(session: Session, openings: Iterable[JobOpening]) -> dict[int, int]:
