@@ -77,9 +77,9 @@ def page_of(
             return Page(1, per_page, len(first), first)
     total = count(session, query)
     page: Page[Any] = Page(1, per_page, total)
-    page = replace(page, number=min(max(1, number), page.pages))
-    if page.number == 1 and number <= 1:
+    if number <= 1:  # the full first page, read above
         return replace(page, items=first)
+    page = replace(page, number=max(1, min(number, page.pages)))
     limited = query.limit(per_page).offset(page.offset)
     return replace(page, items=_rows(session, limited, scalars))
 
