@@ -1,5 +1,6 @@
 """PostgreSQL's bulk path for the storage rules: COPY rows into a (temporary) table, and
-load a (nearly) empty table without keeping its secondary indexes up to date row by row.
+load a (nearly) empty table without keeping its secondary indexes up to date row by row, and
+without checking its references (foreign keys) one row at a time.
 
 psycopg 3's ``Copy.write_row`` packs each tuple in C; the rows are consumed as they are
 generated, so a night's ~430,000 pairs never exist as a list (:mod:`jobs.matching.store`).
@@ -57,6 +58,44 @@ def indexes_built_afterwards(
     yield
     for index in indexes:
         index.create(connection)
+
+
+def may_check_references_at_once(connection: sa.Connection) -> bool:
+    """Whether this session's role may switch its own reference triggers off: set
+    ``session_replication_role`` (a superuser, or from PostgreSQL 15 a role granted ``SET ON
+    PARAMETER session_replication_role``). Otherwise each row is checked by its trigger."""
+    if connection.dialect.server_version_info >= (15,):
+        query = "SELECT has_parameter_privilege('session_replication_role', 'SET')"
+    else:
+        query = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+    return bool(connection.exec_driver_sql(query).scalar())
+
+
+@contextmanager
+def references_checked_at_once(connection: sa.Connection, table: str) -> Iterator[None]:
+    """Run the block without this session's row-by-row foreign-key checks of ``table``:
+    the block itself must write only rows whose references exist (the storage rules' merge
+    joins the young person and the target, so it checks them all in one statement).
+
+    What the per-row checks would also guard against is a referenced row deleted by someone
+    else before this transaction ends: their delete would leave this transaction's new rows
+    behind, referring to nothing. So ``table`` is first locked against writes until the
+    transaction ends (``SHARE ROW EXCLUSIVE``; reading it goes on): a delete of a young
+    person, a target or a run must delete or clear the rows that refer to it in ``table``,
+    so it waits, and then applies to what this transaction wrote, as with the triggers; one
+    committed before the block is not seen by the block's join. (A first night's bulk load
+    holds an even stronger lock already, to rebuild the indexes: :func:`indexes_built_afterwards`.)
+
+    Measured at national scale (390,000 new suggestions, each referring to a young person,
+    an opening and the run): the merge's insert falls from 7.2 to 2.5 s of database time.
+    ``SET LOCAL``: only this transaction, and only until the block is done; if the block
+    fails, the rollback restores the setting (a statement in a failed transaction could not).
+    No trigger of this application's schema is anything but a foreign key's.
+    """
+    connection.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+    yield
+    connection.exec_driver_sql("SET LOCAL session_replication_role = origin")
 
 
 def _name(index: sa.Index) -> str:

@@ -4,19 +4,24 @@ statements and the same results on both."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 import jobs.matching.store as store_module
 from jobs.matching import run_matching
 from jobs.matching.expiry import expire_unpicked
+from jobs.matching.pg_bulk import may_check_references_at_once, references_checked_at_once
 from jobs.matching.store import SCORE_TOLERANCE, _Store
 from matcher import Match
 from matcher.types import Reason
 from models.enums import SuggestionStatus, TargetKind
+from models.jobrun import JobRun
 from models.suggestion import Suggestion
 
 NOW = datetime.now(UTC)
@@ -249,3 +254,160 @@ def test_a_bulk_load_into_a_nearly_empty_table_builds_the_indexes_afterwards(
     store.store(TargetKind.OPENING, [(y.id, _match(o.id, 0.9)) for y in youths for o in openings])
     assert dropped == ["suggestion"] and store.counts["updated"] == 12
     assert _index_definitions(db) == before
+
+
+def test_a_pair_whose_young_person_or_target_is_gone_is_not_stored(
+    db, make_youth, make_opening, make_slot
+):
+    """A young person or target deleted while the night ran (the ranking still holds them)
+    gets no suggestion, and the night goes on: the merge joins both."""
+    youth, opening, slot = make_youth(), make_opening(), make_slot()
+    gone = 10_000_000
+    store = _Store(db, None)
+    store.store(
+        TargetKind.OPENING,
+        [(youth.id, _match(opening.id, 0.5)), (gone, _match(opening.id, 0.6))]
+        + [(youth.id, _match(gone, 0.7))],
+    )
+    mentor = Match(target_id=slot.id, target_kind="mentor_slot", score=0.4)
+    store.store(
+        TargetKind.MENTOR_SLOT,
+        [(youth.id, mentor), (gone, mentor), (youth.id, replace(mentor, target_id=gone))],
+    )
+    stored = db.execute(
+        select(Suggestion.youth_id, Suggestion.opening_id, Suggestion.mentor_slot_id)
+    )
+    assert {tuple(row) for row in stored} == {
+        (youth.id, None, slot.id),
+        (youth.id, opening.id, None),
+    }
+    assert store.counts["new"] == 2 and store.counts["unchanged"] == 4
+
+
+def _bulk(monkeypatch: Any) -> list[str]:
+    """Every pair is a bulk load; the names of the tables whose references were checked at
+    once are recorded."""
+    monkeypatch.setattr(store_module, "BULK_ABOVE", 5)
+    monkeypatch.setattr(store_module, "BULK_SHARE", 0.5)
+    checked: list[str] = []
+    original = store_module.references_checked_at_once
+
+    def watched(connection: Any, table: str) -> Any:
+        checked.append(table)
+        return original(connection, table)
+
+    monkeypatch.setattr(store_module, "references_checked_at_once", watched)
+    return checked
+
+
+def test_a_bulk_load_checks_the_references_at_once_and_switches_the_triggers_on_again(
+    db, monkeypatch, make_youth, make_opening, make_slot
+):
+    """On PostgreSQL, a first night's bulk load checks its references in one statement per
+    table instead of a trigger per row, when the role may (the tests' role may): the rows
+    are stored, the session's triggers are on again afterwards, and deleting a young person
+    still takes its suggestions with it."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's path is the row-by-row one")
+    checked = _bulk(monkeypatch)
+    youths = [make_youth() for _ in range(4)]
+    openings = [make_opening() for _ in range(3)]
+    run = JobRun(name="nightly_matching", run_date=NOW.date())
+    db.add(run)
+    db.flush()
+    store = _Store(db, run)
+    store.store(TargetKind.OPENING, [(y.id, _match(o.id, 0.5)) for y in youths for o in openings])
+    assert store.counts["new"] == 12
+    assert checked == ["suggestion"]
+    assert db.execute(text("SHOW session_replication_role")).scalar() == "origin"
+    # The night's later merges (the mentors) hold the same lock: they check at once too.
+    mentor = Match(target_id=make_slot().id, target_kind="mentor_slot", score=0.4)
+    store.store(TargetKind.MENTOR_SLOT, [(youths[0].id, mentor), (youths[1].id, mentor)])
+    assert checked == ["suggestion", "suggestion"] and store.counts["new"] == 14
+    assert db.execute(text("SHOW session_replication_role")).scalar() == "origin"
+    assert db.scalar(select(func.count()).where(Suggestion.run_id == run.id)) == 14
+
+    db.execute(text("DELETE FROM youth_profile WHERE id = :id"), {"id": youths[0].id})
+    assert db.scalar(select(func.count()).select_from(Suggestion)) == 10
+    with pytest.raises(IntegrityError), db.begin_nested():
+        # The reference triggers are on again: a pair for no young person is refused.
+        db.execute(
+            text(
+                "INSERT INTO suggestion (youth_id, target_kind, opening_id, score, components,"
+                " reasons, engine_version, status, created_at, updated_at) VALUES (:y,"
+                " 'opening', :o, 0.5, '{}', '[]', 'v', 'proposed', now(), now())"
+            ),
+            {"y": youths[0].id, "o": openings[0].id},
+        )
+
+
+def test_only_a_role_that_may_switch_its_triggers_off_checks_references_at_once(db):
+    """The probe asks the server: a role of its own may not until granted (PostgreSQL 15's
+    ``GRANT SET ON PARAMETER``); the tests' superuser may."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    connection = db.connection()
+    assert may_check_references_at_once(connection)
+    role = f"ungeloeftet_probe_{uuid.uuid4().hex[:12]}"
+    # Roles are created in the test's transaction, and rolled back with it.
+    connection.exec_driver_sql(f"CREATE ROLE {role} NOLOGIN")
+    connection.exec_driver_sql(f"SET LOCAL ROLE {role}")
+    assert not may_check_references_at_once(connection)
+    connection.exec_driver_sql("RESET ROLE")
+    if connection.dialect.server_version_info >= (15,):
+        connection.exec_driver_sql(f"GRANT SET ON PARAMETER session_replication_role TO {role}")
+        connection.exec_driver_sql(f"SET LOCAL ROLE {role}")
+        assert may_check_references_at_once(connection)
+        connection.exec_driver_sql("RESET ROLE")
+
+
+def test_without_the_privilege_a_bulk_load_checks_each_row(
+    db, monkeypatch, make_youth, make_opening
+):
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    checked = _bulk(monkeypatch)
+    monkeypatch.setattr(store_module, "may_check_references_at_once", lambda connection: False)
+    youths, openings = [make_youth() for _ in range(4)], [make_opening() for _ in range(3)]
+    store = _Store(db, None)
+    store.store(TargetKind.OPENING, [(y.id, _match(o.id, 0.5)) for y in youths for o in openings])
+    assert store.counts["new"] == 12 and checked == []
+
+
+def test_the_schema_has_no_trigger_but_the_foreign_keys(db):
+    """What references_checked_at_once relies on: switching the session's triggers off
+    switches off nothing but the foreign keys' row-by-row checks."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    triggers = db.execute(
+        text(
+            "SELECT tgrelid::regclass::text, tgname FROM pg_trigger t"
+            " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND (NOT t.tgisinternal OR t.tgconstraint = 0"
+            " OR (SELECT contype FROM pg_constraint WHERE oid = t.tgconstraint) <> 'f')"
+        )
+    ).all()
+    assert triggers == []
+
+
+def test_a_young_person_being_deleted_waits_while_references_are_checked_at_once(population):
+    """While a transaction writes suggestions without the row-by-row checks, the table is
+    locked against writes (reading goes on): someone deleting a young person meanwhile waits
+    until that transaction ends (the delete must cascade to the suggestions), so it never
+    leaves rows behind that refer to no one."""
+    with population.factory() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only")
+        with references_checked_at_once(session.connection(), "suggestion"):
+            assert session.scalar(text("SHOW session_replication_role")) == "replica"
+        assert session.scalar(text("SHOW session_replication_role")) == "origin"
+        with population.factory() as other:
+            other.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            assert other.scalar(select(func.count()).select_from(Suggestion)) == 0
+            with pytest.raises(OperationalError, match="lock timeout"):
+                other.execute(
+                    text("DELETE FROM youth_profile WHERE id = :id"),
+                    {"id": population.ids["youths"][0]},
+                )
+            other.rollback()
+        session.rollback()
