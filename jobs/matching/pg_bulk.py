@@ -64,7 +64,7 @@ def may_check_references_at_once(connection: sa.Connection) -> bool:
     """Whether this session's role may switch its own reference triggers off: set
     ``session_replication_role`` (a superuser, or from PostgreSQL 15 a role granted ``SET ON
     PARAMETER session_replication_role``). Otherwise each row is checked by its trigger."""
-    if connection.dialect.server_version_info >= (15,):
+    if (connection.dialect.server_version_info or (0,)) >= (15,):
         query = "SELECT has_parameter_privilege('session_replication_role', 'SET')"
     else:
         query = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"

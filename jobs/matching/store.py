@@ -315,7 +315,7 @@ class _Store:
         ).scalar_one()
         return bool(present < enough)
 
-    def _upkeep(self, bulk: bool) -> AbstractContextManager[None]:
+    def _upkeep(self, bulk: bool) -> AbstractContextManager[Any]:
         """How the table is kept while pairs are merged: indexes and references row by row,
         or, for a ``bulk`` load, the secondary indexes built afterwards and the references
         checked at once (when the role may;
