@@ -27,12 +27,12 @@ suppressed; a ratio outside [0.8, 1.25] is flagged when both sides have at least
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from models.decisions import POSITIVE
@@ -70,13 +70,31 @@ def age_band(birth_year: int, today: date) -> str:
 def youth_groups(row: Any, today: date) -> dict[str, str]:
     """The group keys of one young person (row with the profile's columns)."""
     languages = list(row.languages or [])
+    return _groups(
+        age_band(row.birth_year, today),
+        row.municipality_code,
+        row.education_level,
+        bool(languages) and languages[0] == "da",
+        bool(row.needs_mentor),
+        bool(row.driving_licence),
+    )
+
+
+def _groups(
+    band: str,
+    municipality: Any,
+    education: Any,
+    danish_first: bool,
+    needs_mentor: bool,
+    driving_licence: bool,
+) -> dict[str, str]:
     return {
-        "age_band": age_band(row.birth_year, today),
-        "municipality": str(row.municipality_code),
-        "education": row.education_level,
-        "first_language": "da" if languages and languages[0] == "da" else "other",
-        "needs_mentor": "yes" if row.needs_mentor else "no",
-        "driving_licence": "yes" if row.driving_licence else "no",
+        "age_band": band,
+        "municipality": str(municipality),
+        "education": education,
+        "first_language": "da" if danish_first else "other",
+        "needs_mentor": "yes" if needs_mentor else "no",
+        "driving_licence": "yes" if driving_licence else "no",
     }
 
 
@@ -133,15 +151,26 @@ class Cell:
         return (self.stage, self.attribute, self.group)
 
 
-def _units(session: Session, today: date) -> dict[str, list[tuple[dict[str, str], float, int]]]:
-    """Per stage: (groups, score, reached) for every unit; ties in score keep id order."""
+#: A stage's units as tallies: (groups, fit decile, reached, how many units), and how many
+#: units in all. The suggested stage's 75,000 young people of a national night are a few
+#: thousand tallies (one per combination of groups and reached), so the cells are counted
+#: over those instead of over every young person six times (1.0 -> 0.2 s of CPU).
+Tallies = tuple[int, list[tuple[dict[str, str], int, int, int]]]
+
+
+def _units(session: Session, today: date) -> dict[str, Tallies]:
+    """Per stage: the tallies of its units (decided suggestions: one per unit, in deciles of
+    their rank by score, ties in id order)."""
     youth_rows = session.execute(
         select(
             YouthProfile.id,
             YouthProfile.birth_year,
             YouthProfile.municipality_code,
             YouthProfile.education_level,
-            YouthProfile.languages,
+            # The first language as the database reads it (not each list decoded here).
+            func.coalesce(YouthProfile.languages[0].as_string() == "da", False).label(
+                "danish_first"
+            ),
             YouthProfile.needs_mentor,
             YouthProfile.driving_licence,
             YouthProfile.status,
@@ -151,17 +180,41 @@ def _units(session: Session, today: date) -> dict[str, list[tuple[dict[str, str]
             exists()
             .where(Suggestion.youth_id == YouthProfile.id, Suggestion.opening_id.is_not(None))
             .label("suggested"),
-        ).order_by(YouthProfile.id)
-    ).all()
-    groups = {row.id: youth_groups(row, today) for row in youth_rows}
-    units: dict[str, list[tuple[dict[str, str], float, int]]] = {s: [] for s in STAGES}
+        )
+    )
+    # One groups dict per combination of groups, shared by its young people.
+    known: dict[tuple[Any, ...], dict[str, str]] = {}
+    groups: dict[int, dict[str, str]] = {}
+    suggested: Counter[tuple[tuple[Any, ...], int]] = Counter()
+    bands: dict[int, str] = {}
     for row in youth_rows:
+        band = bands.get(row.birth_year)
+        if band is None:
+            band = bands[row.birth_year] = age_band(row.birth_year, today)
+        key = (
+            band,
+            row.municipality_code,
+            row.education_level,
+            bool(row.danish_first),
+            bool(row.needs_mentor),
+            bool(row.driving_licence),
+        )
+        shared = known.get(key)
+        if shared is None:
+            shared = known[key] = _groups(*key)
+        groups[row.id] = shared
         if row.status is not ProfileStatus.CLOSED:
-            units["suggested"].append((groups[row.id], 0.0, int(row.suggested)))
+            suggested[(key, int(row.suggested))] += 1
+    tallies: dict[str, Tallies] = {
+        "suggested": (
+            sum(suggested.values()),
+            [(known[key], 0, reached, count) for (key, reached), count in suggested.items()],
+        )
+    }
+    decided: dict[str, list[tuple[dict[str, str], int]]] = {s: [] for s in STAGES[1:]}
     rows = session.execute(
         select(
             Suggestion.youth_id,
-            Suggestion.score,
             Suggestion.status,
             Suggestion.target_kind,
             Suggestion.responded_at,
@@ -169,19 +222,21 @@ def _units(session: Session, today: date) -> dict[str, list[tuple[dict[str, str]
         .where(Suggestion.status.not_in(_UNDECIDED))
         .order_by(Suggestion.score, Suggestion.id)
     )
-    for decided in rows:
-        g = groups[decided.youth_id]
-        approved = decided.status is not SuggestionStatus.REJECTED
-        units["approved"].append((g, decided.score, int(approved)))
+    for row in rows:
+        g = groups[row.youth_id]
+        approved = row.status is not SuggestionStatus.REJECTED
+        decided["approved"].append((g, int(approved)))
         if not approved:
             continue
-        if decided.responded_at is not None and decided.status is not SuggestionStatus.ENDED:
-            units["answered"].append((g, decided.score, int(decided.status in POSITIVE)))
-        if decided.target_kind is TargetKind.OPENING:
-            units["placed"].append(
-                (g, decided.score, int(decided.status is SuggestionStatus.PLACED))
-            )
-    return units
+        if row.responded_at is not None and row.status is not SuggestionStatus.ENDED:
+            decided["answered"].append((g, int(row.status in POSITIVE)))
+        if row.target_kind is TargetKind.OPENING:
+            decided["placed"].append((g, int(row.status is SuggestionStatus.PLACED)))
+    for stage, units in decided.items():
+        n = len(units)
+        # Ordered by (score, id): a unit's decile is its place in that order.
+        tallies[stage] = (n, [(g, 10 * i // n, reached, 1) for i, (g, reached) in enumerate(units)])
+    return tallies
 
 
 def _labels(session: Session) -> dict[str, str]:
@@ -195,22 +250,20 @@ def fairness_cells(session: Session, today: date) -> list[Cell]:
     """Every (stage, attribute, group) cell, ordered by stage, attribute, group."""
     names = _labels(session)
     cells: list[Cell] = []
-    for stage, units in _units(session, today).items():
-        n = len(units)
-        # Units come ordered by (score, id); "suggested" has one stratum (no score).
-        decile = [0 if stage == "suggested" else 10 * i // n for i in range(n)]
+    for stage, (n, tallies) in _units(session, today).items():
+        # "suggested" has one stratum (no score); the others' deciles are in their tallies.
         for attribute in ATTRIBUTES:
             # per group and decile: [reached, units]; and totals per decile
             table: dict[str, dict[int, list[int]]] = defaultdict(
                 lambda: defaultdict(lambda: [0, 0])
             )
             totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-            for (groups, _score, reached), d in zip(units, decile, strict=True):
+            for groups, d, reached, count in tallies:
                 counts = table[groups[attribute]][d]
-                counts[0] += reached
-                counts[1] += 1
-                totals[d][0] += reached
-                totals[d][1] += 1
+                counts[0] += reached * count
+                counts[1] += count
+                totals[d][0] += reached * count
+                totals[d][1] += count
             for group in sorted(table):
                 per = table[group]
                 a_total = sum(v[0] for v in per.values())

@@ -215,3 +215,18 @@ def test_the_secretariat_sees_the_same_national_figures(db, demo, app, client, l
     assert "/secretariat/fairness.csv" in page.text
     assert national.get("/secretariat/fairness.csv").text == admin_csv
     assert national.get("/admin/fairness").status_code == 403  # not the admin's pages
+
+
+def test_the_first_language_is_the_first_of_the_list_as_stored(db, make_youth):
+    """The suggested stage reads each young person's first language in the database (a
+    language other than Danish first is "other")."""
+    from models.fairness import fairness_cells
+
+    for languages in (["ar", "da"], ["da", "en"], ["da"], ["en"], ["uk", "en"]):
+        make_youth(languages=languages)
+    cells = {
+        c.group: c.n
+        for c in fairness_cells(db, NOW.date())
+        if c.stage == "suggested" and c.attribute == "first_language"
+    }
+    assert cells == {"da": 2, "other": 3}
