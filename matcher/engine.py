@@ -50,6 +50,7 @@ from matcher.compare import (
     Component,
     ScoringModel,
     score_pairs,
+    shared_columns,
 )
 from matcher.config import EngineConfig
 from matcher.encode import (
@@ -448,6 +449,8 @@ class MatchEngine:
             return result
         ctx = self._context(youth, target, yi, tj)
         model = self._model(youth, target)
+        if len(yi) >= TRIM_ABOVE_PAIRS:  # not for a fast path's few pairs (milliseconds)
+            model.target_text = shared_columns(model.target_text, model.youth_text)
         registry, weights = self._registry(kind)
         score, comps = score_pairs(ctx, model, registry, weights)
         pairs = len(yi)

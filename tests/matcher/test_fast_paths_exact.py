@@ -143,3 +143,28 @@ def test_occupation_component_over_wish_cells_equals_the_padded_one(
         named = want > 0
         assert np.array_equal(_best_wish(ctx, model)[named], _best_wish_padded(ctx, model)[named])
     assert index.wish_occ.shape[1] > 1 and (index.wish_weight < 1).any()
+
+
+def test_text_similarity_on_shared_columns_is_the_same(real_taxonomy: Taxonomy) -> None:
+    """The openings' TF-IDF rows without the terms no youth has give the same text
+    component, to the bit."""
+    from matcher.compare import shared_columns, text_similarity
+
+    pop = generate(real_taxonomy, 400, 300, 0, random_state=3, today=TODAY)
+    engine = MatchEngine(EngineConfig(today=TODAY), real_taxonomy).fit(pop.openings)
+    index = engine.index(pop.youths)
+    rng = np.random.default_rng(2)
+    n = 50_000
+    yi = np.sort(rng.integers(0, len(index), n))
+    tj = rng.integers(0, len(engine.openings_), n)
+    ctx = PairContext(index, engine.openings_, yi, tj, np.zeros(n), engine.today_day_, 30)
+    model = engine._model(index, engine.openings_)
+    want = text_similarity(ctx, model)
+    full = model.target_text
+    model.target_text = shared_columns(full, model.youth_text)
+    assert model.target_text is not None and full is not None
+    assert model.target_text.nnz < full.nnz
+    got = text_similarity(ctx, model)
+    assert got.tobytes() == want.tobytes()
+    assert (want > 0).sum() > 1000
+    assert shared_columns(None, model.youth_text) is None
