@@ -41,7 +41,6 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import maximum_flow
 
-from matcher.arrays import rank_in_runs
 from matcher.encode import FloatArray, IntArray
 from matcher.parallel import ordered_map
 
@@ -197,26 +196,54 @@ def _greedy(
     accepted = np.zeros(n, dtype=np.bool_)
     live = eligible & (room_t[tj] > 0) & (room_y[yi] > 0)
     # Live pairs in (youth, priority) order, with their youth and target, and the same pairs
-    # in (target, priority) order: only filtered (in order) every round.
-    keep = live[orders.by_youth]
-    yp, yy, yt = orders.by_youth[keep], orders.youth_of_y[keep], orders.target_of_y[keep]
-    keep = live[orders.by_target]
-    tp, ty, tt = orders.by_target[keep], orders.youth_of_t[keep], orders.target_of_t[keep]
-    del live, keep
+    # in (target, priority) order: only filtered (in order) every round. (Read only: the
+    # orders are shared by the calls; a round's filter makes new arrays.)
+    if bool(live.all()):  # the first stage: every pair
+        yp, yy, yt = orders.by_youth, orders.youth_of_y, orders.target_of_y
+        tp, ty, tt = orders.by_target, orders.youth_of_t, orders.target_of_t
+    else:
+        keep = live[orders.by_youth]
+        yp, yy, yt = orders.by_youth[keep], orders.youth_of_y[keep], orders.target_of_y[keep]
+        keep = live[orders.by_target]
+        tp, ty, tt = orders.by_target[keep], orders.youth_of_t[keep], orders.target_of_t[keep]
+        del keep
+    del live
     ok_t = np.zeros(n, dtype=np.bool_)
+    position = np.arange(max(len(yp), len(tp)), dtype=np.int64)
+    limit_y = np.zeros(len(room_y), dtype=np.int64)
+    limit_t = np.zeros(len(room_t), dtype=np.int64)
+
+    def within_room(values: Rows, room: IntArray, limit: IntArray) -> BoolArray:
+        """``rank_in_runs(values) < room[values]`` (``values`` grouped, not empty): a
+        position is within its run's room when it is before the run's start plus the room
+        (one gather per pair instead of the ranks' repeat, arange and subtraction)."""
+        starts = np.flatnonzero(values[1:] != values[:-1]) + 1
+        limit[values[0]] = room[values[0]]
+        heads = values[starts]
+        limit[heads] = starts + room[heads]
+        out: BoolArray = position[: len(values)] < limit[values]
+        return out
+
     for _ in range(MAX_ROUNDS):
         if not len(yp):
             return accepted
-        within_t = tp[rank_in_runs(tt) < room_t[tt]]
+        within_t = tp[within_room(tt, room_t, limit_t)]
         ok_t[within_t] = True
-        sel = (rank_in_runs(yy) < room_y[yy]) & ok_t[yp]
+        sel = within_room(yy, room_y, limit_y)
+        sel &= ok_t[yp]
         ok_t[within_t] = False
         accepted[yp[sel]] = True
         room_y -= np.bincount(yy[sel], minlength=len(room_y))
         room_t -= np.bincount(yt[sel], minlength=len(room_t))
-        keep = ~sel & (room_y[yy] > 0) & (room_t[yt] > 0)
+        # Filters on booleans per youth and target (a byte gathered per pair, not 8).
+        open_y, open_t = room_y > 0, room_t > 0
+        keep = open_y[yy]
+        keep &= open_t[yt]
+        keep &= ~sel
         yp, yy, yt = yp[keep], yy[keep], yt[keep]
-        keep = ~accepted[tp] & (room_y[ty] > 0) & (room_t[tt] > 0)
+        keep = open_y[ty]
+        keep &= open_t[tt]
+        keep &= ~accepted[tp]
         tp, ty, tt = tp[keep], ty[keep], tt[keep]
     # Sequential finish over what is left, in priority order (score desc, youth row, target
     # row, as _group_orders orders them; ties of equal pairs by index).

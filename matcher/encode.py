@@ -343,6 +343,16 @@ def youth_doc_parts(y: Youth) -> tuple[str, ...]:
     return (*y.wished_occupations, *y.former_jobs, *y.skills, *y.interests)
 
 
+def opening_doc_parts(o: Opening) -> tuple[str, ...]:
+    """The phrases of an opening's text document (joined by spaces: ``OpeningArrays.docs``)."""
+    return (o.title, o.description, *o.required_skills, *o.nice_skills)
+
+
+def slot_doc_parts(s: MentorSlot) -> tuple[str, ...]:
+    """The phrases of a mentor slot's text document (joined by spaces: ``SlotArrays.docs``)."""
+    return (s.title, s.description, *s.interests)
+
+
 def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
     """Encode active youth, sorted by id (inactive ones must be filtered by the caller)."""
     items = sorted(youths, key=lambda y: y.id)
@@ -552,9 +562,7 @@ def encode_openings(
         langs=_lang_masks(vocab, [tuple(o.languages) for o in items]),
         mentor=np.array([o.mentor_at_workplace for o in items], dtype=np.bool_),
         cap=np.array([int(np.ceil(seat_multiplier * o.seats)) for o in items], dtype=np.int64),
-        docs=[
-            " ".join((o.title, o.description, *o.required_skills, *o.nice_skills)) for o in items
-        ],
+        docs=[" ".join(opening_doc_parts(o)) for o in items],
         kind=np.array([OPENING_KINDS.index(o.kind) for o in items], dtype=np.int64),
     )
 
@@ -597,7 +605,7 @@ def encode_slots(
         langs=_lang_masks(vocab, [tuple(s.languages) for s in items]),
         interest_ids=_padded(interests),
         n_interests=np.array([len(r) for r in interests], dtype=np.int64),
-        docs=[" ".join((s.title, s.description, *s.interests)) for s in items],
+        docs=[" ".join(slot_doc_parts(s)) for s in items],
     )
 
 

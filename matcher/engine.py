@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -50,6 +50,7 @@ from matcher.compare import (
     Component,
     ScoringModel,
     score_pairs,
+    shared_columns,
 )
 from matcher.config import EngineConfig
 from matcher.encode import (
@@ -66,6 +67,8 @@ from matcher.encode import (
     encode_openings,
     encode_slots,
     encode_youths,
+    opening_doc_parts,
+    slot_doc_parts,
     slot_interest_labels,
     splice_openings,
     splice_slots,
@@ -102,24 +105,97 @@ def import_dependencies() -> None:
     import sklearn.neighbors  # noqa: F401
 
 
-def _vectorizer(docs: Sequence[str]) -> tuple[TfidfVectorizer | None, sp.csr_matrix | None]:
-    if not docs:
-        return None, None
+def _new_vectorizer(n_docs: int) -> TfidfVectorizer:
     from sklearn.feature_extraction.text import TfidfVectorizer  # slow import: only when fitting
 
-    vec = TfidfVectorizer(
+    return TfidfVectorizer(
         preprocessor=fold,
         stop_words=STOP_WORDS,
         token_pattern=r"(?u)\b\w\w+\b",  # noqa: S106 (a regex, not a password)
         sublinear_tf=True,
-        max_df=0.5 if len(docs) >= 50 else 1.0,
+        max_df=0.5 if n_docs >= 50 else 1.0,
         dtype=np.float64,
     )
+
+
+def _vectorizer(docs: Sequence[str]) -> tuple[TfidfVectorizer | None, sp.csr_matrix | None]:
+    """A TF-IDF vectoriser fitted on ``docs``, and their rows (scikit-learn's fit; the
+    engine fits by phrases, :func:`_phrase_vectorizer`, which gives the same)."""
+    if not docs:
+        return None, None
+    vec = _new_vectorizer(len(docs))
     try:
         matrix = vec.fit_transform(docs)
     except ValueError:  # empty vocabulary: every document is blank or stop words
         return None, None
     return vec, sp.csr_matrix(matrix)
+
+
+def _phrase_vectorizer(
+    rows: Sequence[Sequence[str]],
+) -> tuple[TfidfVectorizer | None, sp.csr_matrix | None]:
+    """``_vectorizer([" ".join(row) for row in rows])``, with every distinct phrase analysed
+    once (:func:`_phrase_counts`; at national scale a sixth of the text, 0.5 s of the fit).
+    Only the counting is replaced: the rest of the fit — document frequencies, ``max_df``,
+    the vocabulary's order, the IDF weights, the rows — is scikit-learn's own."""
+    if not rows:
+        return None, None
+    vec = _new_vectorizer(len(rows))
+    # ``fit_transform`` takes its counts from ``_count_vocab``: for this one call, the
+    # phrases' counts (an attribute of the instance, deleted after: the fitted vectoriser is
+    # a plain one).
+    vec._count_vocab = lambda _docs, fixed: _phrase_counts(vec, rows, fixed)
+    try:
+        matrix = vec.fit_transform(rows)
+    except ValueError:  # empty vocabulary: every document is blank or stop words
+        return None, None
+    finally:
+        del vec._count_vocab
+    return vec, sp.csr_matrix(matrix)
+
+
+def _phrase_counts(
+    vec: TfidfVectorizer, rows: Sequence[Sequence[str]], fixed_vocabulary: bool
+) -> tuple[dict[str, int], sp.csr_matrix]:
+    """What scikit-learn's ``CountVectorizer._count_vocab`` returns for the documents
+    ``" ".join(row)``, with every distinct phrase analysed once (an opening's document is
+    its title, description and skills; at national scale 160,000 phrases, 16,000 distinct:
+    a sixth of the text). Equal to the bit: a document's tokens are its phrases' tokens in
+    order (the analyser folds character by character and the phrases are split by spaces,
+    as :func:`_transform_phrases` relies on too), so numbering the terms in order of first
+    appearance over the distinct phrases, in order of their own first appearance, numbers
+    them as the documents do; a document's counts are the sums of its phrases' (small
+    integers in float64: exact), laid out as scikit-learn lays them out (float64, int32
+    indices, sorted)."""
+    if fixed_vocabulary:  # never here: fit with a given vocabulary is not used
+        raise NotImplementedError("phrase counts learn a vocabulary")
+    analyze = vec.build_analyzer()
+    number: dict[str, int] = {}
+    flat = [number.setdefault(p, len(number)) for row in rows for p in row]
+    vocabulary: dict[str, int] = {}
+    p_rows: list[int] = []
+    p_terms: list[int] = []
+    for i, phrase in enumerate(number):
+        terms = [vocabulary.setdefault(t, len(vocabulary)) for t in analyze(phrase)]
+        p_rows.extend([i] * len(terms))
+        p_terms.extend(terms)
+    if not vocabulary:
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    # Repeated terms of a phrase add up when the matrix is summed (duplicates, then canonical).
+    per_phrase = sp.csr_matrix(
+        (np.ones(len(p_rows)), (p_rows, p_terms)), shape=(len(number), len(vocabulary))
+    )
+    per_phrase.sum_duplicates()
+    lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
+    incidence = sp.csr_matrix(
+        (np.ones(len(flat)), (np.repeat(np.arange(len(rows)), lengths), flat)),
+        shape=(len(rows), len(number)),
+    )
+    counts = sp.csr_matrix(incidence @ per_phrase, dtype=np.float64)
+    counts.indices = counts.indices.astype(np.int32)
+    counts.indptr = counts.indptr.astype(np.int32)
+    counts.sort_indices()
+    return vocabulary, counts
 
 
 def _transform(vec: TfidfVectorizer | None, docs: Sequence[str]) -> sp.csr_matrix | None:
@@ -210,6 +286,18 @@ def _give_back_freed_memory(pairs: int) -> None:
         libc.malloc_trim(0)
 
 
+@functools.cache
+def _components_dict(names: tuple[str, ...]) -> Callable[..., dict[str, float]]:
+    """A function of one value per name that returns ``dict(zip(names, values))`` — the same
+    dict, keys in the same order — written as a dict display (``lambda v0, v1: {"a": v0,
+    "b": v1}``, the keys compiled in as constants): about twice as fast as ``dict(zip(...))``
+    for the 387,000 component dicts of a national run (0.38 s -> 0.24 s with their lists)."""
+    params = ", ".join(f"v{i}" for i in range(len(names)))
+    items = ", ".join(f"{name!r}: v{i}" for i, name in enumerate(names))
+    made: Callable[..., dict[str, float]] = eval(f"lambda {params}: {{{items}}}")  # noqa: S307
+    return made
+
+
 class MatchEngine:
     """Ranks openings and mentor slots for youth profiles, and youth for an opening.
 
@@ -269,8 +357,12 @@ class MatchEngine:
         )
         self.slots_ = encode_slots(live_slots, self.vocab_, cfg.seat_multiplier)
         if text_from is None:
-            self.opening_vec_, self.opening_text_ = _vectorizer(self.openings_.docs)
-            self.slot_vec_, self.slot_text_ = _vectorizer(self.slots_.docs)
+            self.opening_vec_, self.opening_text_ = _phrase_vectorizer(
+                [opening_doc_parts(o) for o in self.openings_.items]
+            )
+            self.slot_vec_, self.slot_text_ = _phrase_vectorizer(
+                [slot_doc_parts(s) for s in self.slots_.items]
+            )
         else:
             text_from._check_fitted()
             self.opening_vec_ = text_from.opening_vec_
@@ -357,6 +449,8 @@ class MatchEngine:
             return result
         ctx = self._context(youth, target, yi, tj)
         model = self._model(youth, target)
+        if len(yi) >= TRIM_ABOVE_PAIRS:  # not for a fast path's few pairs (milliseconds)
+            model.target_text = shared_columns(model.target_text, model.youth_text)
         registry, weights = self._registry(kind)
         score, comps = score_pairs(ctx, model, registry, weights)
         pairs = len(yi)
@@ -395,17 +489,17 @@ class MatchEngine:
             reasons = opening_reasons(sub, model, sub_comps, self.vocab_)
         else:
             reasons = mentor_reasons(sub, sub_comps, self.vocab_, self.interest_labels_)
-        names = list(sub_comps)
-        comp_rows = np.column_stack([sub_comps[n] for n in names]).tolist()
+        names = tuple(sub_comps)
+        comp_columns = [sub_comps[n].tolist() for n in names]
         matches = build_matches(
             kind,
             target.ids[sub.tj].tolist(),
             score.tolist(),
-            map(dict, map(zip, repeat(names), comp_rows)),
+            map(_components_dict(names), *comp_columns),
             reasons,
             sub.dist.tolist(),
         )
-        del comp_rows, reasons
+        del comp_columns, reasons
         # One slice of the matches per youth: the pairs come in youth order (one run each).
         yi = sub.yi
         starts = run_starts(yi)

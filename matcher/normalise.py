@@ -13,6 +13,7 @@ caller (TF-IDF similarity still sees it).
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -30,6 +31,9 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 # Below this length a typo changes the meaning too easily ("kok" / "kom"): exact only.
 MIN_FUZZY_LENGTH = 5
 _CDIST_CHUNK = 2048
+#: The fuzzy look-up's first pass compares a query with the labels at most this many
+#: characters longer or shorter (see ``LabelMatcher._fuzzy``; 1 and 3 measured slower).
+NEAR_LENGTHS = 2
 
 
 @lru_cache(maxsize=1 << 18)
@@ -119,6 +123,15 @@ class LabelMatcher:
         so a label can only reach the cutoff if its length is within a factor
         ``(200 - cutoff) / cutoff`` of the query's; queries are grouped by length and compared
         with that window of labels only (about a quarter of them).
+
+        In two passes: first with the labels of about the query's length (within
+        :data:`NEAR_LENGTHS`; a typo seldom changes the length more), then the whole window
+        for the queries whose best there could still be equalled by a label further off.
+        A label ``d`` characters longer or shorter scores at most ``100 * (1 - d / (2 *
+        len_q + d))``, highest for the shortest such ``d``, longer labels; a best above that
+        bound (rounded up) is the window's best, and the first label with it the window's
+        first (the window keeps label order). At national scale 1,700 of 20,000 youth skill
+        texts need the second pass: 1.3 s -> 0.6 s.
         """
         cutoff = self.score_cutoff
         widen = (200.0 - cutoff) / max(cutoff, 1e-9)
@@ -136,25 +149,43 @@ class LabelMatcher:
                 for q in group:
                     self._cache[q] = -1
                 continue
-            choices = [self._choices[i] for i in window.tolist()]
-            for start in range(0, len(group), _CDIST_CHUNK):
-                chunk = group[start : start + _CDIST_CHUNK]
-                scores: npt.NDArray[np.uint8] = process.cdist(
-                    chunk,
-                    choices,
-                    scorer=fuzz.ratio,
-                    score_cutoff=cutoff,
-                    dtype=np.uint8,
-                    workers=2,
-                )
-                best = scores.argmax(axis=1)
-                best_score = scores[np.arange(len(chunk)), best]
-                for query, pos, score in zip(
-                    chunk, best.tolist(), best_score.tolist(), strict=True
-                ):
-                    if score > 0:
-                        idx = int(window[pos])
-                        self._cache[query] = int(self._targets[idx])
-                        self._cache_label[query] = self._choices[idx]
-                    else:
-                        self._cache[query] = -1
+            near = window[np.abs(lengths[window] - length) <= NEAR_LENGTHS]
+            if len(near) and len(near) < len(window):
+                # The best score a label outside ``near`` could have (rounded up, with a
+                # margin for rounding in either computation): what a settled best must beat.
+                d = NEAR_LENGTHS + 1
+                bound = math.ceil(100.0 * (1.0 - d / (2 * length + d)) + 1e-9)
+                group = self._best_of(group, near, bound)
+            if group:
+                self._best_of(group, window)
+
+    def _best_of(
+        self, queries: list[str], labels: npt.NDArray[np.int64], above: int = -1
+    ) -> list[str]:
+        """Each query's best among ``labels`` (label positions, ascending) by ``ratio``, in
+        ``cdist`` calls of :data:`_CDIST_CHUNK` queries; the best is cached when its score is
+        above ``above``. Returns the other queries."""
+        choices = [self._choices[i] for i in labels.tolist()]
+        left: list[str] = []
+        for start in range(0, len(queries), _CDIST_CHUNK):
+            chunk = queries[start : start + _CDIST_CHUNK]
+            scores: npt.NDArray[np.uint8] = process.cdist(
+                chunk,
+                choices,
+                scorer=fuzz.ratio,
+                score_cutoff=self.score_cutoff,
+                dtype=np.uint8,
+                workers=2,
+            )
+            best = scores.argmax(axis=1)
+            best_score = scores[np.arange(len(chunk)), best]
+            for query, pos, score in zip(chunk, best.tolist(), best_score.tolist(), strict=True):
+                if score <= above:
+                    left.append(query)
+                elif score > 0:
+                    idx = int(labels[pos])
+                    self._cache[query] = int(self._targets[idx])
+                    self._cache_label[query] = self._choices[idx]
+                else:
+                    self._cache[query] = -1
+        return left

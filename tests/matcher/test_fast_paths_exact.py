@@ -10,7 +10,7 @@ import numpy as np
 from matcher import EngineConfig, MatchEngine, Taxonomy
 from matcher.blocking import PairContext
 from matcher.compare import ScoringModel, occupation_fit
-from matcher.engine import _transform, _transform_phrases, _vectorizer
+from matcher.engine import _phrase_vectorizer, _transform, _transform_phrases, _vectorizer
 from matcher.explain import _best_wish
 from matcher.synthetic import generate
 
@@ -47,6 +47,35 @@ def test_phrase_by_phrase_tf_idf_equals_the_vectoriser_to_the_bit() -> None:
     assert np.array_equal(got.data, want.data)  # exact, not close
     assert got.data.dtype == want.data.dtype == np.float64
     assert got.nnz > 10
+
+
+def test_fit_by_phrases_equals_the_vectoriser_to_the_bit() -> None:
+    """The engine fits TF-IDF on distinct phrases: the same vocabulary (in the same order),
+    IDF weights and rows as scikit-learn's fit on the joined documents."""
+    phrases = [
+        ("Lagermedarbejder", "Truckcertifikat er et plus", "lager", "lager"),
+        ("Køkkenmedhjælper søges — opvask", "rengøring og madlavning", ""),
+        ("Smørrebrød & café", "ekspedient til weekend", "Smoerrebroed"),
+        (),
+        ("og i at", "the and of"),
+        ("Warehouse worker", "operate forklift", "stock shelves", "ß straße", "naïve"),
+    ]
+    for n in (1, 10):  # 60 documents: max_df=0.5 drops the commonest terms
+        rows = phrases * n
+        want_vec, want = _vectorizer([" ".join(r) for r in rows])
+        got_vec, got = _phrase_vectorizer(rows)
+        assert want_vec is not None and got_vec is not None and want is not None
+        assert got is not None
+        assert list(got_vec.vocabulary_.items()) == list(want_vec.vocabulary_.items())
+        assert got_vec.idf_.tobytes() == want_vec.idf_.tobytes()
+        for name in ("indptr", "indices", "data"):
+            a, b = getattr(got, name), getattr(want, name)
+            assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), name
+        assert "_count_vocab" not in vars(got_vec)
+        docs = ["lager og café", "forklift forklift straße", ""]
+        assert (_transform(got_vec, docs) != _transform(want_vec, docs)).nnz == 0
+    assert _phrase_vectorizer([]) == (None, None)
+    assert _phrase_vectorizer([("og i", "the")] * 3) == (None, None)  # stop words only
 
 
 def test_phrase_tf_idf_of_nothing() -> None:
@@ -114,3 +143,28 @@ def test_occupation_component_over_wish_cells_equals_the_padded_one(
         named = want > 0
         assert np.array_equal(_best_wish(ctx, model)[named], _best_wish_padded(ctx, model)[named])
     assert index.wish_occ.shape[1] > 1 and (index.wish_weight < 1).any()
+
+
+def test_text_similarity_on_shared_columns_is_the_same(real_taxonomy: Taxonomy) -> None:
+    """The openings' TF-IDF rows without the terms no youth has give the same text
+    component, to the bit."""
+    from matcher.compare import shared_columns, text_similarity
+
+    pop = generate(real_taxonomy, 400, 300, 0, random_state=3, today=TODAY)
+    engine = MatchEngine(EngineConfig(today=TODAY), real_taxonomy).fit(pop.openings)
+    index = engine.index(pop.youths)
+    rng = np.random.default_rng(2)
+    n = 50_000
+    yi = np.sort(rng.integers(0, len(index), n))
+    tj = rng.integers(0, len(engine.openings_), n)
+    ctx = PairContext(index, engine.openings_, yi, tj, np.zeros(n), engine.today_day_, 30)
+    model = engine._model(index, engine.openings_)
+    want = text_similarity(ctx, model)
+    full = model.target_text
+    model.target_text = shared_columns(full, model.youth_text)
+    assert model.target_text is not None and full is not None
+    assert model.target_text.nnz < full.nnz
+    got = text_similarity(ctx, model)
+    assert got.tobytes() == want.tobytes()
+    assert (want > 0).sum() > 1000
+    assert shared_columns(None, model.youth_text) is None

@@ -77,3 +77,57 @@ def test_project_danish_labels_all_resolve(real_taxonomy: Taxonomy) -> None:
     known = set(real_taxonomy.skill_label_en)
     assert [k for k in PROJECT_SKILL_LABELS_DA if k not in known] == []
     assert len(PROJECT_SKILL_LABELS_DA) >= 100
+
+
+def test_two_pass_fuzzy_lookup_equals_one_pass_over_the_window() -> None:
+    """The look-up's first pass (labels of about the query's length) settles a query only
+    when no other label could equal its best: the result is the best over every label
+    (uint8 scores, first label on ties), as one ``cdist`` over all labels gives."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    rng = np.random.default_rng(7)
+    letters = list("abcdefghijklmnopqrstuvwxyz ")
+
+    def word(n: int) -> str:
+        return "".join(rng.choice(letters[:-1], n).tolist())
+
+    labels = [
+        word(int(n)) + " " + word(int(m))
+        for n, m in zip(rng.integers(2, 20, 400), rng.integers(2, 20, 400), strict=True)
+    ]
+    labels += [lab + "s" for lab in labels[:40]] + [lab[:-1] for lab in labels[40:80]]  # near ties
+    targets = list(range(len(labels)))
+    queries = []
+    for lab in labels[:300]:
+        chars = list(lab)
+        for _ in range(int(rng.integers(0, 6))):  # edits: substitute, delete, insert
+            at = int(rng.integers(0, len(chars)))
+            edit = int(rng.integers(0, 3))
+            if edit == 0:
+                chars[at] = str(rng.choice(letters[:-1]))
+            elif edit == 1 and len(chars) > 1:
+                del chars[at]
+            else:
+                chars.insert(at, str(rng.choice(letters[:-1])))
+        queries.append("".join(chars).strip())
+    for cutoff in (80.0, 88.0):
+        matcher = LabelMatcher(labels, targets, score_cutoff=cutoff)
+        got = matcher.lookup(queries)
+        folded = [fold(lab) for lab in labels]
+        scores = process.cdist(
+            [fold(q) for q in queries],
+            folded,
+            scorer=fuzz.ratio,
+            score_cutoff=cutoff,
+            dtype=np.uint8,
+        )
+        best = scores.argmax(axis=1)
+        want = [
+            -1 if len(fold(q)) < 5 else (int(b) if scores[i, b] > 0 else -1)
+            for i, (q, b) in enumerate(zip(queries, best.tolist(), strict=True))
+        ]
+        exact = {f: i for i, f in reversed(list(enumerate(folded)))}
+        want = [exact.get(fold(q), w) for q, w in zip(queries, want, strict=True)]
+        assert got == want
+        assert sum(w >= 0 for w in want) > 200
