@@ -271,12 +271,35 @@ def _staging_table(session: Session) -> None:
         connection.exec_driver_sql(f"DELETE FROM {STAGING}")  # noqa: S608 - a fixed name
 
 
-def _fill(session: Session, pairs: Iterable[tuple[int, Match]]) -> int:
-    """Stream ``pairs`` into the staging table; how many there were."""
+class StagingText(list[tuple[int, bytes]]):
+    """Staging rows made beforehand as COPY text (:meth:`_Store.prepare`), in ``encoding``."""
+
+    def __init__(self, chunks: Iterable[tuple[int, bytes]], encoding: str) -> None:
+        super().__init__(chunks)
+        self.encoding = encoding
+
+
+def _connection_encoding(connection: sa.Connection) -> str:
+    """The Python name of a PostgreSQL connection's client encoding."""
+    raw = connection.connection.driver_connection
+    assert raw is not None  # a live psycopg connection
+    return str(raw.info.encoding)
+
+
+def _fill(session: Session, pairs: Iterable[tuple[int, Match]] | StagingText) -> int:
+    """Stream ``pairs`` (or the text made of them beforehand) into the staging table; how
+    many there were."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        encoding = connection.connection.driver_connection.info.encoding  # type: ignore[union-attr]
-        return copy_rows(connection, STAGING, STAGING_COLUMNS, staging_text(pairs, encoding))
+        encoding = _connection_encoding(connection)
+        if not isinstance(pairs, StagingText):
+            chunks: Iterable[tuple[int, bytes]] = staging_text(pairs, encoding)
+        elif pairs.encoding == encoding:
+            chunks = pairs
+        else:  # never within one session; but the text must be in the connection's encoding
+            chunks = [(n, text.decode(pairs.encoding).encode(encoding)) for n, text in pairs]
+        return copy_rows(connection, STAGING, STAGING_COLUMNS, chunks)
+    assert not isinstance(pairs, StagingText)  # made on PostgreSQL only
     rows = staging_rows(pairs)
     statement = (
         f"INSERT INTO {STAGING} ({', '.join(STAGING_COLUMNS)}) "  # noqa: S608 - fixed names
@@ -392,11 +415,24 @@ class _Store:
         self.engine_version = active_label(session)
         #: Whether this store's merges check their references at once (:meth:`_upkeep`).
         self.references_at_once = False
+        connection = session.connection()
+        self.encoding = (
+            _connection_encoding(connection) if connection.dialect.name == "postgresql" else None
+        )
 
-    def stage(self, pairs: Iterable[tuple[int, Match]]) -> int:
-        """Put ``pairs`` (one target kind) into the staging table, replacing what it held;
-        how many there are. The ORM's pending changes are flushed first: the merge reads the
-        table."""
+    def prepare(self, pairs: Iterable[tuple[int, Match]]) -> list[tuple[int, Match]] | StagingText:
+        """``pairs`` made ready for :meth:`stage` without the session (the nightly run makes
+        the mentors' while the openings' merge has it): on PostgreSQL their COPY text (a
+        national night's 36,000 mentor pairs: 0.12 s of this process's CPU), on SQLite the
+        pairs as a list."""
+        if self.encoding is None:
+            return list(pairs)
+        return StagingText(staging_text(pairs, self.encoding), self.encoding)
+
+    def stage(self, pairs: Iterable[tuple[int, Match]] | StagingText) -> int:
+        """Put ``pairs`` (one target kind; or what :meth:`prepare` made of them) into the
+        staging table, replacing what it held; how many there are. The ORM's pending changes
+        are flushed first: the merge reads the table."""
         self.session.flush()
         _staging_table(self.session)
         return _fill(self.session, pairs)
@@ -451,6 +487,6 @@ class _Store:
             stack.enter_context(references_checked_at_once(connection, "suggestion"))
         return stack
 
-    def store(self, kind: TargetKind, pairs: Iterable[tuple[int, Match]]) -> None:
+    def store(self, kind: TargetKind, pairs: Iterable[tuple[int, Match]] | StagingText) -> None:
         """Stage ``pairs`` and merge them."""
         self.merge(kind, self.stage(pairs))

@@ -120,3 +120,17 @@ def test_the_staging_table_holds_the_staging_rows_values(db, monkeypatch):
     else:  # SQLite keeps -0.0 as 0.0 (its own way: SQLite's path stages the tuples as they are)
         assert [tuple(row) for row in got] == expected
     db.rollback()
+
+
+def test_pairs_prepared_beforehand_are_staged_the_same(db, monkeypatch):
+    monkeypatch.setattr(store_module, "COPY_CHUNK", 3)
+    store = _Store(db, None)
+    read = text(f"SELECT {', '.join(STAGING_COLUMNS)} FROM {STAGING} ORDER BY youth_id")  # noqa: S608
+    assert store.stage(_pairs()) == len(_pairs())
+    streamed = [tuple(row) for row in db.execute(read)]
+    prepared = store.prepare(_pairs())
+    assert store.stage(prepared) == len(_pairs())
+    assert [tuple(map(repr, row)) for row in db.execute(read)] == [
+        tuple(map(repr, row)) for row in streamed
+    ]
+    db.rollback()
