@@ -341,16 +341,21 @@ def _merge(
         if postgresql
         else ("l.components", "l.reasons")
     )
+    # A pair whose young person or target was deleted while the night ran is not stored, nor
+    # anything of a run that no longer exists (the bulk path's reference check,
+    # :meth:`_Store._upkeep`, relies on this).
+    joins = (
+        f" JOIN youth_profile y ON y.id = l.youth_id"
+        f" JOIN {_TARGET_TABLE[kind]} t ON t.id = l.target_id"
+    )
+    if run_id is not None:
+        joins += " JOIN job_run r ON r.id = :run_id"
     merge = (
         f"INSERT INTO suggestion (youth_id, target_kind, {column},"  # noqa: S608 - fixed names
         " score, components, reasons, distance_km, engine_version, run_id, status,"
         " created_at, updated_at)"
         f" SELECT l.youth_id, :kind, l.target_id, l.score, {components}, {reasons},"
-        f" l.distance_km, :version, :run_id, :status, :now, :now FROM {STAGING} l"
-        # A pair whose young person or target was deleted while the night ran is not stored
-        # (the bulk path's reference check, :meth:`_Store._upkeep`, relies on this).
-        f" JOIN youth_profile y ON y.id = l.youth_id JOIN {_TARGET_TABLE[kind]} t"
-        " ON t.id = l.target_id"
+        f" l.distance_km, :version, :run_id, :status, :now, :now FROM {STAGING} l{joins}"
         # Only the pairs that are new or change a proposal go on to be written: most of a
         # night's pairs stand as they are, and are neither parsed as JSON nor tried against
         # the unique index. The conflict clause below re-checks under the row's lock what
@@ -482,7 +487,7 @@ class _Store:
         stack = ExitStack()
         if bulk:
             stack.enter_context(indexes_built_afterwards(connection, Suggestion.__table__))
-            self.references_at_once = may_check_references_at_once(connection)
+            self.references_at_once = may_check_references_at_once(connection, "suggestion")
         if self.references_at_once:
             stack.enter_context(references_checked_at_once(connection, "suggestion"))
         return stack

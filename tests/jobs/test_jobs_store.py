@@ -281,6 +281,7 @@ def test_a_pair_whose_young_person_or_target_is_gone_is_not_stored(
         (youth.id, None, slot.id),
         (youth.id, opening.id, None),
     }
+    # Counted with the pairs that changed nothing: nothing was written for them.
     assert store.counts["new"] == 2 and store.counts["unchanged"] == 4
 
 
@@ -347,17 +348,17 @@ def test_only_a_role_that_may_switch_its_triggers_off_checks_references_at_once(
     if db.get_bind().dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
     connection = db.connection()
-    assert may_check_references_at_once(connection)
+    assert may_check_references_at_once(connection, "suggestion")
     role = f"ungeloeftet_probe_{uuid.uuid4().hex[:12]}"
     # Roles are created in the test's transaction, and rolled back with it.
     connection.exec_driver_sql(f"CREATE ROLE {role} NOLOGIN")
     connection.exec_driver_sql(f"SET LOCAL ROLE {role}")
-    assert not may_check_references_at_once(connection)
+    assert not may_check_references_at_once(connection, "suggestion")
     connection.exec_driver_sql("RESET ROLE")
     if connection.dialect.server_version_info >= (15,):
         connection.exec_driver_sql(f"GRANT SET ON PARAMETER session_replication_role TO {role}")
         connection.exec_driver_sql(f"SET LOCAL ROLE {role}")
-        assert may_check_references_at_once(connection)
+        assert may_check_references_at_once(connection, "suggestion")
         connection.exec_driver_sql("RESET ROLE")
 
 
@@ -367,7 +368,9 @@ def test_without_the_privilege_a_bulk_load_checks_each_row(
     if db.get_bind().dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
     checked = _bulk(monkeypatch)
-    monkeypatch.setattr(store_module, "may_check_references_at_once", lambda connection: False)
+    monkeypatch.setattr(
+        store_module, "may_check_references_at_once", lambda connection, table: False
+    )
     youths, openings = [make_youth() for _ in range(4)], [make_opening() for _ in range(3)]
     store = _Store(db, None)
     store.store(TargetKind.OPENING, [(y.id, _match(o.id, 0.5)) for y in youths for o in openings])
@@ -411,3 +414,43 @@ def test_a_young_person_being_deleted_waits_while_references_are_checked_at_once
                 )
             other.rollback()
         session.rollback()
+
+
+def test_references_are_checked_row_by_row_where_a_switch_would_skip_more(db):
+    """A trigger of its own on the table (an administrator's audit trigger, say) would be
+    switched off too, and a foreign key that neither cascades nor clears would not wait for
+    the lock: either keeps the row-by-row checks."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    connection = db.connection()
+    name = f"probe_{uuid.uuid4().hex[:12]}"
+    # Created in the test's transaction, and rolled back with it.
+    connection.exec_driver_sql(
+        f"CREATE TABLE {name}_cascade (id integer,"
+        " youth_id integer REFERENCES youth_profile (id) ON DELETE CASCADE)"
+    )
+    connection.exec_driver_sql(
+        f"CREATE TABLE {name}_restrict (id integer, youth_id integer REFERENCES youth_profile (id))"
+    )
+    assert may_check_references_at_once(connection, f"{name}_cascade")
+    assert not may_check_references_at_once(connection, f"{name}_restrict")
+    assert may_check_references_at_once(connection, "suggestion")
+    connection.exec_driver_sql(
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$"
+    )
+    connection.exec_driver_sql(
+        f"CREATE TRIGGER {name} AFTER INSERT ON suggestion FOR EACH ROW EXECUTE FUNCTION {name}()"
+    )
+    assert not may_check_references_at_once(connection, "suggestion")
+
+
+def test_nothing_is_stored_for_a_run_that_no_longer_exists(db, make_youth, make_opening):
+    youth, opening = make_youth(), make_opening()
+    run = JobRun(name="nightly_matching", run_date=NOW.date())
+    db.add(run)
+    db.flush()
+    store = _Store(db, run)
+    db.execute(text("DELETE FROM job_run WHERE id = :id"), {"id": run.id})
+    store.store(TargetKind.OPENING, [(youth.id, _match(opening.id, 0.5))])
+    assert store.counts["new"] == 0
+    assert db.scalar(select(func.count()).select_from(Suggestion)) == 0
