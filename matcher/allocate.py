@@ -301,14 +301,59 @@ def _augment(
     flow = maximum_flow(graph, source, sink, method="dinic").flow.tocoo()
     del graph
     used = flow.data > 0
-    n = sink + 1
-    used_keys = np.sort(flow.row[used].astype(np.int64) * n + flow.col[used])
+    u, v = flow.row[used].astype(np.int64), flow.col[used].astype(np.int64)
     del flow, used
-    give_up = taken[_member(yi[taken] + (n_youth + tj[taken]) * n, used_keys)]
-    take = free[_member(yi[free] * n + n_youth + tj[free], used_keys)]
+    give_up, take = _flowing_pairs(yi, tj, first, taken, free, u, v, n_youth, n_t)
     first[give_up] = False
     first[take] = True
     room_t -= np.bincount(tj[take], minlength=n_t) - np.bincount(tj[give_up], minlength=n_t)
+
+
+def _flowing_pairs(
+    yi: IntArray,
+    tj: IntArray,
+    first: BoolArray,
+    taken: IntArray,
+    free: IntArray,
+    u: IntArray,
+    v: IntArray,
+    n_youth: int,
+    n_t: int,
+) -> tuple[IntArray, IntArray]:
+    """The held pairs given up (flow on their backward edge target -> youth) and the free
+    pairs taken (flow on their edge youth -> target), each in ascending pair order, from the
+    edges ``u -> v`` that carry flow.
+
+    The flow is a few hundred edges against over a million pairs (national mentor slots):
+    when the pairs are in strictly increasing (youth, target) order (the engine's candidates
+    are; each edge is then one pair), each flowing edge finds its pair by a binary search
+    (sorted: the order of a mask over the pairs) instead of every pair looking itself up
+    among the flowing edges. Otherwise the pairs look themselves up."""
+    keys = yi * n_t + tj
+    if len(keys) and bool(np.all(keys[1:] > keys[:-1])):
+        # Youth are nodes 0..n_youth-1, targets the next n_t (then the source and the sink).
+        youth, target = u < n_youth, (u >= n_youth) & (u < n_youth + n_t)
+        fwd = youth & (v >= n_youth) & (v < n_youth + n_t)
+        back = target & (v < n_youth)
+        take = _pairs_of(keys, u[fwd] * n_t + (v[fwd] - n_youth), ~first)
+        give_up = _pairs_of(keys, v[back] * n_t + (u[back] - n_youth), first)
+        return give_up, take
+    n = n_youth + n_t + 2
+    used_keys = np.sort(u * n + v)
+    give_up = taken[_member(yi[taken] + (n_youth + tj[taken]) * n, used_keys)]
+    take = free[_member(yi[free] * n + n_youth + tj[free], used_keys)]
+    return give_up, take
+
+
+def _pairs_of(keys: IntArray, wanted: IntArray, eligible: BoolArray) -> IntArray:
+    """The pairs (``keys`` strictly increasing) whose key is among ``wanted`` and that are
+    ``eligible``, ascending."""
+    if not len(wanted):
+        return np.zeros(0, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    pos = pos[(keys[pos] == wanted) & eligible[pos]]
+    out: IntArray = np.unique(pos)
+    return out
 
 
 def _member(values: IntArray, sorted_keys: IntArray) -> BoolArray:

@@ -233,8 +233,8 @@ def _flat_lookup(per_row: Sequence[Sequence[str]], fn: object) -> list[list[int]
     distinct = list(dict.fromkeys(flat))
     found: list[int] = fn(distinct)  # type: ignore[operator]
     hit = dict(zip(distinct, found, strict=True))
-    lengths = np.fromiter((len(r) for r in per_row), dtype=np.int64, count=len(per_row))
-    values = np.fromiter((hit[t] for t in flat), dtype=np.int64, count=len(flat))
+    lengths = np.fromiter(map(len, per_row), dtype=np.int64, count=len(per_row))
+    values = np.fromiter(map(hit.__getitem__, flat), dtype=np.int64, count=len(flat))
     rows = np.repeat(np.arange(len(per_row), dtype=np.int64), lengths)
     return _sorted_sets(rows, values, len(per_row))
 
@@ -243,7 +243,10 @@ def _sorted_sets(rows: IntArray, values: IntArray, n: int) -> list[list[int]]:
     """For each of ``n`` rows, its distinct values >= 0 in ascending order (what
     :func:`_dedupe` gives row by row), from (row, value) entries."""
     ok = values >= 0
-    key = np.unique((rows[ok] << KEY_SHIFT) | values[ok])
+    # np.unique by a sort and a neighbour test: NumPy's np.unique hashes integers first
+    # (national youth skills: 26 ms a call against 4 ms; the same sorted distinct keys).
+    key = np.sort((rows[ok] << KEY_SHIFT) | values[ok])
+    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
     flat: list[int] = (key & ((1 << KEY_SHIFT) - 1)).tolist()
     bounds: list[int] = np.searchsorted(key >> KEY_SHIFT, np.arange(n + 1)).tolist()
     return [flat[bounds[i] : bounds[i + 1]] for i in range(n)]
@@ -368,11 +371,11 @@ def encode_youths(youths: Sequence[Youth], vocab: Vocabulary) -> YouthArrays:
         n,
     )
     interests = _flat_lookup([y.interests for y in items], vocab.interests)
-    n_sk = tx.n_skills
+    n_sk, n_text = tx.n_skills, vocab.text_offset  # (properties: read once, not per entry)
     esco = [[c for c in row if c < n_sk] for row in skills]
     former = _flat_lookup([y.former_jobs for y in items], vocab.occupations)
     experience = [
-        sorted({c - n_sk for c in row if n_sk <= c < vocab.text_offset} | set(jobs))
+        sorted({c - n_sk for c in row if n_sk <= c < n_text} | set(jobs))
         for row, jobs in zip(skills, former, strict=True)
     ]
     inferred = tx.occupation_model.infer(esco, experience, [y.interests for y in items])

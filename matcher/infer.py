@@ -424,26 +424,35 @@ class OccupationModel:
             return out
         # Stable softmax per row: occupations without evidence have log-odds 0 (flat prior).
         row_of = np.repeat(np.arange(n), counts)
+        # Each row's peak (at least 0) by one reduction over its run of the CSR data instead
+        # of ``np.maximum.at`` (a fifth of the time; a maximum is exact in any order).
         peak = np.zeros(n)
-        np.maximum.at(peak, row_of, ll.data)
-        expo = np.exp(ll.data - peak[row_of])
+        filled = np.flatnonzero(counts)
+        peak[filled] = np.maximum(np.maximum.reduceat(ll.data, ll.indptr[filled]), 0.0)
+        peak_of = peak[row_of]
+        expo = np.exp(ll.data - peak_of)
         norm = np.bincount(row_of, weights=expo, minlength=n)
         norm += (self.n_occ - counts) * np.exp(-peak)
-        prob = expo / norm[row_of]
-        # Only occupations within reach of a row's best can be in its top: sort just those.
-        near = np.flatnonzero(ll.data >= peak[row_of] - PRUNE_NATS)
+        # Only occupations within reach of a row's best can be in its top: sort just those,
+        # and only their probabilities are needed (about 6 % of the entries at national
+        # scale; the same division per entry).
+        near = np.flatnonzero(ll.data >= peak_of - PRUNE_NATS)
+        del peak_of
+        near_row = row_of[near]
+        prob = expo[near] / norm[near_row]
         # Per row, most likely first, ties by occupation: exactly ``lexsort((occupation,
         # -prob, row))`` as three stable sorts, the two on integers in a small type (NumPy
-        # sorts 16-bit integers by radix, in linear time).
-        order = near[np.argsort(_small(ll.indices[near]), kind="stable")]
+        # sorts 16-bit integers by radix, in linear time). Positions among ``near``.
+        order = np.argsort(_small(ll.indices[near]), kind="stable")
         order = order[np.argsort(-prob[order], kind="stable")]
-        order = order[np.argsort(_small(row_of[order]), kind="stable")]
-        rank = rank_in_runs(row_of[order])
+        order = order[np.argsort(_small(near_row[order]), kind="stable")]
+        rank = rank_in_runs(near_row[order])
         keep = order[rank < top]
-        r, c = row_of[keep], rank[rank < top]
-        out.occ[r, c] = ll.indices[keep]
+        r, c = near_row[keep], rank[rank < top]
+        occ = ll.indices[near[keep]]
+        out.occ[r, c] = occ
         out.prob[r, c] = prob[keep]
-        out.group[r, c] = self.occ_isco4[ll.indices[keep]]
+        out.group[r, c] = self.occ_isco4[occ]
         rows = np.repeat(np.arange(n), top)
         out.gain[:] = self.expected_gain(out, rows, out.occ.reshape(-1)).reshape(n, top)
         out.best_gain[:] = out.gain.max(axis=1)

@@ -282,6 +282,34 @@ def test_allocation_sequential_finish_gives_same_result(monkeypatch) -> None:  #
     assert len(set(yi[repaired].tolist())) == best >= len(set(yi[full].tolist()))
 
 
+def test_coverage_repair_same_for_pairs_in_any_order() -> None:
+    """The repair finds the pairs on its flow by a binary search when the pairs are in
+    (youth, target) order, and by a look-up of every pair otherwise: the same pairs."""
+    from matcher.allocate import _augment
+
+    # Twenty copies of the chain of the test below (each needs a path through three full
+    # targets), in (youth, target) order.
+    chain = [(0, 0, 0.9), (0, 1, 0.5), (1, 1, 0.9), (1, 2, 0.5), (2, 2, 0.9), (2, 3, 0.1)]
+    chain += [(3, 0, 0.1)]
+    pairs = sorted((4 * c + y, 4 * c + t, sc) for c in range(20) for y, t, sc in chain)
+    yi = np.array([p[0] for p in pairs], dtype=np.int64)
+    tj = np.array([p[1] for p in pairs], dtype=np.int64)
+    score = np.array([p[2] for p in pairs])
+    n_y = n_t = 80
+    cap = np.ones(n_t, dtype=np.int64)
+    args = (yi, tj, score, np.arange(n_y), np.arange(n_t), 1, cap, n_y)
+    first = allocate(*args, augment=False)
+    room = cap - np.bincount(tj[first], minlength=n_t)
+    sorted_first, sorted_room = first.copy(), room.copy()
+    _augment(yi, tj, sorted_first, sorted_room, n_y)
+    assert sorted_first.sum() == first.sum() + 20  # every chain repaired
+    perm = np.random.default_rng(7).permutation(len(yi))
+    shuffled_first, shuffled_room = first[perm].copy(), room.copy()
+    _augment(yi[perm], tj[perm], shuffled_first, shuffled_room, n_y)
+    assert shuffled_first.tolist() == sorted_first[perm].tolist()
+    assert shuffled_room.tolist() == sorted_room.tolist()
+
+
 def test_allocation_repairs_along_a_long_augmenting_path() -> None:
     """Youth 3's only target 0 is held by 0, who moves to 1, whose holder moves to 2, ...
 
