@@ -4,6 +4,7 @@ bit (issue #18: the performance work changes no ranking)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -121,18 +122,23 @@ def _best_wish_padded(ctx: PairContext, model: ScoringModel) -> np.ndarray:
     return np.maximum(wish[np.arange(len(col)), col], 0)
 
 
-def test_occupation_component_over_wish_cells_equals_the_padded_one(
-    real_taxonomy: Taxonomy,
-) -> None:
-    pop = generate(real_taxonomy, 400, 300, 0, random_state=3, today=TODAY)
-    engine = MatchEngine(EngineConfig(today=TODAY), real_taxonomy).fit(pop.openings)
+def _random_pairs(taxonomy: Taxonomy, seed: int, n: int) -> tuple[Any, PairContext, Any]:
+    """A small population's youth index, ``n`` random (youth, opening) pairs in youth order
+    as the engine scores them, and the engine's scoring model for them."""
+    pop = generate(taxonomy, 400, 300, 0, random_state=3, today=TODAY)
+    engine = MatchEngine(EngineConfig(today=TODAY), taxonomy).fit(pop.openings)
     index = engine.index(pop.youths)
-    rng = np.random.default_rng(0)
-    n = 20_000
+    rng = np.random.default_rng(seed)
     yi = np.sort(rng.integers(0, len(index), n))
     tj = rng.integers(0, len(engine.openings_), n)
     ctx = PairContext(index, engine.openings_, yi, tj, np.zeros(n), engine.today_day_, 30)
-    model = engine._model(index, engine.openings_)
+    return index, ctx, engine._model(index, engine.openings_)
+
+
+def test_occupation_component_over_wish_cells_equals_the_padded_one(
+    real_taxonomy: Taxonomy,
+) -> None:
+    index, ctx, model = _random_pairs(real_taxonomy, seed=0, n=20_000)
     for levels in ((1.0, 0.75, 0.5, 0.25), (0.2, 0.9, 0.1, 0.6)):  # also non-monotone
         model.levels = levels
         want = _occupation_fit_padded(ctx, model)
@@ -150,15 +156,7 @@ def test_text_similarity_on_shared_columns_is_the_same(real_taxonomy: Taxonomy) 
     component, to the bit."""
     from matcher.compare import shared_columns, text_similarity
 
-    pop = generate(real_taxonomy, 400, 300, 0, random_state=3, today=TODAY)
-    engine = MatchEngine(EngineConfig(today=TODAY), real_taxonomy).fit(pop.openings)
-    index = engine.index(pop.youths)
-    rng = np.random.default_rng(2)
-    n = 50_000
-    yi = np.sort(rng.integers(0, len(index), n))
-    tj = rng.integers(0, len(engine.openings_), n)
-    ctx = PairContext(index, engine.openings_, yi, tj, np.zeros(n), engine.today_day_, 30)
-    model = engine._model(index, engine.openings_)
+    _index, ctx, model = _random_pairs(real_taxonomy, seed=2, n=50_000)
     want = text_similarity(ctx, model)
     full = model.target_text
     model.target_text = shared_columns(full, model.youth_text)
