@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from matcher.arrays import rank_in_runs, spans
+from matcher.arrays import rank_in_runs, run_starts, spans
 from matcher.infer import Inferred
 from matcher.normalise import LabelMatcher, fold
 from matcher.taxonomy import Taxonomy
@@ -243,10 +243,10 @@ def _sorted_sets(rows: IntArray, values: IntArray, n: int) -> list[list[int]]:
     """For each of ``n`` rows, its distinct values >= 0 in ascending order (what
     :func:`_dedupe` gives row by row), from (row, value) entries."""
     ok = values >= 0
-    # np.unique by a sort and a neighbour test: NumPy's np.unique hashes integers first
+    # np.unique by a sort and the runs' starts: NumPy's np.unique hashes integers first
     # (national youth skills: 26 ms a call against 4 ms; the same sorted distinct keys).
     key = np.sort((rows[ok] << KEY_SHIFT) | values[ok])
-    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
+    key = key[run_starts(key)]
     flat: list[int] = (key & ((1 << KEY_SHIFT) - 1)).tolist()
     bounds: list[int] = np.searchsorted(key >> KEY_SHIFT, np.arange(n + 1)).tolist()
     return [flat[bounds[i] : bounds[i + 1]] for i in range(n)]

@@ -46,8 +46,10 @@ from jobs.matching.pg_bulk import (
 )
 from matcher import Match, Reason
 from models.clock import local_now
-from models.enums import SuggestionStatus, TargetKind
+from models.enums import DECIDED_STATUSES, SuggestionStatus, TargetKind
 from models.jobrun import JobRun
+from models.mentor_slot import MentorSlot
+from models.opening import JobOpening
 from models.suggestion import Suggestion, target_predicate
 
 #: Rows per executemany on SQLite.
@@ -76,7 +78,10 @@ COPY_CHUNK = 5_000
 
 _PROPOSED = SuggestionStatus.PROPOSED.value
 _TARGET_COLUMN = {TargetKind.OPENING: "opening_id", TargetKind.MENTOR_SLOT: "mentor_slot_id"}
-_TARGET_TABLE = {TargetKind.OPENING: "job_opening", TargetKind.MENTOR_SLOT: "mentor_slot"}
+_TARGET_TABLE = {
+    TargetKind.OPENING: JobOpening.__tablename__,
+    TargetKind.MENTOR_SLOT: MentorSlot.__tablename__,
+}
 # Timestamps and enums bound with the column's own type (SQLite stores datetimes as text in
 # SQLAlchemy's format; a raw driver value would differ).
 _NOW = sa.bindparam("now", type_=Suggestion.__table__.c.updated_at.type)
@@ -395,9 +400,7 @@ def _merge(
 def _kept_decided(session: Session, kind: TargetKind) -> int:
     """How many staged pairs a caseworker or partner has decided on (the merge kept them)."""
     column = target_column(kind)
-    decided = [
-        status.value for status in SuggestionStatus if status is not SuggestionStatus.PROPOSED
-    ]
+    decided = [status.value for status in DECIDED_STATUSES]
     return int(
         session.execute(
             sa.text(
