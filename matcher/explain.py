@@ -7,11 +7,12 @@ national run produces hundreds of thousands of matches but few distinct reasons.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
+from babel.numbers import format_decimal
 
 from matcher.blocking import PairContext, _openings, _slots
 from matcher.compare import ScoringModel, concept_hits, pair_wish_cells
@@ -87,18 +88,18 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], str, str]] = {
     ),
     "distance": (
         ("km", "max_km"),
-        "{km:g} km fra hjemmet, maks. {max_km:g}",
-        "{km:g} km from home, max {max_km:g}",
+        "{km} km fra hjemmet, maks. {max_km}",
+        "{km} km from home, max {max_km}",
     ),
     "hours_fit": (
         ("min", "max"),
-        "Timetallet passer ({min:g}–{max:g} t/uge)",
-        "Hours fit ({min:g}–{max:g} h/week)",
+        "Timetallet passer ({min}–{max} t/uge)",
+        "Hours fit ({min}–{max} h/week)",
     ),
     "hours_partial": (
         ("min", "max"),
-        "Timetallet passer delvist ({min:g}–{max:g} t/uge)",
-        "Hours partly fit ({min:g}–{max:g} h/week)",
+        "Timetallet passer delvist ({min}–{max} t/uge)",
+        "Hours partly fit ({min}–{max} h/week)",
     ),
     "start_late": (
         ("days",),
@@ -129,8 +130,8 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "language_common": ((), "Fælles sprog", "A language in common"),
     "mentor_distance": (
         ("km",),
-        "{km:g} km mellem den unge og mentoren",
-        "{km:g} km between the young person and the mentor",
+        "{km} km mellem den unge og mentoren",
+        "{km} km between the young person and the mentor",
     ),
     "capacity": (
         ("free",),
@@ -160,9 +161,41 @@ INFERRED_REASON_MIN = 0.5
 
 @lru_cache(maxsize=100_000)
 def reason(code: str, *values: object) -> Reason:
-    names, da, en = TEMPLATES[code]
-    params = dict(zip(names, values, strict=True))
-    return Reason(code, da.format(**params), en.format(**params), tuple(params.items()))
+    names, _, _ = TEMPLATES[code]
+    # Plain Python values (JSON-ready: the nightly run stores code and parameters).
+    plain = (v.item() if isinstance(v, np.generic) else v for v in values)
+    params = tuple(zip(names, plain, strict=True))
+    return Reason(code, _text(code, params, "da"), _text(code, params, "en"), params)
+
+
+def reason_text(code: str, params: Mapping[str, object], locale: str) -> str:
+    """The reason ``code`` with ``params`` in ``locale``: Danish words for a Danish locale,
+    English for any other, and the numbers as that locale writes them (6,7 km in Danish,
+    6.7 km in English; Babel's CLDR patterns). The engine's own texts (:func:`reason`) and
+    what the service shows of a stored reason (its code and parameters) are both made here.
+    KeyError for a code or parameter this engine does not know."""
+    return _text(code, tuple(params.items()), locale)
+
+
+@lru_cache(maxsize=65_536)
+def _text(code: str, params: tuple[tuple[str, object], ...], locale: str) -> str:
+    _, da, en = TEMPLATES[code]
+    template = da if locale.split("_")[0] == "da" else en
+    return template.format(**{name: _shown(value, locale) for name, value in params})
+
+
+def _shown(value: object, locale: str) -> object:
+    """A number in ``locale``'s format; anything else as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        return value
+    return _number(float(value), locale)
+
+
+@lru_cache(maxsize=16_384)
+def _number(value: float, locale: str) -> str:
+    """Few distinct numbers are shown (distances to a tenth, hours, counts): each is
+    formatted by Babel once per locale."""
+    return str(format_decimal(value, locale=locale))
 
 
 def shown_km(km: FloatArray) -> list[float]:

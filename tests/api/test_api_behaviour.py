@@ -257,3 +257,16 @@ def test_profile_former_jobs_and_preferred_kinds_through_the_api(api, world, tok
     assert patched.status_code == 422 and "former_jobs" in patched.json["errors"]
     patched = api("PATCH", f"/profiles/{profile_id}", token, json={"preferred_kinds": []})
     assert patched.json["preferred_kinds"] == [] and patched.json["former_jobs"] == ["opvasker"]
+
+
+def test_a_suggestions_reasons_read_in_the_callers_language(api, world, token_for, db):
+    """Stored as a code and its parameters, a reason comes out in the caller's language with
+    the numbers as it writes them."""
+    world.suggestion_a.reasons = [{"code": "distance", "params": {"km": 2.5, "max_km": 15.0}}]
+    db.flush()
+    token = token_for(world.users["caseworker"])
+    path = f"/suggestions/{world.suggestion_a.id}"
+    danish = api("GET", path, token).json["reasons"]
+    assert danish == [{"code": "distance", "text": "2,5 km fra hjemmet, maks. 15"}]
+    english = api("GET", path, token, headers={"Accept-Language": "en"}).json["reasons"]
+    assert english == [{"code": "distance", "text": "2.5 km from home, max 15"}]

@@ -21,7 +21,11 @@ from models.jobrun import JobRun
 from models.notification import Notification
 from models.suggestion import Suggestion
 
-NOW = datetime.now(UTC).replace(hour=0, minute=30, second=0, microsecond=0)  # 01:30 in DK
+# 01:30 in DK, and never ahead of the real clock: a decision taken in a test is stamped with
+# the real time, and a digest counts the decisions taken since the previous run started (from
+# 00:00 to 00:30 UTC, today's 00:30 would be later than a decision taken just now).
+_HALF_PAST = datetime.now(UTC).replace(hour=0, minute=30, second=0, microsecond=0)
+NOW = _HALF_PAST if _HALF_PAST <= datetime.now(UTC) else _HALF_PAST - timedelta(days=1)
 
 
 def _count(session, model, *where):

@@ -59,7 +59,14 @@ def _match(target_id: int, score: float, code: str = "skills", km: float | None 
         target_kind="opening",
         score=score,
         components={"skills": score, "distance": 0.5},
-        reasons=(Reason(code=code, da=f"Grund {code} – æøå", en=f"Reason {code}"),),
+        reasons=(
+            Reason(
+                code=code,
+                da=f"Grund {code} – æøå",
+                en=f"Reason {code}",
+                params=(("what", f"{code} – æøå"), ("km", km)),
+            ),
+        ),
         distance_km=km,
     )
 
@@ -106,7 +113,8 @@ def test_the_storage_rules_row_by_row(db, make_youth, make_opening, make_slot, m
     by_target = {(r[1], r[2]): r for r in before.values()}
     first = by_target[(youth.id, moved.id)]
     assert first[4] is SuggestionStatus.PROPOSED and first[5] == 0.6
-    assert first[7] == [{"code": "skills", "da": "Grund skills – æøå", "en": "Reason skills"}]
+    # Code and parameters (the texts are made in each reader's language when shown).
+    assert first[7] == [{"code": "skills", "params": {"what": "skills – æøå", "km": 3.0}}]
     assert first[6] == {"skills": 0.6, "distance": 0.5} and first[8] == 3.0
 
     store = _Store(db, None)

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
-from matcher.explain import TEMPLATES, reason
+import numpy as np
+
+from matcher.explain import TEMPLATES, reason, reason_text
 from tests.matcher.conftest import OCC, TODAY
 
 
@@ -105,3 +107,19 @@ def test_groups_of_key_rows_are_those_of_a_row_wise_unique() -> None:
             # The same partition, each group's first position the same.
             assert sorted(first.tolist()) == sorted(u_first.tolist())
             assert (first[inverse] == u_first[u_inverse.reshape(-1)]).all()
+
+
+def test_a_reasons_numbers_are_written_as_its_language_writes_them() -> None:
+    distance = reason("distance", 6.7, 15.0)
+    assert distance.da == "6,7 km fra hjemmet, maks. 15"
+    assert distance.en == "6.7 km from home, max 15"
+    assert reason_text("hours_fit", {"min": 1234.5, "max": 40}, "da") == (
+        "Timetallet passer (1.234,5–40 t/uge)"
+    )
+    assert reason_text("hours_fit", {"min": 1234.5, "max": 40}, "en_GB") == (
+        "Hours fit (1,234.5–40 h/week)"
+    )
+    # The parameters are plain Python values (stored as JSON by the nightly run).
+    late = reason("start_late", np.int64(3))
+    assert late.params == (("days", 3),) and type(late.params[0][1]) is int
+    assert reason_text(late.code, dict(late.params), "da") == late.da

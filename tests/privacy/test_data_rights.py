@@ -30,7 +30,14 @@ def _world(db, make_user, make_youth, make_opening, make_suggestion, caseworker)
     youth = make_youth(caseworker, interests=["fodbold"], support_notes="Brug for ro.")
     opening = make_opening(company)
     suggestion = make_suggestion(
-        youth, opening, components={"skills": 0.7, "distance": 0.9}, score=0.81
+        youth,
+        opening,
+        components={"skills": 0.7, "distance": 0.9},
+        score=0.81,
+        reasons=[
+            {"code": "test", "da": "Test-grund", "en": "Test reason"},  # stored as texts
+            {"code": "distance", "params": {"km": 2.5, "max_km": 15.0}},
+        ],
     )
     approve_suggestion(db, caseworker, suggestion, "Mødestabil og glad for lagerarbejde.")
     answer_as_company(db, company, suggestion, True, "Vi vil gerne mødes med den unge.")
@@ -65,6 +72,13 @@ def test_export_holds_everything_stored(
     (item,) = data["suggestions"]
     assert item["score"] == 0.81 and item["components"] == {"skills": 0.7, "distance": 0.9}
     assert item["reasons"][0]["da"] == "Test-grund"
+    # Stored as code and parameters, and given its words in both languages.
+    assert item["reasons"][1] == {
+        "code": "distance",
+        "params": {"km": 2.5, "max_km": 15.0},
+        "da": "2,5 km fra hjemmet, maks. 15",
+        "en": "2.5 km from home, max 15",
+    }
     assert item["decision"]["by"]["name"] == "Sara Sagsbehandler" and item["decision"]["at"]
     assert item["decision"]["pitch"].startswith("Mødestabil")
     assert item["partner_answer"]["by"]["id"] == company.id
@@ -78,6 +92,7 @@ def test_export_holds_everything_stored(
     page = client.get(f"/caseworker/profiles/{youth.id}/data")
     assert page.status_code == 200
     assert "Alt, der er gemt om" in page.text and "Vi vil gerne mødes med den unge." in page.text
+    assert "Test-grund; 2,5 km fra hjemmet, maks. 15" in page.text
     exports = db.scalars(
         select(AuditEvent).where(
             AuditEvent.action == "profile.export", AuditEvent.object_id == youth.id

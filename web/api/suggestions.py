@@ -19,6 +19,7 @@ from web.api.schemas import (
     SuggestionQuery,
     SuggestionSchema,
 )
+from web.reasons import reason_text
 
 CASEWORKERS = (Role.CASEWORKER,)
 
@@ -36,7 +37,7 @@ def suggestion_out(suggestion: Suggestion) -> dict[str, Any]:
         "target_title": target.title if target is not None else "",
         "score": suggestion.score,
         "reasons": [
-            {"code": str(r.get("code", "")), "text": str(r.get(language) or r.get("da") or "")}
+            {"code": str(r.get("code", "")), "text": reason_text(r, language)}
             for r in suggestion.reasons or []
         ],
         "distance_km": suggestion.distance_km,

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from models.enums import Outcome, ProfileStatus, SuggestionStatus
 from models.youth import PREFERRED_KINDS
 from web.company.forms import KIND_LABELS
-from web.templating import request_locale
+from web.reasons import reason_text
 from web.vocabulary import AUDIT_ACTION
 
 PROFILE_STATUS = {
@@ -64,13 +64,6 @@ END_REASON = {
     "opening_closed": _l("the opening was closed"),
     "slot_full": _l("the mentor slot is full"),
 }
-
-
-def reason_text(reason: dict[str, Any]) -> str:
-    """An engine reason ({code, da, en}) in the user's language."""
-    locale = request_locale()
-    language = locale.language if locale is not None else "da"
-    return str(reason.get(language) or reason.get("en") or reason.get("code", ""))
 
 
 def template_globals() -> dict[str, Any]:

@@ -20,7 +20,21 @@ from web.db import get_db
 from web.partner_forms import form_page
 from web.privacy import bp
 from web.privacy.forms import EraseForm
+from web.reasons import reason_text
 from web.security import get_scoped_or_404, role_required
+
+
+def _export(profile_id: int) -> dict[str, Any]:
+    """The export of the profile (audited, committed), each engine reason stored as a code
+    and its parameters given its words in Danish and English as well."""
+    db = get_db()
+    data = export_profile(db, current_user, _profile(profile_id))
+    db.commit()
+    for item in data["suggestions"]:
+        item["reasons"] = [
+            {**r, "da": reason_text(r, "da"), "en": reason_text(r, "en")} for r in item["reasons"]
+        ]
+    return data
 
 
 def _profile(profile_id: int) -> YouthProfile:
@@ -30,18 +44,14 @@ def _profile(profile_id: int) -> YouthProfile:
 @bp.get("/caseworker/profiles/<int:profile_id>/data")
 @role_required(Role.CASEWORKER)
 def profile_data(profile_id: int) -> str:
-    db = get_db()
-    data = export_profile(db, current_user, _profile(profile_id))
-    db.commit()
+    data = _export(profile_id)
     return render_template("privacy/profile_data.html", data=data, profile_id=profile_id)
 
 
 @bp.get("/caseworker/profiles/<int:profile_id>/data.json")
 @role_required(Role.CASEWORKER)
 def profile_data_json(profile_id: int) -> Response:
-    db = get_db()
-    data = export_profile(db, current_user, _profile(profile_id))
-    db.commit()
+    data = _export(profile_id)
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         mimetype="application/json",
