@@ -88,18 +88,25 @@ def run_matching(
         ranked = time.perf_counter()
 
         proposed_openings = sum(len(v) for v in ranked_openings.values())
-        # Staged as they are streamed; the matches are dropped before the mentors are ranked.
-        staged = store.stage(flatten(ranked_openings))
+        # A first night's bulk load locks the table and drops its secondary indexes first
+        # (quick); the openings new to it are then copied straight in, and the mentors' are
+        # prepared for that too. The matches are dropped before the mentors are ranked (the
+        # night's peak memory).
+        store.begin(proposed_openings)
+        staged = store.stage(TargetKind.OPENING, flatten(ranked_openings))
         del ranked_openings
         staged_at = time.perf_counter()
         merge_seconds = 0.0
 
         def merge_openings() -> int:
-            """The openings are merged, and what they no longer pick expires."""
+            """The openings are merged (the first night: the indexes are built again), and
+            what they no longer pick expires."""
             nonlocal merge_seconds
             clock = time.perf_counter()
             store.merge(TargetKind.OPENING, staged)
-            superseded = expire_unpicked(session, TargetKind.OPENING)
+            superseded = expire_unpicked(
+                session, TargetKind.OPENING, store.stored_up_to(TargetKind.OPENING)
+            )
             merge_seconds = time.perf_counter() - clock
             return superseded
 
@@ -120,7 +127,7 @@ def run_matching(
         if distinct_mentors is not None:
             # Their staging rows are made while the database still merges the openings.
             ranked_mentors = distinct_mentors
-            prepared = store.prepare(flatten(ranked_mentors))
+            prepared = store.prepare(TargetKind.MENTOR_SLOT, flatten(ranked_mentors))
         superseded = merging.result()
     if distinct_mentors is None:  # a slot's name was not read before; the session is free now
         ranked_mentors = distinct_targets(session, TargetKind.MENTOR_SLOT, ranked_mentors)
@@ -129,7 +136,9 @@ def run_matching(
         TargetKind.MENTOR_SLOT, prepared if prepared is not None else flatten(ranked_mentors)
     )
     del ranked_mentors, prepared
-    superseded += expire_unpicked(session, TargetKind.MENTOR_SLOT)
+    superseded += expire_unpicked(
+        session, TargetKind.MENTOR_SLOT, store.stored_up_to(TargetKind.MENTOR_SLOT)
+    )
     if store.counts["new"] > 10_000 and session.get_bind().dialect.name == "postgresql":
         # Fresh planner statistics after a bulk load; autovacuum would get there later, and
         # until then the caseworkers' queue is planned for an empty table.

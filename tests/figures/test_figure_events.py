@@ -144,7 +144,9 @@ def test_chart_numbers_equal_sql_counts_and_survive_erasure(
         assert numbers["median_days_to_first_approval"] == 0
 
     # The nightly roll-up moves finished days to figure_day: the same numbers.
-    later_day = utcnow() + timedelta(days=2)
+    # Midday: the sweep counts up to an hour before (SWEEP_MARGIN), so from 00:00 to 01:00 UTC
+    # the day before would not be finished yet.
+    later_day = (utcnow() + timedelta(days=2)).replace(hour=12)
     sweep_suggestions(db, later_day)
     assert roll_up_figures(db, later_day) > 0
     assert rolled_up_until(db) == later_day.date() - timedelta(days=1)

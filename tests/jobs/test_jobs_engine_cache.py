@@ -50,9 +50,7 @@ def test_a_save_is_in_the_very_next_engine_without_a_refit(population, cache):
     _commit(population, update(JobOpening).where(JobOpening.id == first_id).values(title="Ny"))
     _commit(
         population,
-        update(JobOpening)
-        .where(JobOpening.id == second_id)
-        .values(status=OpeningStatus.CLOSED),
+        update(JobOpening).where(JobOpening.id == second_id).values(status=OpeningStatus.CLOSED),
     )
     with population.factory() as session:
         current = cache.fitted(session, today)

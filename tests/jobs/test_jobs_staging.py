@@ -14,6 +14,7 @@ import jobs.matching.store as store_module
 from jobs.matching.store import STAGING, STAGING_COLUMNS, _Store, staging_rows, staging_text
 from matcher import Match
 from matcher.types import Reason
+from models.enums import TargetKind
 
 _SHARED = Reason(code="distance", da="3 km fra hjemmet – æøå", en="3 km from home")
 _ODD = Reason(code='quote"back\\slash', da="tab\there\nnew\rline", en="50% “curly”")
@@ -111,7 +112,7 @@ def test_the_copy_text_holds_the_staging_rows_values(monkeypatch):
 def test_the_staging_table_holds_the_staging_rows_values(db, monkeypatch):
     monkeypatch.setattr(store_module, "COPY_CHUNK", 3)
     expected = list(staging_rows(_pairs()))
-    assert _Store(db, None).stage(_pairs()) == len(expected)
+    assert _Store(db, None).stage(TargetKind.OPENING, _pairs()) == len(expected)
     got = db.execute(
         text(f"SELECT {', '.join(STAGING_COLUMNS)} FROM {STAGING} ORDER BY youth_id")  # noqa: S608
     ).all()
@@ -126,10 +127,10 @@ def test_pairs_prepared_beforehand_are_staged_the_same(db, monkeypatch):
     monkeypatch.setattr(store_module, "COPY_CHUNK", 3)
     store = _Store(db, None)
     read = text(f"SELECT {', '.join(STAGING_COLUMNS)} FROM {STAGING} ORDER BY youth_id")  # noqa: S608
-    assert store.stage(_pairs()) == len(_pairs())
+    assert store.stage(TargetKind.OPENING, _pairs()) == len(_pairs())
     streamed = [tuple(row) for row in db.execute(read)]
-    prepared = store.prepare(_pairs())
-    assert store.stage(prepared) == len(_pairs())
+    prepared = store.prepare(TargetKind.OPENING, _pairs())
+    assert store.stage(TargetKind.OPENING, prepared) == len(_pairs())
     assert [tuple(map(repr, row)) for row in db.execute(read)] == [
         tuple(map(repr, row)) for row in streamed
     ]

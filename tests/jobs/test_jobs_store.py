@@ -4,6 +4,7 @@ statements and the same results on both."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -329,10 +330,11 @@ def test_a_bulk_load_checks_the_references_at_once_and_switches_the_triggers_on_
     assert store.counts["new"] == 12
     assert checked == ["suggestion"]
     assert db.execute(text("SHOW session_replication_role")).scalar() == "origin"
-    # The night's later merges (the mentors) hold the same lock: they check at once too.
+    # The night's later loads and merges (the mentors) hold the same lock: they check at
+    # once too (the copy of the new pairs, then the merge of the others).
     mentor = Match(target_id=make_slot().id, target_kind="mentor_slot", score=0.4)
     store.store(TargetKind.MENTOR_SLOT, [(youths[0].id, mentor), (youths[1].id, mentor)])
-    assert checked == ["suggestion", "suggestion"] and store.counts["new"] == 14
+    assert checked == ["suggestion"] * 3 and store.counts["new"] == 14
     assert db.execute(text("SHOW session_replication_role")).scalar() == "origin"
     assert db.scalar(select(func.count()).where(Suggestion.run_id == run.id)) == 14
 
@@ -461,4 +463,123 @@ def test_nothing_is_stored_for_a_run_that_no_longer_exists(db, make_youth, make_
     db.execute(text("DELETE FROM job_run WHERE id = :id"), {"id": run.id})
     store.store(TargetKind.OPENING, [(youth.id, _match(opening.id, 0.5))])
     assert store.counts["new"] == 0
+    assert db.scalar(select(func.count()).select_from(Suggestion)) == 0
+
+
+def _stored(db: Any) -> list[tuple[Any, ...]]:
+    """The suggestions as the storage rules wrote them, without ids and times (youth,
+    opening, slot, status, score, components, reasons, distance, engine version, run), and
+    whether each was written as new (created when updated); sorted."""
+    return sorted(
+        (*row[1:6], json.dumps(row[6]), json.dumps(row[7]), *row[8:11], row[11] == row[12])
+        for row in db.execute(select(*_COLUMNS)).all()
+    )
+
+
+def test_a_first_nights_new_pairs_are_copied_in_as_the_merge_would_store_them(
+    db, monkeypatch, make_youth, make_opening, make_suggestion
+):
+    """On PostgreSQL, a bulk load (an installation's first night) copies the pairs new to
+    the table straight into it, and merges only the pairs it holds already: the same rows
+    and counts as the merge of every pair. A pair of a young person gone is not stored; the
+    expiry looks only at what was stored before, so tonight's new rows stay proposed."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's path is the merge of every pair")
+    youths = [make_youth() for _ in range(4)]
+    openings = [make_opening() for _ in range(3)]
+    run = JobRun(name="nightly_matching", run_date=NOW.date())
+    db.add(run)
+    make_suggestion(youths[0], openings[0], score=0.2)  # proposed: updated tonight
+    make_suggestion(youths[1], openings[0], status=SuggestionStatus.APPROVED)  # decided
+    unpicked = make_suggestion(youths[2], openings[2], score=0.3)  # not picked tonight
+    pairs = [
+        (y.id, _match(o.id, 0.9 - 0.1 * i))
+        for y in youths
+        for i, o in enumerate(openings)
+        if (y, o) != (youths[2], openings[2])
+    ] + [(10_000_000, _match(openings[0].id, 0.5))]  # a young person deleted meanwhile
+
+    def night(bulk_above: int) -> tuple[set[tuple[Any, ...]], dict[str, int], int]:
+        monkeypatch.setattr(store_module, "BULK_ABOVE", bulk_above)
+        monkeypatch.setattr(store_module, "BULK_SHARE", 0.9)
+        savepoint = db.begin_nested()
+        store = _Store(db, run)
+        store.store(TargetKind.OPENING, pairs)
+        copied = store.known is not None
+        expired = expire_unpicked(db, TargetKind.OPENING, store.stored_up_to(TargetKind.OPENING))
+        rows = _stored(db)
+        assert db.get(Suggestion, unpicked.id, populate_existing=True).status is (
+            SuggestionStatus.EXPIRED
+        )
+        savepoint.rollback()
+        assert copied is (bulk_above == 5)
+        return rows, store.counts, expired
+
+    merged = night(bulk_above=1_000)
+    loaded = night(bulk_above=5)
+    assert loaded == merged
+    rows, counts, expired = loaded
+    assert counts == {"new": 9, "updated": 1, "unchanged": 1, "kept_decided": 1}
+    assert expired == 1
+    new = [row for row in rows if row[-1] and row[9] == run.id]
+    assert len(new) == 9 and {row[3] for row in new} == {SuggestionStatus.PROPOSED}
+    reasons = [{"code": "skills", "params": {"what": "skills – æøå", "km": 3.0}}]
+    assert {row[6] for row in new} == {json.dumps(reasons)}
+    assert {(row[4], row[7]) for row in new} >= {(0.9, 3.0), (0.8, 3.0), (0.7, 3.0)}
+
+
+def test_a_bulk_loads_mentors_prepared_beforehand_are_copied_in_too(
+    db, monkeypatch, make_youth, make_opening, make_slot, make_suggestion
+):
+    """Once the first night's bulk load has locked the table, the mentors' pairs are
+    prepared (without the session) as COPY text for the table itself and the rest for the
+    merge, and stored as the merge would store them."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's path is the merge of every pair")
+    youths = [make_youth() for _ in range(3)]
+    slots = [make_slot() for _ in range(2)]
+    held = make_suggestion(youths[0], slots[0], score=0.2)
+    mentors = [
+        (y.id, Match(target_id=s.id, target_kind="mentor_slot", score=0.6, distance_km=2.0))
+        for y in youths
+        for s in slots
+    ]
+    store = _Store(db, None)
+    assert isinstance(store.prepare(TargetKind.MENTOR_SLOT, mentors), store_module.StagingText)
+    monkeypatch.setattr(store_module, "BULK_ABOVE", 5)
+    monkeypatch.setattr(store_module, "BULK_SHARE", 0.5)
+    store.begin(10)
+    prepared = store.prepare(TargetKind.MENTOR_SLOT, mentors)
+    assert isinstance(prepared, store_module.Loaded) and len(prepared.others) == 1
+    store.store(TargetKind.MENTOR_SLOT, prepared)
+    assert store.counts == {"new": 5, "updated": 1, "unchanged": 0, "kept_decided": 0}
+    assert (
+        expire_unpicked(db, TargetKind.MENTOR_SLOT, store.stored_up_to(TargetKind.MENTOR_SLOT)) == 0
+    )
+    rows = db.execute(
+        select(Suggestion.youth_id, Suggestion.mentor_slot_id, Suggestion.score, Suggestion.status)
+    ).all()
+    assert sorted(rows) == sorted(
+        (y.id, s.id, 0.6, SuggestionStatus.PROPOSED) for y in youths for s in slots
+    )
+    assert db.get(Suggestion, held.id, populate_existing=True).score == 0.6
+
+
+def test_a_bulk_load_stores_nothing_for_a_run_that_no_longer_exists(
+    db, monkeypatch, make_youth, make_opening
+):
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's path is the merge of every pair")
+    youths = [make_youth() for _ in range(3)]
+    openings = [make_opening() for _ in range(2)]
+    run = JobRun(name="nightly_matching", run_date=NOW.date())
+    db.add(run)
+    db.flush()
+    monkeypatch.setattr(store_module, "BULK_ABOVE", 5)
+    monkeypatch.setattr(store_module, "BULK_SHARE", 0.5)
+    store = _Store(db, run)
+    db.execute(text("DELETE FROM job_run WHERE id = :id"), {"id": run.id})
+    store.store(TargetKind.OPENING, [(y.id, _match(o.id, 0.5)) for y in youths for o in openings])
+    assert store.known is not None
+    assert store.counts == {"new": 0, "updated": 0, "unchanged": 6, "kept_decided": 0}
     assert db.scalar(select(func.count()).select_from(Suggestion)) == 0
