@@ -30,6 +30,10 @@ def target_predicate(column: str) -> str:
     return f"{column} IS NOT NULL"
 
 
+#: The predicate of the partial index of decided suggestions.
+DECIDED_PREDICATE = "decided_at IS NOT NULL"
+
+
 def _target_indexes(column: str, unique_name: str) -> tuple[sa.Index, sa.Index]:
     """The unique (youth, target) index and the target's own index, both partial."""
     where = sa.text(target_predicate(column))
@@ -73,8 +77,8 @@ class Suggestion(Base):
             "ix_suggestion_decided",
             "youth_id",
             "decided_at",
-            postgresql_where=sa.text("decided_at IS NOT NULL"),
-            sqlite_where=sa.text("decided_at IS NOT NULL"),
+            postgresql_where=sa.text(DECIDED_PREDICATE),
+            sqlite_where=sa.text(DECIDED_PREDICATE),
         ),
     )
 

@@ -92,7 +92,7 @@ def run_matching(
         # (quick); the openings new to it are then copied straight in, and the mentors' are
         # prepared for that too. The matches are dropped before the mentors are ranked (the
         # night's peak memory).
-        store.begin(proposed_openings)
+        store.begin(TargetKind.OPENING, proposed_openings)
         staged = store.stage(TargetKind.OPENING, flatten(ranked_openings))
         del ranked_openings
         staged_at = time.perf_counter()

@@ -8,7 +8,7 @@ chunk of pairs at a time), so a night's ~430,000 pairs never exist as a list.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -40,11 +40,13 @@ def copy_rows(
 
 @contextmanager
 def indexes_built_afterwards(
-    connection: sa.Connection, table: sa.Table | sa.FromClause
+    connection: sa.Connection, table: sa.Table | sa.FromClause, kept: Collection[str] = ()
 ) -> Iterator[None]:
-    """Drop ``table``'s non-unique indexes, and create them again when the block is done:
-    building an index from the loaded rows (one sort) costs less than adding hundreds of
-    thousands of rows to it one by one (PostgreSQL's manual, "Populating a Database").
+    """Drop ``table``'s non-unique indexes (but those named in ``kept``: partial indexes no
+    loaded row enters, which would only be scanned for), and create them again when the
+    block is done: building an index from the loaded rows (one sort) costs less than adding
+    hundreds of thousands of rows to it one by one (PostgreSQL's manual, "Populating a
+    Database").
 
     The unique indexes stay (``ON CONFLICT`` needs them). The drop locks the table until the
     transaction ends, so the caller does this only when the table holds few rows (the first
@@ -52,7 +54,10 @@ def indexes_built_afterwards(
     rolled back, and the drop with it (DDL is transactional in PostgreSQL).
     """
     assert isinstance(table, sa.Table)  # a mapped class's __table__
-    indexes = sorted((index for index in table.indexes if not index.unique), key=_name)
+    indexes = sorted(
+        (index for index in table.indexes if not index.unique and index.name not in kept),
+        key=_name,
+    )
     for index in indexes:
         index.drop(connection)
     yield

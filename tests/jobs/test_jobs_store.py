@@ -224,6 +224,17 @@ def _index_definitions(db: Any) -> dict[str, str]:
     )
 
 
+def _index_oids(db: Any) -> dict[str, int]:
+    return dict(
+        db.execute(
+            text(
+                "SELECT c.relname, c.oid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                " WHERE i.indrelid = CAST('suggestion' AS regclass)"
+            )
+        ).all()
+    )
+
+
 def test_a_bulk_load_into_a_nearly_empty_table_builds_the_indexes_afterwards(
     db, monkeypatch, make_youth, make_opening
 ):
@@ -241,16 +252,26 @@ def test_a_bulk_load_into_a_nearly_empty_table_builds_the_indexes_afterwards(
     dropped: list[str] = []
     original = store_module.indexes_built_afterwards
 
-    def watched(connection: Any, table: Any) -> Any:
+    def watched(connection: Any, table: Any, kept: Any) -> Any:
         dropped.append(table.name)
-        return original(connection, table)
+        return original(connection, table, kept)
 
     monkeypatch.setattr(store_module, "indexes_built_afterwards", watched)
+    oids = _index_oids(db)
     store = _Store(db, None)
     pairs = [(y.id, _match(o.id, 0.5)) for y in youths for o in openings]
     store.store(TargetKind.OPENING, pairs)
     assert dropped == ["suggestion"] and store.counts["new"] == 12
     assert _index_definitions(db) == before
+    # The partial indexes no new proposal of an opening enters were kept as they were.
+    kept = {name for name, oid in _index_oids(db).items() if oids[name] == oid}
+    assert kept == {
+        "pk_suggestion",
+        "uq_suggestion_youth_opening",
+        "uq_suggestion_youth_mentor_slot",
+        "ix_suggestion_mentor_slot_id",
+        "ix_suggestion_decided",
+    }
     found = db.scalars(
         select(Suggestion.id).where(
             Suggestion.status == SuggestionStatus.PROPOSED, Suggestion.youth_id == youths[1].id
@@ -548,7 +569,7 @@ def test_a_bulk_loads_mentors_prepared_beforehand_are_copied_in_too(
     assert isinstance(store.prepare(TargetKind.MENTOR_SLOT, mentors), store_module.StagingText)
     monkeypatch.setattr(store_module, "BULK_ABOVE", 5)
     monkeypatch.setattr(store_module, "BULK_SHARE", 0.5)
-    store.begin(10)
+    store.begin(TargetKind.MENTOR_SLOT, 10)
     prepared = store.prepare(TargetKind.MENTOR_SLOT, mentors)
     assert isinstance(prepared, store_module.Loaded) and len(prepared.others) == 1
     store.store(TargetKind.MENTOR_SLOT, prepared)
