@@ -474,9 +474,11 @@ def _unentered(kind: TargetKind) -> set[str]:
     building one again scans the whole table (0.16–0.18 s each on a national first night)."""
     (other,) = set(TargetKind) - {kind}
     predicates = {target_predicate(target_column(other)), _DECIDED_PREDICATE}
+    table = Suggestion.__table__
+    assert isinstance(table, sa.Table)  # a mapped class's table
     return {
         str(index.name)
-        for index in Suggestion.__table__.indexes
+        for index in table.indexes
         if not index.unique and str(index.dialect_options["postgresql"]["where"]) in predicates
     }
 
