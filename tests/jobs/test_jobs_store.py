@@ -497,6 +497,20 @@ def _stored(db: Any) -> list[tuple[Any, ...]]:
     )
 
 
+def _first_night(
+    db: Any, make_youth: Any, make_opening: Any, n_youths: int, n_openings: int
+) -> tuple[list[Any], list[Any], JobRun]:
+    """Young people, openings and a nightly run, on PostgreSQL (the bulk load's database)."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's path is the merge of every pair")
+    youths = [make_youth() for _ in range(n_youths)]
+    openings = [make_opening() for _ in range(n_openings)]
+    run = JobRun(name="nightly_matching", run_date=NOW.date())
+    db.add(run)
+    db.flush()
+    return youths, openings, run
+
+
 def test_a_first_nights_new_pairs_are_copied_in_as_the_merge_would_store_them(
     db, monkeypatch, make_youth, make_opening, make_suggestion
 ):
@@ -504,12 +518,7 @@ def test_a_first_nights_new_pairs_are_copied_in_as_the_merge_would_store_them(
     the table straight into it, and merges only the pairs it holds already: the same rows
     and counts as the merge of every pair. A pair of a young person gone is not stored; the
     expiry looks only at what was stored before, so tonight's new rows stay proposed."""
-    if db.get_bind().dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite's path is the merge of every pair")
-    youths = [make_youth() for _ in range(4)]
-    openings = [make_opening() for _ in range(3)]
-    run = JobRun(name="nightly_matching", run_date=NOW.date())
-    db.add(run)
+    youths, openings, run = _first_night(db, make_youth, make_opening, 4, 3)
     make_suggestion(youths[0], openings[0], score=0.2)  # proposed: updated tonight
     make_suggestion(youths[1], openings[0], status=SuggestionStatus.APPROVED)  # decided
     unpicked = make_suggestion(youths[2], openings[2], score=0.3)  # not picked tonight
@@ -589,13 +598,7 @@ def test_a_bulk_loads_mentors_prepared_beforehand_are_copied_in_too(
 def test_a_bulk_load_stores_nothing_for_a_run_that_no_longer_exists(
     db, monkeypatch, make_youth, make_opening
 ):
-    if db.get_bind().dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite's path is the merge of every pair")
-    youths = [make_youth() for _ in range(3)]
-    openings = [make_opening() for _ in range(2)]
-    run = JobRun(name="nightly_matching", run_date=NOW.date())
-    db.add(run)
-    db.flush()
+    youths, openings, run = _first_night(db, make_youth, make_opening, 3, 2)
     monkeypatch.setattr(store_module, "BULK_ABOVE", 5)
     monkeypatch.setattr(store_module, "BULK_SHARE", 0.5)
     store = _Store(db, run)
