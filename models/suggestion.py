@@ -89,7 +89,7 @@ class Suggestion(Base):
     mentor_slot_id: Mapped[int | None] = ad_reference("mentor_slot", index=False)
     score: Mapped[float]
     components: Mapped[dict[str, float]] = mapped_column(sa.JSON, default=dict)
-    # [{"code": ..., "params": {...}}] — the engine's explanation, put into words in the
+    # [{"code": ..., **params}] — the engine's explanation, put into words in the
     # reader's language when shown (web/caseworker/labels.reason_text). Rows stored before
     # 2026-12 hold {"code", "da", "en"} texts instead, shown as they are.
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)

@@ -13,15 +13,16 @@ from web.templating import request_locale
 
 def reason_text(reason: Mapping[str, Any], locale: str | None = None) -> str:
     """A stored engine reason in the user's language (or ``locale``), its numbers as that
-    locale writes them: from its code and parameters (``{code, params}``); a reason stored
-    before those were (``{code, da, en}``), or one whose code this engine no longer knows,
-    as its stored text, else its code."""
+    locale writes them: from its code and the parameters beside it (``{"code": "distance",
+    "km": 6.7, "max_km": 15.0}``); a reason stored with its texts (``{code, da, en}``,
+    before 2026-12), or one whose code or parameters this engine does not know, as its
+    stored text, else its code."""
     if locale is None:
         current = request_locale()
         locale = str(current) if current is not None else "da"
     code = str(reason.get("code", ""))
-    params = reason.get("params")
-    if isinstance(params, dict):
+    if "da" not in reason and "en" not in reason:
+        params = {name: value for name, value in reason.items() if name != "code"}
         try:
             return explain.reason_text(code, params, locale)
         except (KeyError, IndexError, ValueError, TypeError):

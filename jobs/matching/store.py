@@ -1,7 +1,7 @@
 """The storage rules: how ranked (youth, match) pairs become suggestion rows.
 
 * a new (youth, target) pair is stored as ``proposed`` with score, components, reasons
-  ``[{code, params}]``, distance, engine version and the run that proposed it;
+  ``[{code, ...params}]``, distance, engine version and the run that proposed it;
 * an existing ``proposed`` suggestion gets the new score, components, reasons, distance and
   engine version — only when it *changed*: its score moved by more than
   :data:`SCORE_TOLERANCE` (a tenth of the whole percent the pages show) or its reasons read
@@ -110,16 +110,18 @@ def _components_format(names: tuple[str, ...]) -> str:
     """A %-format of the components object for these names: each value with 6 decimals
     (the same number as ``round(value, 6)``; one format call per row instead of a dict and
     ``json.dumps``)."""
-    return "{" + ", ".join(f"{_json_string(n).replace('%', '%%')}: %.6f" for n in names) + "}"
+    return "{" + ",".join(f"{_json_string(n).replace('%', '%%')}:%.6f" for n in names) + "}"
 
 
 def _reason_json(reason: Reason) -> str:
-    """One reason as the JSON object it is stored as: its code and parameters, which the
-    service turns into words in each reader's language and number format when it shows them
-    (:func:`matcher.explain.reason_text`). Both finished texts took 590 of a suggestion
-    row's ~940 bytes, and the Danish text had English decimal points."""
-    params = json.dumps(dict(reason.params), ensure_ascii=False, allow_nan=False)
-    return f'{{"code": {_json_string(reason.code)}, "params": {params}}}'
+    """One reason as the JSON object it is stored as: its code and its parameters beside it
+    (``{"code":"distance","km":6.7,"max_km":15.0}``), which the service puts into words in
+    each reader's language and number format when it shows them (:mod:`web.reasons`). Both
+    finished texts took 590 of a suggestion row's ~940 bytes (and the Danish one had English
+    decimal points); the JSON is written without spaces (the first night's COPY parses
+    every byte of it)."""
+    fields = {"code": reason.code, **dict(reason.params)}
+    return json.dumps(fields, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def staging_rows(pairs: Iterable[tuple[int, Match]]) -> Iterator[tuple[Any, ...]]:
@@ -152,7 +154,7 @@ def staging_rows(pairs: Iterable[tuple[int, Match]]) -> Iterator[tuple[Any, ...]
             match.target_id,
             min(1.0, max(0.0, round(float(match.score), 6))),
             template % tuple(components.values()),
-            "[" + ", ".join(parts) + "]",
+            "[" + ",".join(parts) + "]",
             None if km is None else round(float(km), 2),
         )
 
@@ -237,7 +239,7 @@ def staging_text(
     fragments: dict[int, bytes] = {}
     kept: list[Reason] = []  # the reasons whose identity keys ``fragments``
     fragment = fragments.__getitem__
-    separator = b", "
+    separator = b","
     line = _LINE + suffix.replace(b"%", b"%%") + b"\n"
     pairs = iter(pairs)
     while chunk := list(islice(pairs, COPY_CHUNK)):

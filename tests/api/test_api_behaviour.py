@@ -262,7 +262,7 @@ def test_profile_former_jobs_and_preferred_kinds_through_the_api(api, world, tok
 def test_a_suggestions_reasons_read_in_the_callers_language(api, world, token_for, db):
     """Stored as a code and its parameters, a reason comes out in the caller's language with
     the numbers as it writes them."""
-    world.suggestion_a.reasons = [{"code": "distance", "params": {"km": 2.5, "max_km": 15.0}}]
+    world.suggestion_a.reasons = [{"code": "distance", "km": 2.5, "max_km": 15.0}]
     db.flush()
     token = token_for(world.users["caseworker"])
     path = f"/suggestions/{world.suggestion_a.id}"

@@ -115,7 +115,7 @@ def test_the_storage_rules_row_by_row(db, make_youth, make_opening, make_slot, m
     first = by_target[(youth.id, moved.id)]
     assert first[4] is SuggestionStatus.PROPOSED and first[5] == 0.6
     # Code and parameters (the texts are made in each reader's language when shown).
-    assert first[7] == [{"code": "skills", "params": {"what": "skills – æøå", "km": 3.0}}]
+    assert first[7] == [{"code": "skills", "what": "skills – æøå", "km": 3.0}]
     assert first[6] == {"skills": 0.6, "distance": 0.5} and first[8] == 3.0
 
     store = _Store(db, None)
@@ -553,7 +553,7 @@ def test_a_first_nights_new_pairs_are_copied_in_as_the_merge_would_store_them(
     assert expired == 1
     new = [row for row in rows if row[-1] and row[9] == run.id]
     assert len(new) == 9 and {row[3] for row in new} == {SuggestionStatus.PROPOSED}
-    reasons = [{"code": "skills", "params": {"what": "skills – æøå", "km": 3.0}}]
+    reasons = [{"code": "skills", "what": "skills – æøå", "km": 3.0}]
     assert {row[6] for row in new} == {json.dumps(reasons)}
     assert {(row[4], row[7]) for row in new} >= {(0.9, 3.0), (0.8, 3.0), (0.7, 3.0)}
 

@@ -119,7 +119,9 @@ def test_a_reasons_numbers_are_written_as_its_language_writes_them() -> None:
     assert reason_text("hours_fit", {"min": 1234.5, "max": 40}, "en_GB") == (
         "Hours fit (1,234.5–40 h/week)"
     )
-    # The parameters are plain Python values (stored as JSON by the nightly run).
+    # The parameters are plain Python values, stored as JSON beside the code by the nightly
+    # run: no parameter is named "code".
+    assert all("code" not in names for names, _, _ in TEMPLATES.values())
     late = reason("start_late", np.int64(3))
     assert late.params == (("days", 3),) and type(late.params[0][1]) is int
     assert reason_text(late.code, dict(late.params), "da") == late.da

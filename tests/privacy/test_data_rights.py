@@ -36,7 +36,7 @@ def _world(db, make_user, make_youth, make_opening, make_suggestion, caseworker)
         score=0.81,
         reasons=[
             {"code": "test", "da": "Test-grund", "en": "Test reason"},  # stored as texts
-            {"code": "distance", "params": {"km": 2.5, "max_km": 15.0}},
+            {"code": "distance", "km": 2.5, "max_km": 15.0},
         ],
     )
     approve_suggestion(db, caseworker, suggestion, "Mødestabil og glad for lagerarbejde.")
@@ -75,7 +75,8 @@ def test_export_holds_everything_stored(
     # Stored as code and parameters, and given its words in both languages.
     assert item["reasons"][1] == {
         "code": "distance",
-        "params": {"km": 2.5, "max_km": 15.0},
+        "km": 2.5,
+        "max_km": 15.0,
         "da": "2,5 km fra hjemmet, maks. 15",
         "en": "2.5 km from home, max 15",
     }

@@ -72,25 +72,27 @@ def queue_setup(
 def test_a_reason_is_put_into_words_in_the_readers_language(client, db, queue_setup):
     """A reason is stored as its code and parameters, and shown in the reader's language with
     the numbers as that language writes them; one stored as texts (before 2026-12) as it is;
-    one whose code this engine does not know, as its stored text."""
+    one whose code or parameters this engine does not know, as its code."""
     s = queue_setup
     s.high.reasons = [
-        {"code": "distance", "params": {"km": 6.7, "max_km": 15.0}},
-        {"code": "hours_partial", "params": {"min": 37.5, "max": 1234}},
+        {"code": "distance", "km": 6.7, "max_km": 15.0},
+        {"code": "hours_partial", "min": 37.5, "max": 1234},
         {"code": "occ", "da": "Samme fag som ønsket", "en": "Same occupation as wished"},
-        {"code": "retired_code", "params": {"x": 1}, "da": "Gammel grund", "en": "Old reason"},
+        {"code": "retired_code", "x": 1},  # a code this engine does not know
+        {"code": "distance", "kilometres": 3},  # nor its parameters
     ]
     db.flush()
     html = client.get("/caseworker/queue").text
     assert "6,7 km fra hjemmet, maks. 15" in html
     assert "Timetallet passer delvist (37,5–1.234 t/uge)" in html
-    assert "Samme fag som ønsket" in html and "Gammel grund" in html
+    assert "Samme fag som ønsket" in html
+    assert "<li>retired_code</li>" in html and "<li>distance</li>" in html  # as their codes
     assert "6.7 km" not in html
     client.post("/language", data={"locale": "en", "next": "/"})
     html = client.get("/caseworker/queue").text
     assert "6.7 km from home, max 15" in html
     assert "Hours partly fit (37.5–1,234 h/week)" in html
-    assert "Same occupation as wished" in html and "Old reason" in html
+    assert "Same occupation as wished" in html and "<li>retired_code</li>" in html
 
 
 def test_queue_lists_new_suggestions_best_first_with_reasons(client, queue_setup):
