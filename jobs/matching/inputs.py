@@ -6,7 +6,7 @@ fingerprints alike.
 
 The loads read whole columns and make the engine's values in bulk (:mod:`matcher.types`'s
 ``*_in_bulk``): a national load (75,000 youth, 40,000 openings, 5,000 slots) took
-3.4-4.1 s row by row. Whatever the bulk path cannot prove to give the very same values
+3.4-4.4 s row by row, 1.0-1.1 s so. Whatever the bulk path cannot prove to give the very same values
 (an unusual value, a bad one) is made again row by row from the same rows, the way it
 always was (:func:`youth_from_row`...), which raises the same error for the same row.
 """
@@ -226,8 +226,8 @@ def _rows(
 ) -> Sequence[sa.Row[Any]]:
     """The statement's rows as Core reads them, through the session's connection (its
     transaction), after the session's autoflush as ``session.execute`` does it: the ORM's
-    row loading (a Python call per row, to return the same rows) was 0.14 s of the 75,000
-    youth."""
+    row loading (a Python call per row, to return the same rows) was about 0.13 s of the
+    75,000 youth."""
     session._autoflush()  # what session.execute does first for an ORM statement
     bind = {"mapper": entity, "clause": statement}
     return session.connection(bind_arguments=bind).execute(statement).all()
@@ -248,7 +248,7 @@ def _text_columns(
     of a ``json`` value is one valid JSON value, so the texts joined with commas make one
     JSON array of exactly their values), and equal texts share one tuple: most of a
     population's languages, interests and wished occupations are the same as another's
-    (a fifth of the national youth's lists are distinct), which spares parsing them again,
+    (a quarter of the national youth's lists are distinct), which spares parsing them again,
     a third of a million tuples, and the collector's walks over them. Elsewhere one parse
     per row, as :func:`_lists`."""
     if not is_postgres(session):
