@@ -22,9 +22,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -44,6 +42,7 @@ from matcher.blocking import (
     reach_radius,
     retrieve_pairs,
 )
+from matcher.collector import collector_paused as _gc_paused
 from matcher.compare import (
     MENTOR_COMPONENTS,
     OPENING_COMPONENTS,
@@ -250,22 +249,6 @@ def _transform_phrases(
 
 def _youth_phrases(youth: YouthArrays) -> list[tuple[str, ...]]:
     return [youth_doc_parts(y) for y in youth.items]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while the engine works: a national run builds
-    millions of small containers (rows, matches, reasons), and every full pass of the
-    collector walks every object of the process, the population included (about a sixth
-    of a national run). Reference counting still frees what the engine drops; it makes no
-    reference cycles. Re-enabled on the way out if it was enabled on the way in."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # Below this many scored pairs a call frees too little to be worth walking the heap for

@@ -13,10 +13,8 @@ always was (:func:`youth_from_row`...), which raises the same error for the same
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import date
 from itertools import chain
 from typing import Any
@@ -28,6 +26,7 @@ from sqlalchemy.orm import Session
 from matcher import MentorSlot as EngineSlot
 from matcher import Opening as EngineOpening
 from matcher import Youth as EngineYouth
+from matcher.collector import collector_paused
 from matcher.types import openings_in_bulk, slots_in_bulk, youths_in_bulk
 from models.enums import (
     OpeningStatus,
@@ -204,23 +203,6 @@ def _live_slot_filter(today: date) -> sa.ColumnElement[bool]:
     )
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a load makes its values: a national load
-    makes about two million small containers (rows, parsed lists, tuples, the values), and
-    each full pass of the collector that their growth triggers walks every object of the
-    process (as matcher.engine's ``_gc_paused``: the loads make no reference cycles, and
-    reference counting frees what they drop). Re-enabled on the way out if it was enabled
-    on the way in."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _rows(
     session: Session, statement: sa.Select[*tuple[Any, ...]], entity: type
 ) -> Sequence[sa.Row[Any]]:
@@ -367,7 +349,7 @@ def load_youths(session: Session, *extra: sa.ColumnElement[bool]) -> list[Engine
         .where(_active_youth_filter(), *extra)
         .order_by(YouthProfile.id)
     )
-    with _gc_paused():
+    with collector_paused():
         return _youths(session, statement)
 
 
@@ -456,7 +438,7 @@ def load_openings(
         .where(_live_opening_filter(today), *extra)
         .order_by(JobOpening.id)
     )
-    with _gc_paused():
+    with collector_paused():
         return _openings(session, statement)
 
 
@@ -525,7 +507,7 @@ def load_slots(session: Session, today: date, *extra: sa.ColumnElement[bool]) ->
         .where(_live_slot_filter(today), *extra)
         .order_by(MentorSlot.id)
     )
-    with _gc_paused():
+    with collector_paused():
         return _slots(session, statement)
 
 

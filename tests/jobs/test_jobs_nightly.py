@@ -219,3 +219,31 @@ nightly.run_nightly(make_session_factory(make_engine({population.url!r})),
     with population.factory() as s:
         statuses = sorted(s.scalars(select(JobRun.status)).all())
         assert statuses == ["failed", "succeeded"]
+
+
+def test_the_collector_is_paused_for_the_nights_work_and_back_after(
+    population, job_settings, monkeypatch
+):
+    """The cyclic garbage collector is off while the night matches, counts and queues
+    (matcher/collector.py), and on again afterwards, also when the night fails."""
+    import gc
+
+    seen: list[bool] = []
+    real = nightly.run_matching
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(nightly, "run_matching", watched)
+    assert run_nightly(population.factory, NOW, job_settings).status == "succeeded"
+    assert seen == [False] and gc.isenabled()
+
+    def failing(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        raise RuntimeError("the night fails")
+
+    monkeypatch.setattr(nightly, "run_matching", failing)
+    with pytest.raises(RuntimeError, match="the night fails"):
+        run_nightly(population.factory, NOW + timedelta(days=1), job_settings)
+    assert seen == [False, False] and gc.isenabled()
