@@ -281,8 +281,10 @@ def nearest_pairs(
     """Reachable pairs for youth ``rows``, nearest targets first; at most ``limit`` per youth.
 
     Works postcode by postcode (at most ~1,100 groups): the youth of one postcode are crossed
-    with the targets of the postcodes around it, in distance order, in one array operation.
-    ``limit=None`` keeps every reachable pair (exhaustive mode).
+    with the targets of the postcodes around it, in distance order, in one array operation;
+    the hard rules then check the pairs of many postcodes at once (:data:`NEAREST_BATCH`).
+    ``limit=None`` keeps every reachable pair (exhaustive mode), in the youth's order in
+    ``rows``; with a limit, each postcode's youth come in ascending order.
     """
     t_by_pc: dict[int, IntArray] = dict(grouped_by(target.pc))
     t_count = np.bincount(target.pc[target.pc >= 0], minlength=geo.n)
@@ -292,6 +294,30 @@ def nearest_pairs(
         geo.prepare(float(radius[rows].max()))
     out_y: list[IntArray] = []
     out_t: list[IntArray] = []
+    batch_y: list[IntArray] = []
+    batch_t: list[IntArray] = []
+    pending = 0
+
+    def flush() -> None:
+        """The hard rules and the limit over the postcodes gathered so far, at once (the
+        rules are elementwise; each youth's pairs are one run, in the order of its
+        postcode's turn)."""
+        nonlocal pending
+        yi, tj = np.concatenate(batch_y), np.concatenate(batch_t)
+        batch_y.clear()
+        batch_t.clear()
+        pending = 0
+        ctx = PairContext(
+            youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today, tolerance
+        )
+        keep = passes(ctx, rules)
+        yi, tj = yi[keep], tj[keep]
+        if limit is not None and len(yi):
+            first = rank_in_runs(yi) < limit
+            yi, tj = yi[first], tj[first]
+        out_y.append(yi)
+        out_t.append(tj)
+
     for pc, group in grouped_by(youth.pc[rows]):
         if pc < 0:
             continue
@@ -301,37 +327,28 @@ def nearest_pairs(
             # Hard constraints remove some; look a little further than the limit: the
             # nearest postcodes that hold that many targets (not every postcode in reach).
             pcs = pcs[: int(np.searchsorted(np.cumsum(t_count[pcs]), look_at)) + 1]
+            members = np.sort(members)  # (rows given in any order: the same lists)
         parts = [t_by_pc[p] for p in pcs.tolist() if p in t_by_pc]
         if not parts:
             continue
         cand = np.concatenate(parts)
         if limit is not None:
             cand = cand[:look_at]
-        yi = np.repeat(members, len(cand))
-        tj = np.tile(cand, len(members))
-        ctx = PairContext(
-            youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today, tolerance
-        )
-        keep = passes(ctx, rules)
-        yi, tj = yi[keep], tj[keep]
-        if limit is not None and len(yi):
-            yi, tj = _first_per_group(yi, tj, limit)
-        out_y.append(yi)
-        out_t.append(tj)
+        batch_y.append(np.repeat(members, len(cand)))
+        batch_t.append(np.tile(cand, len(members)))
+        pending += len(members) * len(cand)
+        if pending >= NEAREST_BATCH:
+            flush()
+    if batch_y:
+        flush()
     if not out_y:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(out_y), np.concatenate(out_t)
 
 
-def _first_per_group(yi: IntArray, tj: IntArray, limit: int) -> tuple[IntArray, IntArray]:
-    """Keep the first ``limit`` entries of each youth, preserving order. :func:`nearest_pairs`
-    gives its youth in ascending runs already (the members of a postcode, ascending, each
-    repeated over the targets): then no sort, which would leave them as they are."""
-    if len(yi) > 1 and not bool(np.all(yi[1:] >= yi[:-1])):
-        order = np.argsort(yi, kind="stable")
-        yi, tj = yi[order], tj[order]
-    keep = rank_in_runs(yi) < limit
-    return yi[keep], tj[keep]
+#: :func:`nearest_pairs` checks the pairs of many postcodes at once, up to about this many
+#: (a national fallback: 1,000 postcodes of a few dozen youth × 240 targets each).
+NEAREST_BATCH = 1_000_000
 
 
 def top_per_row(rows: IntArray, vals: FloatArray, m: int) -> BoolArray:
