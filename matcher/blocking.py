@@ -294,27 +294,69 @@ def nearest_pairs(
         geo.prepare(float(radius[rows].max()))
     out_y: list[IntArray] = []
     out_t: list[IntArray] = []
-    batch_y: list[IntArray] = []
-    batch_t: list[IntArray] = []
+    batch: list[tuple[IntArray, IntArray]] = []  # (a postcode's youth, their candidates)
     pending = 0
+
+    def allowed(yi: IntArray, tj: IntArray) -> BoolArray:
+        dist = geo.distance(youth.pc[yi], target.pc[tj])
+        return passes(PairContext(youth, target, yi, tj, dist, today, tolerance), rules)
+
+    def crossed(groups: list[tuple[IntArray, IntArray]]) -> tuple[IntArray, IntArray]:
+        if not groups:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return (
+            np.concatenate([np.repeat(m, len(c)) for m, c in groups]),
+            np.concatenate([np.tile(c, len(m)) for m, c in groups]),
+        )
 
     def flush() -> None:
         """The hard rules and the limit over the postcodes gathered so far, at once (the
         rules are elementwise; each youth's pairs are one run, in the order of its
-        postcode's turn)."""
+        postcode's turn). With a limit, in two looks: each youth's first
+        :data:`FIRST_LOOK` × limit candidates, then the rest only for the youth with fewer
+        than ``limit`` allowed among those (a youth's first allowed pairs are among its
+        first candidates when enough of those are allowed: most youth)."""
         nonlocal pending
-        yi, tj = np.concatenate(batch_y), np.concatenate(batch_t)
-        batch_y.clear()
-        batch_t.clear()
+        groups = batch[:]
+        batch.clear()
         pending = 0
-        ctx = PairContext(
-            youth, target, yi, tj, geo.distance(youth.pc[yi], target.pc[tj]), today, tolerance
-        )
-        keep = passes(ctx, rules)
-        yi, tj = yi[keep], tj[keep]
-        if limit is not None and len(yi):
-            first = rank_in_runs(yi) < limit
-            yi, tj = yi[first], tj[first]
+        if limit is None:
+            yi, tj = crossed(groups)
+            keep = allowed(yi, tj)
+            out_y.append(yi[keep])
+            out_t.append(tj[keep])
+            return
+        first = FIRST_LOOK * limit
+        # Each youth's place in the batch (postcode by postcode, ascending within one).
+        place = np.cumsum([0] + [len(m) for m, _ in groups])
+        yi, tj = crossed([(m, c[:first]) for m, c in groups])
+        at = np.concatenate([np.repeat(np.arange(len(m)), len(c[:first])) for m, c in groups])
+        at += np.repeat(place[:-1], [len(m) * len(c[:first]) for m, c in groups])
+        keep = allowed(yi, tj)
+        yi, tj, at = yi[keep], tj[keep], at[keep]
+        found = np.bincount(at, minlength=int(place[-1]))
+        more: list[tuple[IntArray, IntArray]] = []
+        more_at: list[IntArray] = []
+        for g, (m, c) in enumerate(groups):
+            if len(c) <= first:
+                continue
+            short = np.flatnonzero(found[place[g] : place[g + 1]] < limit)
+            if len(short):
+                more.append((m[short], c[first:]))
+                more_at.append(np.repeat(place[g] + short, len(c) - first))
+        if more:
+            yi2, tj2 = crossed(more)
+            at2 = np.concatenate(more_at)
+            keep = allowed(yi2, tj2)
+            # Each youth's second look after its first: a stable merge by place.
+            at = np.concatenate([at, at2[keep]])
+            order = np.argsort(at, kind="stable")
+            at = at[order]
+            yi = np.concatenate([yi, yi2[keep]])[order]
+            tj = np.concatenate([tj, tj2[keep]])[order]
+        if len(yi):
+            head = rank_in_runs(at) < limit
+            yi, tj = yi[head], tj[head]
         out_y.append(yi)
         out_t.append(tj)
 
@@ -334,12 +376,11 @@ def nearest_pairs(
         cand = np.concatenate(parts)
         if limit is not None:
             cand = cand[:look_at]
-        batch_y.append(np.repeat(members, len(cand)))
-        batch_t.append(np.tile(cand, len(members)))
+        batch.append((members, cand))
         pending += len(members) * len(cand)
         if pending >= NEAREST_BATCH:
             flush()
-    if batch_y:
+    if batch:
         flush()
     if not out_y:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -349,6 +390,10 @@ def nearest_pairs(
 #: :func:`nearest_pairs` checks the pairs of many postcodes at once, up to about this many
 #: (a national fallback: 1,000 postcodes of a few dozen youth × 240 targets each).
 NEAREST_BATCH = 1_000_000
+#: :func:`nearest_pairs` with a limit first checks this many times the limit of each youth's
+#: candidates (national fallbacks: three in four of the openings' youth and nine in ten of
+#: the mentors' have at least twice the limit allowed among their first 240).
+FIRST_LOOK = 3
 
 
 def top_per_row(rows: IntArray, vals: FloatArray, m: int) -> BoolArray:
