@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from matcher import EngineConfig, MatchEngine, Taxonomy
+from matcher import EngineConfig, MatchEngine, Taxonomy, blocking
 from matcher.blocking import PairContext
 from matcher.compare import ScoringModel, occupation_fit
 from matcher.encode import AMBIGUOUS_WISH_FLOOR, _padded, _wish_weights
@@ -216,3 +216,32 @@ def test_wish_weights_over_cells_equal_the_loop_by_youth() -> None:
         inferred = Inferred(occ, prob, prob, prob.max(axis=1), occ)
         expected = _wish_weights_by_youth(wish_occ, groups, inferred)
         assert _wish_weights(wish_occ, groups, inferred).tobytes() == expected.tobytes()
+
+
+def test_nearest_pairs_in_two_looks_and_batches_equal_one_look_per_postcode(
+    real_taxonomy: Taxonomy, monkeypatch: Any
+) -> None:
+    """The fallback's first pairs per youth are the same, in the same order, whether the
+    hard rules see each youth's first candidates first (``FIRST_LOOK``) or all of them at
+    once, and whether the postcodes are checked one by one or many at once."""
+    pop = generate(real_taxonomy, 600, 300, 40, random_state=5, today=TODAY)
+    engine = MatchEngine(EngineConfig(today=TODAY), real_taxonomy).fit(
+        pop.openings, pop.mentor_slots
+    )
+    index = engine.index(pop.youths)
+    rows = np.random.default_rng(5).permutation(len(index))[: len(index) // 2]
+    for target in (engine.openings_, engine.slots_):
+        for limit in (1, 3, 30, None):
+
+            def pairs(first_look: int, batch: int, limit: int | None = limit) -> Any:
+                monkeypatch.setattr(blocking, "FIRST_LOOK", first_look)
+                monkeypatch.setattr(blocking, "NEAREST_BATCH", batch)
+                return blocking.nearest_pairs(
+                    engine.geo_, index, target, rows, engine._rules(target),
+                    engine.today_day_, 30, limit,
+                )  # fmt: skip
+
+            expected = pairs(10**6, 1)  # one look, postcode by postcode
+            for first_look, batch in ((1, 1), (3, 1), (1, 10**9), (3, 5_000)):
+                got = pairs(first_look, batch)
+                assert all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))
