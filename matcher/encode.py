@@ -418,30 +418,52 @@ def _wish_weights(
     wish_occ: IntArray, groups: Sequence[Sequence[Sequence[int]]], inferred: Inferred
 ) -> FloatArray:
     """Disambiguate wishes that name several occupations ("maskinoperatør") by the skills:
-    the reading the skills support most keeps 1, the others fall towards the floor."""
+    the reading the skills support most keeps 1, the others fall towards the floor.
+
+    A wished occupation's weight is 1 when some wish names it alone, else the largest over
+    the wishes naming it of ``floor + (1 - floor) * p / best`` (``p`` its inferred
+    probability, ``best`` the largest among the wish's readings; 1 when none is supported).
+    Computed over the (youth, wish, occupation) cells at once (national: 12,700 youth with
+    an ambiguous wish, 0.16 s as a loop per youth)."""
     out = np.ones(wish_occ.shape)
-    ambiguous = [i for i, row in enumerate(groups) if max(map(len, row), default=0) > 1]
-    occ_rows, prob_rows = inferred.occ[ambiguous].tolist(), inferred.prob[ambiguous].tolist()
-    rows: list[list[float]] = []
-    for i, occs, probs, wished in zip(
-        ambiguous, occ_rows, prob_rows, wish_occ[ambiguous].tolist(), strict=True
-    ):
-        support = dict(zip(occs, probs, strict=True))
-        weight: dict[int, float] = {}
-        for g in groups[i]:
-            if len(g) < 2:
-                for o in g:
-                    weight[o] = 1.0
-                continue
-            p = [support.get(o, 0.0) for o in g]
-            best = max(p)
-            rel = [x / best for x in p] if best > 0 else [1.0] * len(g)
-            for o, r in zip(g, rel, strict=True):
-                w = AMBIGUOUS_WISH_FLOOR + (1.0 - AMBIGUOUS_WISH_FLOOR) * r
-                weight[o] = max(weight.get(o, 0.0), w)
-        rows.append([weight.get(o, 1.0) if o >= 0 else 1.0 for o in wished])
-    if rows:
-        out[ambiguous] = rows
+    flat = list(chain.from_iterable(groups))  # every wish of every youth, youth by youth
+    if not flat:
+        return out
+    n_wishes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+    size = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
+    occ = np.fromiter(chain.from_iterable(flat), dtype=np.int64, count=int(size.sum()))
+    row = np.repeat(np.repeat(np.arange(len(groups), dtype=np.int64), n_wishes), size)
+    first = np.zeros(len(occ), dtype=np.bool_)  # the first cell of each wish
+    first[(np.cumsum(size) - size)[size > 0]] = True
+    size = np.repeat(size, size)  # per cell: the size of its wish
+    multi = np.flatnonzero(size > 1)
+    if not len(multi):
+        return out
+    # Each cell of an ambiguous wish: its occupation's probability in the youth's top list
+    # (0 when not listed; the last entry, as a dict of the row would keep).
+    top = inferred.occ[row[multi]]
+    hit = top == occ[multi][:, None]
+    last = top.shape[1] - 1 - np.argmax(hit[:, ::-1], axis=1)
+    p = np.where(hit.any(axis=1), inferred.prob[row[multi], last], 0.0)
+    # The wish's best: its cells are consecutive, so one maximum per wish.
+    starts = np.flatnonzero(first[multi])
+    best = np.repeat(np.maximum.reduceat(p, starts), np.diff(np.r_[starts, len(multi)]))
+    rel = np.ones(len(multi))
+    np.divide(p, best, out=rel, where=best > 0)
+    w = AMBIGUOUS_WISH_FLOOR + (1.0 - AMBIGUOUS_WISH_FLOOR) * rel
+    # Onto the youth's wished occupations (sorted within each row: one key search).
+    rows_w, cols_w = np.nonzero(wish_occ >= 0)
+    keys = (rows_w << KEY_SHIFT) | wish_occ[rows_w, cols_w]
+    at = np.searchsorted(keys, (row << KEY_SHIFT) | occ)
+    found = keys[np.minimum(at, len(keys) - 1)] == (row << KEY_SHIFT) | occ
+    weight = np.zeros(len(keys))
+    np.maximum.at(weight, at[multi][found[multi]], w[found[multi]])
+    alone = np.zeros(len(keys), dtype=np.bool_)
+    single = np.flatnonzero((size == 1) & found)
+    alone[at[single]] = True
+    named = np.zeros(len(keys), dtype=np.bool_)
+    named[at[multi][found[multi]]] = True
+    out[rows_w, cols_w] = np.where(alone | ~named, 1.0, weight)
     return out
 
 

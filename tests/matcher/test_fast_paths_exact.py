@@ -8,11 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from matcher import EngineConfig, MatchEngine, Taxonomy
+from matcher import EngineConfig, MatchEngine, Taxonomy, blocking
 from matcher.blocking import PairContext
 from matcher.compare import ScoringModel, occupation_fit
+from matcher.encode import AMBIGUOUS_WISH_FLOOR, _padded, _wish_weights
 from matcher.engine import _phrase_vectorizer, _transform, _transform_phrases, _vectorizer
 from matcher.explain import _best_wish
+from matcher.infer import Inferred
 from matcher.synthetic import generate
 
 TODAY = date(2026, 11, 28)
@@ -166,3 +168,80 @@ def test_text_similarity_on_shared_columns_is_the_same(real_taxonomy: Taxonomy) 
     assert got.tobytes() == want.tobytes()
     assert (want > 0).sum() > 1000
     assert shared_columns(None, model.youth_text) is None
+
+
+def _wish_weights_by_youth(wish_occ: Any, groups: Any, inferred: Any) -> np.ndarray:
+    """The wish weights as the engine computed them before (a loop per youth with an
+    ambiguous wish): the reference of the vectorised ``encode._wish_weights``."""
+    floor = AMBIGUOUS_WISH_FLOOR
+    out = np.ones(wish_occ.shape)
+    for i, wishes in enumerate(groups):
+        if max(map(len, wishes), default=0) < 2:
+            continue
+        support = dict(zip(inferred.occ[i].tolist(), inferred.prob[i].tolist(), strict=True))
+        weight: dict[int, float] = {}
+        for g in wishes:
+            if len(g) < 2:
+                for o in g:
+                    weight[o] = 1.0
+                continue
+            p = [support.get(o, 0.0) for o in g]
+            best = max(p)
+            for o, x in zip(g, p, strict=True):
+                w = floor + (1.0 - floor) * (x / best if best > 0 else 1.0)
+                weight[o] = max(weight.get(o, 0.0), w)
+        out[i] = [weight.get(o, 1.0) if o >= 0 else 1.0 for o in wish_occ[i].tolist()]
+    return out
+
+
+def test_wish_weights_over_cells_equal_the_loop_by_youth() -> None:
+    rng = np.random.default_rng(7)
+    width = 4
+    for _ in range(300):
+        n = int(rng.integers(1, 8))
+        groups = [
+            [
+                rng.integers(0, 10, int(rng.integers(0, 4))).tolist()  # repeats, unsorted too
+                for _ in range(int(rng.integers(0, 4)))
+            ]
+            for _ in range(n)
+        ]
+        wish_occ = _padded([sorted({o for g in gs for o in g}) for gs in groups])
+        occ = np.full((n, width), -1, dtype=np.int64)
+        prob = np.zeros((n, width))
+        for i in range(n):
+            k = int(rng.integers(0, width + 1))
+            occ[i, :k] = rng.choice(10, k, replace=False)
+            prob[i, :k] = rng.choice([0.0, 0.1, 0.3, 0.5], k)
+        inferred = Inferred(occ, prob, prob, prob.max(axis=1), occ)
+        expected = _wish_weights_by_youth(wish_occ, groups, inferred)
+        assert _wish_weights(wish_occ, groups, inferred).tobytes() == expected.tobytes()
+
+
+def test_nearest_pairs_in_two_looks_and_batches_equal_one_look_per_postcode(
+    real_taxonomy: Taxonomy, monkeypatch: Any
+) -> None:
+    """The fallback's first pairs per youth are the same, in the same order, whether the
+    hard rules see each youth's first candidates first (``FIRST_LOOK``) or all of them at
+    once, and whether the postcodes are checked one by one or many at once."""
+    pop = generate(real_taxonomy, 600, 300, 40, random_state=5, today=TODAY)
+    engine = MatchEngine(EngineConfig(today=TODAY), real_taxonomy).fit(
+        pop.openings, pop.mentor_slots
+    )
+    index = engine.index(pop.youths)
+    rows = np.random.default_rng(5).permutation(len(index))[: len(index) // 2]
+    for target in (engine.openings_, engine.slots_):
+        for limit in (1, 3, 30, None):
+
+            def pairs(first_look: int, batch: int, limit: int | None = limit) -> Any:
+                monkeypatch.setattr(blocking, "FIRST_LOOK", first_look)
+                monkeypatch.setattr(blocking, "NEAREST_BATCH", batch)
+                return blocking.nearest_pairs(
+                    engine.geo_, index, target, rows, engine._rules(target),
+                    engine.today_day_, 30, limit,
+                )  # fmt: skip
+
+            expected = pairs(10**6, 1)  # one look, postcode by postcode
+            for first_look, batch in ((1, 1), (3, 1), (1, 10**9), (3, 5_000)):
+                got = pairs(first_look, batch)
+                assert all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))
