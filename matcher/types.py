@@ -304,19 +304,21 @@ def _slots_ok(c: Mapping[str, Sequence[Any]]) -> bool:
     )
 
 
-def _bulk(
-    cls: type[_T],
-    columns: Mapping[str, Sequence[Any]],
-    ok: Callable[[Mapping[str, Sequence[Any]]], bool],
-) -> list[_T] | None:
-    """``cls``'s objects from ``columns`` (one sequence per field, every field), made
-    without ``__init__`` (each slot set through its descriptor, column by column), if
-    ``ok`` proves them all valid; else None."""
+#: Each input's bulk check: its ``__post_init__``'s conditions over whole columns.
+_CHECKS: dict[type, Callable[[Mapping[str, Sequence[Any]]], bool]] = {}
+
+
+def in_bulk(cls: type[_T], columns: Mapping[str, Sequence[Any]]) -> list[_T] | None:
+    """``[cls(**row) for row in rows]`` (``cls`` one of :class:`Youth`, :class:`Opening`,
+    :class:`MentorSlot`) from columns (field name -> one value per object, every field),
+    made without ``__init__`` (each slot set through its descriptor, column by column), if
+    the bulk checks prove every object valid; None if they cannot (then :func:`build`
+    makes them one by one, which raises the constructor's error)."""
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
     if set(columns) != set(names):
         raise TypeError(f"{cls.__name__} columns must be exactly {names}, got {sorted(columns)}")
     lengths = {len(columns[name]) for name in names}
-    if len(lengths) != 1 or not ok(columns):
+    if len(lengths) != 1 or not _CHECKS[cls](columns):
         return None
     made = list(map(object.__new__, repeat(cls, lengths.pop())))
     for name in names:
@@ -324,45 +326,14 @@ def _bulk(
     return made
 
 
-def _one_by_one(cls: type[_T], columns: Mapping[str, Sequence[Any]]) -> list[_T]:
+def build(cls: type[_T], columns: Mapping[str, Sequence[Any]]) -> list[_T]:
+    """The objects of the columns, in order (as :func:`in_bulk`): the same objects, and the
+    same error for the first invalid one, as constructing them one by one."""
+    made = in_bulk(cls, columns)
+    if made is not None:
+        return made
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
     return [cls(*values) for values in zip(*(columns[name] for name in names), strict=True)]
-
-
-def youths_in_bulk(columns: Mapping[str, Sequence[Any]]) -> list[Youth] | None:
-    """``[Youth(**row) for row in rows]`` from columns (field name -> one value per youth),
-    if the bulk checks prove every youth valid; None if they cannot (then make them one by
-    one, as :func:`build_youths` does: that raises the constructor's error)."""
-    return _bulk(Youth, columns, _youths_ok)
-
-
-def openings_in_bulk(columns: Mapping[str, Sequence[Any]]) -> list[Opening] | None:
-    """As :func:`youths_in_bulk`, for openings."""
-    return _bulk(Opening, columns, _openings_ok)
-
-
-def slots_in_bulk(columns: Mapping[str, Sequence[Any]]) -> list[MentorSlot] | None:
-    """As :func:`youths_in_bulk`, for mentor slots."""
-    return _bulk(MentorSlot, columns, _slots_ok)
-
-
-def build_youths(columns: Mapping[str, Sequence[Any]]) -> list[Youth]:
-    """The youth of the columns (field name -> one value per youth), in order: the same
-    objects, and the same error for the first invalid one, as constructing them one by one."""
-    made = youths_in_bulk(columns)
-    return _one_by_one(Youth, columns) if made is None else made
-
-
-def build_openings(columns: Mapping[str, Sequence[Any]]) -> list[Opening]:
-    """As :func:`build_youths`, for openings."""
-    made = openings_in_bulk(columns)
-    return _one_by_one(Opening, columns) if made is None else made
-
-
-def build_slots(columns: Mapping[str, Sequence[Any]]) -> list[MentorSlot]:
-    """As :func:`build_youths`, for mentor slots."""
-    made = slots_in_bulk(columns)
-    return _one_by_one(MentorSlot, columns) if made is None else made
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,3 +400,6 @@ def build_matches(
         set_km(m, d)
         append(m)
     return out
+
+
+_CHECKS.update({Youth: _youths_ok, Opening: _openings_ok, MentorSlot: _slots_ok})

@@ -4,11 +4,12 @@ One query per kind (:func:`load_youths`, :func:`load_openings`, :func:`load_slot
 ``_live_*`` conditions are what "live" means for the nightly run, the fast paths and the cache
 fingerprints alike.
 
-The loads read whole columns and make the engine's values in bulk (:mod:`matcher.types`'s
-``*_in_bulk``): a national load (75,000 youth, 40,000 openings, 5,000 slots) took
-3.4-4.4 s row by row, 1.0-1.1 s so. Whatever the bulk path cannot prove to give the very same values
-(an unusual value, a bad one) is made again row by row from the same rows, the way it
-always was (:func:`youth_from_row`...), which raises the same error for the same row.
+The loads read whole columns and make the engine's values in bulk
+(:func:`matcher.types.in_bulk`): a national load (75,000 youth, 40,000 openings, 5,000
+slots) took 3.4-4.4 s row by row, 1.0-1.1 s so. Whatever the bulk path cannot prove to give
+the very same values (an unusual value, a bad one) is made again row by row from the same
+rows, the way it always was (:func:`youth_from_row`...), which raises the same error for
+the same row.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from matcher import MentorSlot as EngineSlot
 from matcher import Opening as EngineOpening
 from matcher import Youth as EngineYouth
 from matcher.collector import collector_paused
-from matcher.types import openings_in_bulk, slots_in_bulk, youths_in_bulk
+from matcher.types import in_bulk
 from models.enums import (
     OpeningStatus,
     ProfileStatus,
@@ -319,7 +320,8 @@ def _youths_in_bulk(session: Session, rows: Sequence[sa.Row[Any]]) -> list[Engin
     if licence_ is None or mentor_ is None:
         return None
     skills, interests, wished, languages, former, kinds = lists
-    return youths_in_bulk(
+    return in_bulk(
+        EngineYouth,
         {
             "id": ids,
             "birth_year": birth,
@@ -338,7 +340,7 @@ def _youths_in_bulk(session: Session, rows: Sequence[sa.Row[Any]]) -> list[Engin
             "status": ("active",) * len(rows),
             "former_jobs": former,
             "preferred_kinds": kinds,
-        }
+        },
     )
 
 
@@ -405,7 +407,8 @@ def _openings_in_bulk(session: Session, rows: Sequence[sa.Row[Any]]) -> list[Eng
     if licence_ is None or mentor_ is None:
         return None
     required, nice, languages = lists
-    return openings_in_bulk(
+    return in_bulk(
+        EngineOpening,
         {
             "id": ids,
             "title": title,
@@ -425,7 +428,7 @@ def _openings_in_bulk(session: Session, rows: Sequence[sa.Row[Any]]) -> list[Eng
             "start_date": start,
             "expires": expires,
             "status": ("open",) * len(rows),
-        }
+        },
     )
 
 
@@ -481,7 +484,8 @@ def _slots_in_bulk(rows: Sequence[sa.Row[Any]]) -> list[EngineSlot] | None:
         return None
     if km is None or descriptions is None or lists[0] is None or lists[1] is None:
         return None
-    return slots_in_bulk(
+    return in_bulk(
+        EngineSlot,
         {
             "id": ids,
             "title": title,
@@ -494,7 +498,7 @@ def _slots_in_bulk(rows: Sequence[sa.Row[Any]]) -> list[EngineSlot] | None:
             "available_from": available_from,
             "available_until": available_until,
             "status": ("open",) * len(rows),
-        }
+        },
     )
 
 

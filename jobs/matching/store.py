@@ -68,12 +68,12 @@ from models.youth import YouthProfile
 INSERT_BATCH = 5_000
 #: A staging table with more rows than this gets planner statistics (the nightly, not a save).
 ANALYZE_ABOVE = 1_000
-#: A merge of at least this many pairs into a suggestion table that holds fewer rows than
-#: :data:`BULK_SHARE` of them (the first night of an installation) builds the table's
-#: secondary indexes afterwards instead of row by row: measured at national scale (390,000
-#: new rows), the merge's database time falls from 9.7 to 7.1 s CPU. Never on a night where
-#: most proposals already exist: the table would be locked for the rest of the night's
-#: transaction, and keeping the indexes up to date costs little when few rows are written.
+#: At least this many pairs into a suggestion table that holds fewer rows than
+#: :data:`BULK_SHARE` of them (the first night of an installation) are a bulk load
+#: (:meth:`_Store.begin`): the new pairs are copied straight into the table and its secondary
+#: indexes built afterwards instead of row by row. Never on a night where most proposals
+#: already exist: the table would be locked for the rest of the night's transaction, and
+#: keeping the indexes up to date costs little when few rows are written.
 BULK_ABOVE = 50_000
 BULK_SHARE = 0.1
 #: A proposal whose score moved less than this, with the same reasons, is unchanged: a tenth
@@ -507,7 +507,9 @@ class _Known:
         return cls(
             youths=_ids(connection, YouthProfile.__tablename__),
             targets={kind: _ids(connection, _TARGET_TABLE[kind]) for kind in kinds},
-            run_present=run_id is None or run_id in _ids(connection, JobRun.__tablename__),
+            run_present=run_id is None
+            or connection.execute(sa.select(JobRun.id).where(JobRun.id == run_id)).first()
+            is not None,
             stored={kind: _stored_keys(connection, target_column(kind)) for kind in kinds},
             last_id=int(
                 connection.exec_driver_sql(
@@ -673,12 +675,12 @@ class _Store:
         self.counts["kept_decided"] += decided
         self.counts["unchanged"] += staged - new - updated - decided
 
-    def _bulk(self, staged: int) -> bool:
-        """Whether ``staged`` pairs are a bulk load: many pairs into a nearly empty table on
+    def _bulk(self, count: int) -> bool:
+        """Whether ``count`` pairs are a bulk load: many pairs into a nearly empty table on
         PostgreSQL (an installation's first night)."""
-        if staged < BULK_ABOVE or self.session.get_bind().dialect.name != "postgresql":
+        if count < BULK_ABOVE or self.session.get_bind().dialect.name != "postgresql":
             return False
-        enough = int(staged * BULK_SHARE)
+        enough = int(count * BULK_SHARE)
         present = self.session.execute(
             sa.text("SELECT count(*) FROM (SELECT 1 FROM suggestion LIMIT :n) AS s"),
             {"n": enough},
@@ -686,13 +688,13 @@ class _Store:
         return bool(present < enough)
 
     def _upkeep(self, bulk: bool, kind: TargetKind | None = None) -> AbstractContextManager[Any]:
-        """How the table is kept while pairs are merged: indexes and references row by row,
-        or, for a ``bulk`` load, the secondary indexes built afterwards and the references
-        checked at once (when the role may;
+        """How the table is kept while pairs are loaded or merged: indexes and references row
+        by row, or, for a ``bulk`` load of ``kind`` (:meth:`begin`), the secondary indexes it
+        enters built afterwards and the references checked at once (when the role may;
         :func:`jobs.matching.pg_bulk.references_checked_at_once`). Once a bulk load has
-        locked the table for the rest of the transaction, the later merges of this store
-        (the first night's mentors) check their references at once too: that lock is what
-        the per-row checks would otherwise be needed for."""
+        locked the table for the rest of the transaction, the later loads and merges of this
+        store (the first night's mentors) check their references at once too: that lock is
+        what the per-row checks would otherwise be needed for."""
         if not bulk and not self.references_at_once:
             return nullcontext()
         connection = self.session.connection()

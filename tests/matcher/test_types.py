@@ -1,4 +1,5 @@
 import dataclasses
+import functools
 import math
 from datetime import date, datetime
 from typing import Any
@@ -8,14 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher import EngineConfig, MentorSlot, Opening, Reason, Youth
-from matcher.types import (
-    build_openings,
-    build_slots,
-    build_youths,
-    openings_in_bulk,
-    slots_in_bulk,
-    youths_in_bulk,
-)
+from matcher.types import build, in_bulk
 
 
 @pytest.mark.parametrize(
@@ -109,7 +103,7 @@ def test_build_matches_equals_the_constructor() -> None:
         build_matches("opening", [7], [0.5, 0.25], [{}], [()], [1.0])
 
 
-# --- bulk construction (build_youths, build_openings, build_slots) ---------------------------
+# --- bulk construction (build, in_bulk) ------------------------------------------------------
 
 
 class _Id(int):
@@ -120,8 +114,8 @@ class _Text(str):
     """As :class:`_Id`, a str."""
 
 
-_BUILDERS = {Youth: build_youths, Opening: build_openings, MentorSlot: build_slots}
-_IN_BULK = {Youth: youths_in_bulk, Opening: openings_in_bulk, MentorSlot: slots_in_bulk}
+_BUILDERS = {cls: functools.partial(build, cls) for cls in (Youth, Opening, MentorSlot)}
+_IN_BULK = {cls: functools.partial(in_bulk, cls) for cls in (Youth, Opening, MentorSlot)}
 
 
 def _columns(cls: type, objects: list[dict[str, Any]]) -> dict[str, list[Any]]:
