@@ -2,8 +2,8 @@
 load a (nearly) empty table without keeping its secondary indexes up to date row by row, and
 without checking its references (foreign keys) one row at a time.
 
-The rows come as chunks of COPY text (:func:`jobs.matching.store.staging_text` makes them a
-chunk of pairs at a time), so a night's ~430,000 pairs never exist as a list.
+The rows come as chunks in COPY's binary format (:func:`jobs.matching.store.staging_copy` makes
+them a chunk of pairs at a time), so a night's ~430,000 pairs never exist as a list.
 """
 
 from __future__ import annotations
@@ -13,6 +13,11 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+#: COPY's binary format: its signature, flags (none) and header extension length (none);
+#: and the end of the rows (PostgreSQL's manual, "COPY", "Binary Format").
+BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+BINARY_TRAILER = b"\xff\xff"
+
 
 def copy_rows(
     connection: sa.Connection,
@@ -20,21 +25,24 @@ def copy_rows(
     columns: Sequence[str],
     chunks: Iterable[tuple[int, bytes]],
 ) -> int:
-    """COPY ``chunks`` (how many rows, and their lines in COPY's text format in the
+    """COPY ``chunks`` (how many rows, and the rows in COPY's binary format, text in the
     connection's encoding) into ``table``'s ``columns`` on ``connection``; how many rows.
 
-    Text made in bulk by the caller, one ``write`` per chunk: psycopg's binary ``write_row``
-    took a Python call per row (a national night's 388,000 pairs: 0.5 s of this process's
-    CPU, of the 2.0 s the staging took; 1.55 s in all now). The server reads the text
-    meanwhile, on a core of its own."""
+    Rows made in bulk by the caller, one ``write`` per chunk: psycopg's ``write_row`` took a
+    Python call per row (a national night's 388,000 pairs: 0.5 s of this process's CPU). The
+    server reads them meanwhile, on a core of its own; in binary it reads the integers,
+    floats and timestamps as they are, without parsing text (about a third less of its
+    time)."""
     raw = connection.connection.driver_connection
     assert raw is not None  # a live psycopg connection
-    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
     count = 0
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for rows, text in chunks:
-            copy.write(text)
+        copy.write(BINARY_HEADER)
+        for rows, data in chunks:
+            copy.write(data)
             count += rows
+        copy.write(BINARY_TRAILER)
     return count
 
 

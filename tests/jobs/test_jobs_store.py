@@ -533,9 +533,18 @@ def test_a_first_nights_new_pairs_are_copied_in_as_the_merge_would_store_them(
         monkeypatch.setattr(store_module, "BULK_ABOVE", bulk_above)
         monkeypatch.setattr(store_module, "BULK_SHARE", 0.9)
         savepoint = db.begin_nested()
+        before = datetime.now(UTC)
         store = _Store(db, run)
         store.store(TargetKind.OPENING, pairs)
+        after = datetime.now(UTC)
         copied = store.known is not None
+        # The new rows carry the time they were stored at (COPY's binary timestamps).
+        times = db.execute(
+            select(Suggestion.created_at).where(
+                Suggestion.run_id == run.id, Suggestion.created_at == Suggestion.updated_at
+            )
+        ).scalars()
+        assert {before <= t <= after for t in times} == {True}
         expired = expire_unpicked(db, TargetKind.OPENING, store.stored_up_to(TargetKind.OPENING))
         rows = _stored(db)
         assert db.get(Suggestion, unpicked.id, populate_existing=True).status is (
@@ -575,7 +584,7 @@ def test_a_bulk_loads_mentors_prepared_beforehand_are_copied_in_too(
         for s in slots
     ]
     store = _Store(db, None)
-    assert isinstance(store.prepare(TargetKind.MENTOR_SLOT, mentors), store_module.StagingText)
+    assert isinstance(store.prepare(TargetKind.MENTOR_SLOT, mentors), store_module.StagingCopy)
     monkeypatch.setattr(store_module, "BULK_ABOVE", 5)
     monkeypatch.setattr(store_module, "BULK_SHARE", 0.5)
     store.begin(TargetKind.MENTOR_SLOT, 10)
