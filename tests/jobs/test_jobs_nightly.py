@@ -92,6 +92,42 @@ def test_nightly_stores_suggestions_and_queues_digests_once(population, job_sett
         assert str(youth.birth_year) not in text and youth.postcode not in text
 
 
+def test_a_caseworkers_digest_lists_the_best_new_proposals_with_their_titles(
+    population, job_settings
+):
+    """Each caseworker's digest names the nightly run's best proposals for their young people:
+    by score, ties by id, at most ``digest_best``, each with the young person's pseudonym and
+    the opening's or mentor slot's title."""
+    from models.youth import YouthProfile
+
+    run = run_nightly(population.factory, NOW, job_settings)
+    with population.factory() as s:
+        digests = s.scalars(
+            select(Notification).where(Notification.kind == "digest.caseworker")
+        ).all()
+        assert digests
+        for digest in digests:
+            proposals = s.scalars(
+                select(Suggestion)
+                .join(YouthProfile, YouthProfile.id == Suggestion.youth_id)
+                .where(
+                    Suggestion.run_id == run.id,
+                    Suggestion.status == SuggestionStatus.PROPOSED,
+                    YouthProfile.caseworker_id == digest.recipient_id,
+                )
+            ).all()
+            best = sorted(proposals, key=lambda p: (-p.score, p.id))[: job_settings.digest_best]
+            assert len(best) == min(len(proposals), job_settings.digest_best) > 0
+            assert digest.payload["best"] == [
+                {
+                    "pseudonym": p.youth.pseudonym,
+                    "title": (p.opening or p.mentor_slot).title,
+                    "kind": p.target_kind.value,
+                }
+                for p in best
+            ]
+
+
 def test_partner_digests_after_approval(population, job_settings):
     from models.operations.suggestions import approve_suggestion
     from models.user import User
