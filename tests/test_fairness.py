@@ -230,3 +230,52 @@ def test_the_first_language_is_the_first_of_the_list_as_stored(db, make_youth):
         if c.stage == "suggested" and c.attribute == "first_language"
     }
     assert cells == {"da": 2, "other": 3}
+
+
+def test_the_suggested_and_placed_stages_equal_an_independent_computation(db, demo):
+    """The suggested stage (every profile not closed; reached: an opening was suggested, one
+    stratum) and the placed stage (approved suggestions for openings, in score deciles),
+    counted per group here from the ORM's objects, equal the monitor's cells; a closed
+    profile is no unit of the suggested stage, though its decided suggestions still count."""
+    from models.enums import ProfileStatus
+    from models.fairness import fairness_cells
+
+    youths = db.scalars(select(YouthProfile).order_by(YouthProfile.id)).all()
+    youths[0].status = ProfileStatus.CLOSED
+    db.flush()
+    cells = {c.key: c for c in fairness_cells(db, NOW.date())}
+    with_openings = {s.youth_id for s in db.scalars(select(Suggestion)) if s.opening_id}
+    units = [(y, y.id in with_openings) for y in youths if y.status is not ProfileStatus.CLOSED]
+    placed = sorted(
+        (
+            s
+            for s in db.scalars(select(Suggestion))
+            if s.target_kind is TargetKind.OPENING
+            and s.status
+            not in (
+                SuggestionStatus.PROPOSED,
+                SuggestionStatus.EXPIRED,
+                SuggestionStatus.WITHDRAWN,
+                SuggestionStatus.REJECTED,
+            )
+        ),
+        key=lambda s: (s.score, s.id),
+    )
+    assert units and placed
+    checked = 0
+    for attribute in ("needs_mentor", "driving_licence", "education", "first_language"):
+        for group in {_group(y, attribute) for y, _r in units}:
+            mine = [r for y, r in units if _group(y, attribute) == group]
+            rest = [r for y, r in units if _group(y, attribute) != group]
+            cell = cells[("suggested", attribute, group)]
+            assert (cell.n, cell.reached, cell.rest_n) == (len(mine), sum(mine), len(rest))
+            if not cell.suppressed and sum(rest) and sum(mine):
+                expected = (sum(mine) / len(mine)) / (sum(rest) / len(rest))
+                assert cell.ratio == pytest.approx(expected, rel=1e-9)
+                checked += 1
+        for group in {_group(s.youth, attribute) for s in placed}:
+            mine = [s for s in placed if _group(s.youth, attribute) == group]
+            cell = cells[("placed", attribute, group)]
+            assert cell.n == len(mine)
+            assert cell.reached == sum(s.status is SuggestionStatus.PLACED for s in mine)
+    assert checked >= 4
