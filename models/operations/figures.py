@@ -216,8 +216,17 @@ def record_active_youth(session: Session, now: datetime | None = None) -> int:
         .where(YouthProfile.status == ProfileStatus.ACTIVE)
         .group_by(YouthProfile.municipality_code)
     ).all()
+    # The memberships read once for all municipalities (98 at national scale), not per row.
+    partnership = PartnershipResolver.load(session)
     for code, n in rows:
-        record_figure(session, FigureKind.YOUTH_ACTIVE, municipality_code=code, amount=n, now=now)
+        record_figure(
+            session,
+            FigureKind.YOUTH_ACTIVE,
+            municipality_code=code,
+            partnership_id=partnership(code, None),
+            amount=n,
+            now=now,
+        )
     session.flush()
     return len(rows)
 

@@ -18,6 +18,7 @@ from models.mentor_slot import MentorSlot
 from models.opening import JobOpening
 from models.operations.accounts import create_partnership
 from models.operations.figures import (
+    partnership_of,
     record_active_youth,
     record_follow_up,
     roll_up_figures,
@@ -252,10 +253,17 @@ def test_retention_counts_suggestions_before_it_erases_them(
 
 def test_active_youth_snapshot_and_follow_ups_are_charted(db, make_user, make_youth):
     caseworker = make_user(Role.CASEWORKER, municipality_code=101)
+    partnership = create_partnership(db, "Aktive", [101])
     youths = [make_youth(caseworker) for _ in range(3)]
     set_profile_status(db, caseworker, youths[2], ProfileStatus.PAUSED)
     assert record_active_youth(db) == 1  # one municipality
     assert record_active_youth(db) == 0  # once a day
+    # Counted for the municipality's partnership, by the rule of partnership_of.
+    snapshot = db.scalars(
+        select(FigureEvent).where(FigureEvent.kind == FigureKind.YOUTH_ACTIVE.value)
+    ).one()
+    assert snapshot.amount == 2
+    assert snapshot.partnership_id == partnership_of(db, 101) == partnership.id
     record_follow_up(db, 101, 30, still_placed=True)
     record_follow_up(db, 101, 90, still_placed=False)
     db.execute(sa.delete(YouthProfile))
