@@ -24,6 +24,7 @@ import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from datetime import date
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -209,42 +210,99 @@ def _transform_phrases(
     vec: TfidfVectorizer | None, rows: Sequence[Sequence[str]]
 ) -> sp.csr_matrix | None:
     """``_transform(vec, [" ".join(row) for row in rows])``, with every distinct phrase
-    analysed once (youth documents are a few phrases each, drawn from a small set: skill and
-    occupation labels, interests). Equal to the bit: the analyser folds character by
-    character and splits on the spaces between phrases, so a document's tokens are its
-    phrases' tokens; the counts are laid out as scikit-learn's ``CountVectorizer`` lays them
-    out (float64, sorted indices) and weighted by the vectoriser's own TF-IDF transformer."""
-    if vec is None:
-        return None
-    vocabulary = vec.vocabulary_
+    analysed once (:func:`_transform_phrases_many` for one vectoriser)."""
+    return _transform_phrases_many([vec], rows)[0]
+
+
+#: The vectoriser parameters that decide how a text is cut into terms: two vectorisers
+#: equal in these analyse every phrase alike (the engine's two differ in ``max_df`` only).
+_ANALYSIS_PARAMS = (
+    "input",
+    "encoding",
+    "decode_error",
+    "strip_accents",
+    "lowercase",
+    "preprocessor",
+    "tokenizer",
+    "analyzer",
+    "stop_words",
+    "token_pattern",
+    "ngram_range",
+)
+
+
+def _analysis(vec: TfidfVectorizer) -> dict[str, Any]:
+    params = vec.get_params()
+    return {name: params[name] for name in _ANALYSIS_PARAMS}
+
+
+def _transform_phrases_many(
+    vecs: Sequence[TfidfVectorizer | None], rows: Sequence[Sequence[str]]
+) -> list[sp.csr_matrix | None]:
+    """``[_transform(vec, [" ".join(row) for row in rows]) for vec in vecs]``, with every
+    distinct phrase analysed once for all of them (youth documents are a few phrases each,
+    drawn from a smaller set: skill and occupation labels, interests; at national scale 690,000
+    phrases, 58,000 distinct, the same for the openings' and the mentor slots' vocabulary).
+    Equal to the bit: the analyser folds character by character and splits on the spaces
+    between phrases, so a document's tokens are its phrases' tokens; the counts are laid out
+    as scikit-learn's ``CountVectorizer`` lays them out (float64, sorted indices) and weighted
+    by each vectoriser's own TF-IDF transformer. The phrases and their terms are numbered in
+    order of first appearance, which decides nothing: the counts are sums (of small integers
+    in float64: exact) and their layout is canonical."""
+    out: list[sp.csr_matrix | None] = [None] * len(vecs)
     if not rows:
-        return sp.csr_matrix((0, len(vocabulary)), dtype=np.float64)
-    analyze = vec.build_analyzer()
+        for v, vec in enumerate(vecs):
+            if vec is not None:
+                out[v] = sp.csr_matrix((0, len(vec.vocabulary_)), dtype=np.float64)
+        return out
     # Each distinct phrase numbered once; a row is the sum of its phrases' term counts: the
-    # rows × phrases incidence times the phrases × terms counts (sums of small integers in
-    # float64: exact).
-    number: dict[str, int] = {}
-    flat = [number.setdefault(p, len(number)) for row in rows for p in row]
-    lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
+    # rows × phrases incidence times the phrases × terms counts.
+    flat = list(chain.from_iterable(rows))
+    number = {p: i for i, p in enumerate(dict.fromkeys(flat))}
+    phrase_of = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
     incidence = sp.csr_matrix(
-        (np.ones(len(flat)), (np.repeat(np.arange(len(rows)), lengths), flat)),
+        (np.ones(len(flat)), (np.repeat(np.arange(len(rows)), lengths), phrase_of)),
         shape=(len(rows), len(number)),
     )
-    p_rows: list[int] = []
-    p_terms: list[int] = []
-    for i, phrase in enumerate(number):
-        terms = [vocabulary[t] for t in analyze(phrase) if t in vocabulary]
-        p_rows.extend([i] * len(terms))
-        p_terms.extend(terms)
-    per_phrase = sp.csr_matrix(
-        (np.ones(len(p_rows)), (p_rows, p_terms)), shape=(len(number), len(vocabulary))
-    )
-    counts = sp.csr_matrix(incidence @ per_phrase, dtype=np.float64)
-    counts.indices = counts.indices.astype(np.int32)
-    counts.indptr = counts.indptr.astype(np.int32)
-    counts.sort_indices()
-    # The fitted transformer inside the vectoriser: the weighting transform() applies.
-    return sp.csr_matrix(vec._tfidf.transform(counts, copy=False))
+    del flat, phrase_of
+    # Per way of analysing: the distinct terms, and each token's term and phrase.
+    analysed: list[tuple[dict[str, Any], list[str], IntArray, IntArray]] = []
+    for v, vec in enumerate(vecs):
+        if vec is None:
+            continue
+        params = _analysis(vec)
+        known = [a for a in analysed if a[0] == params]
+        if known:
+            _, terms, term_of, token_phrase = known[0]
+        else:
+            token_lists = list(map(vec.build_analyzer(), number))
+            sizes = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+            tokens = list(chain.from_iterable(token_lists))
+            del token_lists
+            term_number = {t: j for j, t in enumerate(dict.fromkeys(tokens))}
+            terms = list(term_number)
+            term_of = np.fromiter(
+                map(term_number.__getitem__, tokens), dtype=np.int64, count=len(tokens)
+            )
+            token_phrase = np.repeat(np.arange(len(number)), sizes)
+            analysed.append((params, terms, term_of, token_phrase))
+        vocabulary = vec.vocabulary_
+        column = np.fromiter(
+            map(vocabulary.get, terms, repeat(-1)), dtype=np.int64, count=len(terms)
+        )[term_of]
+        listed = column >= 0
+        per_phrase = sp.csr_matrix(
+            (np.ones(int(listed.sum())), (token_phrase[listed], column[listed])),
+            shape=(len(number), len(vocabulary)),
+        )
+        counts = sp.csr_matrix(incidence @ per_phrase, dtype=np.float64)
+        counts.indices = counts.indices.astype(np.int32)
+        counts.indptr = counts.indptr.astype(np.int32)
+        counts.sort_indices()
+        # The fitted transformer inside the vectoriser: the weighting transform() applies.
+        out[v] = sp.csr_matrix(vec._tfidf.transform(counts, copy=False))
+    return out
 
 
 def _youth_phrases(youth: YouthArrays) -> list[tuple[str, ...]]:
@@ -595,9 +653,19 @@ class MatchEngine:
         if cached is not None and cached[0] is vec:
             out: sp.csr_matrix | None = cached[1]
             return out
-        rows = _transform_phrases(vec, _youth_phrases(youth))
-        youth.text_cache[kind] = (vec, rows)  # a memo: the same vectoriser gives the same rows
-        return rows
+        # The rows for both target kinds at once: their vectorisers analyse every phrase
+        # alike, so the phrases are numbered and analysed once (a night ranks both kinds).
+        vecs = {"opening": self.opening_vec_, "mentor_slot": self.slot_vec_}
+        todo = [
+            k
+            for k, v in vecs.items()
+            if k == kind or k not in youth.text_cache or youth.text_cache[k][0] is not v
+        ]
+        made = _transform_phrases_many([vecs[k] for k in todo], _youth_phrases(youth))
+        for k, rows in zip(todo, made, strict=True):
+            # A memo: the same vectoriser gives the same rows.
+            youth.text_cache[k] = (vecs[k], rows)
+        return youth.text_cache[kind][1]  # type: ignore[no-any-return]
 
     def _model(
         self,
@@ -882,9 +950,11 @@ class MatchEngine:
         index = self._current(index)
         check_unique_ids("youth", [y.id for y in upserts])
         enc = encode_youths([y for y in upserts if y.status == "active"], self.vocab_)
-        texts: dict[str, Any] = {}
-        for kind, (vec, _) in index.text_cache.items():
-            texts[kind] = _transform_phrases(vec, _youth_phrases(enc))
+        kinds = list(index.text_cache)
+        made = _transform_phrases_many(
+            [index.text_cache[kind][0] for kind in kinds], _youth_phrases(enc)
+        )
+        texts: dict[str, Any] = dict(zip(kinds, made, strict=True))
         gone = np.array([*removed, *(y.id for y in upserts)], dtype=np.int64)
         return splice_youths(index, gone, enc, texts)
 
