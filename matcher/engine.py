@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Literal
@@ -169,33 +169,51 @@ def _phrase_counts(
     indices, sorted)."""
     if fixed_vocabulary:  # never here: fit with a given vocabulary is not used
         raise NotImplementedError("phrase counts learn a vocabulary")
-    analyze = vec.build_analyzer()
-    number: dict[str, int] = {}
-    flat = [number.setdefault(p, len(number)) for row in rows for p in row]
-    vocabulary: dict[str, int] = {}
-    p_rows: list[int] = []
-    p_terms: list[int] = []
-    for i, phrase in enumerate(number):
-        terms = [vocabulary.setdefault(t, len(vocabulary)) for t in analyze(phrase)]
-        p_rows.extend([i] * len(terms))
-        p_terms.extend(terms)
-    if not vocabulary:
+    number, incidence = _phrase_incidence(rows)
+    terms, term_of, token_phrase = _phrase_tokens(vec, number)
+    if not terms:
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    vocabulary = {t: j for j, t in enumerate(terms)}
     # Repeated terms of a phrase add up when the matrix is summed (duplicates, then canonical).
     per_phrase = sp.csr_matrix(
-        (np.ones(len(p_rows)), (p_rows, p_terms)), shape=(len(number), len(vocabulary))
+        (np.ones(len(term_of)), (token_phrase, term_of)), shape=(len(number), len(vocabulary))
     )
     per_phrase.sum_duplicates()
-    lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
-    incidence = sp.csr_matrix(
-        (np.ones(len(flat)), (np.repeat(np.arange(len(rows)), lengths), flat)),
-        shape=(len(rows), len(number)),
-    )
     counts = sp.csr_matrix(incidence @ per_phrase, dtype=np.float64)
     counts.indices = counts.indices.astype(np.int32)
     counts.indptr = counts.indptr.astype(np.int32)
     counts.sort_indices()
     return vocabulary, counts
+
+
+def _phrase_incidence(rows: Sequence[Sequence[str]]) -> tuple[dict[str, int], sp.csr_matrix]:
+    """The distinct phrases of ``rows``, numbered in order of first appearance, and the rows
+    × phrases incidence (how often each row lists each phrase, float64). By C-level maps
+    over the flattened phrases (at national scale 690,000 youth phrases)."""
+    flat = list(chain.from_iterable(rows))
+    number = {p: i for i, p in enumerate(dict.fromkeys(flat))}
+    phrase_of = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    incidence = sp.csr_matrix(
+        (np.ones(len(flat)), (np.repeat(np.arange(len(rows)), lengths), phrase_of)),
+        shape=(len(rows), len(number)),
+    )
+    return number, incidence
+
+
+def _phrase_tokens(
+    vec: TfidfVectorizer, phrases: Iterable[str]
+) -> tuple[list[str], IntArray, IntArray]:
+    """Every phrase analysed by ``vec``'s analyser: the distinct terms in order of first
+    appearance (phrase by phrase, token by token), and each token's term and phrase (the
+    phrase's position in ``phrases``)."""
+    token_lists = list(map(vec.build_analyzer(), phrases))
+    sizes = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    tokens = list(chain.from_iterable(token_lists))
+    del token_lists
+    term_number = {t: j for j, t in enumerate(dict.fromkeys(tokens))}
+    term_of = np.fromiter(map(term_number.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    return list(term_number), term_of, np.repeat(np.arange(len(sizes)), sizes)
 
 
 def _transform(vec: TfidfVectorizer | None, docs: Sequence[str]) -> sp.csr_matrix | None:
@@ -257,36 +275,18 @@ def _transform_phrases_many(
         return out
     # Each distinct phrase numbered once; a row is the sum of its phrases' term counts: the
     # rows × phrases incidence times the phrases × terms counts.
-    flat = list(chain.from_iterable(rows))
-    number = {p: i for i, p in enumerate(dict.fromkeys(flat))}
-    phrase_of = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
-    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    incidence = sp.csr_matrix(
-        (np.ones(len(flat)), (np.repeat(np.arange(len(rows)), lengths), phrase_of)),
-        shape=(len(rows), len(number)),
-    )
-    del flat, phrase_of
+    number, incidence = _phrase_incidence(rows)
     # Per way of analysing: the distinct terms, and each token's term and phrase.
-    analysed: list[tuple[dict[str, Any], list[str], IntArray, IntArray]] = []
+    analysed: list[tuple[dict[str, Any], tuple[list[str], IntArray, IntArray]]] = []
     for v, vec in enumerate(vecs):
         if vec is None:
             continue
         params = _analysis(vec)
-        known = [a for a in analysed if a[0] == params]
-        if known:
-            _, terms, term_of, token_phrase = known[0]
-        else:
-            token_lists = list(map(vec.build_analyzer(), number))
-            sizes = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
-            tokens = list(chain.from_iterable(token_lists))
-            del token_lists
-            term_number = {t: j for j, t in enumerate(dict.fromkeys(tokens))}
-            terms = list(term_number)
-            term_of = np.fromiter(
-                map(term_number.__getitem__, tokens), dtype=np.int64, count=len(tokens)
-            )
-            token_phrase = np.repeat(np.arange(len(number)), sizes)
-            analysed.append((params, terms, term_of, token_phrase))
+        known = [tokens for p, tokens in analysed if p == params]
+        if not known:
+            known = [_phrase_tokens(vec, number)]
+            analysed.append((params, known[0]))
+        terms, term_of, token_phrase = known[0]
         vocabulary = vec.vocabulary_
         column = np.fromiter(
             map(vocabulary.get, terms, repeat(-1)), dtype=np.int64, count=len(terms)
