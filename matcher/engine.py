@@ -33,8 +33,10 @@ import scipy.sparse as sp
 from matcher.allocate import allocate, output_order
 from matcher.arrays import run_starts
 from matcher.blocking import (
+    BLOCK_YOUTH,
     MENTOR_RULES,
     OPENING_RULES,
+    SLOT_BLOCK_YOUTH,
     GeoIndex,
     PairContext,
     Rule,
@@ -729,7 +731,17 @@ class MatchEngine:
                 break
             fy, ft = self._retrieval_features(youth, target, broad)
             yi, tj = retrieve_pairs(
-                self.geo_, youth, target, fy, ft, rules, today, tol, cfg.candidates_per_youth, rows
+                self.geo_,
+                youth,
+                target,
+                fy,
+                ft,
+                rules,
+                today,
+                tol,
+                cfg.candidates_per_youth,
+                rows,
+                block_youth=SLOT_BLOCK_YOUTH if isinstance(target, SlotArrays) else BLOCK_YOUTH,
             )
             parts_y.append(yi)
             parts_t.append(tj)
