@@ -717,7 +717,7 @@ class MatchEngine:
         for k, rows in zip(todo, made, strict=True):
             # A memo: the same vectoriser gives the same rows.
             youth.text_cache[k] = (vecs[k], rows)
-        return youth.text_cache[kind][1]  # type: ignore[no-any-return]
+        return youth.text_cache[kind][1]
 
     def _model(
         self,
