@@ -333,7 +333,7 @@ def _transform_phrases_many(
     for v, vec in enumerate(vecs):
         if vec is None:
             continue
-        params = _analysis(vec)
+        params = _analysis(vec) if len(vecs) > 1 else {}  # (one vectoriser: no one to share)
         known = [tokens for p, tokens in analysed if p == params]
         if not known:
             known = [_phrase_tokens(vec, number)]
@@ -360,6 +360,10 @@ def _transform_phrases_many(
 def _youth_phrases(youth: YouthArrays) -> list[tuple[str, ...]]:
     return [youth_doc_parts(y) for y in youth.items]
 
+
+#: From this many youth in an index, its TF-IDF rows are made for both target kinds at once
+#: (:meth:`MatchEngine._youth_text`); fewer: for the kind ranked only (a fast path's one).
+BOTH_TEXTS_FROM = 1_000
 
 # Below this many scored pairs a call frees too little to be worth walking the heap for
 # (``malloc_trim`` of a national process's heap costs milliseconds: a fast path's budget).
@@ -705,13 +709,16 @@ class MatchEngine:
         if cached is not None and cached[0] is vec:
             out: sp.csr_matrix | None = cached[1]
             return out
-        # The rows for both target kinds at once: their vectorisers analyse every phrase
-        # alike, so the phrases are numbered and analysed once (a night ranks both kinds).
+        # A large index: the rows for both target kinds at once (their vectorisers analyse
+        # every phrase alike, so the phrases are numbered and analysed once; a night ranks
+        # both kinds). A fast path's few youth: the kind asked for only.
         vecs = {"opening": self.opening_vec_, "mentor_slot": self.slot_vec_}
+        both = len(youth) >= BOTH_TEXTS_FROM
         todo = [
             k
             for k, v in vecs.items()
-            if k == kind or k not in youth.text_cache or youth.text_cache[k][0] is not v
+            if k == kind
+            or (both and (k not in youth.text_cache or youth.text_cache[k][0] is not v))
         ]
         made = _transform_phrases_many([vecs[k] for k in todo], _youth_phrases(youth))
         for k, rows in zip(todo, made, strict=True):
