@@ -234,19 +234,31 @@ COMPACT_BELOW = 0.6
 def passes(ctx: PairContext, rules: Mapping[str, Rule]) -> BoolArray:
     """Mask of the pairs that satisfy every rule. The rules are elementwise, so the result is
     their conjunction whatever pairs each sees; a rule that removes many pairs shrinks the
-    block the next ones see (:data:`COMPACT_BELOW`)."""
-    idx = np.flatnonzero(np.isfinite(ctx.dist))
-    sub = subset(ctx, idx) if len(idx) < len(ctx.yi) else ctx
-    alive = np.ones(len(idx), dtype=np.bool_)
+    block the next ones see (:data:`COMPACT_BELOW`). A block whose distances are all finite
+    (a retrieval block's always are) and that is never shrunk is checked in place: its
+    mask is the result, no positions are listed and scattered back."""
+    n = len(ctx.yi)
+    finite = np.isfinite(ctx.dist)
+    idx: IntArray | None = None  # the positions ``sub`` holds; None: every pair, in order
+    sub = ctx
+    if not bool(finite.all()):
+        idx = np.flatnonzero(finite)
+        sub = subset(ctx, idx)
+    del finite
+    alive = np.ones(len(sub.yi), dtype=np.bool_)
     for rule in rules.values():
-        if not len(idx):
+        if not len(alive):
             break
         alive &= rule(sub)
         left = int(np.count_nonzero(alive))
-        if left < COMPACT_BELOW * len(idx):
-            idx, sub = idx[alive], subset(sub, alive)
+        if left < COMPACT_BELOW * len(alive):
+            at = np.flatnonzero(alive)
+            idx = at if idx is None else idx[at]
+            sub = subset(sub, at)
             alive = np.ones(left, dtype=np.bool_)
-    keep = np.zeros(len(ctx.yi), dtype=np.bool_)
+    if idx is None:
+        return alive
+    keep = np.zeros(n, dtype=np.bool_)
     keep[idx[alive]] = True
     return keep
 
@@ -396,6 +408,15 @@ NEAREST_BATCH = 1_000_000
 FIRST_LOOK = 3
 
 
+#: Youth per geographic block of :func:`retrieve_pairs` (a block's product is with every
+#: target within reach of any of its postcodes: small blocks waste little of it).
+BLOCK_YOUTH = 256
+#: The same for mentor slots: a mentor's reach (the largest slot distance) covers most of a
+#: region, so neighbouring postcodes reach nearly the same slots and a larger block adds few
+#: to its product, while each block's Python glue holds the GIL (national: 0.6 -> 0.5 s).
+SLOT_BLOCK_YOUTH = 1024
+
+
 def top_per_row(rows: IntArray, vals: FloatArray, m: int) -> BoolArray:
     """Mask of the ``m`` best entries per row (value desc; equal values keep input order).
 
@@ -423,7 +444,7 @@ def retrieve_pairs(
     per_youth: int,
     rows: IntArray | None = None,
     chunk: int = 2000,
-    block_youth: int = 256,
+    block_youth: int = BLOCK_YOUTH,
 ) -> tuple[IntArray, IntArray]:
     """Plausible pairs from the sparse product, restricted to allowed pairs; top per youth.
 
@@ -451,10 +472,8 @@ def retrieve_pairs(
         rules = {name: rule for name, rule in rules.items() if name != "commute"}
     if len(rows):
         geo.prepare(float(radius[rows].max()))
+    # The targets' postcodes, unknown ones as the table's extra row (never within reach).
     t_pc = np.where(target.pc < 0, geo.n, target.pc)
-    # Targets grouped by postcode: the reach of a block is a union of postcode runs.
-    t_order = np.argsort(t_pc, kind="stable")
-    t_bounds = np.searchsorted(t_pc[t_order], np.arange(geo.n + 2))
 
     def chunk_top(start: int) -> tuple[IntArray, IntArray]:
         members = rows[start : start + chunk]
@@ -470,8 +489,6 @@ def retrieve_pairs(
                 b_rows,
                 radius,
                 t_pc,
-                t_order,
-                t_bounds,
                 rules,
                 today,
                 tolerance,
@@ -516,8 +533,6 @@ def _block_pairs(
     b_rows: IntArray,
     radius: FloatArray,
     t_pc: IntArray,
-    t_order: IntArray,
-    t_bounds: IntArray,
     rules: Mapping[str, Rule],
     today: int,
     tolerance: int,
@@ -533,13 +548,12 @@ def _block_pairs(
     radii = np.maximum.reduceat(radius[b_rows], starts)
     for pc, rad in zip(pcs.tolist(), radii.tolist(), strict=True):
         reach[geo.within(pc, rad)[0]] = True
-    near_pcs = np.flatnonzero(reach)
-    lo, hi = t_bounds[near_pcs], t_bounds[near_pcs + 1]
-    if not int((hi - lo).sum()):
+    # The targets at the postcodes within reach, ascending: one mask over the targets (a
+    # gather of 40,000 bytes) instead of a run of targets per postcode within reach
+    # (hundreds of small slices in Python for a mentor block).
+    cand = np.flatnonzero(reach[t_pc])
+    if not len(cand):
         return empty, empty, np.zeros(0)
-    cand = np.sort(
-        np.concatenate([t_order[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
-    )
     product = (youth_features[b_rows] @ target_features[cand].T).tocoo()
     # Distance by one gather per (youth postcode, target): table rows of the block's postcodes.
     pc_pos = np.repeat(np.arange(len(pcs)), np.diff(np.r_[starts, len(b_rows)]))
@@ -549,7 +563,7 @@ def _block_pairs(
     near = np.flatnonzero(dist <= radius[b_rows][product.row])
     yi = b_rows[product.row[near]]
     tj = cand[product.col[near]]
-    dist, vals = dist[near], product.data[near]
-    ctx = PairContext(youth, target, yi, tj, dist, today, tolerance)
+    ctx = PairContext(youth, target, yi, tj, dist[near], today, tolerance)
     keep = passes(ctx, rules)
-    return yi[keep], tj[keep], vals[keep]
+    # The values of the allowed pairs only (about two in five of those within reach).
+    return yi[keep], tj[keep], product.data[near[keep]]

@@ -499,6 +499,61 @@ def mentor_reasons(
     vocab: Vocabulary,
     interest_labels: Sequence[str],
 ) -> list[tuple[Reason, ...]]:
+    """Reasons for each pair of ``ctx`` (the allocated mentor pairs): the interests shared,
+    the language, the distance, the places, a later start. Column by column, as
+    :func:`opening_reasons`, when every interest id fits a bit of one integer (fewer than
+    63 interests: the shared interests of a pair are one AND of two masks); else pair by
+    pair (:func:`_mentor_reasons_by_pair`, the same reasons)."""
+    s, y = _slots(ctx), ctx.youth
+    if len(interest_labels) >= 63:
+        return _mentor_reasons_by_pair(ctx, vocab, interest_labels)
+    n = len(ctx.yi)
+    yi, tj = ctx.yi, ctx.tj
+    w = max(s.lang_width, y.lang_width)
+    first = np.any(s.langs[tj, :w] & y.first_lang[yi, :w], axis=1)
+    wait = np.maximum(s.from_day[tj], ctx.today) - np.maximum(y.avail[yi], ctx.today)
+    shared = _interest_bits(y.interest_ids)[yi] & _interest_bits(s.interest_ids)[tj]
+
+    def interests(mask: int) -> Reason:
+        ids = [i for i in range(63) if mask >> i & 1]  # ascending: sorted(set(...))
+        names = sorted(interest_labels[i] for i in ids)[:3]
+        return reason("interests_shared", ", ".join(names))
+
+    # The first language of each youth whose first language the slot speaks, coded by
+    # its place among the distinct ones (a string key for each pair).
+    spoken = np.flatnonzero(first)
+    codes = [y.items[r].languages[0] for r in yi[spoken].tolist()]
+    distinct = list(dict.fromkeys(codes))
+    code_of = {c: i for i, c in enumerate(distinct)}
+    language_code = np.zeros(n, dtype=np.int64)
+    language_code[spoken] = np.fromiter(map(code_of.__getitem__, codes), np.int64, len(codes))
+    cols = _Columns(n)
+    cols.fill(shared != 0, [shared], interests)
+    language = cols.column()
+    cols.fill(first, [language_code], lambda c: reason("language_first", distinct[c]), language)
+    cols.fill(~first, [], lambda: reason("language_common"), language)
+    cols.fill(
+        np.ones(n, dtype=np.bool_),
+        [_shown_km_array(ctx.dist)],
+        lambda km: reason("mentor_distance", km),
+    )
+    cols.fill(np.ones(n, dtype=np.bool_), [s.capacity[tj]], lambda c: reason("capacity", c))
+    cols.fill(wait > 0, [wait], lambda d: reason("available_later", d))
+    return cols.rows()
+
+
+def _interest_bits(ids: IntArray) -> IntArray:
+    """Each row's interest ids (padded with -1, every id below 63) as the bits of one
+    integer."""
+    bits = np.where(ids >= 0, np.left_shift(1, np.maximum(ids, 0)), 0)
+    out: IntArray = np.bitwise_or.reduce(bits, axis=1).astype(np.int64)
+    return out
+
+
+def _mentor_reasons_by_pair(
+    ctx: PairContext, vocab: Vocabulary, interest_labels: Sequence[str]
+) -> list[tuple[Reason, ...]]:
+    """:func:`mentor_reasons`, pair by pair (any number of interests)."""
     s, y = _slots(ctx), ctx.youth
     n = len(ctx.yi)
     w = max(s.lang_width, y.lang_width)

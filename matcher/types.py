@@ -380,26 +380,28 @@ def build_matches(
     reasons: Iterable[tuple[Reason, ...]],
     distances: Iterable[float | None],
 ) -> list[Match]:
-    """``[Match(t, kind, s, c, r, d) for t, s, c, r, d in zip(...)]``: the same objects, made
-    without the frozen dataclass's ``__init__`` (which sets each field through
-    ``object.__setattr__``): each slot is set through its descriptor, about half the time
-    for the 400,000 matches of a national run."""
-    new = object.__new__
-    set_id, set_kind, set_score, set_components, set_reasons, set_km = (
-        getattr(Match, name).__set__ for name in _MATCH_FIELDS
-    )
-    out: list[Match] = []
-    append = out.append
-    for t, s, c, r, d in zip(target_ids, scores, components, reasons, distances, strict=True):
-        m = new(Match)
-        set_id(m, t)
-        set_kind(m, kind)
-        set_score(m, s)
-        set_components(m, c)
-        set_reasons(m, r)
-        set_km(m, d)
-        append(m)
-    return out
+    """``[Match(t, kind, s, c, r, d) for t, s, c, r, d in zip(..., strict=True)]``: the same
+    objects, made without the frozen dataclass's ``__init__`` (which sets each field through
+    ``object.__setattr__``): the objects first, then each slot set column by column through
+    its descriptor in C-level maps, as :func:`in_bulk` does (for the 390,000 matches of a
+    national run about half the time of a ``__init__`` call each, and a quarter less than a
+    Python loop setting the slots of one match after another)."""
+    columns: list[Iterable[Any]] = [
+        list(target_ids),
+        (),
+        list(scores),
+        list(components),
+        list(reasons),
+        list(distances),
+    ]
+    n = len(columns[0])  # type: ignore[arg-type]
+    if any(len(c) != n for c in columns if isinstance(c, list)):  # as zip(strict=True)
+        raise ValueError("build_matches: the columns differ in length")
+    columns[1] = repeat(kind, n)
+    made = list(map(object.__new__, repeat(Match, n)))
+    for name, column in zip(_MATCH_FIELDS, columns, strict=True):
+        deque(map(getattr(Match, name).__set__, made, column), maxlen=0)
+    return made
 
 
 _CHECKS.update({Youth: _youths_ok, Opening: _openings_ok, MentorSlot: _slots_ok})

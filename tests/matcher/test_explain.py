@@ -125,3 +125,35 @@ def test_a_reasons_numbers_are_written_as_its_language_writes_them() -> None:
     late = reason("start_late", np.int64(3))
     assert late.params == (("days", 3),) and type(late.params[0][1]) is int
     assert reason_text(late.code, dict(late.params), "da") == late.da
+
+
+def test_mentor_reasons_by_column_equal_the_pair_by_pair_reasons(real_taxonomy) -> None:  # type: ignore[no-untyped-def]
+    """The mentor reasons, column by column (interest bit masks), are the very reasons the
+    pair-by-pair loop gives (the same cached objects, in the same order) for every scored
+    mentor pair of a small population."""
+    from matcher import EngineConfig, MatchEngine
+    from matcher.blocking import PairContext
+    from matcher.explain import _mentor_reasons_by_pair, mentor_reasons
+    from matcher.synthetic import generate
+
+    pop = generate(
+        real_taxonomy, n_youth=300, n_openings=50, n_slots=60, random_state=3, today=TODAY
+    )
+    engine = MatchEngine(EngineConfig(today=TODAY), real_taxonomy).fit(
+        pop.openings, pop.mentor_slots
+    )
+    youth = engine.index(pop.youths)
+    rows = np.arange(len(youth))
+    slots = engine.slots_
+    yi, tj = np.repeat(rows, len(slots)), np.tile(np.arange(len(slots)), len(youth))
+    ctx = engine._context(youth, slots, yi, tj)
+    keep = np.isfinite(ctx.dist)
+    ctx = PairContext(youth, slots, yi[keep], tj[keep], ctx.dist[keep], ctx.today, ctx.tolerance)
+    labels = engine.interest_labels_
+    assert len(ctx.yi) > 1000 and len(labels) < 63
+    want = _mentor_reasons_by_pair(ctx, engine.vocab_, labels)
+    got = mentor_reasons(ctx, {}, engine.vocab_, labels)
+    assert got == want
+    assert all(a is b for g, w in zip(got, want, strict=True) for a, b in zip(g, w, strict=True))
+    codes = {r.code for rs in got for r in rs}
+    assert {"interests_shared", "language_first", "mentor_distance", "capacity"} <= codes

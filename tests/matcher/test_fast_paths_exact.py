@@ -245,3 +245,31 @@ def test_nearest_pairs_in_two_looks_and_batches_equal_one_look_per_postcode(
             for first_look, batch in ((1, 1), (3, 1), (1, 10**9), (3, 5_000)):
                 got = pairs(first_look, batch)
                 assert all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))
+
+
+def test_phrases_tokenised_at_once_as_the_analyser_does_phrase_by_phrase() -> None:
+    """``_phrase_tokens`` cuts the joined, folded phrases in one pass: the same terms, in
+    the same order of first appearance, and the same tokens per phrase as the vectoriser's
+    analyser phrase by phrase (stop words, blanks, one-letter words, folding)."""
+    from matcher.engine import _phrase_tokens, _plain_word_analysis
+
+    vec, _ = _vectorizer(OPENING_DOCS)
+    assert vec is not None and _plain_word_analysis(vec)
+    phrases = [
+        "Lagerarbejder og truck",
+        "",
+        "og i at the",
+        "  ",
+        "Smørrebrød & CAFÉ — café-ekspedient",
+        "a ß straße naïve Ærø",
+        "lager lager",
+        "æ ø å",
+        "x",
+    ]
+    for some in (phrases, phrases[:1], [], phrases[::-1]):
+        analyze = vec.build_analyzer()
+        lists = [analyze(p) for p in some]
+        terms, term_of, phrase = _phrase_tokens(vec, some)
+        assert terms == list(dict.fromkeys(t for tokens in lists for t in tokens))
+        assert [terms[j] for j in term_of.tolist()] == [t for tokens in lists for t in tokens]
+        assert phrase.tolist() == [i for i, tokens in enumerate(lists) for _ in tokens]
