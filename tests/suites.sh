@@ -19,8 +19,16 @@ for s in "${skipped[@]}"; do
   echo "NOTE: skipping $s"
 done
 
+sqlite_args=()
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  # The browser journeys run once, on PostgreSQL (production's database), with the rest of
+  # the suite there: they drive the same pages, and running them on both databases took a
+  # fifth of the whole run. Without PostgreSQL they run on SQLite.
+  sqlite_args=(-m "not browser")
+  echo "NOTE: the browser tests run on PostgreSQL only (deselected on SQLite)"
+fi
 echo "=== test suite on SQLite"
-env -u TEST_DATABASE_URL "$BIN/pytest" "${args[@]}"
+env -u TEST_DATABASE_URL "$BIN/pytest" "${args[@]}" ${sqlite_args[@]+"${sqlite_args[@]}"}
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   echo "=== test suite on PostgreSQL (${TEST_DATABASE_URL%%\?*})"
   # The schemathesis run is widened on PostgreSQL (production's database) when asked:
