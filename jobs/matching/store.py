@@ -170,6 +170,10 @@ def staging_rows(pairs: Iterable[tuple[int, Match]]) -> Iterator[tuple[Any, ...]
 #: pair to pair, last (after any constant fields), so that everything before them has the
 #: same layout in every row of a chunk and is made for the whole chunk at once.
 COPY_COLUMNS = ("youth_id", "target_id", "score", "components", "distance_km", "reasons")
+#: A plain row's fields up to the components' length: the field count, then length and
+#: value of the youth id (at byte 6), the target id (14) and the score (22).
+_HEAD = struct.Struct(">hiiiiid")
+_YOUTH_AT, _TARGET_AT, _SCORE_AT = 6, 14, 22
 _LENGTH = struct.Struct(">i")
 _NULL = _LENGTH.pack(-1)
 #: Timestamps in binary: microseconds since PostgreSQL's epoch.
@@ -280,7 +284,7 @@ class _Layout:
         json_text += b"}"
         self.template = b"".join(
             (
-                struct.pack(">hiiiiid", len(COPY_COLUMNS) + extra[0], 4, 0, 4, 0, 8, 0.0),
+                _HEAD.pack(len(COPY_COLUMNS) + extra[0], 4, 0, 4, 0, 8, 0.0),
                 _LENGTH.pack(len(json_text)),
                 json_text,
                 struct.pack(">id", 8, 0.0),
@@ -289,7 +293,7 @@ class _Layout:
                 b"[",
             )
         )
-        components = 34  # where the components' JSON begins (after its length)
+        components = _HEAD.size + _LENGTH.size  # where the components' JSON begins
         self.distance = components + len(json_text)  # the distance's length, then its value
         self.reasons = len(self.template) - 5
         # Every value's integer digit and six decimals (the point between them stays).
@@ -317,9 +321,9 @@ class _Layout:
         def put(at: int, column: np.ndarray) -> None:
             table[:, at : at + column.itemsize] = column.view(np.uint8).reshape(n, -1)
 
-        put(6, youths.astype(">i4"))
-        put(14, targets.astype(">i4"))
-        put(22, (scores / 1e6).astype(">f8"))  # the double nearest the decimal, as parsed
+        put(_YOUTH_AT, youths.astype(">i4"))
+        put(_TARGET_AT, targets.astype(">i4"))
+        put(_SCORE_AT, (scores / 1e6).astype(">f8"))  # the double nearest the decimal, as parsed
         put(self.distance + 4, (kms / 100.0).astype(">f8"))
         lengths = np.fromiter(map(len, reasons), dtype=np.int64, count=n) + 2
         put(self.reasons, lengths.astype(">i4"))
@@ -367,10 +371,9 @@ def staging_copy(
     layouts: dict[tuple[str, ...], _Layout] = {}
     fragments: dict[int, bytes] = {}
     kept: list[Reason] = []  # the reasons whose identity keys ``fragments``
-    fragment = fragments.__getitem__
     pairs = iter(pairs)
     while chunk := list(islice(pairs, COPY_CHUNK)):
-        data = _plain_chunk(chunk, encoding, extra, layouts, fragments, kept, fragment)
+        data = _plain_chunk(chunk, encoding, extra, layouts, fragments, kept)
         if data is None:
             data = b"".join(_binary_rows(staging_rows(chunk), encoding, extra))
         yield len(chunk), data
@@ -383,7 +386,6 @@ def _plain_chunk(
     layouts: dict[tuple[str, ...], _Layout],
     fragments: dict[int, bytes],
     kept: list[Reason],
-    fragment: Callable[[int], bytes],
 ) -> bytes | None:
     """A chunk of plain pairs as binary COPY rows (:func:`staging_copy`), or None if it is
     not one."""
@@ -431,7 +433,7 @@ def _plain_chunk(
         for key in missing:
             fragments[key] = _reason_json(by_key[key]).encode(encoding)
             kept.append(by_key[key])
-    joined = list(_joined(b",", fragment, reasons))
+    joined = list(_joined(b",", fragments.__getitem__, reasons))
     layout = layouts.get(layout_names)
     if layout is None:
         layout = layouts[layout_names] = _Layout(layout_names, encoding, extra)

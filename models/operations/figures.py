@@ -106,12 +106,18 @@ def record_figure(
     days: int | None = None,
     amount: int = 1,
     now: datetime | None = None,
+    partnerships: PartnershipResolver | None = None,
 ) -> FigureEvent:
     """Count one moment. Give the municipality (and the organisation for partner events);
-    the partnership is looked up unless given. Never pass anything about a person."""
+    the partnership is looked up unless given (by ``partnerships``, memberships read once,
+    when many moments are counted together). Never pass anything about a person."""
     now = now or utcnow()
     if partnership_id is None:
-        partnership_id = partnership_of(session, municipality_code, organisation_id)
+        partnership_id = (
+            partnerships(municipality_code, organisation_id)
+            if partnerships is not None
+            else partnership_of(session, municipality_code, organisation_id)
+        )
     event = FigureEvent(
         kind=str(kind),
         day=now.date(),
@@ -217,15 +223,15 @@ def record_active_youth(session: Session, now: datetime | None = None) -> int:
         .group_by(YouthProfile.municipality_code)
     ).all()
     # The memberships read once for all municipalities (98 at national scale), not per row.
-    partnership = PartnershipResolver.load(session)
+    partnerships = PartnershipResolver.load(session)
     for code, n in rows:
         record_figure(
             session,
             FigureKind.YOUTH_ACTIVE,
             municipality_code=code,
-            partnership_id=partnership(code, None),
             amount=n,
             now=now,
+            partnerships=partnerships,
         )
     session.flush()
     return len(rows)
