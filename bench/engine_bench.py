@@ -33,6 +33,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bench.cli import main_with_scale_and_seed
+from bench.memory import peak_rss_mib
 from jobs.taxonomy import load_taxonomy
 from matcher import EngineConfig, MatchEngine
 from matcher.engine import import_dependencies
@@ -48,10 +49,6 @@ def cpu_s() -> float:
     """User + system CPU seconds of this process (the machine may be shared: wall > CPU)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
 def _dcg(gains: list[float]) -> float:

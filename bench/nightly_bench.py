@@ -25,7 +25,6 @@ import argparse
 import cProfile
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -37,6 +36,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import insert, select
 
+from bench.memory import peak_rss_mib
 from jobs.nightly import run_nightly
 from jobs.settings import JobSettings
 from jobs.taxonomy import load_taxonomy
@@ -59,17 +59,13 @@ COMPANIES_PER_OPENINGS = 20  # one company per 20 openings
 SLOTS_PER_MENTOR = 5
 TARGET_SECONDS = 30
 TARGET_STORE_SECONDS = 5
-TARGET_PEAK_MB = 1200
+TARGET_PEAK_MIB = 1.2e9 / 2**20  # 1.2 GB: 1,144 MiB
 EDUCATION = {
     "grundskole": "primary",
     "gymnasie": "upper_secondary",
     "erhvervsuddannelse": "vocational",
 }
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def pseudonym(n: int) -> str:
@@ -322,13 +318,13 @@ def run(
                 conn.execute(sa.text("ANALYZE"))
         figures["seed_s"] = time.perf_counter() - clock
         del population
-        rss_before = peak_rss_mb()
+        rss_before = peak_rss_mib()
 
         engine.dispose()
         # Profiled when this process is (python -m bench --profile) or PROFILE=1 says so.
         profile = sys.getprofile() is not None or os.environ.get("PROFILE", "") not in ("", "0")
         figures.update(_night_process(url, now, "nightly_run" if profile else None))
-        figures["peak_rss_mb_before_nightly"] = rss_before
+        figures["peak_rss_mib_before_nightly"] = rss_before
         # The next night on the same data: the steady state (most proposals stand as they
         # are; the storage rules write only what changed).
         figures["next_night"] = _night_process(
@@ -383,7 +379,7 @@ def night(url: str, now: datetime, profile_to: str | None = None) -> dict[str, A
         "status": job.status,
         "stages_s": job.counts.get("seconds", {}),
         "counts": {k: v for k, v in job.counts.items() if k != "seconds"},
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mib": peak_rss_mib(),
     }
     engine.dispose()
     if profiler is not None and profile_to:
@@ -422,11 +418,12 @@ def report(figures: dict[str, Any]) -> None:
     )
     print(f"  status          {figures['status']}")
     print(f"  counts          {figures['counts']}")
-    peak = figures["peak_rss_mb"]
+    peak = figures["peak_rss_mib"]
     print(
-        f"  peak memory     {peak:.0f} MB (the nightly process; target {TARGET_PEAK_MB} MB"
-        f"{'' if peak <= TARGET_PEAK_MB else ', OVER'}; the benchmark's own process "
-        f"{figures['peak_rss_mb_before_nightly']:.0f} MB after generating and loading)"
+        f"  peak memory     {peak:,.0f} MiB (the nightly process; target 1.2 GB = "
+        f"{TARGET_PEAK_MIB:,.0f} MiB{'' if peak <= TARGET_PEAK_MIB else ', OVER'}; the "
+        f"benchmark's own process {figures['peak_rss_mib_before_nightly']:,.0f} MiB after "
+        "generating and loading)"
     )
     if "profile" in figures:
         print(f"  profile         {figures['profile']} (the nightly process)")
@@ -438,7 +435,7 @@ def report(figures: dict[str, Any]) -> None:
             f"  next night      {following['nightly_s']:.1f} s ({stages}); new "
             f"{counts.get('new', 0)}, updated {counts.get('updated', 0)}, unchanged "
             f"{counts.get('unchanged', 0)}, expired {counts.get('expired', 0)} + "
-            f"{counts.get('superseded', 0)}; peak {following['peak_rss_mb']:.0f} MB"
+            f"{counts.get('superseded', 0)}; peak {following['peak_rss_mib']:,.0f} MiB"
         )
 
 

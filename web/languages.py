@@ -7,25 +7,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask_babel import get_locale
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import Choice
 
-from models.languages import language_code, language_name, language_names
-
-
-def _locale() -> str:
-    return str(get_locale() or "da")
+from models.languages import NAME_LOCALES, language_code, language_name, language_names
+from web.templating import request_language
 
 
 def language_choices() -> list[tuple[str, str]]:
-    names = language_names(_locale() if _locale() in ("da", "en") else "da")
+    language = request_language()
+    names = language_names(language if language in NAME_LOCALES else "da")
     return sorted(names.items(), key=lambda item: item[1].casefold())
 
 
 def language_list(codes: Iterable[str] | None) -> str:
     """Codes as names in the user's language: ``["ar", "da"]`` → "arabisk, dansk"."""
-    return ", ".join(language_name(code, _locale()) for code in codes or [])
+    return ", ".join(language_name(code, request_language()) for code in codes or [])
 
 
 class LanguageField(SelectMultipleField):

@@ -149,6 +149,13 @@ def request_locale() -> Any:
     return locale if locale is not None else get_locale()
 
 
+def request_language() -> str:
+    """The language of the user's locale (``"da"``, ``"en"``) for texts kept per language
+    (occupation labels, language names, stored reasons); Danish outside a request."""
+    locale = request_locale()
+    return str(locale.language) if locale is not None else "da"
+
+
 def _markup_memo(translations: Any) -> tuple[dict[str, Markup], dict[str, Markup]]:
     """Per catalogue (one per locale and domain, kept for the life of the process): each
     msgid's translation as Markup (for a call with variables), and the finished text of a

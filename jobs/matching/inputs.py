@@ -211,7 +211,8 @@ def _rows(
     transaction), after the session's autoflush as ``session.execute`` does it: the ORM's
     row loading (a Python call per row, to return the same rows) was about 0.13 s of the
     75,000 youth."""
-    session._autoflush()  # what session.execute does first for an ORM statement
+    if session.autoflush:  # what session.execute does first for an ORM statement
+        session.flush()
     bind = {"mapper": entity, "clause": statement}
     return session.connection(bind_arguments=bind).execute(statement).all()
 

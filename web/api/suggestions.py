@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_locale
-
 from models.enums import Role
 from models.operations.suggestions import approve_suggestion, reject_suggestion
 from models.scoping import suggestions_for
@@ -20,12 +18,13 @@ from web.api.schemas import (
     SuggestionSchema,
 )
 from web.reasons import reason_text
+from web.templating import request_locale
 
 CASEWORKERS = (Role.CASEWORKER,)
 
 
 def suggestion_out(suggestion: Suggestion) -> dict[str, Any]:
-    language = str(get_locale() or "da")
+    locale = str(request_locale() or "da")
     target = suggestion.target
     return {
         "id": suggestion.id,
@@ -37,7 +36,7 @@ def suggestion_out(suggestion: Suggestion) -> dict[str, Any]:
         "target_title": target.title if target is not None else "",
         "score": suggestion.score,
         "reasons": [
-            {"code": str(r.get("code", "")), "text": reason_text(r, language)}
+            {"code": str(r.get("code", "")), "text": reason_text(r, locale)}
             for r in suggestion.reasons or []
         ],
         "distance_km": suggestion.distance_km,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import format_number, get_locale
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from jobs.matching import youth_from_row
@@ -14,6 +14,7 @@ from jobs.taxonomy import load_taxonomy
 from matcher.encode import Vocabulary
 from matcher.possible import possible_occupations
 from models.youth import YouthProfile
+from web.templating import request_language
 
 POSSIBLE = 5
 
@@ -32,16 +33,12 @@ class Wish:
     understood: tuple[str, ...]  # the ESCO occupations it maps to (empty: not recognised)
 
 
-def _locale() -> str:
-    return str(get_locale() or "da")[:2]
-
-
 def possible_for(profile: YouthProfile) -> list[Possible]:
     """The top occupations the profile's skills, former jobs and interests point to, each
     with its reason in the user's language."""
     if not (profile.skills or profile.former_jobs or profile.interests):
         return []
-    locale = _locale()
+    locale = request_language()
     out = []
     for p in possible_occupations(load_taxonomy(), youth_from_row(profile), n=POSSIBLE):
         parts = []
@@ -70,7 +67,7 @@ def understood_wishes(profile: YouthProfile) -> list[Wish]:
     if not wishes:
         return []
     tx = load_taxonomy()
-    locale = _locale()
+    locale = request_language()
     out = []
     for text, hits in zip(wishes, Vocabulary(tx).wish_hits(wishes), strict=True):
         index = tx.occ_index.get(text)
