@@ -73,7 +73,9 @@ def _run(which: list[str], chosen_scale: str, step: Step, profile: bool = False)
         try:
             if profiler is not None:
                 profiler.enable()
-            module.main(["--scale", scale])
+            if module.main(["--scale", scale]):
+                failures += 1
+                print(f"benchmark {name}: not at its target (see above)", file=sys.stderr)
         except Exception as error:  # noqa: BLE001 - report and go on with the next benchmark
             failures += 1
             print(f"benchmark {name} failed: {error!r}", file=sys.stderr)

@@ -32,7 +32,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -362,7 +362,8 @@ def run(server_url: str | None = None, keep: bool = False) -> dict[str, Any]:
     try:
         engine = make_engine(url)
         factory = make_session_factory(engine)
-        tomorrow = datetime.now(UTC) + timedelta(days=1)
+        # The night after the base's last (it ran tonight's and the next night).
+        tomorrow = base["last_night"] + timedelta(days=1)
         figures["nightly_killed"] = nightly_killed_and_rerun(url, factory, tomorrow, mail_dir)
         figures["two_schedulers"] = two_schedulers(
             url, factory, tomorrow + timedelta(days=1), mail_dir

@@ -330,6 +330,7 @@ def run(
         figures["next_night"] = _night_process(
             url, now + timedelta(days=1), "nightly_run_next" if profile else None
         )
+        figures["last_night"] = now + timedelta(days=1)
     finally:
         if not keep:
             drop_database(server_url, url)
