@@ -12,7 +12,7 @@ Run: ``PYTHONPATH=. python bench/nightly_bench.py [--scale national|small] [--ur
    scheduler does (so its peak memory is the night's, not the generator's), and prints the
    time per stage (load, rank, store, queue mails), the total, the counts and that process's
    peak memory; with ``--profile`` (``python -m bench``) or ``PROFILE=1`` that process writes
-   ``instance/profiles/nightly_run.prof``;
+   ``instance/profiles/nightly_run_SCALE.prof`` (and ``nightly_run_next_SCALE.prof``);
 4. drops the database (unless ``--keep``).
 
 Targets at national scale (issue #18): store at most 5 s, the night at most 30 s end to end,
@@ -323,12 +323,13 @@ def run(
         engine.dispose()
         # Profiled when this process is (python -m bench --profile) or PROFILE=1 says so.
         profile = sys.getprofile() is not None or os.environ.get("PROFILE", "") not in ("", "0")
-        figures.update(_night_process(url, now, "nightly_run" if profile else None))
+        # Named by scale: the fault benchmark's small nights must not overwrite these.
+        figures.update(_night_process(url, now, f"nightly_run_{scale}" if profile else None))
         figures["peak_rss_mib_before_nightly"] = rss_before
         # The next night on the same data: the steady state (most proposals stand as they
         # are; the storage rules write only what changed).
         figures["next_night"] = _night_process(
-            url, now + timedelta(days=1), "nightly_run_next" if profile else None
+            url, now + timedelta(days=1), f"nightly_run_next_{scale}" if profile else None
         )
         figures["last_night"] = now + timedelta(days=1)
     finally:
