@@ -366,6 +366,11 @@ def check_axe() -> Callable[[Any], list[dict[str, Any]]]:
     }
 
     def check(page: Any) -> list[dict[str, Any]]:
+        # The page as its user sees it: after its stylesheet has loaded. A click that
+        # navigates returns once the new address is committed; on a busy machine axe could
+        # otherwise judge the unstyled page (the hidden skip link beside the header's links:
+        # "target-size", seen once in CI).
+        page.wait_for_load_state("load")
         results = axe.run(page, options=options)
         violations = results.response.get("violations", [])
         bad = [v for v in violations if v.get("impact") in ("serious", "critical")]
