@@ -111,6 +111,26 @@ def test_foreign_and_draft_ads_answer_404(client, ads, make_user, login_as):
     assert client.get(f"/caseworker/mentor-slots/{ads['slot'].id}").status_code == 404
 
 
+def test_an_ad_outside_the_partnership_opens_once_proposed_to_the_municipality(
+    client, db, ads, make_user, make_youth, make_opening, make_suggestion, login_as
+):
+    """Proposed to a young person of the caseworker's municipality (any caseworker's there):
+    readable; proposed only to another municipality's young people: 404."""
+    here = make_opening(title="Uden for partnerskabet")
+    elsewhere = make_opening(title="Foreslået i Aarhus")
+    colleague = make_user(Role.CASEWORKER, municipality_code=101)
+    make_suggestion(make_youth(colleague), here, score=0.6)
+    make_suggestion(make_youth(make_user(Role.CASEWORKER, municipality_code=751)), elsewhere)
+    db.flush()
+    page = client.get(f"/caseworker/openings/{here.id}")
+    assert page.status_code == 200 and "Uden for partnerskabet" in page.text
+    assert client.get(f"/caseworker/openings/{elsewhere.id}").status_code == 404
+    client.post("/logout")
+    login_as(make_user(Role.CASEWORKER, municipality_code=751))
+    assert client.get(f"/caseworker/openings/{elsewhere.id}").status_code == 200
+    assert client.get(f"/caseworker/openings/{here.id}").status_code == 404
+
+
 def test_partners_cannot_open_the_caseworker_ad_page(client, ads, login_as):
     client.post("/logout")
     login_as(ads["company"])
