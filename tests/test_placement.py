@@ -236,8 +236,6 @@ def test_follow_up_outcomes(db, make_user, make_youth):
     from models.figure_event import FigureEvent, FigureKind
 
     details = sorted(
-        db.scalars(
-            select(FigureEvent.detail).where(FigureEvent.kind == FigureKind.FOLLOW_UP.value)
-        )
+        db.scalars(select(FigureEvent.detail).where(FigureEvent.kind == FigureKind.FOLLOW_UP.value))
     )
     assert details == ["30:not_placed", "30:placed"]

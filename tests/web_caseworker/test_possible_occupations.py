@@ -200,7 +200,9 @@ def test_add_as_wish_adds_the_uri_audited_and_says_so(client, db, no_wish):
 def test_add_as_wish_refuses_an_unknown_occupation(client, db, no_wish):
     page = f"/caseworker/profiles/{no_wish.id}"
     response = client.post(
-        f"{page}/wishes", data={"occupation": "bager"}, headers={"Referer": f"http://localhost{page}"}
+        f"{page}/wishes",
+        data={"occupation": "bager"},
+        headers={"Referer": f"http://localhost{page}"},
     )
     assert response.status_code == 303 and response.location == page
     assert "Ukendt fag." in client.get(page).text
