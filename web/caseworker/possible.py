@@ -38,7 +38,7 @@ def possible_for(profile: YouthProfile) -> list[Possible]:
     with its reason in the user's language."""
     if not (profile.skills or profile.former_jobs or profile.interests):
         return []
-    locale = request_language()
+    language = request_language()
     out = []
     for p in possible_occupations(load_taxonomy(), youth_from_row(profile), n=POSSIBLE):
         parts = []
@@ -46,7 +46,7 @@ def possible_for(profile: YouthProfile) -> list[Possible]:
             parts.append(
                 _(
                     "Skills: %(skills)s (%(matched)s of %(recognised)s recognised)",
-                    skills=", ".join(p.skills(locale)),
+                    skills=", ".join(p.skills(language)),
                     matched=format_number(p.matched),
                     recognised=format_number(p.recognised),
                 )
@@ -56,7 +56,9 @@ def possible_for(profile: YouthProfile) -> list[Possible]:
         if not parts:
             parts.append(_("interests"))
         out.append(
-            Possible(p.uri, p.label(locale), "; ".join(parts), p.uri in profile.wished_occupations)
+            Possible(
+                p.uri, p.label(language), "; ".join(parts), p.uri in profile.wished_occupations
+            )
         )
     return out
 
@@ -67,11 +69,11 @@ def understood_wishes(profile: YouthProfile) -> list[Wish]:
     if not wishes:
         return []
     tx = load_taxonomy()
-    locale = request_language()
+    language = request_language()
     out = []
     for text, hits in zip(wishes, Vocabulary(tx).wish_hits(wishes), strict=True):
         index = tx.occ_index.get(text)
-        shown = tx.occupation_label(index, locale) if index is not None else text
-        labels = tuple(dict.fromkeys(tx.occupation_label(o, locale) for o in hits))
+        shown = tx.occupation_label(index, language) if index is not None else text
+        labels = tuple(dict.fromkeys(tx.occupation_label(o, language) for o in hits))
         out.append(Wish(shown, labels))
     return out
