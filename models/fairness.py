@@ -67,19 +67,6 @@ def age_band(birth_year: int, today: date) -> str:
     return "30+"
 
 
-def youth_groups(row: Any, today: date) -> dict[str, str]:
-    """The group keys of one young person (row with the profile's columns)."""
-    languages = list(row.languages or [])
-    return _groups(
-        age_band(row.birth_year, today),
-        row.municipality_code,
-        row.education_level,
-        bool(languages) and languages[0] == "da",
-        bool(row.needs_mentor),
-        bool(row.driving_licence),
-    )
-
-
 def _groups(
     band: str,
     municipality: Any,
